@@ -1,0 +1,29 @@
+/*
+ * cli.h: what the subcommands share — option value parsing, the usage text
+ * and the one place that turns a status into a message and an exit code.
+ */
+#ifndef SSRFILL_CLI_H
+#define SSRFILL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/status.h"
+
+/* "256M", "1G", "64k", "1048576": bytes.  Returns 0 or -1. */
+int cli_parse_size(const char *s, size_t *out);
+int cli_parse_u64(const char *s, uint64_t *out);
+int cli_parse_rate(const char *s, double *out);
+/* The default thread count: the cores this process may use. */
+int cli_default_threads(void);
+/* A usage error: prints "ssrfill <cmd>: msg" and the command's usage to
+ * stderr; returns ST_USAGE. */
+status cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cli_print_usage(const char *cmd);
+double cli_now(void);
+
+int cmd_sort(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+#endif

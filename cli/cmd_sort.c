@@ -1,0 +1,207 @@
+/*
+ * cmd_sort.c: `ssrfill sort` — the accepted rows of a score reports file in
+ * print order (SPEC §2.7), CSV with the input's header.
+ *
+ * Pipeline: student_reader (CSV, validation, duplicates, rejects) -> key
+ * built once per row (student_key, no shipment byte) -> sorter, with the raw
+ * record as the payload so each row comes out byte for byte as it came in
+ * (its line end normalised to LF) -> output.  The output and rejects files
+ * are written beside their final names and renamed into place at the end,
+ * so a failed run leaves neither half-written.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/mem.h"
+#include "../engine/sorter.h"
+#include "../engine/student.h"
+#include "../io/outstream.h"
+#include "../io/rejects.h"
+#include "../io/student_reader.h"
+#include "../io/tmpfiles.h"
+#include "cli.h"
+
+typedef struct staged {
+	outstream *o;
+	char *final;
+	char *tmp;
+} staged;
+
+static status staged_open(staged *sf, const char *path, int flags)
+{
+	sf->o = NULL;
+	sf->final = sf->tmp = NULL;
+	if (strcmp(path, "-") == 0)
+		return outstream_open(&sf->o, path, flags);
+	const size_t n = strlen(path) + 48;
+	sf->final = mem_strndup(path, strlen(path));
+	sf->tmp = mem_alloc(n);
+	if (!sf->final || !sf->tmp)
+		return status_fail(ST_NOMEM, "out of memory");
+	snprintf(sf->tmp, n, "%s.ssrfill-tmp-%ld", path, (long)getpid());
+	status st = tmpfiles_add(sf->tmp, 0);
+	if (st == ST_OK)
+		st = outstream_open(&sf->o, sf->tmp, flags | OUT_EXCL);
+	return st;
+}
+
+static status staged_commit(staged *sf)
+{
+	status st = outstream_close(sf->o);
+	sf->o = NULL;
+	if (st == ST_OK && sf->tmp && rename(sf->tmp, sf->final) != 0)
+		st = status_fail(ST_IO, "%s: cannot rename into place: %m", sf->final);
+	if (st == ST_OK && sf->tmp)
+		tmpfiles_forget(sf->tmp);
+	return st;
+}
+
+static void staged_release(staged *sf)
+{
+	if (sf->o)
+		outstream_abort(sf->o);
+	mem_free(sf->final);
+	mem_free(sf->tmp);
+}
+
+static status sort_rows(student_reader *rd, sorter *so, outstream *out)
+{
+	bytebuf key;
+	bytebuf_init(&key);
+	student s;
+	const csv_record *rec;
+	status st;
+	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
+		key.len = 0;
+		student_key(&s, -1, &key);
+		if (key.oom) {
+			st = status_fail(ST_NOMEM, "out of memory building sort keys");
+			break;
+		}
+		st = sorter_add(so, key.p, key.len, rec->raw, rec->raw_len);
+		if (st != ST_OK)
+			break;
+	}
+	bytebuf_release(&key);
+	if (st != ST_EOF)
+		return st;
+	if ((st = sorter_finish(so)) != ST_OK)
+		return st;
+	const csv_record *h = student_reader_header(rd);
+	outstream_write(out, h->raw, h->raw_len);
+	outstream_putc(out, '\n');
+	sorter_item it;
+	while ((st = sorter_next(so, &it)) == ST_OK) {
+		outstream_write(out, it.payload, it.payload_len);
+		outstream_putc(out, '\n');
+	}
+	return st == ST_EOF ? ST_OK : st;
+}
+
+int cmd_sort(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "students", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "rejects", required_argument, NULL, 'r' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "tmpdir", required_argument, NULL, 'T' },
+		{ "max-reject-rate", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *students = NULL, *out_path = NULL, *rejects_path = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	size_t memory = 256u << 20;
+	uint64_t threads = (uint64_t)cli_default_threads();
+	double max_reject_rate = 0.01;
+	int quiet = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': students = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'r': rejects_path = optarg; break;
+		case 'T': tmpdir = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'm':
+			if (cli_parse_size(optarg, &memory) != 0 || memory < (1u << 20))
+				return cli_usage_error("sort", "--memory wants a size of at least 1M, like 64M or 2G");
+			break;
+		case 't':
+			if (cli_parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 256)
+				return cli_usage_error("sort", "--threads wants a number from 1 to 256");
+			break;
+		case 'R':
+			if (cli_parse_rate(optarg, &max_reject_rate) != 0)
+				return cli_usage_error("sort", "--max-reject-rate wants a number from 0 to 1");
+			break;
+		case 'h':
+			cli_print_usage("sort");
+			return ST_OK;
+		default:
+			return cli_usage_error("sort", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("sort", "unexpected argument '%s'", argv[optind]);
+	if (!students || !out_path)
+		return cli_usage_error("sort", "--students and --out are required");
+
+	const double t0 = cli_now();
+	tmpfiles_install_signals();
+	staged out = { 0 }, rej = { 0 };
+	student_reader *rd = NULL;
+	sorter *so = NULL;
+	const sorter_opts sopts = { memory, (int)threads, tmpdir ? tmpdir : "/tmp" };
+	status st = staged_open(&out, out_path, 0);
+	if (st == ST_OK && rejects_path) {
+		st = staged_open(&rej, rejects_path, 0);
+		if (st == ST_OK)
+			rejects_write_header(rej.o);
+	}
+	if (st == ST_OK)
+		st = student_reader_open(&rd, students, rej.o);
+	if (st == ST_OK)
+		st = sorter_new(&so, &sopts);
+	if (st == ST_OK)
+		st = sort_rows(rd, so, out.o);
+
+	student_counts n = { 0 };
+	if (rd)
+		student_reader_counts(rd, &n);
+	const double rate = n.rows ? (double)n.rejected / (double)n.rows : 0;
+	if (st == ST_OK && n.rows != n.accepted + n.rejected)
+		st = status_fail(ST_INTERNAL, "counts do not reconcile: %llu rows read, %llu accepted, %llu rejected",
+				 (unsigned long long)n.rows, (unsigned long long)n.accepted,
+				 (unsigned long long)n.rejected);
+	if (st == ST_OK && rej.o)
+		st = staged_commit(&rej);  /* the operator needs these either way */
+	if (st == ST_OK && rate > max_reject_rate)
+		st = status_fail(ST_REJECTS,
+				 "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; no output written%s",
+				 students, (unsigned long long)n.rejected, (unsigned long long)n.rows,
+				 100 * rate, 100 * max_reject_rate,
+				 rejects_path ? ", see the rejects file" : "");
+	if (st == ST_OK)
+		st = staged_commit(&out);
+	sorter_free(so);
+	student_reader_free(rd);
+	staged_release(&out);
+	staged_release(&rej);
+	if (st != ST_OK) {
+		tmpfiles_cleanup();
+		return st;
+	}
+	if (!quiet)
+		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s\n",
+			(unsigned long long)n.rows, (unsigned long long)n.accepted,
+			(unsigned long long)n.rejected, (unsigned long long)n.duplicates, cli_now() - t0);
+	return ST_OK;
+}

@@ -1,0 +1,140 @@
+/*
+ * main.c: the ssrfill command line.  `ssrfill <command> [options]` picks a
+ * cmd_* function; each returns a status, and only here does a status become
+ * a message on standard error and an exit code (0 done, 1 unusable input or
+ * too many rejects, 2 usage, 3 I/O or resource failure).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sched.h>
+
+#include "cli.h"
+
+static const char *const usage_text[][2] = {
+	{ "sort",
+	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
+	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
+	{ "gen",
+	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] --out STUDENTS.csv[.zst]\n"
+	  "                   --orders ORDERS.csv\n" },
+};
+
+void cli_print_usage(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof usage_text / sizeof usage_text[0]; i++)
+		if (!cmd || strcmp(cmd, usage_text[i][0]) == 0)
+			fputs(usage_text[i][1], stderr);
+}
+
+status cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "ssrfill %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cli_print_usage(cmd);
+	return ST_USAGE;
+}
+
+int cli_parse_size(const char *s, size_t *out)
+{
+	errno = 0;
+	char *end;
+	const double v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	double mult = 1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': mult = 1024.0; end++; break;
+	case 'M': mult = 1024.0 * 1024; end++; break;
+	case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+	case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (toupper((unsigned char)*end) == 'B' || toupper((unsigned char)*end) == 'I')
+		end++;
+	if (*end == 'B')
+		end++;
+	if (*end)
+		return -1;
+	*out = (size_t)(v * mult);
+	return 0;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	char *end;
+	const unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_rate(const char *s, double *out)
+{
+	errno = 0;
+	char *end;
+	const double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0 && v <= 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_default_threads(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	const long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+double cli_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {
+	{ "sort", cmd_sort },
+	{ "gen", cmd_gen },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs("ssrfill: print, box, ship and bill paper Student Score Reports\n", stderr);
+		cli_print_usage(NULL);
+		return argc < 2 ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		status_clear();
+		const status st = (status)commands[i].fn(argc - 1, argv + 1);
+		if (st != ST_OK && st != ST_USAGE)
+			fprintf(stderr, "ssrfill %s: %s\n", argv[1], status_detail(st));
+		return status_exit_code(st);
+	}
+	fprintf(stderr, "ssrfill: unknown command '%s'\n", argv[1]);
+	cli_print_usage(NULL);
+	return 2;
+}

@@ -1,0 +1,26 @@
+/*
+ * dupset.h: the set of (ssid, report) identities seen so far, for the
+ * duplicate rule (SPEC §2.2: the first by input order is kept).
+ *
+ *   dupset *d; dupset_new(&d);
+ *   if (dupset_insert(d, id) == 0) -> id was already there: a duplicate
+ *   dupset_free(d);
+ */
+#ifndef SSRFILL_DUPSET_H
+#define SSRFILL_DUPSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+typedef struct dupset dupset;
+
+status dupset_new(dupset **out);
+/* 1 when id is new (and is now in the set), 0 when it was there already,
+ * -1 when the set could not grow (out of memory). */
+int dupset_insert(dupset *d, uint64_t id);
+size_t dupset_bytes(const dupset *d);
+void dupset_free(dupset *d);
+
+#endif

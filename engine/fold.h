@@ -1,0 +1,30 @@
+/*
+ * fold.h: the name folding of the print order (SPEC §2.7).
+ *
+ * Folding a name: Unicode NFKD, drop combining marks, full case fold, keep
+ * only letters (categories L*) and decimal digits (Nd); the result is UTF-8
+ * and is compared as bytes.  `Núñez` -> `nunez`, `O'Brien` -> `obrien`,
+ * `De La Cruz` -> `delacruz`, `Straße` -> `strasse`.
+ */
+#ifndef SSRFILL_FOLD_H
+#define SSRFILL_FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer that keys are built in. */
+typedef struct bytebuf {
+	uint8_t *p;
+	size_t len, cap;
+	int oom;      /* sticky: an allocation failed; p holds a prefix */
+} bytebuf;
+
+void bytebuf_init(bytebuf *b);
+void bytebuf_release(bytebuf *b);
+void bytebuf_reserve(bytebuf *b, size_t extra);
+void bytebuf_put(bytebuf *b, const void *p, size_t n);
+
+/* Append the folding of s[0, n) (valid UTF-8) to out. */
+void fold_name(const char *s, size_t n, bytebuf *out);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * mem.c: counted allocation (see mem.h).
+ *
+ * The size of a block is read back with malloc_usable_size(), which both
+ * jemalloc (release builds) and glibc malloc (sanitizer builds) provide, so
+ * callers need not carry sizes around.  Counters are atomics because the
+ * sorter's worker threads allocate too.
+ */
+#include "mem.h"
+
+#include <malloc.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_size_t in_use;
+static atomic_size_t peak;
+static atomic_ulong fail_countdown;
+
+static void count_add(size_t n)
+{
+	size_t now = atomic_fetch_add(&in_use, n) + n;
+	size_t old = atomic_load(&peak);
+	while (now > old && !atomic_compare_exchange_weak(&peak, &old, now))
+		;
+}
+
+static int injected_failure(void)
+{
+	unsigned long left = atomic_load(&fail_countdown);
+	while (left) {
+		if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))
+			return left == 1;
+	}
+	return 0;
+}
+
+void *mem_alloc(size_t n_bytes)
+{
+	if (injected_failure())
+		return NULL;
+	void *p = malloc(n_bytes ? n_bytes : 1);
+	if (p)
+		count_add(malloc_usable_size(p));
+	return p;
+}
+
+void *mem_calloc(size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	void *p = mem_alloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *mem_realloc(void *p, size_t n_bytes)
+{
+	if (!p)
+		return mem_alloc(n_bytes);
+	if (injected_failure())
+		return NULL;
+	size_t old = malloc_usable_size(p);
+	void *q = realloc(p, n_bytes ? n_bytes : 1);
+	if (!q)
+		return NULL;
+	atomic_fetch_sub(&in_use, old);
+	count_add(malloc_usable_size(q));
+	return q;
+}
+
+char *mem_strndup(const char *s, size_t n)
+{
+	char *d = mem_alloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+void mem_free(void *p)
+{
+	if (!p)
+		return;
+	atomic_fetch_sub(&in_use, malloc_usable_size(p));
+	free(p);
+}
+
+size_t mem_in_use(void) { return atomic_load(&in_use); }
+size_t mem_peak(void) { return atomic_load(&peak); }
+void mem_fail_nth(unsigned long n) { atomic_store(&fail_countdown, n); }

@@ -1,0 +1,27 @@
+/*
+ * mem.h: every allocation of ssrfill goes through here, so the bytes in use
+ * can be counted against the --memory budget and an allocation failure can
+ * be injected in tests.
+ *
+ * mem_alloc/mem_realloc return NULL on failure (they never exit); callers
+ * turn that into ST_NOMEM.  mem_free(NULL) is a no-op.
+ */
+#ifndef SSRFILL_MEM_H
+#define SSRFILL_MEM_H
+
+#include <stddef.h>
+
+void *mem_alloc(size_t n_bytes);
+void *mem_calloc(size_t n, size_t size);
+void *mem_realloc(void *p, size_t n_bytes);
+char *mem_strndup(const char *s, size_t n);
+void mem_free(void *p);
+
+/* Bytes currently allocated through this module, and the high-water mark. */
+size_t mem_in_use(void);
+size_t mem_peak(void);
+
+/* Test seam: make the n-th allocation from now fail (0 disables). */
+void mem_fail_nth(unsigned long n);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * student.c: score report rows — the column table, validation and the
+ * binary print-order key (see student.h).
+ *
+ * Validation runs in a fixed order so every bad row gets one reason, the
+ * first it breaks: field count, quoting (checked by the caller), UTF-8 of
+ * every field, then each known column in the SPEC's table order, then
+ * whether the report is given in the row's grade.  Duplicates (SPEC §2.2)
+ * are the caller's business: only a valid row counts as a first occurrence.
+ *
+ * The key is built once per row so the sorter compares with memcmp and
+ * never re-parses.  Codes are packed as binary big-endian numbers (a 7-digit
+ * code fits 3 bytes, a 10-digit ssid 5), which orders exactly like the
+ * fixed-width digit strings and keeps the first 8 key bytes (shipment, lea,
+ * school, grade) discriminating for the radix pass of the sorter.
+ */
+#include "student.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const student_col_name[COL_COUNT] = {
+#define STUDENT_COL_NAME(id, name, req) name,
+	STUDENT_COLUMNS(STUDENT_COL_NAME)
+#undef STUDENT_COL_NAME
+};
+
+static const int col_required[COL_COUNT] = {
+#define STUDENT_COL_REQ(id, name, req) req,
+	STUDENT_COLUMNS(STUDENT_COL_REQ)
+#undef STUDENT_COL_REQ
+};
+
+const char *const grade_name[GRADE_COUNT] = {
+	"TK", "KN", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+};
+
+const char *const lang_code[LANG_COUNT] = { "EN", "ES", "VI", "ZH", "FIL", "KO" };
+const char *const program_name[PROGRAM_COUNT] = { "CAASPP", "ELPAC" };
+const char *const shipment_name[SHIP_COUNT] = { "august", "winter", "elpac" };
+
+#define G(name) (1u << (name))
+enum { R_TK, R_KN, R_01, R_02, R_03, R_04, R_05, R_06, R_07, R_08, R_09, R_10, R_11, R_12 };
+#define SB_GRADES (G(R_03) | G(R_04) | G(R_05) | G(R_06) | G(R_07) | G(R_08) | G(R_11))
+#define SCIENCE_GRADES (G(R_05) | G(R_08) | G(R_10) | G(R_11) | G(R_12))
+#define CSA_GRADES (SB_GRADES | G(R_09) | G(R_10) | G(R_12))
+#define ALL_GRADES ((1u << GRADE_COUNT) - 1)
+
+const report_info report_table[REPORT_COUNT] = {
+	{ "SB",    PROGRAM_CAASPP, SHIP_AUGUST, 4, SB_GRADES },
+	{ "CAA",   PROGRAM_CAASPP, SHIP_AUGUST, 4, SB_GRADES },
+	{ "CAST",  PROGRAM_CAASPP, SHIP_WINTER, 2, SCIENCE_GRADES },
+	{ "CAAS",  PROGRAM_CAASPP, SHIP_WINTER, 2, SCIENCE_GRADES },
+	{ "CSA",   PROGRAM_CAASPP, SHIP_WINTER, 2, CSA_GRADES },
+	{ "ELPAC", PROGRAM_ELPAC,  SHIP_ELPAC,  2, ALL_GRADES },
+};
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+int student_cols_map(student_cols *cols, const char *const *names,
+		     const size_t *lens, size_t n, char *err, size_t err_cap)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		cols->index[c] = -1;
+	cols->n_fields = n;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
+		size_t len = lens[i];
+		trim(&name, &len);
+		for (int c = 0; c < COL_COUNT; c++) {
+			if (strlen(student_col_name[c]) != len ||
+			    strncasecmp(name, student_col_name[c], len) != 0)
+				continue;
+			if (cols->index[c] >= 0) {
+				snprintf(err, err_cap, "column %s appears twice (columns %d and %zu)",
+					 student_col_name[c], cols->index[c] + 1, i + 1);
+				return -1;
+			}
+			cols->index[c] = (int)i;
+		}
+	}
+	size_t used = 0;
+	int missing = 0;
+	for (int c = 0; c < COL_COUNT; c++) {
+		if (!col_required[c] || cols->index[c] >= 0)
+			continue;
+		int w = snprintf(err + used, err_cap - used, "%s%s",
+				 missing ? ", " : "missing required column(s): ",
+				 student_col_name[c]);
+		if (w > 0 && (size_t)w < err_cap - used)
+			used += (size_t)w;
+		missing = 1;
+	}
+	return missing ? -1 : 0;
+}
+
+const char *student_cols_name(const student_cols *cols, size_t i)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		if (cols->index[c] == (int)i)
+			return student_col_name[c];
+	return "unknown column";
+}
+
+size_t utf8_invalid_at(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0;
+	while (i < n) {
+		/* eight ASCII bytes at a time */
+		if (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		const unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t need;
+		unsigned lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			if (c == 0xE0)
+				lo = 0xA0;     /* overlong */
+			else if (c == 0xED)
+				hi = 0x9F;     /* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;     /* above U+10FFFF */
+		} else {
+			return i;
+		}
+		if (i + need >= n)
+			return i;   /* cut short */
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k <= need; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return i;
+		i += need + 1;
+	}
+	return n;
+}
+
+/* Exactly `digits` ASCII digits; returns the value or -1. */
+static int64_t parse_digits(const char *s, size_t n, size_t digits)
+{
+	if (n != digits)
+		return -1;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	trim(&s, &n);
+	return n == 0;
+}
+
+static int parse_grade(const char *s, size_t n)
+{
+	if (n != 2)
+		return -1;
+	if (s[0] == 'T' && s[1] == 'K')
+		return R_TK;
+	if (s[0] == 'K' && s[1] == 'N')
+		return R_KN;
+	const int64_t v = parse_digits(s, n, 2);
+	return v >= 1 && v <= 12 ? (int)v + 1 : -1;
+}
+
+static int parse_report(const char *s, size_t n)
+{
+	for (int r = 0; r < REPORT_COUNT; r++)
+		if (strlen(report_table[r].code) == n && memcmp(report_table[r].code, s, n) == 0)
+			return r;
+	return -1;
+}
+
+static int parse_lang(const char *s, size_t n)
+{
+	for (int l = 0; l < LANG_COUNT; l++)
+		if (strlen(lang_code[l]) == n && memcmp(lang_code[l], s, n) == 0)
+			return l;
+	return -1;
+}
+
+static int bad(char *reason, size_t cap, const student_cols *cols, int col, const char *what)
+{
+	snprintf(reason, cap, "column %d (%s): %s", cols->index[col] + 1,
+		 student_col_name[col], what);
+	return -1;
+}
+
+int student_parse(student *s, const student_cols *cols,
+		  const char *const *fields, const size_t *lens, size_t n,
+		  char *reason, size_t reason_cap)
+{
+	if (n != cols->n_fields) {
+		snprintf(reason, reason_cap, "expected %zu fields as in the header, found %zu",
+			 cols->n_fields, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const size_t at = utf8_invalid_at(fields[i], lens[i]);
+		const char *why = at < lens[i] ? "invalid UTF-8"
+			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
+		if (!why)
+			continue;
+		snprintf(reason, reason_cap, "column %zu (%s): %s", i + 1,
+			 student_cols_name(cols, i), why);
+		return -1;
+	}
+	for (int c = 0; c < COL_COUNT; c++) {
+		const int i = cols->index[c];
+		s->f[c] = i >= 0 ? fields[i] : "";
+		s->len[c] = i >= 0 ? lens[i] : 0;
+	}
+
+	int64_t v = parse_digits(s->f[COL_SSID], s->len[COL_SSID], 10);
+	if (v < 0)
+		return bad(reason, reason_cap, cols, COL_SSID, "must be exactly 10 digits");
+	s->ssid = (uint64_t)v;
+	if ((v = parse_digits(s->f[COL_LEA_CODE], s->len[COL_LEA_CODE], 7)) < 0)
+		return bad(reason, reason_cap, cols, COL_LEA_CODE, "must be exactly 7 digits");
+	s->lea = (uint32_t)v;
+	if ((v = parse_digits(s->f[COL_SCHOOL_CODE], s->len[COL_SCHOOL_CODE], 7)) < 0)
+		return bad(reason, reason_cap, cols, COL_SCHOOL_CODE, "must be exactly 7 digits");
+	s->school = (uint32_t)v;
+	const int g = parse_grade(s->f[COL_GRADE], s->len[COL_GRADE]);
+	if (g < 0)
+		return bad(reason, reason_cap, cols, COL_GRADE, "must be TK, KN or 01 to 12");
+	s->grade = (uint8_t)g;
+	if (is_blank(s->f[COL_LAST_NAME], s->len[COL_LAST_NAME]))
+		return bad(reason, reason_cap, cols, COL_LAST_NAME, "is empty");
+	if (is_blank(s->f[COL_FIRST_NAME], s->len[COL_FIRST_NAME]))
+		return bad(reason, reason_cap, cols, COL_FIRST_NAME, "is empty");
+	const int r = parse_report(s->f[COL_REPORT], s->len[COL_REPORT]);
+	if (r < 0)
+		return bad(reason, reason_cap, cols, COL_REPORT,
+			   "must be one of SB, CAA, CAST, CAAS, CSA, ELPAC");
+	s->report = (uint8_t)r;
+	s->primary_language = 0;
+	if (s->len[COL_PRIMARY_LANGUAGE]) {
+		if ((v = parse_digits(s->f[COL_PRIMARY_LANGUAGE], s->len[COL_PRIMARY_LANGUAGE], 2)) < 0)
+			return bad(reason, reason_cap, cols, COL_PRIMARY_LANGUAGE,
+				   "must be blank or a 2-digit language code");
+		s->primary_language = (uint8_t)v;
+	}
+	s->ssr_language = LANG_NONE;
+	if (s->len[COL_SSR_LANGUAGE]) {
+		const int l = parse_lang(s->f[COL_SSR_LANGUAGE], s->len[COL_SSR_LANGUAGE]);
+		if (l < 0)
+			return bad(reason, reason_cap, cols, COL_SSR_LANGUAGE,
+				   "unknown SSR language (must be blank, EN, ES, VI, ZH, FIL or KO)");
+		s->ssr_language = (uint8_t)l;
+	}
+	const char *p = s->f[COL_PAPER_SSR];
+	const size_t pn = s->len[COL_PAPER_SSR];
+	if (pn == 0 || (pn == 1 && p[0] == 'N'))
+		s->paper_ssr = 0;
+	else if (pn == 1 && p[0] == 'Y')
+		s->paper_ssr = 1;
+	else
+		return bad(reason, reason_cap, cols, COL_PAPER_SSR, "must be Y, N or blank");
+	if (!(report_table[r].grades & (1u << g))) {
+		snprintf(reason, reason_cap, "column %d (report): %s is not given in grade %s",
+			 cols->index[COL_REPORT] + 1, report_table[r].code, grade_name[g]);
+		return -1;
+	}
+	return 0;
+}
+
+static void put_be(bytebuf *key, uint64_t v, int n_bytes)
+{
+	uint8_t b[8];
+	for (int i = n_bytes - 1; i >= 0; i--) {
+		b[i] = (uint8_t)v;
+		v >>= 8;
+	}
+	bytebuf_put(key, b, (size_t)n_bytes);
+}
+
+void student_key(const student *s, int shipment, bytebuf *key)
+{
+	static const uint8_t zero = 0;
+	if (shipment >= 0)
+		put_be(key, (uint64_t)shipment, 1);
+	put_be(key, s->lea, 3);
+	put_be(key, s->school, 3);
+	put_be(key, s->grade, 1);
+	fold_name(s->f[COL_LAST_NAME], s->len[COL_LAST_NAME], key);
+	bytebuf_put(key, &zero, 1);
+	fold_name(s->f[COL_FIRST_NAME], s->len[COL_FIRST_NAME], key);
+	bytebuf_put(key, &zero, 1);
+	put_be(key, s->ssid, 5);
+	put_be(key, s->report, 1);
+}

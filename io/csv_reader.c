@@ -1,0 +1,311 @@
+/*
+ * csv_reader.c: record boundaries, line numbers and raw bytes by a small
+ * scanner; field unescaping by libcsv (see csv_reader.h).
+ *
+ * libcsv reports fields through callbacks and cannot say where a record
+ * began or on which line, both of which a reject needs.  So the reader works
+ * in two steps per record:
+ *
+ *  1. A scanner walks the buffered bytes with the RFC 4180 states
+ *     FIELD_START, UNQUOTED, QUOTED and QUOTE_SEEN (a quote inside a quoted
+ *     field: either the first of a doubled quote or the closing one).  A
+ *     quote opens a quoted field only at the start of a field, as in libcsv,
+ *     so a stray quote in `O"Brien` cannot swallow the lines after it.  A
+ *     line end (LF, CRLF or a lone CR) outside quotes ends the record; every
+ *     line end, quoted or not, advances the line counter.
+ *  2. The record's bytes (without the line end) go to csv_parse() in strict
+ *     mode, then csv_fini() flushes the last field.  Strict mode turns
+ *     malformed quoting into CSV_EPARSE, which becomes a malformed record
+ *     (a reject for the caller, not a stop).  Whitespace is never trimmed.
+ *
+ * The buffer holds at least one whole record: when the scanner reaches the
+ * end of the buffered bytes inside a record, the record is moved to the
+ * front, the buffer grows if needed (up to CSV_MAX_RECORD_BYTES) and more
+ * input is read; the scanner resumes where it stopped.
+ */
+#include "csv_reader.h"
+
+#include <string.h>
+
+#include <csv.h>
+
+#include "../engine/mem.h"
+
+#define READ_BYTES (1u << 20)
+
+enum scan_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_SEEN };
+
+struct csv_reader {
+	instream *in;
+	struct csv_parser parser;
+	int eof;
+	int at_start;          /* nothing consumed yet: a BOM may follow */
+	uint64_t line;         /* line of the next unread byte */
+	uint64_t n_consumed;
+	char *buf;
+	size_t cap, pos, len;  /* unread bytes are buf[pos, len) */
+
+	/* the current record's fields */
+	char *fbytes;
+	size_t fbytes_cap, fbytes_len;
+	size_t *foff;
+	size_t *flen;
+	const char **fptr;
+	size_t nf, nf_cap;
+	int overflow;          /* an allocation failed in a libcsv callback */
+};
+
+static int never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void *csv_realloc(void *p, size_t n)
+{
+	return mem_realloc(p, n);
+}
+
+static void on_field(void *s, size_t n, void *data)
+{
+	csv_reader *r = data;
+	if (r->overflow)
+		return;
+	if (r->nf == r->nf_cap) {
+		const size_t cap = r->nf_cap ? r->nf_cap * 2 : 32;
+		size_t *off = mem_realloc(r->foff, cap * sizeof *off);
+		if (off)
+			r->foff = off;
+		size_t *len = mem_realloc(r->flen, cap * sizeof *len);
+		if (len)
+			r->flen = len;
+		const char **ptr = mem_realloc(r->fptr, cap * sizeof *ptr);
+		if (ptr)
+			r->fptr = ptr;
+		if (!off || !len || !ptr) {
+			r->overflow = 1;
+			return;
+		}
+		r->nf_cap = cap;
+	}
+	if (r->fbytes_len + n + 1 > r->fbytes_cap) {
+		size_t cap = r->fbytes_cap ? r->fbytes_cap : 4096;
+		while (cap < r->fbytes_len + n + 1)
+			cap *= 2;
+		char *b = mem_realloc(r->fbytes, cap);
+		if (!b) {
+			r->overflow = 1;
+			return;
+		}
+		r->fbytes = b;
+		r->fbytes_cap = cap;
+	}
+	if (n)
+		memcpy(r->fbytes + r->fbytes_len, s, n);
+	r->fbytes[r->fbytes_len + n] = '\0';
+	r->foff[r->nf] = r->fbytes_len;
+	r->flen[r->nf] = n;
+	r->fbytes_len += n + 1;
+	r->nf++;
+}
+
+status csv_reader_open(csv_reader **out, instream *in)
+{
+	*out = NULL;
+	csv_reader *r = mem_calloc(1, sizeof *r);
+	if (!r) {
+		instream_free(in);
+		return status_fail(ST_NOMEM, "out of memory reading %s", instream_name(in));
+	}
+	r->in = in;
+	r->line = 1;
+	r->at_start = 1;
+	r->cap = 2 * READ_BYTES;
+	r->buf = mem_alloc(r->cap);
+	if (!r->buf || csv_init(&r->parser, CSV_STRICT) != 0) {
+		status st = status_fail(ST_NOMEM, "out of memory reading %s", instream_name(in));
+		mem_free(r->buf);
+		r->buf = NULL;
+		instream_free(in);
+		mem_free(r);
+		return st;
+	}
+	csv_set_space_func(&r->parser, never_space);
+	csv_set_realloc_func(&r->parser, csv_realloc);
+	csv_set_free_func(&r->parser, mem_free);
+	*out = r;
+	return ST_OK;
+}
+
+/* Make room and read more input after buf[len]; keeps buf[pos, len). */
+static status refill(csv_reader *r)
+{
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->len < READ_BYTES) {
+		if (r->len >= CSV_MAX_RECORD_BYTES)
+			return status_fail(ST_BADINPUT,
+				"%s: line %llu: a record longer than %u MiB (a quote left open?)",
+				instream_name(r->in), (unsigned long long)r->line,
+				CSV_MAX_RECORD_BYTES >> 20);
+		char *b = mem_realloc(r->buf, r->cap * 2);
+		if (!b)
+			return status_fail(ST_NOMEM, "%s: out of memory for a long record",
+					   instream_name(r->in));
+		r->buf = b;
+		r->cap *= 2;
+	}
+	size_t n = 0;
+	status st = instream_read(r->in, r->buf + r->len, r->cap - r->len, &n);
+	if (st != ST_OK)
+		return st;
+	if (n == 0)
+		r->eof = 1;
+	r->len += n;
+	return ST_OK;
+}
+
+status csv_reader_next(csv_reader *r, csv_record *rec)
+{
+	for (;;) {
+		/* Scan for the end of the record that starts at buf[pos]. */
+		enum scan_state state = FIELD_START;
+		size_t i = r->pos;
+		uint64_t breaks = 0;       /* line ends inside the record */
+		size_t end = 0, next = 0;  /* record end, start of what follows */
+		for (;;) {
+			if (i == r->len) {
+				if (r->eof) {
+					if (state == QUOTED)
+						return status_fail(ST_BADINPUT,
+							"%s: line %llu: a quote opened here is never closed (the file is cut short?)",
+							instream_name(r->in), (unsigned long long)r->line);
+					end = next = i;
+					break;
+				}
+				const size_t done = i - r->pos;
+				status st = refill(r);
+				if (st != ST_OK)
+					return st;
+				if (r->at_start && r->len - r->pos >= 3 &&
+				    memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) {
+					r->pos += 3;
+					r->n_consumed += 3;
+				}
+				r->at_start = 0;
+				i = r->pos + done;
+				continue;
+			}
+			if (state == QUOTED) {
+				const char *q = memchr(r->buf + i, '"', r->len - i);
+				size_t stop = q ? (size_t)(q - r->buf) : r->len;
+				int split_crlf = 0;
+				for (size_t k = i; k < stop; k++) {
+					if (r->buf[k] == '\n') {
+						breaks++;
+					} else if (r->buf[k] == '\r') {
+						if (k + 1 == r->len && !r->eof) {
+							split_crlf = 1; /* CR last in buffer: LF next? */
+							stop = k;
+							break;
+						}
+						if (k + 1 == r->len || r->buf[k + 1] != '\n')
+							breaks++;
+					}
+				}
+				i = stop;
+				if (split_crlf) {
+					const size_t done = i - r->pos;
+					status st = refill(r);
+					if (st != ST_OK)
+						return st;
+					i = r->pos + done;
+				} else if (q) {
+					state = QUOTE_SEEN;
+					i++;
+				}
+				continue;
+			}
+			const char c = r->buf[i];
+			if (c == '\n' || c == '\r') {
+				if (c == '\r' && i + 1 == r->len && !r->eof) {
+					/* CRLF split across reads: look at the next byte first */
+					const size_t done = i - r->pos;
+					status st = refill(r);
+					if (st != ST_OK)
+						return st;
+					i = r->pos + done;
+					continue;
+				}
+				end = i;
+				next = (c == '\r' && i + 1 < r->len && r->buf[i + 1] == '\n') ? i + 2 : i + 1;
+				break;
+			}
+			if (c == '"') {
+				/* opens a field, or is the second of a doubled quote;
+				 * inside an unquoted field it is just a byte */
+				if (state != UNQUOTED)
+					state = QUOTED;
+			} else if (c == ',') {
+				state = FIELD_START;
+			} else {
+				state = UNQUOTED;
+			}
+			i++;
+		}
+
+		const size_t start = r->pos;
+		const uint64_t line = r->line;
+		r->line += breaks + (next > end ? 1 : 0);
+		r->n_consumed += next - start;
+		r->pos = next;
+		if (end == start) {
+			if (next == start)
+				return ST_EOF; /* nothing left */
+			continue;      /* a blank line */
+		}
+
+		/* Step 2: libcsv splits and unescapes the fields. */
+		r->nf = 0;
+		r->fbytes_len = 0;
+		r->overflow = 0;
+		const size_t n = end - start;
+		const size_t used = csv_parse(&r->parser, r->buf + start, n, on_field, NULL, r);
+		const int malformed = used != n;
+		csv_fini(&r->parser, malformed ? NULL : on_field, NULL, malformed ? NULL : r);
+		if (r->overflow)
+			return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
+					   instream_name(r->in), (unsigned long long)line);
+		for (size_t k = 0; k < r->nf; k++)
+			r->fptr[k] = r->fbytes + r->foff[k];
+		rec->line = line;
+		rec->raw = r->buf + start;
+		rec->raw_len = n;
+		rec->n_fields = r->nf;
+		rec->field = r->fptr;
+		rec->len = r->flen;
+		rec->malformed = malformed;
+		rec->bad_column = malformed ? r->nf + 1 : 0;
+		return ST_OK;
+	}
+}
+
+const char *csv_reader_name(const csv_reader *r) { return instream_name(r->in); }
+uint64_t csv_reader_bytes(const csv_reader *r) { return r->n_consumed; }
+
+void csv_reader_free(csv_reader *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->parser);
+	instream_free(r->in);
+	mem_free(r->buf);
+	mem_free(r->fbytes);
+	mem_free(r->foff);
+	mem_free(r->flen);
+	mem_free(r->fptr);
+	mem_free(r);
+}

@@ -1,0 +1,33 @@
+/*
+ * instream.h: read a file or standard input, plain or zstd-compressed.
+ *
+ *   instream *in;
+ *   st = instream_open(&in, path);       // "-" = standard input
+ *   while ((st = instream_read(in, buf, cap, &n)) == ST_OK && n > 0) ...
+ *   instream_free(in);
+ *
+ * Compression is detected by the zstd magic number in the first four bytes,
+ * never by the file name.  A zstd stream cut short is ST_BADINPUT at its
+ * end, with a message naming the file.
+ */
+#ifndef SSRFILL_INSTREAM_H
+#define SSRFILL_INSTREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/status.h"
+
+typedef struct instream instream;
+
+status instream_open(instream **out, const char *path);
+/* Fill up to cap bytes; *n_read == 0 means end of input. */
+status instream_read(instream *in, void *buf, size_t cap, size_t *n_read);
+/* The name used in messages ("standard input" for "-"). */
+const char *instream_name(const instream *in);
+int instream_is_zstd(const instream *in);
+/* Bytes consumed from the underlying file so far (compressed bytes). */
+uint64_t instream_raw_bytes(const instream *in);
+void instream_free(instream *in);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * tmpfiles.c: paths to delete on failure or signal (see tmpfiles.h).
+ *
+ * The registry must be walkable from a signal handler, so it is a chain of
+ * fixed-size chunks that are never moved or freed while the program runs;
+ * a slot is written fully before the count that publishes it is raised.
+ * The handler uses only unlink(2), rmdir(2), signal(2) and raise(3), which
+ * are async-signal-safe.
+ */
+#include "tmpfiles.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/mem.h"
+
+#define CHUNK_SLOTS 256
+
+typedef struct chunk {
+	struct chunk *prev;
+	atomic_int n;
+	char *path[CHUNK_SLOTS];
+	unsigned char is_dir[CHUNK_SLOTS];
+} chunk;
+
+static chunk first;
+static chunk *_Atomic last = &first;
+static volatile sig_atomic_t interrupted;
+
+status tmpfiles_add(const char *path, int is_dir)
+{
+	chunk *c = atomic_load(&last);
+	if (atomic_load(&c->n) == CHUNK_SLOTS) {
+		chunk *nc = mem_calloc(1, sizeof *nc);
+		if (!nc)
+			return status_fail(ST_NOMEM, "out of memory registering %s", path);
+		nc->prev = c;
+		atomic_store(&last, nc);
+		c = nc;
+	}
+	const int i = atomic_load(&c->n);
+	c->path[i] = mem_strndup(path, strlen(path));
+	if (!c->path[i])
+		return status_fail(ST_NOMEM, "out of memory registering %s", path);
+	c->is_dir[i] = (unsigned char)is_dir;
+	atomic_store(&c->n, i + 1);
+	return ST_OK;
+}
+
+/* The handler walks the registry: keep it out while a slot is freed. */
+static void block_signals(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+void tmpfiles_forget(const char *path)
+{
+	sigset_t old;
+	block_signals(&old);
+	for (chunk *c = atomic_load(&last); c; c = c->prev) {
+		const int n = atomic_load(&c->n);
+		for (int i = n - 1; i >= 0; i--) {
+			if (c->path[i] && strcmp(c->path[i], path) == 0) {
+				char *p = c->path[i];
+				c->path[i] = NULL;
+				mem_free(p);
+				sigprocmask(SIG_SETMASK, &old, NULL);
+				return;
+			}
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void remove_all(int free_paths)
+{
+	/* files first, then folders, each newest first, so a folder is empty
+	 * by the time its turn comes */
+	for (int pass = 0; pass < 2; pass++) {
+		for (chunk *c = atomic_load(&last); c; c = c->prev) {
+			for (int i = atomic_load(&c->n) - 1; i >= 0; i--) {
+				const char *p = c->path[i];
+				if (!p || c->is_dir[i] != pass)
+					continue;
+				if (pass == 0)
+					unlink(p);
+				else
+					rmdir(p);
+			}
+		}
+	}
+	if (!free_paths)
+		return;
+	tmpfiles_forget_all();
+}
+
+void tmpfiles_forget_all(void)
+{
+	sigset_t old;
+	block_signals(&old);
+	chunk *c = atomic_load(&last);
+	while (c) {
+		chunk *prev = c->prev;
+		for (int i = 0; i < atomic_load(&c->n); i++) {
+			mem_free(c->path[i]);
+			c->path[i] = NULL;
+		}
+		atomic_store(&c->n, 0);
+		if (c != &first)
+			mem_free(c);
+		c = prev;
+	}
+	atomic_store(&last, &first);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void tmpfiles_cleanup(void)
+{
+	remove_all(1);
+}
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+	remove_all(0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void tmpfiles_install_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigfillset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+int tmpfiles_interrupted(void)
+{
+	return interrupted;
+}

@@ -1,0 +1,30 @@
+/*
+ * tmpfiles.h: the registry of files and folders that must not outlive a
+ * failed or interrupted run (spill files, outputs being built).
+ *
+ *   tmpfiles_install_signals();        // once, at start
+ *   tmpfiles_add(path, is_dir);        // right after creating it
+ *   ... on success: rename the outputs into place, then tmpfiles_forget_all()
+ *   ... on failure: tmpfiles_cleanup()
+ *
+ * On SIGINT, SIGTERM, SIGHUP or SIGPIPE the handler removes everything
+ * registered (files first, then folders, newest first) and re-raises the
+ * signal with its default action, so the exit status says what happened.
+ */
+#ifndef SSRFILL_TMPFILES_H
+#define SSRFILL_TMPFILES_H
+
+#include "../engine/status.h"
+
+status tmpfiles_add(const char *path, int is_dir);
+/* Remove one path from the registry without deleting it. */
+void tmpfiles_forget(const char *path);
+void tmpfiles_forget_all(void);
+/* Delete everything registered (newest first) and empty the registry. */
+void tmpfiles_cleanup(void);
+void tmpfiles_install_signals(void);
+/* Nonzero once a termination signal arrived (the handler cleans up and
+ * re-raises, so this is seen only while the handler runs). */
+int tmpfiles_interrupted(void);
+
+#endif

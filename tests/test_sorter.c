@@ -1,0 +1,174 @@
+/*
+ * test_sorter.c: the sorter gives every record back, payload intact, in
+ * memcmp order of the keys — for random keys, keys sharing long prefixes
+ * (the 8-byte radix prefix cannot tell them apart), keys that are prefixes
+ * of each other, and the empty and one-record cases.  Also the duplicate
+ * set of SPEC §2.2.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../engine/dupset.h"
+#include "../engine/mem.h"
+#include "../engine/sorter.h"
+
+typedef struct ref {
+	uint8_t key[40];
+	size_t len;
+	uint32_t id;
+} ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const ref *x = a, *y = b;
+	const size_t n = x->len < y->len ? x->len : y->len;
+	const int c = memcmp(x->key, y->key, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Sort n generated keys through the sorter and compare with qsort. */
+static void check_sort(size_t n, int shared_prefix, int alphabet)
+{
+	ref *refs = calloc(n ? n : 1, sizeof *refs);
+	assert_non_null(refs);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].len = 1 + next_rand() % 30;
+		for (size_t k = 0; k < refs[i].len; k++)
+			refs[i].key[k] = k < (size_t)shared_prefix ? 7
+				: (uint8_t)(next_rand() % (uint64_t)alphabet);
+		/* a unique tail, as ssrfill keys end in ssid and report */
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 16);
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 8);
+		refs[i].key[refs[i].len++] = (uint8_t)i;
+		refs[i].id = (uint32_t)i;
+	}
+	sorter *s;
+	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	assert_int_equal(sorter_new(&s, &o), ST_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
+	assert_int_equal(sorter_finish(s), ST_OK);
+	qsort(refs, n, sizeof *refs, ref_cmp);
+	sorter_item it;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(sorter_next(s, &it), ST_OK);
+		assert_int_equal(it.key_len, refs[i].len);
+		assert_memory_equal(it.key, refs[i].key, it.key_len);
+		assert_int_equal(it.payload_len, 4);
+		uint32_t id;
+		memcpy(&id, it.payload, 4);
+		assert_int_equal(id, refs[i].id);
+	}
+	assert_int_equal(sorter_next(s, &it), ST_EOF);
+	sorter_stats st;
+	sorter_stats_get(s, &st);
+	assert_int_equal(st.n_records, n);
+	sorter_free(s);
+	free(refs);
+}
+
+static void random_keys(void **state)
+{
+	(void)state;
+	check_sort(50000, 0, 256);
+}
+
+static void long_shared_prefix(void **state)
+{
+	(void)state;
+	check_sort(20000, 12, 3);   /* all entries share the radix prefix */
+}
+
+static void small_alphabet(void **state)
+{
+	(void)state;
+	check_sort(20000, 0, 2);    /* many keys are prefixes of others */
+}
+
+static void empty_and_one(void **state)
+{
+	(void)state;
+	check_sort(0, 0, 256);
+	check_sort(1, 0, 256);
+}
+
+static void big_payload(void **state)
+{
+	(void)state;
+	sorter *s;
+	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	assert_int_equal(sorter_new(&s, &o), ST_OK);
+	const size_t n = 6u << 20;   /* larger than one arena block */
+	char *p = malloc(n);
+	assert_non_null(p);
+	memset(p, 'x', n);
+	assert_int_equal(sorter_add(s, "b", 1, "small", 5), ST_OK);
+	assert_int_equal(sorter_add(s, "a", 1, p, n), ST_OK);
+	assert_int_equal(sorter_finish(s), ST_OK);
+	sorter_item it;
+	assert_int_equal(sorter_next(s, &it), ST_OK);
+	assert_int_equal(it.payload_len, n);
+	assert_memory_equal(it.payload, p, n);
+	assert_int_equal(sorter_next(s, &it), ST_OK);
+	assert_memory_equal(it.payload, "small", 5);
+	sorter_free(s);
+	sorter_free(NULL);
+	free(p);
+}
+
+static void duplicates(void **state)
+{
+	(void)state;
+	dupset *d;
+	assert_int_equal(dupset_new(&d), ST_OK);
+	for (uint64_t i = 0; i < 300000; i++)
+		assert_int_equal(dupset_insert(d, i * 6 + 0), 1);   /* grows many times */
+	for (uint64_t i = 0; i < 300000; i += 997)
+		assert_int_equal(dupset_insert(d, i * 6), 0);
+	assert_int_equal(dupset_insert(d, 0 * 6 + 1), 1);  /* same ssid, other report */
+	assert_int_equal(dupset_insert(d, 1), 0);
+	dupset_free(d);
+	dupset_free(NULL);
+}
+
+static void allocation_failure(void **state)
+{
+	(void)state;
+	sorter *s;
+	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	assert_int_equal(sorter_new(&s, &o), ST_OK);
+	mem_fail_nth(1);
+	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_NOMEM);
+	mem_fail_nth(0);
+	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_OK);
+	sorter_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(random_keys),
+		cmocka_unit_test(long_shared_prefix),
+		cmocka_unit_test(small_alphabet),
+		cmocka_unit_test(empty_and_one),
+		cmocka_unit_test(big_payload),
+		cmocka_unit_test(duplicates),
+		cmocka_unit_test(allocation_failure),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
