@@ -25,5 +25,7 @@ double cli_now(void);
 
 int cmd_sort(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -17,12 +17,17 @@
 #include "cli.h"
 
 static const char *const usage_text[][2] = {
+	{ "run",
+	  "usage: ssrfill run --students F --orders F [--config F] --out DIR [--force]\n"
+	  "                   [--memory SIZE] [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
 	{ "sort",
 	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
 	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
 	{ "gen",
 	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] --out STUDENTS.csv[.zst]\n"
 	  "                   --orders ORDERS.csv\n" },
+	{ "config",
+	  "usage: ssrfill config [--config F]\n" },
 };
 
 void cli_print_usage(const char *cmd)
@@ -116,6 +121,8 @@ static const struct {
 } commands[] = {
 	{ "sort", cmd_sort },
 	{ "gen", cmd_gen },
+	{ "run", cmd_run },
+	{ "config", cmd_config },
 };
 
 int main(int argc, char **argv)
@@ -130,7 +137,8 @@ int main(int argc, char **argv)
 			continue;
 		status_clear();
 		const status st = (status)commands[i].fn(argc - 1, argv + 1);
-		if (st != ST_OK && st != ST_USAGE)
+		/* usage errors print their own text, unless a detail was recorded */
+		if (st != ST_OK && (st != ST_USAGE || status_has_detail()))
 			fprintf(stderr, "ssrfill %s: %s\n", argv[1], status_detail(st));
 		return status_exit_code(st);
 	}

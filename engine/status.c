@@ -55,3 +55,8 @@ void status_clear(void)
 	has_detail = 0;
 	detail[0] = '\0';
 }
+
+int status_has_detail(void)
+{
+	return has_detail;
+}

@@ -46,5 +46,7 @@ status status_fail(status st, const char *fmt, ...)
 /* The recorded detail, or the table message when none was recorded. */
 const char *status_detail(status st);
 void status_clear(void);
+/* Nonzero when a detail was recorded since the last status_clear(). */
+int status_has_detail(void);
 
 #endif

@@ -18,7 +18,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+
+#include "columns.h"
 
 const char *const student_col_name[COL_COUNT] = {
 #define STUDENT_COL_NAME(id, name, req) name,
@@ -69,38 +70,9 @@ static void trim(const char **s, size_t *n)
 int student_cols_map(student_cols *cols, const char *const *names,
 		     const size_t *lens, size_t n, char *err, size_t err_cap)
 {
-	for (int c = 0; c < COL_COUNT; c++)
-		cols->index[c] = -1;
 	cols->n_fields = n;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = names[i];
-		size_t len = lens[i];
-		trim(&name, &len);
-		for (int c = 0; c < COL_COUNT; c++) {
-			if (strlen(student_col_name[c]) != len ||
-			    strncasecmp(name, student_col_name[c], len) != 0)
-				continue;
-			if (cols->index[c] >= 0) {
-				snprintf(err, err_cap, "column %s appears twice (columns %d and %zu)",
-					 student_col_name[c], cols->index[c] + 1, i + 1);
-				return -1;
-			}
-			cols->index[c] = (int)i;
-		}
-	}
-	size_t used = 0;
-	int missing = 0;
-	for (int c = 0; c < COL_COUNT; c++) {
-		if (!col_required[c] || cols->index[c] >= 0)
-			continue;
-		int w = snprintf(err + used, err_cap - used, "%s%s",
-				 missing ? ", " : "missing required column(s): ",
-				 student_col_name[c]);
-		if (w > 0 && (size_t)w < err_cap - used)
-			used += (size_t)w;
-		missing = 1;
-	}
-	return missing ? -1 : 0;
+	return columns_map(student_col_name, col_required, COL_COUNT, names, lens, n,
+			   cols->index, err, err_cap);
 }
 
 const char *student_cols_name(const student_cols *cols, size_t i)
@@ -111,68 +83,9 @@ const char *student_cols_name(const student_cols *cols, size_t i)
 	return "unknown column";
 }
 
-size_t utf8_invalid_at(const char *p, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0;
-	while (i < n) {
-		/* eight ASCII bytes at a time */
-		if (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
-		const unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t need;
-		unsigned lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;     /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F;     /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;     /* above U+10FFFF */
-		} else {
-			return i;
-		}
-		if (i + need >= n)
-			return i;   /* cut short */
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k <= need; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
-
-/* Exactly `digits` ASCII digits; returns the value or -1. */
 static int64_t parse_digits(const char *s, size_t n, size_t digits)
 {
-	if (n != digits)
-		return -1;
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return columns_digits(s, n, digits);
 }
 
 static int is_blank(const char *s, size_t n)

@@ -123,7 +123,4 @@ static inline uint64_t student_identity(const student *s)
 	return s->ssid * REPORT_COUNT + s->report;
 }
 
-/* Return the offset of the first invalid UTF-8 byte in p[0, n) or n. */
-size_t utf8_invalid_at(const char *p, size_t n);
-
 #endif

@@ -175,14 +175,17 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 		enum scan_state state = FIELD_START;
 		size_t i = r->pos;
 		uint64_t breaks = 0;       /* line ends inside the record */
+		uint64_t quote_breaks = 0; /* line ends before the last opening quote */
 		size_t end = 0, next = 0;  /* record end, start of what follows */
 		for (;;) {
 			if (i == r->len) {
 				if (r->eof) {
 					if (state == QUOTED)
 						return status_fail(ST_BADINPUT,
-							"%s: line %llu: a quote opened here is never closed (the file is cut short?)",
-							instream_name(r->in), (unsigned long long)r->line);
+							"%s: line %llu: a quote opened here is never closed (the file is cut short?)%s",
+							instream_name(r->in),
+							(unsigned long long)(r->line + quote_breaks),
+							quote_breaks ? "; its record starts higher up" : "");
 					end = next = i;
 					break;
 				}
@@ -247,6 +250,8 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 			if (c == '"') {
 				/* opens a field, or is the second of a doubled quote;
 				 * inside an unquoted field it is just a byte */
+				if (state == FIELD_START)
+					quote_breaks = breaks;
 				if (state != UNQUOTED)
 					state = QUOTED;
 			} else if (c == ',') {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../engine/columns.h"
 #include "../engine/dupset.h"
 #include "../engine/mem.h"
 #include "rejects.h"

@@ -1,0 +1,621 @@
+/*
+ * cmd_run.c: `ssrfill run` — the main job (SPEC §2, §3).
+ *
+ *   1. config: built-in defaults, the --config file on top, checked;
+ *   2. orders: every row judged (engine/orders.c), rejects written;
+ *   3. score reports: each valid row planned (engine/fulfil.c): electronic
+ *      rows are only counted; printed rows go to the sorter keyed by
+ *      shipment then print order, with their set record as payload, and
+ *      their weight is added to their school's total (keep_schools_together
+ *      needs it before the school's first set is placed);
+ *   4. one pass over the sorted sets: boxes (engine/packing.c), the print
+ *      stream row of every divider and set, and at each (shipment, LEA)
+ *      boundary its manifest rows and packing list;
+ *   5. invoices, distribution reports, the reconciliation of §2.10 and
+ *      summary.json; then the staged folder is renamed into place.
+ *
+ * Nothing of a student goes to standard error: messages name files, lines,
+ * columns and counts only.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/fulfil.h"
+#include "../engine/invoice.h"
+#include "../engine/mem.h"
+#include "../engine/orders.h"
+#include "../engine/packing.h"
+#include "../engine/setrec.h"
+#include "../engine/sorter.h"
+#include "../engine/u64map.h"
+#include "../io/config_ini.h"
+#include "../io/csv_reader.h"
+#include "../io/invoice_writer.h"
+#include "../io/outdir.h"
+#include "../io/rejects.h"
+#include "../io/run_docs.h"
+#include "../io/student_reader.h"
+#include "../io/summary_writer.h"
+#include "../io/tmpfiles.h"
+#include "cli.h"
+
+typedef struct run_opts {
+	const char *students, *orders, *config_path, *out, *tmpdir;
+	size_t memory;
+	int threads, force, quiet;
+	double max_reject_rate;
+} run_opts;
+
+typedef struct run_ctx {
+	const run_opts *opt;
+	config cfg;
+	orders *ord;
+	outdir *dir;
+	sorter *so;
+	u64map *school_mg;     /* shipment<<56 | lea<<24 | school -> mg */
+	u64map *dist_lea;      /* dist_key(lea, 0, ...) -> sets */
+	u64map *dist_school;   /* dist_key(lea, school, ...) -> sets */
+	u64map *names;         /* name_key -> offset + 1 in name_pool */
+	u64map *invoice_qty;   /* lea<<3 | shipment<<1 | envelopes -> sets */
+	bytebuf name_pool;
+	bytebuf warnings;      /* one warning per line */
+	run_summary sum;
+} run_ctx;
+
+static uint64_t dist_key(uint32_t lea, uint32_t school, unsigned report, unsigned lang,
+			 unsigned delivery)
+{
+	return (uint64_t)lea << 32 | (uint64_t)school << 8 | report << 5 | lang << 2 | delivery;
+}
+
+/* Names by code: school names under (lea, school), LEA names under lea
+ * with the school bits all ones. */
+static uint64_t name_key(uint32_t lea, uint32_t school)
+{
+	return (uint64_t)lea << 24 | school;
+}
+#define LEA_ONLY 0xFFFFFFu
+
+static status remember_name(run_ctx *x, uint64_t key, const char *s, size_t n)
+{
+	uint64_t *v = u64map_slot(x->names, key);
+	if (!v)
+		return status_fail(ST_NOMEM, "out of memory for names");
+	if (*v)
+		return ST_OK; /* the first row's spelling wins */
+	*v = x->name_pool.len + 1;
+	bytebuf_put(&x->name_pool, s, n);
+	bytebuf_put(&x->name_pool, "", 1);
+	return x->name_pool.oom ? status_fail(ST_NOMEM, "out of memory for names") : ST_OK;
+}
+
+static const char *name_of(const run_ctx *x, uint64_t key)
+{
+	const uint64_t *v = u64map_get(x->names, key);
+	return v ? (const char *)x->name_pool.p + *v - 1 : "";
+}
+
+static status add_count(u64map *m, uint64_t key, uint64_t n)
+{
+	uint64_t *v = u64map_slot(m, key);
+	if (!v)
+		return status_fail(ST_NOMEM, "out of memory for counts");
+	*v += n;
+	return ST_OK;
+}
+
+static void warn(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(run_ctx *x, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	bytebuf_put(&x->warnings, line, strlen(line));
+	bytebuf_put(&x->warnings, "\n", 1);
+	x->sum.warnings++;
+	if (!x->opt->quiet)
+		fprintf(stderr, "ssrfill run: warning: %s\n", line);
+}
+
+/* ---- 2. orders ---------------------------------------------------------- */
+
+static status read_orders(run_ctx *x, outstream *rejects)
+{
+	instream *in;
+	status st = instream_open(&in, x->opt->orders);
+	if (st != ST_OK)
+		return st;
+	csv_reader *r;
+	if ((st = csv_reader_open(&r, in)) != ST_OK)
+		return st;
+	const char *name = csv_reader_name(r);
+	csv_record rec;
+	st = csv_reader_next(r, &rec);
+	if (st == ST_EOF) {
+		st = status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
+	} else if (st == ST_OK) {
+		char err[512];
+		if (rec.malformed || orders_set_header(x->ord, rec.field, rec.len, rec.n_fields,
+						       err, sizeof err) != 0)
+			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
+					 (unsigned long long)rec.line,
+					 rec.malformed ? "the header is not CSV" : err);
+	}
+	while (st == ST_OK && (st = csv_reader_next(r, &rec)) == ST_OK) {
+		order_result res;
+		st = orders_add(x->ord, rec.field, rec.len, rec.n_fields, rec.line,
+				rec.malformed ? (int)rec.bad_column : 0, &res);
+		if (st != ST_OK)
+			break;
+		if (res.verdict == ORDER_REJECTED)
+			rejects_write(rejects, rec.line, res.reason, rec.raw, rec.raw_len);
+		if (res.warning[0])
+			warn(x, "%s: line %llu: %s", name, (unsigned long long)rec.line, res.warning);
+	}
+	csv_reader_free(r);
+	if (st != ST_EOF)
+		return st;
+	orders_seal(x->ord);
+	return ST_OK;
+}
+
+/* ---- 3. score reports ---------------------------------------------------- */
+
+static status plan_rows(run_ctx *x, outstream *rejects)
+{
+	student_reader *rd;
+	status st = student_reader_open(&rd, x->opt->students, rejects);
+	if (st != ST_OK)
+		return st;
+	bytebuf key, payload;
+	bytebuf_init(&key);
+	bytebuf_init(&payload);
+	student s;
+	const csv_record *rec;
+	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
+		set_plan p;
+		fulfil_plan(&x->cfg, x->ord, &s, &p);
+		const report_info *ri = &report_table[s.report];
+		st = remember_name(x, name_key(s.lea, LEA_ONLY), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
+		if (st == ST_OK)
+			st = remember_name(x, name_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
+					   s.len[COL_SCHOOL_NAME]);
+		if (st == ST_OK)
+			st = add_count(x->dist_lea, dist_key(s.lea, 0, s.report, p.copy2, p.delivery), 1);
+		if (st == ST_OK)
+			st = add_count(x->dist_school, dist_key(s.lea, s.school, s.report, p.copy2, p.delivery), 1);
+		if (st != ST_OK)
+			break;
+		if (p.delivery == DELIVERY_ELECTRONIC) {
+			x->sum.electronic++;
+			continue;
+		}
+		x->sum.ship[ri->shipment].printed++;
+		x->sum.ordered_by[p.ordered_by]++;
+		st = add_count(x->school_mg, (uint64_t)ri->shipment << 56 | name_key(s.lea, s.school),
+			       (uint64_t)p.weight_mg);
+		if (st != ST_OK)
+			break;
+		setrec r;
+		memset(&r, 0, sizeof r);
+		r.lea = s.lea;
+		r.school = s.school;
+		r.ssid = s.ssid;
+		r.weight_mg = (uint32_t)p.weight_mg;
+		r.grade = s.grade;
+		r.report = s.report;
+		r.copy2 = p.copy2;
+		r.paper = p.paper;
+		r.sheets = p.sheets;
+		r.envelopes = p.envelopes;
+		r.ordered_by = p.ordered_by;
+		static const int col_of[SETREC_NSTR] = {
+			COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME, COL_LEA_NAME, COL_SCHOOL_NAME,
+			COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
+		};
+		for (int i = 0; i < SETREC_NSTR; i++) {
+			r.str[i] = s.f[col_of[i]];
+			r.len[i] = (uint32_t)s.len[col_of[i]];
+		}
+		key.len = payload.len = 0;
+		student_key(&s, ri->shipment, &key);
+		setrec_encode(&r, &payload);
+		if (key.oom || payload.oom) {
+			st = status_fail(ST_NOMEM, "out of memory building sort records");
+			break;
+		}
+		st = sorter_add(x->so, key.p, key.len, payload.p, payload.len);
+		if (st != ST_OK)
+			break;
+	}
+	bytebuf_release(&key);
+	bytebuf_release(&payload);
+	student_counts n;
+	student_reader_counts(rd, &n);
+	x->sum.rows = n.rows;
+	x->sum.rejected = n.rejected;
+	x->sum.duplicates = n.duplicates;
+	student_reader_free(rd);
+	return st == ST_EOF ? ST_OK : st;
+}
+
+/* ---- 4. boxes, print streams, manifests, packing lists ------------------- */
+
+typedef struct ship_out {
+	outstream *print, *manifest;
+	uint64_t seq;
+} ship_out;
+
+static status finish_lea(run_ctx *x, packing *pk, ship_out *so)
+{
+	const int sh = packing_shipment(pk);
+	manifest_write_lea(so[sh].manifest, pk);
+	packing_totals t;
+	packing_totals_get(pk, &t);
+	run_ship *rs = &x->sum.ship[sh];
+	rs->leas++;
+	rs->boxes += t.boxes;
+	rs->packed += t.sets;
+	rs->sheets += t.sheets;
+	rs->envelopes += t.envelopes;
+	rs->dividers += t.dividers;
+	rs->gross_mg += t.gross_mg;
+	return packing_list_write(x->dir, pk, &x->cfg);
+}
+
+static status pack_and_print(run_ctx *x)
+{
+	ship_out so[SHIP_COUNT];
+	memset(so, 0, sizeof so);
+	status st = ST_OK;
+	char rel[64];
+	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++) {
+		snprintf(rel, sizeof rel, "print/%s.csv.zst", shipment_name[s]);
+		st = outdir_open(x->dir, rel, OUT_ZSTD, &so[s].print);
+		if (st == ST_OK) {
+			snprintf(rel, sizeof rel, "manifests/%s.csv", shipment_name[s]);
+			st = outdir_open(x->dir, rel, 0, &so[s].manifest);
+		}
+		if (st == ST_OK) {
+			print_stream_header(so[s].print);
+			manifest_header(so[s].manifest);
+		}
+	}
+	packing *pk = NULL;
+	if (st == ST_OK)
+		st = packing_new(&pk, &x->cfg.box);
+	int have = 0, cur_ship = -1;
+	uint32_t cur_lea = 0;
+	sorter_item it;
+	while (st == ST_OK && (st = sorter_next(x->so, &it)) == ST_OK) {
+		setrec r;
+		if (it.key_len < 1 || setrec_decode(it.payload, it.payload_len, &r) != 0) {
+			st = status_fail(ST_INTERNAL, "a sorted record is corrupt");
+			break;
+		}
+		const int sh = it.key[0];
+		if (!have || sh != cur_ship || r.lea != cur_lea) {
+			if (have && (st = finish_lea(x, pk, so)) != ST_OK)
+				break;
+			const char *lname = name_of(x, name_key(r.lea, LEA_ONLY));
+			packing_begin(pk, sh, r.lea, lname, strlen(lname));
+			have = 1;
+			cur_ship = sh;
+			cur_lea = r.lea;
+		}
+		const uint64_t *school_mg = u64map_get(x->school_mg,
+						       (uint64_t)sh << 56 | name_key(r.lea, r.school));
+		const int64_t school_total = x->cfg.box.divider_mg + (school_mg ? (int64_t)*school_mg : 0);
+		box_place where;
+		if ((st = packing_add(pk, &r, school_total, &where)) != ST_OK)
+			break;
+		char id[64];
+		box_id_format(id, sizeof id, sh, r.lea, where.box_no);
+		if (where.divider != DIVIDER_NONE)
+			print_stream_divider(so[sh].print, ++so[sh].seq, id,
+					     where.divider == DIVIDER_CONTINUED, &r);
+		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
+		st = add_count(x->invoice_qty, (uint64_t)r.lea << 3 | (uint64_t)sh << 1 | (r.envelopes ? 1 : 0), 1);
+	}
+	if (st == ST_EOF)
+		st = have ? finish_lea(x, pk, so) : ST_OK;
+	for (int s = 0; s < SHIP_COUNT; s++) {
+		const status a = outstream_close(so[s].print);
+		const status b = outstream_close(so[s].manifest);
+		if (st == ST_OK)
+			st = a != ST_OK ? a : b;
+	}
+	packing_free(pk);
+	return st;
+}
+
+/* ---- 5. invoices, distribution ------------------------------------------- */
+
+static status write_invoices(run_ctx *x)
+{
+	outstream *csv;
+	status st = outdir_open(x->dir, "invoices/invoices.csv", 0, &csv);
+	if (st != ST_OK)
+		return st;
+	invoice_csv_header(csv);
+	uint64_t *keys;
+	const long n = u64map_sorted_keys(x->invoice_qty, &keys);
+	if (n < 0) {
+		outstream_abort(csv);
+		return status_fail(ST_NOMEM, "out of memory for invoices");
+	}
+	bytebuf po;
+	bytebuf_init(&po);
+	for (long i = 0; i < n && st == ST_OK;) {
+		const uint32_t lea = (uint32_t)(keys[i] >> 3);
+		uint64_t qty[SHIP_COUNT][2];
+		memset(qty, 0, sizeof qty);
+		for (; i < n && (uint32_t)(keys[i] >> 3) == lea; i++)
+			qty[(keys[i] >> 1) & 3][keys[i] & 1] = *u64map_get(x->invoice_qty, keys[i]);
+		/* the LEA's PO numbers, distinct, in order placed */
+		po.len = 0;
+		const order *list[256];
+		const size_t k = orders_of_lea(x->ord, lea, list, 256);
+		for (size_t a = 0; a < k && a < 256; a++) {
+			const char *p = list[a]->po_number;
+			int seen = !*p;
+			for (size_t b = 0; b < a && !seen; b++)
+				seen = strcmp(list[b]->po_number, p) == 0;
+			if (seen)
+				continue;
+			if (po.len)
+				bytebuf_put(&po, "; ", 2);
+			bytebuf_put(&po, p, strlen(p));
+		}
+		bytebuf_put(&po, "", 1);
+		invoice_line lines[2 * SHIP_COUNT];
+		const size_t nl = invoice_lines(&x->cfg, qty, lines);
+		int64_t total = 0;
+		st = invoice_write(x->dir, csv, &x->cfg, lea, name_of(x, name_key(lea, LEA_ONLY)),
+				   po.oom ? "" : (const char *)po.p, lines, nl, &total);
+		for (size_t l = 0; l < nl; l++)
+			x->sum.ship[lines[l].item].invoiced += lines[l].quantity;
+		x->sum.invoices++;
+		x->sum.grand_total_cents += total;
+	}
+	bytebuf_release(&po);
+	mem_free(keys);
+	const status c = outstream_close(csv);
+	return st != ST_OK ? st : c;
+}
+
+static status write_distribution(run_ctx *x, u64map *m, const char *rel, int by_school)
+{
+	outstream *o;
+	status st = outdir_open(x->dir, rel, 0, &o);
+	if (st != ST_OK)
+		return st;
+	outstream_puts(o, by_school ? "lea_code,school_code,school_name,report,copy2_lang,delivery,sets\n"
+				    : "lea_code,lea_name,report,copy2_lang,delivery,sets\n");
+	uint64_t *keys;
+	const long n = u64map_sorted_keys(m, &keys);
+	if (n < 0) {
+		outstream_abort(o);
+		return status_fail(ST_NOMEM, "out of memory for distribution reports");
+	}
+	for (long i = 0; i < n; i++) {
+		const uint64_t k = keys[i];
+		const uint32_t lea = (uint32_t)(k >> 32), school = (uint32_t)(k >> 8) & 0xFFFFFF;
+		char code[16];
+		snprintf(code, sizeof code, "%07u", lea);
+		outstream_csv_str(o, code, 0);
+		if (by_school) {
+			snprintf(code, sizeof code, "%07u", school);
+			outstream_csv_str(o, code, 0);
+			outstream_csv_str(o, name_of(x, name_key(lea, school)), 0);
+		} else {
+			outstream_csv_str(o, name_of(x, name_key(lea, LEA_ONLY)), 0);
+		}
+		outstream_csv_str(o, report_table[(k >> 5) & 7].code, 0);
+		outstream_csv_str(o, lang_code[(k >> 2) & 7], 0);
+		outstream_csv_str(o, delivery_name[k & 3], 0);
+		outstream_csv_u64(o, *u64map_get(m, k), 1);
+	}
+	mem_free(keys);
+	return outstream_close(o);
+}
+
+/* ---- the job --------------------------------------------------------------- */
+
+static status run_job(run_ctx *x)
+{
+	const run_opts *opt = x->opt;
+	const double t0 = cli_now();
+	config_defaults(&x->cfg);
+	status st = ST_OK;
+	if (opt->config_path)
+		st = config_load(&x->cfg, opt->config_path);
+	if (st == ST_OK)
+		st = config_check(&x->cfg, opt->config_path ? opt->config_path : "the built-in configuration");
+	if (st == ST_OK)
+		st = outdir_begin(&x->dir, opt->out, opt->force);
+	static const char *const dirs[] = {
+		"print", "manifests", "packing", "packing/august", "packing/winter",
+		"packing/elpac", "invoices", "reports", "rejects",
+	};
+	for (size_t i = 0; st == ST_OK && i < sizeof dirs / sizeof dirs[0]; i++)
+		st = outdir_mkdir(x->dir, dirs[i]);
+	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir };
+	if (st == ST_OK)
+		st = orders_new(&x->ord, &x->cfg);
+	if (st == ST_OK)
+		st = sorter_new(&x->so, &so);
+	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->names, &x->invoice_qty };
+	for (size_t i = 0; st == ST_OK && i < sizeof maps / sizeof maps[0]; i++)
+		st = u64map_new(maps[i]);
+
+	outstream *rej_orders = NULL, *rej_students = NULL;
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "rejects/orders.csv", 0, &rej_orders);
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "rejects/students.csv", 0, &rej_students);
+	if (st == ST_OK) {
+		rejects_write_header(rej_orders);
+		rejects_write_header(rej_students);
+		st = read_orders(x, rej_orders);
+	}
+	if (st == ST_OK)
+		st = plan_rows(x, rej_students);
+	if (st == ST_OK) {
+		const status a = outstream_close(rej_orders);
+		const status b = outstream_close(rej_students);
+		rej_orders = rej_students = NULL;
+		st = a != ST_OK ? a : b;
+	}
+	outstream_abort(rej_orders);
+	outstream_abort(rej_students);
+	x->sum.t_read = cli_now() - t0;
+	if (st != ST_OK)
+		return st;
+	const double rate = x->sum.rows ? (double)x->sum.rejected / (double)x->sum.rows : 0;
+	if (rate > opt->max_reject_rate)
+		return status_fail(ST_REJECTS,
+				   "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; "
+				   "nothing was written (list them with: ssrfill sort --students %s --out /dev/null --rejects FILE)",
+				   opt->students, (unsigned long long)x->sum.rejected,
+				   (unsigned long long)x->sum.rows, 100 * rate, 100 * opt->max_reject_rate,
+				   opt->students);
+
+	if ((st = sorter_finish(x->so)) != ST_OK)
+		return st;
+	x->sum.t_sort = cli_now() - t0 - x->sum.t_read;
+	if ((st = pack_and_print(x)) != ST_OK)
+		return st;
+	if ((st = write_invoices(x)) != ST_OK)
+		return st;
+	if ((st = write_distribution(x, x->dist_lea, "reports/distribution_lea.csv", 0)) != ST_OK)
+		return st;
+	if ((st = write_distribution(x, x->dist_school, "reports/distribution_school.csv", 1)) != ST_OK)
+		return st;
+	orders_counts_get(x->ord, &x->sum.orders);
+
+	/* §2.10: every row accounted for; packed = printed = invoiced */
+	uint64_t printed = 0;
+	int ok = 1;
+	for (int s = 0; s < SHIP_COUNT; s++) {
+		const run_ship *r = &x->sum.ship[s];
+		printed += r->printed;
+		ok &= r->printed == r->packed && r->packed == r->invoiced;
+	}
+	ok &= x->sum.rows == x->sum.rejected + printed + x->sum.electronic;
+	x->sum.reconciled = ok;
+	x->sum.t_total = cli_now() - t0;
+	x->sum.t_write = x->sum.t_total - x->sum.t_read - x->sum.t_sort;
+	outstream *js;
+	if ((st = outdir_open(x->dir, "summary.json", 0, &js)) != ST_OK)
+		return st;
+	summary_write(js, &x->sum, &x->cfg, opt->students, opt->orders,
+		      x->warnings.len ? (const char *)x->warnings.p : "", x->warnings.len);
+	if ((st = outstream_close(js)) != ST_OK)
+		return st;
+	if (!ok)
+		return status_fail(ST_INTERNAL,
+				   "the counts do not reconcile (see summary.json in the unfinished output); nothing was written");
+	return outdir_commit(x->dir);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "students", required_argument, NULL, 's' },
+		{ "orders", required_argument, NULL, 'O' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "tmpdir", required_argument, NULL, 'T' },
+		{ "max-reject-rate", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	run_opts o;
+	memset(&o, 0, sizeof o);
+	o.memory = 256u << 20;
+	o.threads = cli_default_threads();
+	o.max_reject_rate = 0.01;
+	o.tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	uint64_t threads = (uint64_t)o.threads;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.students = optarg; break;
+		case 'O': o.orders = optarg; break;
+		case 'c': o.config_path = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = 1; break;
+		case 'T': o.tmpdir = optarg; break;
+		case 'q': o.quiet = 1; break;
+		case 'm':
+			if (cli_parse_size(optarg, &o.memory) != 0 || o.memory < (1u << 20))
+				return cli_usage_error("run", "--memory wants a size of at least 1M, like 64M or 2G");
+			break;
+		case 't':
+			if (cli_parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 256)
+				return cli_usage_error("run", "--threads wants a number from 1 to 256");
+			o.threads = (int)threads;
+			break;
+		case 'R':
+			if (cli_parse_rate(optarg, &o.max_reject_rate) != 0)
+				return cli_usage_error("run", "--max-reject-rate wants a number from 0 to 1");
+			break;
+		case 'h':
+			cli_print_usage("run");
+			return ST_OK;
+		default:
+			return cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (!o.students || !o.orders || !o.out)
+		return cli_usage_error("run", "--students, --orders and --out are required");
+	tmpfiles_install_signals();
+	run_ctx x;
+	memset(&x, 0, sizeof x);
+	x.opt = &o;
+	bytebuf_init(&x.name_pool);
+	bytebuf_init(&x.warnings);
+	const status st = run_job(&x);
+	if (st == ST_OK && !o.quiet) {
+		uint64_t printed = 0, boxes = 0;
+		for (int s = 0; s < SHIP_COUNT; s++) {
+			printed += x.sum.ship[s].printed;
+			boxes += x.sum.ship[s].boxes;
+		}
+		char total[48];
+		invoice_dollars(total, sizeof total, x.sum.grand_total_cents);
+		fprintf(stderr, "ssrfill run: %llu rows read, %llu rejected, %llu printed in %llu boxes, "
+			"%llu electronic only; %llu invoices totalling %s; output in %s (%.2f s)\n",
+			(unsigned long long)x.sum.rows, (unsigned long long)x.sum.rejected,
+			(unsigned long long)printed, (unsigned long long)boxes,
+			(unsigned long long)x.sum.electronic, (unsigned long long)x.sum.invoices,
+			total, o.out, x.sum.t_total);
+	}
+	sorter_free(x.so);
+	orders_free(x.ord);
+	u64map_free(x.school_mg);
+	u64map_free(x.dist_lea);
+	u64map_free(x.dist_school);
+	u64map_free(x.names);
+	u64map_free(x.invoice_qty);
+	bytebuf_release(&x.name_pool);
+	bytebuf_release(&x.warnings);
+	if (st != ST_OK)
+		tmpfiles_cleanup();
+	outdir_free(x.dir);
+	return st;
+}

@@ -1,0 +1,46 @@
+/*
+ * boxer.h: box packing for one (shipment, LEA) (SPEC §2.8).
+ *
+ *   boxer b;
+ *   boxer_begin(&b, &config.box);            // at each new (shipment, LEA)
+ *   for each set in print order:
+ *       boxer_place(&b, first_of_school, school_mg, set_mg, &where);
+ *       // where.divider: a school or continued divider goes first
+ *       // where.new_box: the set (and its divider) open box where.box_no
+ *   b.box_no is then the LEA's box count M.
+ *
+ * A set goes into the current box while the gross weight (tare + dividers
+ * + sets) stays within max_gross_mg; otherwise a new box opens with a
+ * continued divider.  A school divider whose first set would not fit moves
+ * to the new box with it.  With keep_schools_together, a school that fits
+ * an empty box but not the current one starts a new box.  Sets are never
+ * split.
+ */
+#ifndef SSRFILL_BOXER_H
+#define SSRFILL_BOXER_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+enum divider_kind { DIVIDER_NONE, DIVIDER_SCHOOL, DIVIDER_CONTINUED };
+
+typedef struct boxer {
+	box_config cfg;
+	uint32_t box_no;      /* current box, 0 before the first */
+	int64_t gross_mg;     /* of the current box */
+} boxer;
+
+typedef struct box_place {
+	int new_box;
+	enum divider_kind divider;
+	uint32_t box_no;
+} box_place;
+
+void boxer_begin(boxer *b, const box_config *cfg);
+/* school_mg: the whole school group's weight (its divider and every set),
+ * read only for keep_schools_together. */
+void boxer_place(boxer *b, int first_of_school, int64_t school_mg, int64_t set_mg,
+		 box_place *out);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * config.c: the built-in configuration and the rules that hold across its
+ * keys (SPEC §1.3, §2.6, §2.8; see config.h).
+ *
+ *   config c;
+ *   config_defaults(&c);               // the 2018-19 values
+ *   st = config_load(&c, path);        // io/config_ini.c, optional
+ *   st = config_check(&c, path);       // before any row is boxed or billed
+ *   config_order_deadline(&c, PROGRAM_CAASPP)   // 20190715
+ *
+ * config_check() is the last gate before the engine trusts a config, so it
+ * re-checks what the INI reader already checks key by key (a config built in
+ * code never went through the reader) and adds the one rule that spans keys:
+ * an empty box must take a divider and the heaviest possible set, or the
+ * packer of §2.8 could never place that set.  The heaviest set is the
+ * heaviest of the three paper and envelope options of §2.6, each set being
+ * two copies:
+ *
+ *   4-page SSR on 11x17, envelopes:  2 tabloid sheets + 2 6x9 envelopes
+ *   4-page SSR on 8.5x11, envelopes: 4 letter sheets  + 2 #10 envelopes
+ *   2-page SSR, envelopes:           2 letter sheets  + 2 #10 envelopes
+ *
+ * A set without envelopes weighs less than the same set with them, since no
+ * weight is negative.  Weights and prices are bounded so that sums and
+ * quantity x price products stay far from int64 overflow.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Upper bounds shared with io/config_ini.c: 1000 t and $1,000,000.00. */
+#define CONFIG_MAX_MG 1000000000000LL
+#define CONFIG_MAX_CENTS 100000000LL
+
+static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };
+
+void config_defaults(config *c)
+{
+	memset(c, 0, sizeof *c);
+	memcpy(c->admin_year, "2018-19", sizeof "2018-19");
+	c->end_year = 2019;
+	for (int p = 0; p < PROGRAM_COUNT; p++) {
+		program_config *pc = &c->program[p];
+		pc->available = 1;
+		pc->set_price_cents = 148;
+		pc->envelope_set_price_cents = 200;
+		pc->order_deadline_mmdd = p == PROGRAM_ELPAC ? 630 : 715;
+		pc->cancel_deadline_mmdd = 715;
+		pc->languages = 1u << LANG_EN | 1u << LANG_ES | 1u << LANG_VI |
+				1u << LANG_ZH | 1u << LANG_FIL;
+	}
+	box_config *b = &c->box;
+	b->max_gross_mg = 18144000;
+	b->tare_mg = 450000;
+	b->letter_sheet_mg = 4540;
+	b->tabloid_sheet_mg = 9070;
+	b->divider_mg = 4540;
+	b->envelope_10_mg = 6000;
+	b->envelope_6x9_mg = 7000;
+	b->keep_schools_together = 0;
+}
+
+static int is_leap(int year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* mmdd names a day of `year`. */
+static int mmdd_valid(int mmdd, int year)
+{
+	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const int month = mmdd / 100, day = mmdd % 100;
+	if (mmdd < 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
+		return 0;
+	return !(month == 2 && day == 29 && !is_leap(year));
+}
+
+/* "YYYY-YY" where YY is the last two digits of YYYY + 1; its end year. */
+static int admin_year_end(const char *s)
+{
+	for (int i = 0; i < 7; i++)
+		if (i == 4 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (s[7] != '\0')
+		return -1;
+	const int start = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+			  (s[2] - '0') * 10 + (s[3] - '0');
+	const int yy = (s[5] - '0') * 10 + (s[6] - '0');
+	if (start < 1000 || start >= 9999 || (start + 1) % 100 != yy)
+		return -1;
+	return start + 1;
+}
+
+static const char *where(const char *path)
+{
+	return path ? path : "built-in configuration";
+}
+
+static status check_program(const config *c, const char *path, int p)
+{
+	const program_config *pc = &c->program[p];
+	const char *const sec = section_name[p];
+	const uint32_t all_langs = (1u << LANG_COUNT) - 1;
+
+	if (pc->available != 0 && pc->available != 1)
+		return status_fail(ST_BADCONFIG, "%s: [%s] available must be yes or no",
+				   where(path), sec);
+	if (pc->set_price_cents < 0 || pc->set_price_cents > CONFIG_MAX_CENTS)
+		return status_fail(ST_BADCONFIG,
+				   "%s: [%s] set_price must be between 0 and 1000000.00 dollars",
+				   where(path), sec);
+	if (pc->envelope_set_price_cents < 0 || pc->envelope_set_price_cents > CONFIG_MAX_CENTS)
+		return status_fail(ST_BADCONFIG,
+				   "%s: [%s] envelope_set_price must be between 0 and 1000000.00 dollars",
+				   where(path), sec);
+	if (!mmdd_valid(pc->order_deadline_mmdd, c->end_year))
+		return status_fail(ST_BADCONFIG,
+				   "%s: [%s] order_deadline %02d-%02d is not a day of %d",
+				   where(path), sec, pc->order_deadline_mmdd / 100,
+				   pc->order_deadline_mmdd % 100, c->end_year);
+	if (!mmdd_valid(pc->cancel_deadline_mmdd, c->end_year))
+		return status_fail(ST_BADCONFIG,
+				   "%s: [%s] cancel_deadline %02d-%02d is not a day of %d",
+				   where(path), sec, pc->cancel_deadline_mmdd / 100,
+				   pc->cancel_deadline_mmdd % 100, c->end_year);
+	if (!(pc->languages & 1u << LANG_EN) || (pc->languages & ~all_langs))
+		return status_fail(ST_BADCONFIG,
+				   "%s: [%s] languages must include English and only known languages",
+				   where(path), sec);
+	return ST_OK;
+}
+
+static status check_box(const box_config *b, const char *path)
+{
+	const struct {
+		const char *name;
+		int64_t mg;
+	} w[] = {
+		{ "max_gross_mg", b->max_gross_mg },
+		{ "tare_mg", b->tare_mg },
+		{ "letter_sheet_mg", b->letter_sheet_mg },
+		{ "tabloid_sheet_mg", b->tabloid_sheet_mg },
+		{ "divider_mg", b->divider_mg },
+		{ "envelope_10_mg", b->envelope_10_mg },
+		{ "envelope_6x9_mg", b->envelope_6x9_mg },
+	};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (w[i].mg < 0 || w[i].mg > CONFIG_MAX_MG)
+			return status_fail(ST_BADCONFIG,
+					   "%s: [box] %s is %lld mg; it must be between 0 and %lld",
+					   where(path), w[i].name, (long long)w[i].mg,
+					   CONFIG_MAX_MG);
+	if (b->keep_schools_together != 0 && b->keep_schools_together != 1)
+		return status_fail(ST_BADCONFIG, "%s: [box] keep_schools_together must be yes or no",
+				   where(path));
+	if (b->max_gross_mg <= b->tare_mg)
+		return status_fail(ST_BADCONFIG,
+				   "%s: [box] max_gross_mg %lld must be more than tare_mg %lld",
+				   where(path), (long long)b->max_gross_mg, (long long)b->tare_mg);
+
+	/* The heaviest set of §2.6; on a tie the first listed names it. */
+	const struct {
+		const char *what;
+		int64_t mg;
+	} set[] = {
+		{ "a 4-page SSR on 11x17 with envelopes: 2 tabloid sheets + 2 6x9 envelopes",
+		  2 * b->tabloid_sheet_mg + 2 * b->envelope_6x9_mg },
+		{ "a 4-page SSR on 8.5x11 with envelopes: 4 letter sheets + 2 #10 envelopes",
+		  4 * b->letter_sheet_mg + 2 * b->envelope_10_mg },
+		{ "a 2-page SSR with envelopes: 2 letter sheets + 2 #10 envelopes",
+		  2 * b->letter_sheet_mg + 2 * b->envelope_10_mg },
+	};
+	size_t h = 0;
+	for (size_t i = 1; i < sizeof set / sizeof set[0]; i++)
+		if (set[i].mg > set[h].mg)
+			h = i;
+	const int64_t need = b->tare_mg + b->divider_mg + set[h].mg;
+	if (need > b->max_gross_mg)
+		return status_fail(ST_BADCONFIG,
+				   "%s: [box] max_gross_mg %lld mg cannot hold one set: "
+				   "tare_mg %lld + divider_mg %lld + the heaviest set %lld "
+				   "(%s) = %lld mg",
+				   where(path), (long long)b->max_gross_mg,
+				   (long long)b->tare_mg, (long long)b->divider_mg,
+				   (long long)set[h].mg, set[h].what, (long long)need);
+	return ST_OK;
+}
+
+status config_check(const config *c, const char *path)
+{
+	const int end = admin_year_end(c->admin_year);
+	if (end < 0 || end != c->end_year)
+		return status_fail(ST_BADCONFIG,
+				   "%s: admin_year must look like 2018-19 and match the end year",
+				   where(path));
+	for (int p = 0; p < PROGRAM_COUNT; p++) {
+		const status st = check_program(c, path, p);
+		if (st != ST_OK)
+			return st;
+	}
+	return check_box(&c->box, path);
+}
+
+int config_order_deadline(const config *c, enum program p)
+{
+	assert(p >= 0 && p < PROGRAM_COUNT);
+	return c->end_year * 10000 + c->program[p].order_deadline_mmdd;
+}
+
+int config_cancel_deadline(const config *c, enum program p)
+{
+	assert(p >= 0 && p < PROGRAM_COUNT);
+	return c->end_year * 10000 + c->program[p].cancel_deadline_mmdd;
+}

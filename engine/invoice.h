@@ -1,0 +1,36 @@
+/*
+ * invoice.h: an LEA's invoice lines (SPEC §2.9).  One item per shipment —
+ * ELA/mathematics sets (august), science and Spanish pairs (winter), ELPAC
+ * sets (elpac) — each split by the envelope option, priced from the
+ * program's set_price or envelope_set_price.  Integer cents throughout.
+ *
+ *   uint64_t qty[SHIP_COUNT][2];   // [shipment][envelopes]
+ *   n = invoice_lines(&config, qty, lines);
+ */
+#ifndef SSRFILL_INVOICE_H
+#define SSRFILL_INVOICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+typedef struct invoice_line {
+	int item;               /* enum shipment */
+	int envelopes;          /* 0 or 1 */
+	uint64_t quantity;
+	int64_t unit_cents;
+	int64_t amount_cents;
+} invoice_line;
+
+extern const char *const invoice_item_code[SHIP_COUNT];
+extern const char *const invoice_item_title[SHIP_COUNT];
+
+/* Lines with a nonzero quantity, in item then envelope order; returns how
+ * many (at most 2 * SHIP_COUNT). */
+size_t invoice_lines(const config *c, const uint64_t qty[SHIP_COUNT][2],
+		     invoice_line out[2 * SHIP_COUNT]);
+/* "$1,234.56" from cents. */
+void invoice_dollars(char *buf, size_t cap, int64_t cents);
+
+#endif

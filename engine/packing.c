@@ -1,0 +1,149 @@
+/*
+ * packing.c: boxes and school segments of one (shipment, LEA) (see
+ * packing.h).  A segment is the run of one school's sets inside one box; a
+ * school spread over three boxes has three segments, the last two
+ * "continued".  Names shown on manifests ("Last, First") and school names
+ * are copied into a text pool that is reset with each LEA, so memory stays
+ * proportional to the largest LEA's box count, not to the file.
+ */
+#include "packing.h"
+
+#include <string.h>
+
+#include "fold.h"
+#include "mem.h"
+
+struct packing {
+	boxer box;
+	int shipment;
+	uint32_t lea;
+	bytebuf text;          /* NUL-terminated strings */
+	size_t lea_name;
+	segment *seg;
+	size_t n_seg, cap_seg;
+	int64_t *gross;        /* per box, index box_no - 1 */
+	size_t cap_gross;
+	packing_totals totals;
+	uint32_t cur_school;
+	int have_school;
+};
+
+status packing_new(packing **out, const box_config *cfg)
+{
+	*out = NULL;
+	packing *p = mem_calloc(1, sizeof *p);
+	if (!p)
+		return status_fail(ST_NOMEM, "out of memory packing boxes");
+	boxer_begin(&p->box, cfg);
+	bytebuf_init(&p->text);
+	*out = p;
+	return ST_OK;
+}
+
+static size_t put_text(packing *p, const char *s, size_t n)
+{
+	const size_t at = p->text.len;
+	bytebuf_put(&p->text, s, n);
+	bytebuf_put(&p->text, "", 1);
+	return at;
+}
+
+static size_t put_student(packing *p, const setrec *r)
+{
+	const size_t at = p->text.len;
+	bytebuf_put(&p->text, r->str[SR_LAST], r->len[SR_LAST]);
+	bytebuf_put(&p->text, ", ", 2);
+	bytebuf_put(&p->text, r->str[SR_FIRST], r->len[SR_FIRST]);
+	bytebuf_put(&p->text, "", 1);
+	return at;
+}
+
+void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name, size_t name_len)
+{
+	boxer_begin(&p->box, &p->box.cfg);
+	p->shipment = shipment;
+	p->lea = lea;
+	p->text.len = 0;
+	p->lea_name = put_text(p, lea_name, name_len);
+	p->n_seg = 0;
+	memset(&p->totals, 0, sizeof p->totals);
+	p->have_school = 0;
+}
+
+status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *where)
+{
+	const int first = !p->have_school || r->school != p->cur_school;
+	p->have_school = 1;
+	p->cur_school = r->school;
+	boxer_place(&p->box, first, school_mg, r->weight_mg, where);
+	if (where->new_box) {
+		if (where->box_no > p->cap_gross) {
+			const size_t cap = p->cap_gross ? p->cap_gross * 2 : 64;
+			int64_t *g = mem_realloc(p->gross, cap * sizeof *g);
+			if (!g)
+				return status_fail(ST_NOMEM, "out of memory packing boxes");
+			p->gross = g;
+			p->cap_gross = cap;
+		}
+		p->totals.boxes++;
+	}
+	p->gross[where->box_no - 1] = p->box.gross_mg;
+	if (where->divider != DIVIDER_NONE) {
+		if (p->n_seg == p->cap_seg) {
+			const size_t cap = p->cap_seg ? p->cap_seg * 2 : 64;
+			segment *s = mem_realloc(p->seg, cap * sizeof *s);
+			if (!s)
+				return status_fail(ST_NOMEM, "out of memory packing boxes");
+			p->seg = s;
+			p->cap_seg = cap;
+		}
+		segment *s = &p->seg[p->n_seg++];
+		memset(s, 0, sizeof *s);
+		s->box_no = where->box_no;
+		s->school = r->school;
+		s->continued = where->divider == DIVIDER_CONTINUED;
+		s->first_grade = r->grade;
+		s->first_student = put_student(p, r);
+		s->school_name = put_text(p, r->str[SR_SCHOOL_NAME], r->len[SR_SCHOOL_NAME]);
+		p->totals.dividers++;
+	}
+	segment *s = &p->seg[p->n_seg - 1];
+	s->last_grade = r->grade;
+	s->last_student = put_student(p, r);
+	s->sets++;
+	s->sheets += r->sheets;
+	s->envelopes += r->envelopes;
+	p->totals.sets++;
+	p->totals.sheets += r->sheets;
+	p->totals.envelopes += r->envelopes;
+	if (p->text.oom)
+		return status_fail(ST_NOMEM, "out of memory packing boxes");
+	return ST_OK;
+}
+
+int packing_shipment(const packing *p) { return p->shipment; }
+uint32_t packing_lea(const packing *p) { return p->lea; }
+const char *packing_lea_name(const packing *p) { return (const char *)p->text.p + p->lea_name; }
+uint32_t packing_box_count(const packing *p) { return p->box.box_no; }
+int64_t packing_box_gross(const packing *p, uint32_t n) { return p->gross[n - 1]; }
+size_t packing_segment_count(const packing *p) { return p->n_seg; }
+const segment *packing_segment(const packing *p, size_t i) { return &p->seg[i]; }
+const char *packing_text(const packing *p, size_t offset) { return (const char *)p->text.p + offset; }
+
+void packing_totals_get(const packing *p, packing_totals *t)
+{
+	*t = p->totals;
+	t->gross_mg = 0;
+	for (uint32_t b = 0; b < p->box.box_no; b++)
+		t->gross_mg += p->gross[b];
+}
+
+void packing_free(packing *p)
+{
+	if (!p)
+		return;
+	bytebuf_release(&p->text);
+	mem_free(p->seg);
+	mem_free(p->gross);
+	mem_free(p);
+}

@@ -1,0 +1,55 @@
+/*
+ * packing.h: the boxes of one (shipment, LEA) as its sets stream by in
+ * print order — which box each set goes in (boxer.h) and, per box, its
+ * school segments, for the manifest and the packing list.
+ *
+ *   packing *p; packing_new(&p, &config.box);
+ *   per (shipment, LEA): packing_begin(p, shipment, lea, lea_name, n);
+ *       per set:  packing_add(p, &rec, school_mg, &where);  // where: divider, box
+ *       then read p's boxes and segments (packing_box_count, packing_segment...)
+ *   packing_free(p);
+ */
+#ifndef SSRFILL_PACKING_H
+#define SSRFILL_PACKING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boxer.h"
+#include "setrec.h"
+#include "status.h"
+
+typedef struct segment {
+	uint32_t box_no;
+	uint32_t school;
+	int continued;              /* opened by a continued divider */
+	uint8_t first_grade, last_grade;
+	uint64_t sets, sheets, envelopes;
+	size_t first_student, last_student, school_name;  /* offsets in the text pool */
+} segment;
+
+typedef struct packing packing;
+
+status packing_new(packing **out, const box_config *cfg);
+void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name, size_t name_len);
+status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *where);
+
+int packing_shipment(const packing *p);
+uint32_t packing_lea(const packing *p);
+const char *packing_lea_name(const packing *p);
+uint32_t packing_box_count(const packing *p);
+/* Gross weight of box n (1-based). */
+int64_t packing_box_gross(const packing *p, uint32_t n);
+size_t packing_segment_count(const packing *p);
+const segment *packing_segment(const packing *p, size_t i);
+const char *packing_text(const packing *p, size_t offset);
+
+typedef struct packing_totals {
+	uint64_t boxes, sets, sheets, envelopes, dividers;
+	int64_t gross_mg;
+} packing_totals;
+void packing_totals_get(const packing *p, packing_totals *t);
+
+void packing_free(packing *p);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * outdir.h: an output folder that appears whole or not at all (SPEC §3).
+ *
+ *   outdir *d;
+ *   st = outdir_begin(&d, "out/run1", force);   // builds out/run1.ssrfill-tmp-PID
+ *   st = outdir_mkdir(d, "print");
+ *   st = outdir_open(d, "print/august.csv.zst", OUT_ZSTD, &o);
+ *   ... write, outstream_close(o) ...
+ *   st = outdir_commit(d);      // rename into place (replacing with --force)
+ *   outdir_free(d);             // without commit: everything is removed
+ *
+ * Folders are mode 0700 and files 0600 while they are built; every path is
+ * registered with tmpfiles so a signal removes the half-built folder too.
+ * An existing non-empty DIR is refused unless force is set.
+ */
+#ifndef SSRFILL_OUTDIR_H
+#define SSRFILL_OUTDIR_H
+
+#include "../engine/status.h"
+#include "outstream.h"
+
+typedef struct outdir outdir;
+
+status outdir_begin(outdir **out, const char *path, int force);
+status outdir_mkdir(outdir *d, const char *rel);
+status outdir_open(outdir *d, const char *rel, int flags, outstream **o);
+const char *outdir_final_path(const outdir *d);
+status outdir_commit(outdir *d);
+void outdir_free(outdir *d);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * summary_writer.c: summary.json (see summary_writer.h), written by hand:
+ * a fixed shape, integers as integers, strings escaped per RFC 8259.
+ */
+#include "summary_writer.h"
+
+#include <string.h>
+
+#include "../engine/student.h"
+
+static void json_str(outstream *o, const char *s, size_t n)
+{
+	outstream_putc(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			outstream_putc(o, '\\');
+			outstream_putc(o, (char)c);
+		} else if (c < 0x20) {
+			outstream_printf(o, "\\u%04x", c);
+		} else {
+			outstream_putc(o, (char)c);
+		}
+	}
+	outstream_putc(o, '"');
+}
+
+static void ship_obj(outstream *o, const run_ship *r)
+{
+	outstream_printf(o, "{\"sets_printed\": %llu, \"sets_packed\": %llu, \"sets_invoiced\": %llu, "
+			 "\"leas\": %llu, \"boxes\": %llu, \"sheets\": %llu, \"dividers\": %llu, "
+			 "\"envelopes\": %llu, \"gross_mg\": %lld}",
+			 (unsigned long long)r->printed, (unsigned long long)r->packed,
+			 (unsigned long long)r->invoiced, (unsigned long long)r->leas,
+			 (unsigned long long)r->boxes, (unsigned long long)r->sheets,
+			 (unsigned long long)r->dividers, (unsigned long long)r->envelopes,
+			 (long long)r->gross_mg);
+}
+
+static void mmdd(outstream *o, int v)
+{
+	outstream_printf(o, "\"%02d-%02d\"", v / 100, v % 100);
+}
+
+static void config_obj(outstream *o, const config *c)
+{
+	outstream_puts(o, "{\"admin_year\": ");
+	json_str(o, c->admin_year, strlen(c->admin_year));
+	static const char *const key[PROGRAM_COUNT] = { "caaspp", "elpac" };
+	for (int p = 0; p < PROGRAM_COUNT; p++) {
+		const program_config *pc = &c->program[p];
+		outstream_printf(o, ", \"%s\": {\"available\": %s, \"set_price_cents\": %lld, "
+				 "\"envelope_set_price_cents\": %lld, \"order_deadline\": ",
+				 key[p], pc->available ? "true" : "false",
+				 (long long)pc->set_price_cents, (long long)pc->envelope_set_price_cents);
+		mmdd(o, pc->order_deadline_mmdd);
+		outstream_puts(o, ", \"cancel_deadline\": ");
+		mmdd(o, pc->cancel_deadline_mmdd);
+		outstream_puts(o, ", \"languages\": [");
+		int first = 1;
+		for (int l = LANG_ES; l < LANG_COUNT; l++)
+			if (pc->languages & (1u << l)) {
+				outstream_printf(o, "%s\"%s\"", first ? "" : ", ", lang_code[l]);
+				first = 0;
+			}
+		outstream_puts(o, "]}");
+	}
+	const box_config *b = &c->box;
+	outstream_printf(o, ", \"box\": {\"max_gross_mg\": %lld, \"tare_mg\": %lld, "
+			 "\"letter_sheet_mg\": %lld, \"tabloid_sheet_mg\": %lld, \"divider_mg\": %lld, "
+			 "\"envelope_10_mg\": %lld, \"envelope_6x9_mg\": %lld, "
+			 "\"keep_schools_together\": %s}}",
+			 (long long)b->max_gross_mg, (long long)b->tare_mg, (long long)b->letter_sheet_mg,
+			 (long long)b->tabloid_sheet_mg, (long long)b->divider_mg,
+			 (long long)b->envelope_10_mg, (long long)b->envelope_6x9_mg,
+			 b->keep_schools_together ? "true" : "false");
+}
+
+void summary_write(outstream *o, const run_summary *s, const config *c,
+		   const char *students_path, const char *orders_path,
+		   const char *warnings, size_t warnings_len)
+{
+	run_ship all;
+	memset(&all, 0, sizeof all);
+	for (int i = 0; i < SHIP_COUNT; i++) {
+		const run_ship *r = &s->ship[i];
+		all.printed += r->printed;
+		all.packed += r->packed;
+		all.invoiced += r->invoiced;
+		all.leas += r->leas;
+		all.boxes += r->boxes;
+		all.sheets += r->sheets;
+		all.dividers += r->dividers;
+		all.envelopes += r->envelopes;
+		all.gross_mg += r->gross_mg;
+	}
+	outstream_puts(o, "{\n  \"students\": {\"file\": ");
+	json_str(o, students_path, strlen(students_path));
+	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "
+			 "\"printed\": %llu, \"electronic_only\": %llu, \"ordered_by_school\": %llu, "
+			 "\"ordered_by_lea\": %llu, \"ordered_individually\": %llu},\n",
+			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
+			 (unsigned long long)s->duplicates, (unsigned long long)all.printed,
+			 (unsigned long long)s->electronic, (unsigned long long)s->ordered_by[1],
+			 (unsigned long long)s->ordered_by[2], (unsigned long long)s->ordered_by[3]);
+	outstream_puts(o, "  \"orders\": {\"file\": ");
+	json_str(o, orders_path, strlen(orders_path));
+	outstream_printf(o, ", \"rows_read\": %llu, \"active\": %llu, \"cancelled\": %llu, "
+			 "\"rejected\": %llu, \"warnings\": %llu},\n",
+			 (unsigned long long)s->orders.rows, (unsigned long long)s->orders.active,
+			 (unsigned long long)s->orders.cancelled, (unsigned long long)s->orders.rejected,
+			 (unsigned long long)s->orders.warnings);
+	outstream_puts(o, "  \"shipments\": {");
+	for (int i = 0; i < SHIP_COUNT; i++) {
+		outstream_printf(o, "%s\n    \"%s\": ", i ? "," : "", shipment_name[i]);
+		ship_obj(o, &s->ship[i]);
+	}
+	outstream_puts(o, "\n  },\n  \"overall\": ");
+	ship_obj(o, &all);
+	outstream_printf(o, ",\n  \"reconciled\": %s,\n", s->reconciled ? "true" : "false");
+	outstream_printf(o, "  \"invoices\": {\"count\": %llu, \"grand_total_cents\": %lld},\n",
+			 (unsigned long long)s->invoices, (long long)s->grand_total_cents);
+	outstream_puts(o, "  \"config\": ");
+	config_obj(o, c);
+	outstream_puts(o, ",\n  \"warnings\": [");
+	size_t at = 0;
+	int first = 1;
+	while (at < warnings_len) {
+		const char *nl = memchr(warnings + at, '\n', warnings_len - at);
+		const size_t end = nl ? (size_t)(nl - warnings) : warnings_len;
+		outstream_puts(o, first ? "\n    " : ",\n    ");
+		json_str(o, warnings + at, end - at);
+		first = 0;
+		at = end + 1;
+	}
+	outstream_printf(o, "%s],\n  \"timings_s\": {\"read\": %.3f, \"sort\": %.3f, \"write\": %.3f, "
+			 "\"total\": %.3f}\n}\n", first ? "" : "\n  ",
+			 s->t_read, s->t_sort, s->t_write, s->t_total);
+}

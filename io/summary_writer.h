@@ -1,0 +1,40 @@
+/*
+ * summary_writer.h: summary.json of `ssrfill run` — every count of SPEC
+ * §2.10 per shipment and overall, the invoice grand total, the effective
+ * configuration, warnings and timings.  No student data.
+ */
+#ifndef SSRFILL_SUMMARY_WRITER_H
+#define SSRFILL_SUMMARY_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/config.h"
+#include "../engine/orders.h"
+#include "outstream.h"
+
+typedef struct run_ship {
+	uint64_t printed;      /* decided at ingest */
+	uint64_t packed;       /* counted into boxes */
+	uint64_t invoiced;     /* summed from invoice lines */
+	uint64_t leas, boxes, sheets, envelopes, dividers;
+	int64_t gross_mg;
+} run_ship;
+
+typedef struct run_summary {
+	uint64_t rows, rejected, duplicates, electronic;
+	uint64_t ordered_by[4];        /* enum ordered_by */
+	run_ship ship[SHIP_COUNT];
+	order_counts orders;
+	uint64_t invoices;
+	int64_t grand_total_cents;
+	uint64_t warnings;
+	int reconciled;
+	double t_read, t_sort, t_write, t_total;
+} run_summary;
+
+void summary_write(outstream *o, const run_summary *s, const config *c,
+		   const char *students_path, const char *orders_path,
+		   const char *warnings, size_t warnings_len);
+
+#endif
