@@ -85,8 +85,15 @@ asan:
 demo: $(BIN)
 	@mkdir -p out
 	./ssrfill gen --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv
-	./ssrfill sort --students out/demo_students.csv.zst --out out/demo_sorted.csv --rejects out/demo_rejects.csv
-	@echo "sorted print order: out/demo_sorted.csv (rejects: out/demo_rejects.csv)"
+	./ssrfill run --students out/demo_students.csv.zst --orders out/demo_orders.csv --out out/demo --force
+	@lea=$$(ls -S out/demo/packing/august | head -1); lea=$${lea%.txt}; \
+	echo; echo "Demo output in out/demo:"; \
+	echo "  packing list (largest LEA): out/demo/packing/august/$$lea.txt"; \
+	echo "  invoice:                    out/demo/invoices/$$lea.txt"; \
+	echo "  all invoices:               out/demo/invoices/invoices.csv"; \
+	echo "  box manifests:              out/demo/manifests/august.csv"; \
+	echo "  print stream:               out/demo/print/august.csv.zst (zstd -dc to read)"; \
+	echo "  summary and reconciliation: out/demo/summary.json"
 
 clean:
 	rm -rf build ssrfill out

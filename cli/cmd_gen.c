@@ -2,13 +2,25 @@
  * cmd_gen.c: `ssrfill gen` — a deterministic synthetic statewide score
  * reports file and its orders file (engine/synth.c does the work).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../engine/synth.h"
 #include "../io/tmpfiles.h"
 #include "cli.h"
+
+/* A path gen may delete if interrupted: one it creates or a regular file
+ * it overwrites, never "-", /dev/null or a pipe. */
+static int removable(const char *path)
+{
+	struct stat sb;
+	if (strcmp(path, "-") == 0)
+		return 0;
+	return stat(path, &sb) != 0 ? errno == ENOENT : S_ISREG(sb.st_mode);
+}
 
 int cmd_gen(int argc, char **argv)
 {
@@ -57,9 +69,18 @@ int cmd_gen(int argc, char **argv)
 		return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
 	if (!o.students_path || !o.orders_path)
 		return cli_usage_error("gen", "--out and --orders are required");
+	/* an interrupted gen must not leave a file that looks complete */
 	tmpfiles_install_signals();
+	status st = ST_OK;
+	if (removable(o.students_path))
+		st = tmpfiles_add(o.students_path, 0);
+	if (st == ST_OK && removable(o.orders_path))
+		st = tmpfiles_add(o.orders_path, 0);
+	if (st != ST_OK)
+		return st;
 	const double t0 = cli_now();
-	const status st = synth_run(&o);
+	st = synth_run(&o);
+	tmpfiles_forget_all();
 	if (st == ST_OK && !quiet)
 		fprintf(stderr, "ssrfill gen: %llu rows to %s, orders to %s in %.2f s\n",
 			(unsigned long long)o.rows, o.students_path, o.orders_path, cli_now() - t0);

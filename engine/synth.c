@@ -19,7 +19,7 @@
  * The world.  The LEA count grows with the square root of `rows` (about
  * 100 for 60,000 rows, capped at 1,000 for a statewide 6 M), schools about
  * ten times that.  LEA sizes are Zipf-like by rank, w = 2^28 / (rank + 10),
- * with Los Angeles Unified at rank 0 set to 8% of the total; the first
+ * with Los Angeles Unified at rank 0 sized to about 8% of the rows; the first
  * ranks are real large districts, the tail a mix of elementary, unified and
  * high school districts, county offices and one-school charters.  A
  * district's schools (elementary TK-05, middle 06-08, high 09-12, K-8,
@@ -51,7 +51,8 @@
  * grade, blank name, unknown report, report not given in the grade, home
  * language, SSR language, paper flag, field count, invalid UTF-8, or an
  * exact copy of an earlier good row, taken from a ring of recent rows (the
- * only row memory kept).  Memory use does not depend on `rows`.
+ * only row memory kept).  Memory stays a few MiB whatever `rows` is: the
+ * world stops growing at 1,000 LEAs and no row is held.
  *
  * Orders.  After the rows, each school knows how many good rows it got, so
  * the orders only name LEAs and schools that appear in the students file.
@@ -776,6 +777,12 @@ static const school_type school_types[N_SCHOOL_TYPES] = {
 	[S_CH_K12] = { G_TK, G_12, "", 60, 60 },
 };
 
+/* For districts with more schools than namesakes. */
+static const char *const street_words[] = {
+	" Avenue", " Street", " Boulevard", " Drive", " Road",
+};
+static const char *const namesake_words[] = { " Park", " Heights", " Hills" };
+
 static const char *const campus_suffix[] = {
 	", Main Campus", ", North Campus", ", South Campus", ", East Campus",
 	", West Campus", ", Annex",
@@ -1343,12 +1350,25 @@ static status build_schools(synth *s, uint64_t rows)
 					sb_uint(&b, j);
 				}
 			} else {
-				/* Namesakes first, then Los Angeles style numbered
-				 * streets, so names are unique within the LEA. */
-				if (j < COUNT(namesakes)) {
-					sb_str(&b, namesakes[(ns_start + j) % COUNT(namesakes)]);
+				/* Namesakes first, then Los Angeles style street
+				 * names ("Hobart Boulevard Elementary"), namesake
+				 * variants, and at last numbered streets, so names
+				 * are unique within the LEA. */
+				const uint32_t n_ns = COUNT(namesakes);
+				const uint32_t n_st = COUNT(streets) * COUNT(street_words);
+				const uint32_t n_var = n_ns * COUNT(namesake_words);
+				if (j < n_ns) {
+					sb_str(&b, namesakes[(ns_start + j) % n_ns]);
+				} else if (j < n_ns + n_st) {
+					const uint32_t q = j - n_ns;
+					sb_str(&b, streets[(ns_start + q) % COUNT(streets)]);
+					sb_str(&b, street_words[q / COUNT(streets)]);
+				} else if (j < n_ns + n_st + n_var) {
+					const uint32_t q = j - n_ns - n_st;
+					sb_str(&b, namesakes[(ns_start + q) % n_ns]);
+					sb_str(&b, namesake_words[q / n_ns]);
 				} else {
-					const uint64_t num = j - COUNT(namesakes) + 1;
+					const uint64_t num = j - (n_ns + n_st + n_var) + 10;
 					const uint64_t last2 = num % 100;
 					sb_uint(&b, num);
 					sb_str(&b, (last2 >= 11 && last2 <= 13) ? "th" :
@@ -1533,7 +1553,7 @@ static void person_fill(synth *s, rng *r, student *st)
 	/* First name: a few students of English-speaking families carry a
 	 * name from another group. */
 	const name_pool *pf = (hl->group == NG_ENGLISH_MIX && rng_chance(r, 800)) ?
-		&pools[rng_below(r, N_GROUPS)] : p;
+		&pools[english_group[pick_cum(r, english_group_cum, COUNT(english_group))]] : p;
 	const char *first = pf->first[rng_skew(r, pf->n_first)];
 	st->f[C_FIRST] = text_variant(st->first, sizeof st->first, first,
 				      rng_chance(r, 20) ? 1 : 0, 0);
@@ -1820,9 +1840,10 @@ static void emit_bad(synth *s)
 			f[n_cols++] = (span){ "EXTRA", 5 };
 		break;
 	case BAD_UTF8: {
-		/* Latin-1 bytes where UTF-8 belongs */
-		static const char *const l1_last[] = { "Garc\xED" "a", "Pe\xF1" "a", "N\xFA\xF1" "ez", "M\xFC" "ller" };
-		static const char *const l1_first[] = { "Jos\xE9", "Ren\xE9" "e", "Zo\xEB", "Jes\xFAs" };
+		/* Latin-1 bytes where UTF-8 belongs (octal escapes: \351 is
+		 * 0xE9, é in Latin-1) */
+		static const char *const l1_last[] = { "Garc\355a", "Pe\361a", "N\372\361ez", "M\374ller" };
+		static const char *const l1_first[] = { "Jos\351", "Ren\351e", "Zo\353", "Jes\372s" };
 		if (rng_chance(r, 5000))
 			f[C_LAST] = span_str(l1_last[rng_below(r, COUNT(l1_last))]);
 		else

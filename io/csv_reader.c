@@ -114,8 +114,9 @@ status csv_reader_open(csv_reader **out, instream *in)
 	*out = NULL;
 	csv_reader *r = mem_calloc(1, sizeof *r);
 	if (!r) {
+		const status st = status_fail(ST_NOMEM, "out of memory reading %s", instream_name(in));
 		instream_free(in);
-		return status_fail(ST_NOMEM, "out of memory reading %s", instream_name(in));
+		return st;
 	}
 	r->in = in;
 	r->line = 1;

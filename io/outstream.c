@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -245,7 +246,10 @@ status outstream_close(outstream *o)
 		return ST_OK;
 	drain(o, 1);
 	if (!o->is_stdout) {
-		if (o->err == ST_OK && !(o->flags & OUT_NO_FSYNC) && fsync(o->fd) != 0)
+		/* only a regular file can be synced: /dev/null and pipes say EINVAL */
+		struct stat sb;
+		if (o->err == ST_OK && !(o->flags & OUT_NO_FSYNC) &&
+		    fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(o->fd) != 0)
 			fail_errno(o, "cannot sync");
 		if (close(o->fd) != 0)
 			fail_errno(o, "cannot close");

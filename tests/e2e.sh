@@ -156,5 +156,119 @@ else
 	bad "gen writes a sample" "$(cat "$work/stderr")"
 fi
 
+# --- ssrfill run on hand-computed fixtures (fixtures/run/README.md) ------
+# cols FILE COLS...: the given 0-based CSV columns of every data row, joined
+# by |, for a plain or zstd CSV file.
+cols() {
+	python3 - "$@" <<'PY'
+import csv, io, subprocess, sys
+path, idx = sys.argv[1], [int(a) for a in sys.argv[2:]]
+data = open(path, "rb").read()
+if data[:4] == b"\x28\xb5\x2f\xfd":
+    data = subprocess.run(["zstd", "-dc"], input=data, capture_output=True).stdout
+rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
+sys.stdout.write("".join("|".join(r[i] for i in idx) + "\n" for r in rows))
+PY
+}
+rr=$fx/run/rules
+expect "run rules: summary line" 0 "15 rows read, 1 rejected, 11 printed in 6 boxes, 3 electronic only; 4 invoices totalling \\\$18.88" -- \
+	"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --out "$work/run1" --max-reject-rate 0.5
+grep -q "line 8: cancelled on 2019-08-01, after the cancel deadline 2019-07-15: the cancellation is ignored" "$work/stderr" \
+	&& ok "run rules: a late cancellation is a warning" || bad "run rules: a late cancellation is a warning" "$(cat "$work/stderr")"
+for sh in august winter elpac; do
+	cols "$work/run1/print/$sh.csv.zst" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 24 >"$work/p_$sh.txt"
+	same "run rules: $sh print stream (order, languages, paper, sheets, envelopes, weights)" \
+		"$work/p_$sh.txt" "$rr/expected_print_$sh.txt"
+done
+cols "$work/run1/manifests/august.csv" 0 1 2 3 4 5 6 7 8 9 10 11 >"$work/m.txt"
+same "run rules: august manifest (boxes, segments, gross weight)" "$work/m.txt" "$rr/expected_manifest_august.txt"
+same "run rules: invoices to the cent" "$work/run1/invoices/invoices.csv" "$rr/expected_invoices.csv"
+cols "$work/run1/rejects/orders.csv" 0 >"$work/ro.txt"
+same "run rules: rejected orders (duplicate, late, malformed)" "$work/ro.txt" "$rr/expected_order_reject_lines.txt"
+cols "$work/run1/rejects/students.csv" 0 >"$work/rs.txt"
+same "run rules: rejected score reports" "$work/rs.txt" "$rr/expected_student_reject_lines.txt"
+python3 - "$work/run1/summary.json" <<'PY' && ok "run rules: summary.json reconciles" || bad "run rules: summary.json reconciles"
+import json, sys
+s = json.load(open(sys.argv[1]))
+st, sh = s["students"], s["shipments"]
+assert st["rows_read"] == 15 and st["rejected"] == 1 and st["printed"] == 11 and st["electronic_only"] == 3
+assert [sh[k]["sets_printed"] for k in ("august", "winter", "elpac")] == [6, 3, 2]
+assert all(v["sets_printed"] == v["sets_packed"] == v["sets_invoiced"] for v in sh.values())
+assert s["invoices"]["grand_total_cents"] == 1888 and s["reconciled"] is True
+assert s["orders"] == {"file": s["orders"]["file"], "rows_read": 9, "active": 4, "cancelled": 1, "rejected": 4, "warnings": 1}
+PY
+grep -q "TOTAL .*\$8.44" "$work/run1/invoices/2222222.txt" && grep -q "PO numbers: PO-B1; PO-B2" "$work/run1/invoices/2222222.txt" \
+	&& ok "run rules: readable invoice with total and PO numbers" || bad "run rules: readable invoice" "$(cat "$work/run1/invoices/2222222.txt")"
+grep -q "Box 1 of 1   august-2222222-0001" "$work/run1/packing/august/2222222.txt" \
+	&& ok "run rules: packing list shows Box N of M" || bad "run rules: packing list shows Box N of M"
+modes=$(find "$work/run1" -type f -perm /o=rwx,g=w | head -3)
+[ -z "$modes" ] && ok "run: no output file is world-readable" || bad "run: no output file is world-readable" "$modes"
+
+rb=$fx/run/boxes
+for v in "" _together; do
+	"$bin" run --quiet --students "$rb/students.csv" --orders "$rb/orders.csv" \
+		--config "$rb/boxes$v.ini" --out "$work/box$v"
+	cols "$work/box$v/manifests/elpac.csv" 0 1 2 4 5 8 11 >"$work/bm$v.txt"
+	same "run boxes$v: exact limit, continued divider, divider moves${v:+, keep_schools_together}" \
+		"$work/bm$v.txt" "$rb/expected_manifest$v.txt"
+done
+
+# --- run: the output folder appears whole or not at all ---------------------
+expect "run refuses a non-empty folder without --force" 2 "run1 exists and is not empty; use --force" -- \
+	"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --out "$work/run1" --max-reject-rate 0.5
+touch "$work/run1/marker"
+"$bin" run --quiet --force --students "$rr/students.csv" --orders "$rr/orders.csv" --out "$work/run1" --max-reject-rate 0.5
+[ ! -e "$work/run1/marker" ] && [ -f "$work/run1/summary.json" ] && ok "run --force replaces the folder" || bad "run --force replaces the folder"
+expect "run with too many rejects: exit 1, nothing written" 1 "1 of 15 rows rejected .* nothing was written" -- \
+	"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --out "$work/run2"
+[ ! -e "$work/run2" ] && ok "run with too many rejects leaves no folder" || bad "run with too many rejects leaves no folder"
+printf '[box]\nmax_gross_mg = 486679\n' >"$work/small.ini"
+expect "run: a box too small for a set is a config error" 1 "small.ini: .*max_gross_mg 486679 mg cannot hold one set" -- \
+	"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --config "$work/small.ini" --out "$work/run3"
+printf '[caaspp]\nset_price = 1.485\n' >"$work/price.ini"
+expect "config: a price that is not whole cents names the line" 1 "price.ini: line 2" -- "$bin" config --config "$work/price.ini"
+printf '[caaspp]\navailable = no\n' >"$work/noservice.ini"
+"$bin" run --quiet --students "$rr/students.csv" --orders "$rr/orders.csv" --config "$work/noservice.ini" \
+	--out "$work/run4" --max-reject-rate 0.5
+grep -q "CAASPP: service not available for 2018-19" "$work/run4/rejects/orders.csv" \
+	&& ok "run: orders for an unavailable service are rejected" || bad "run: orders for an unavailable service are rejected"
+"$bin" config >"$work/cfg.ini" && "$bin" config --config "$work/cfg.ini" >"$work/cfg2.ini" && cmp -s "$work/cfg.ini" "$work/cfg2.ini" \
+	&& grep -q "set_price = 1.48" "$work/cfg.ini" && ok "config prints the defaults and reads them back" \
+	|| bad "config prints the defaults and reads them back"
+no_leftovers "run leaves no staging folders" "$work"
+[ -z "$(ls -d "$work"/*.ssrfill-* 2>/dev/null)" ] && ok "run leaves nothing beside its folder" || bad "run leaves nothing beside its folder" "$(ls -d "$work"/*.ssrfill-*)"
+
+# --- run on a generated sample, checked by an independent implementation ---
+if [ -f "$top/tests/oracle_run.py" ] && [ -f "$work/gen.csv" ]; then
+	"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --out "$work/genrun" \
+		--max-reject-rate 0.05
+	if python3 "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun" >"$work/oracle.txt" 2>&1; then
+		ok "run matches the independent oracle (invoices, boxes, weights, languages)"
+	else
+		bad "run matches the independent oracle" "$(tail -25 "$work/oracle.txt")"
+	fi
+	printf '[box]\nmax_gross_mg = 1500000\nkeep_schools_together = yes\n' >"$work/tight.ini"
+	"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$work/tight.ini" \
+		--out "$work/genrun2" --max-reject-rate 0.05
+	if python3 "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun2" --config "$work/tight.ini" >"$work/oracle.txt" 2>&1; then
+		ok "run with small boxes and keep_schools_together matches the oracle"
+	else
+		bad "run with small boxes and keep_schools_together matches the oracle" "$(tail -25 "$work/oracle.txt")"
+	fi
+fi
+
+# --- signals: an interrupted run leaves no folder and no temporary files ---
+"$bin" gen --quiet --rows 400000 --seed 3 --out "$work/big.csv" --orders "$work/big_orders.csv"
+for sig in INT TERM; do
+	"$bin" run --quiet --students "$work/big.csv" --orders "$work/big_orders.csv" --out "$work/sig" &
+	pid=$!
+	sleep 0.3
+	kill -s $sig $pid
+	wait $pid
+	rc=$?
+	left=$(ls -d "$work"/sig* 2>/dev/null)
+	if [ $rc -gt 128 ] && [ -z "$left" ]; then ok "SIG$sig during run: nothing left behind"; else bad "SIG$sig during run" "exit $rc; left: $left"; fi
+done
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]
