@@ -177,6 +177,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	bytebuf_init(&payload);
 	student s;
 	const csv_record *rec;
+	uint64_t n_sorted = 0;
 	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
 		set_plan p;
 		fulfil_plan(&x->cfg, x->ord, &s, &p);
@@ -229,12 +230,15 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			st = status_fail(ST_NOMEM, "out of memory building sort records");
 			break;
 		}
+		if ((n_sorted++ & 4095) == 0)
+			sorter_reserve(x->so, student_reader_memory(rd));
 		st = sorter_add(x->so, key.p, key.len, payload.p, payload.len);
 		if (st != ST_OK)
 			break;
 	}
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
+	sorter_reserve(x->so, student_reader_memory(rd));
 	student_counts n;
 	student_reader_counts(rd, &n);
 	x->sum.rows = n.rows;

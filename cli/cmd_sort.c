@@ -74,6 +74,7 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out)
 	student s;
 	const csv_record *rec;
 	status st;
+	uint64_t n_rows = 0;
 	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
 		key.len = 0;
 		student_key(&s, -1, &key);
@@ -81,6 +82,8 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out)
 			st = status_fail(ST_NOMEM, "out of memory building sort keys");
 			break;
 		}
+		if ((n_rows++ & 4095) == 0)
+			sorter_reserve(so, student_reader_memory(rd));
 		st = sorter_add(so, key.p, key.len, rec->raw, rec->raw_len);
 		if (st != ST_OK)
 			break;
@@ -88,6 +91,7 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out)
 	bytebuf_release(&key);
 	if (st != ST_EOF)
 		return st;
+	sorter_reserve(so, student_reader_memory(rd));
 	if ((st = sorter_finish(so)) != ST_OK)
 		return st;
 	const csv_record *h = student_reader_header(rd);

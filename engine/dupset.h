@@ -1,9 +1,10 @@
 /*
- * dupset.h: the set of (ssid, report) identities seen so far, for the
+ * dupset.h: the exact set of (ssid, report) identities seen so far, for the
  * duplicate rule (SPEC §2.2: the first by input order is kept).
  *
  *   dupset *d; dupset_new(&d);
  *   if (dupset_insert(d, id) == 0) -> id was already there: a duplicate
+ *   (ids are below 2^36: ssid * 6 + report)
  *   dupset_free(d);
  */
 #ifndef SSRFILL_DUPSET_H

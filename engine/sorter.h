@@ -46,6 +46,10 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 		  const void *payload, size_t payload_len);
 status sorter_finish(sorter *s);
 status sorter_next(sorter *s, sorter_item *item);
+/* Memory the caller holds that the budget must also cover (the duplicate
+ * set grows while rows are added): buffers shrink to what is left, down
+ * to a floor of 1 MiB each. */
+void sorter_reserve(sorter *s, size_t bytes);
 void sorter_stats_get(const sorter *s, sorter_stats *st);
 void sorter_free(sorter *s);
 

@@ -132,6 +132,9 @@ status csv_reader_open(csv_reader **out, instream *in)
 		return st;
 	}
 	csv_set_space_func(&r->parser, never_space);
+	/* libcsv grows its field buffer by blk_size: 128 bytes by default,
+	 * which is thousands of reallocations for a 1 MB field */
+	csv_set_blk_size(&r->parser, 64 * 1024);
 	csv_set_realloc_func(&r->parser, csv_realloc);
 	csv_set_free_func(&r->parser, mem_free);
 	*out = r;
@@ -280,6 +283,11 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 		r->overflow = 0;
 		const size_t n = end - start;
 		const size_t used = csv_parse(&r->parser, r->buf + start, n, on_field, NULL, r);
+		if (used != n && csv_error(&r->parser) != CSV_EPARSE) {
+			csv_fini(&r->parser, NULL, NULL, NULL);
+			return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
+					   instream_name(r->in), (unsigned long long)line);
+		}
 		const int malformed = used != n;
 		csv_fini(&r->parser, malformed ? NULL : on_field, NULL, malformed ? NULL : r);
 		if (r->overflow)

@@ -92,6 +92,10 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 {
 	for (;;) {
 		status st = csv_reader_next(r->csv, &r->rec);
+		if (st == ST_EOF) {
+			dupset_free(r->seen);
+			r->seen = NULL;
+		}
 		if (st != ST_OK)
 			return st;
 		const csv_record *rec = &r->rec;
@@ -127,6 +131,7 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 const csv_record *student_reader_header(const student_reader *r) { return &r->header; }
 uint64_t student_reader_bytes(const student_reader *r) { return csv_reader_bytes(r->csv); }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
+size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
 
 void student_reader_free(student_reader *r)
 {

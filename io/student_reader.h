@@ -36,6 +36,9 @@ status student_reader_next(student_reader *r, student *s, const csv_record **rec
 /* The header record as read (a BOM skipped). */
 const csv_record *student_reader_header(const student_reader *r);
 uint64_t student_reader_bytes(const student_reader *r);
+/* Bytes the duplicate check holds (0 once the input is exhausted: the set
+ * is freed then, before the sort needs its memory to merge). */
+size_t student_reader_memory(const student_reader *r);
 void student_reader_counts(const student_reader *r, student_counts *c);
 void student_reader_free(student_reader *r);
 
