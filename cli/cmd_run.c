@@ -322,7 +322,7 @@ static status pack_and_print(run_ctx *x)
 		box_id_format(id, sizeof id, sh, r.lea, where.box_no);
 		if (where.divider != DIVIDER_NONE)
 			print_stream_divider(so[sh].print, ++so[sh].seq, id,
-					     where.divider == DIVIDER_CONTINUED, &r);
+					     where.divider == DIVIDER_CONTINUED, &r, x->cfg.box.divider_mg);
 		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
 		st = add_count(x->invoice_qty, (uint64_t)r.lea << 3 | (uint64_t)sh << 1 | (r.envelopes ? 1 : 0), 1);
 	}

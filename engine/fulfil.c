@@ -56,9 +56,14 @@ int64_t fulfil_set_weight(const box_config *b, int pages, int paper, int envelop
 void fulfil_plan(const config *c, const orders *o, const student *s, set_plan *p)
 {
 	const report_info *r = &report_table[s->report];
+	/* orders for an unavailable program are rejected; an individual
+	 * selection cannot buy what is not offered either */
+	const int offered = c->program[r->program].available;
 	const order *ord = orders_cover(o, s->lea, s->school, r->program);
 	int envelopes = 0;
-	if (ord) {
+	if (!offered) {
+		p->ordered_by = ORDERED_NONE;
+	} else if (ord) {
 		p->ordered_by = ord->school == ORDER_SCHOOL_NONE ? ORDERED_LEA : ORDERED_SCHOOL;
 		envelopes = ord->envelopes;
 	} else if (s->paper_ssr) {

@@ -49,7 +49,7 @@ void print_stream_header(outstream *o)
 }
 
 void print_stream_divider(outstream *o, uint64_t seq, const char *box_id, int continued,
-			  const setrec *r)
+			  const setrec *r, int64_t divider_mg)
 {
 	outstream_csv_u64(o, seq, 0);
 	outstream_csv_str(o, box_id, 0);
@@ -60,7 +60,7 @@ void print_stream_divider(outstream *o, uint64_t seq, const char *box_id, int co
 	outstream_write(o, ",,,,,,,,,,,,,,,,,", 17);
 	str_field(o, r, SR_LEA_NAME, 0);
 	str_field(o, r, SR_SCHOOL_NAME, 0);
-	outstream_csv_u64(o, 0, 1);
+	outstream_csv_u64(o, (uint64_t)divider_mg, 1);
 }
 
 void print_stream_set(outstream *o, uint64_t seq, const char *box_id, const setrec *r)

@@ -21,7 +21,7 @@ void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t b
 
 void print_stream_header(outstream *o);
 void print_stream_divider(outstream *o, uint64_t seq, const char *box_id, int continued,
-			  const setrec *first_set);
+			  const setrec *first_set, int64_t divider_mg);
 void print_stream_set(outstream *o, uint64_t seq, const char *box_id, const setrec *r);
 
 void manifest_header(outstream *o);

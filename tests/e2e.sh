@@ -232,6 +232,10 @@ printf '[caaspp]\navailable = no\n' >"$work/noservice.ini"
 	--out "$work/run4" --max-reject-rate 0.5
 grep -q "CAASPP: service not available for 2018-19" "$work/run4/rejects/orders.csv" \
 	&& ok "run: orders for an unavailable service are rejected" || bad "run: orders for an unavailable service are rejected"
+python3 "$top/tests/oracle_run.py" "$rr/students.csv" "$rr/orders.csv" "$work/run4" --config "$work/noservice.ini" >"$work/oracle4.txt" 2>&1 \
+	&& python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["shipments"]; sys.exit(s["august"]["sets_printed"] + s["winter"]["sets_printed"])' "$work/run4/summary.json" \
+	&& ok "run: nothing of an unavailable program prints, individual selections included" \
+	|| bad "run: nothing of an unavailable program prints" "$(tail -5 "$work/oracle4.txt")"
 "$bin" config >"$work/cfg.ini" && "$bin" config --config "$work/cfg.ini" >"$work/cfg2.ini" && cmp -s "$work/cfg.ini" "$work/cfg2.ini" \
 	&& grep -q "set_price = 1.48" "$work/cfg.ini" && ok "config prints the defaults and reads them back" \
 	|| bad "config prints the defaults and reads them back"
