@@ -67,8 +67,13 @@ static void staged_release(staged *sf)
 	mem_free(sf->tmp);
 }
 
-static status sort_rows(student_reader *rd, sorter *so, outstream *out)
+typedef struct phase_times {
+	double read, finish, write;
+} phase_times;
+
+static status sort_rows(student_reader *rd, sorter *so, outstream *out, phase_times *pt)
 {
+	double t = cli_now();
 	bytebuf key;
 	bytebuf_init(&key);
 	student s;
@@ -92,8 +97,12 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out)
 	if (st != ST_EOF)
 		return st;
 	sorter_reserve(so, student_reader_memory(rd));
+	pt->read = cli_now() - t;
+	t = cli_now();
 	if ((st = sorter_finish(so)) != ST_OK)
 		return st;
+	pt->finish = cli_now() - t;
+	t = cli_now();
 	const csv_record *h = student_reader_header(rd);
 	outstream_write(out, h->raw, h->raw_len);
 	outstream_putc(out, '\n');
@@ -102,6 +111,7 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out)
 		outstream_write(out, it.payload, it.payload_len);
 		outstream_putc(out, '\n');
 	}
+	pt->write = cli_now() - t;
 	return st == ST_EOF ? ST_OK : st;
 }
 
@@ -174,8 +184,12 @@ int cmd_sort(int argc, char **argv)
 		st = student_reader_open(&rd, students, rej.o);
 	if (st == ST_OK)
 		st = sorter_new(&so, &sopts);
+	phase_times pt = { 0, 0, 0 };
 	if (st == ST_OK)
-		st = sort_rows(rd, so, out.o);
+		st = sort_rows(rd, so, out.o, &pt);
+	sorter_stats ss = { 0, 0, 0 };
+	if (so)
+		sorter_stats_get(so, &ss);
 
 	student_counts n = { 0 };
 	if (rd)
@@ -204,8 +218,11 @@ int cmd_sort(int argc, char **argv)
 		return st;
 	}
 	if (!quiet)
-		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s\n",
+		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s "
+			"(read %.2f, sort %.2f, merge and write %.2f; %llu runs, %llu merge passes)\n",
 			(unsigned long long)n.rows, (unsigned long long)n.accepted,
-			(unsigned long long)n.rejected, (unsigned long long)n.duplicates, cli_now() - t0);
+			(unsigned long long)n.rejected, (unsigned long long)n.duplicates, cli_now() - t0,
+			pt.read, pt.finish, pt.write, (unsigned long long)ss.n_runs,
+			(unsigned long long)ss.n_merge_passes);
 	return ST_OK;
 }

@@ -55,6 +55,10 @@
 #define MAX_BLOCK_BYTES (1u << 20)
 #define MIN_BLOCK_BYTES (64u << 10)
 #define MAX_FAN_IN 512
+/* A run buffer larger than this sorts slower per record (its records no
+ * longer fit the cache when the sorted index is walked); more budget then
+ * buys merge fan-in instead. */
+#define MAX_BUFFER_BYTES (32u << 20)
 
 typedef struct entry {
 	uint64_t prefix;
@@ -68,7 +72,8 @@ typedef struct block {
 } block;
 
 typedef struct buffer {
-	block *blocks;        /* newest first */
+	block *blocks;        /* oldest first; kept across spills and reused */
+	block *active;        /* the block being filled */
 	size_t arena_bytes;   /* sum of block capacities */
 	entry *idx;
 	size_t n, cap;
@@ -165,32 +170,60 @@ static size_t buffer_bytes(const buffer *b)
 	return b->arena_bytes + 2 * b->cap * sizeof(entry);
 }
 
-static void buffer_reset(buffer *b)
+static void free_blocks(block *k)
 {
-	block *k = b->blocks;
 	while (k) {
 		block *next = k->next;
 		mem_free(k);
 		k = next;
 	}
-	b->blocks = NULL;
-	b->arena_bytes = 0;
+}
+
+/* Empty b for the next run.  Its blocks stay allocated, up to what the
+ * limit still allows (it shrinks while the duplicate set grows): refilling
+ * memory that is already mapped costs no page faults. */
+static void buffer_reset(buffer *b, size_t limit)
+{
+	const size_t keep = limit > 2 * b->cap * sizeof(entry) ? limit - 2 * b->cap * sizeof(entry) : 0;
+	size_t kept = 0;
+	block **link = &b->blocks;
+	while (*link && kept + (*link)->cap <= keep) {
+		(*link)->used = 0;
+		kept += (*link)->cap;
+		link = &(*link)->next;
+	}
+	free_blocks(*link);
+	*link = NULL;
+	b->arena_bytes = kept;
+	b->active = b->blocks;
 	b->n = 0;
 }
 
 static void buffer_release(buffer *b)
 {
-	buffer_reset(b);
+	free_blocks(b->blocks);
+	b->blocks = b->active = NULL;
+	b->arena_bytes = 0;
+	b->n = 0;
 	mem_free(b->idx);
 	b->idx = NULL;
 	b->cap = 0;
+}
+
+/* The block a record of `need` bytes goes in without allocating, or NULL. */
+static block *room_for(const buffer *b, size_t need)
+{
+	for (block *k = b->active; k; k = k->next)
+		if (k->cap - k->used >= need)
+			return k;
+	return NULL;
 }
 
 /* Can b take a record of `need` bytes within the limit? */
 static int buffer_fits(const sorter *s, const buffer *b, size_t need)
 {
 	size_t grow = 0;
-	if (!b->blocks || b->blocks->cap - b->blocks->used < need)
+	if (!room_for(b, need))
 		grow += need > s->block_bytes ? need : s->block_bytes;
 	if (b->n == b->cap)
 		grow += 2 * (b->cap ? b->cap / 2 : 1024) * sizeof(entry);
@@ -201,17 +234,22 @@ static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
 			 const void *payload, size_t payload_len)
 {
 	const size_t need = 8 + key_len + payload_len;
-	if (!b->blocks || b->blocks->cap - b->blocks->used < need) {
+	block *k = room_for(b, need);
+	if (!k) {
 		const size_t cap = need > s->block_bytes ? need : s->block_bytes;
-		block *k = mem_alloc(sizeof *k + cap);
+		k = mem_alloc(sizeof *k + cap);
 		if (!k)
 			return status_fail(ST_NOMEM, "out of memory holding records to sort");
-		k->next = b->blocks;
+		k->next = NULL;
 		k->used = 0;
 		k->cap = cap;
-		b->blocks = k;
+		block **link = &b->blocks;
+		while (*link)
+			link = &(*link)->next;
+		*link = k;
 		b->arena_bytes += cap;
 	}
+	b->active = k;
 	if (b->n == b->cap) {
 		const size_t cap = b->cap ? b->cap + b->cap / 2 : 1024;
 		entry *idx = mem_realloc(b->idx, cap * sizeof *idx);
@@ -220,14 +258,14 @@ static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
 		b->idx = idx;
 		b->cap = cap;
 	}
-	uint8_t *rec = b->blocks->data + b->blocks->used;
+	uint8_t *rec = k->data + k->used;
 	const uint32_t kl = (uint32_t)key_len, pl = (uint32_t)payload_len;
 	memcpy(rec, &kl, 4);
 	memcpy(rec + 4, &pl, 4);
 	memcpy(rec + 8, key, key_len);
 	if (payload_len)
 		memcpy(rec + 8 + key_len, payload, payload_len);
-	b->blocks->used += need;
+	k->used += need;
 	b->idx[b->n].prefix = key_prefix(key, key_len);
 	b->idx[b->n].rec = rec;
 	b->n++;
@@ -399,7 +437,7 @@ static status spill(sorter *s, buffer *b)
 	const status c = runfile_writer_close(w);
 	if (st == ST_OK)
 		st = c;
-	buffer_reset(b);
+	buffer_reset(b, s->buf_limit);
 	if (st == ST_OK)
 		return push_run(s, path);
 	if (path)
@@ -462,6 +500,8 @@ status sorter_new(sorter **out, const sorter_opts *opts)
 		s->opts.tmpdir = "/tmp";
 	s->n_bufs = opts->threads >= 2 ? 2 : 1;
 	s->buf_limit = opts->memory_bytes / (size_t)s->n_bufs;
+	if (s->buf_limit > MAX_BUFFER_BYTES)
+		s->buf_limit = MAX_BUFFER_BYTES;
 	s->block_bytes = s->buf_limit / 16;
 	if (s->block_bytes > MAX_BLOCK_BYTES)
 		s->block_bytes = MAX_BLOCK_BYTES;
@@ -704,10 +744,17 @@ status sorter_finish(sorter *s)
 		if ((st = spill(s, last)) != ST_OK)
 			return st;
 		buffer_release(last);
+		/* The first pass merges only as many runs as it takes to bring
+		 * the count down to a multiple the fan-in can finish, so no more
+		 * data than needed is read and written twice. */
 		const size_t f = fan_in(s, 0);
-		while (s->n_runs > f)
-			if ((st = merge_pass(s, f)) != ST_OK)
+		while (s->n_runs > f) {
+			size_t n = (s->n_runs - f) % (f - 1) + 1;
+			if (n < 2)
+				n = f;
+			if ((st = merge_pass(s, n)) != ST_OK)
 				return st;
+		}
 		st = merge_open(s, s->n_runs, 0);
 	} else {
 		st = merge_open(s, s->n_runs, 1);
@@ -770,6 +817,8 @@ void sorter_reserve(sorter *s, size_t bytes)
 	s->reserved = bytes;
 	const size_t left = s->opts.memory_bytes > bytes ? s->opts.memory_bytes - bytes : 0;
 	s->buf_limit = left / (size_t)s->n_bufs;
+	if (s->buf_limit > MAX_BUFFER_BYTES)
+		s->buf_limit = MAX_BUFFER_BYTES;
 	if (s->buf_limit < (1u << 20))
 		s->buf_limit = 1u << 20;
 }

@@ -129,16 +129,34 @@ static int bad(char *reason, size_t cap, const student_cols *cols, int col, cons
 	return -1;
 }
 
+static int student_parse_checked(student *s, const student_cols *cols,
+				 const char *const *fields, const size_t *lens, size_t n,
+				 char *reason, size_t reason_cap, int check_utf8);
+
 int student_parse(student *s, const student_cols *cols,
 		  const char *const *fields, const size_t *lens, size_t n,
 		  char *reason, size_t reason_cap)
+{
+	return student_parse_checked(s, cols, fields, lens, n, reason, reason_cap, 1);
+}
+
+int student_parse_valid_utf8(student *s, const student_cols *cols,
+			     const char *const *fields, const size_t *lens, size_t n,
+			     char *reason, size_t reason_cap)
+{
+	return student_parse_checked(s, cols, fields, lens, n, reason, reason_cap, 0);
+}
+
+static int student_parse_checked(student *s, const student_cols *cols,
+				 const char *const *fields, const size_t *lens, size_t n,
+				 char *reason, size_t reason_cap, int check_utf8)
 {
 	if (n != cols->n_fields) {
 		snprintf(reason, reason_cap, "expected %zu fields as in the header, found %zu",
 			 cols->n_fields, n);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; check_utf8 && i < n; i++) {
 		const size_t at = utf8_invalid_at(fields[i], lens[i]);
 		const char *why = at < lens[i] ? "invalid UTF-8"
 			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;

@@ -109,6 +109,11 @@ const char *student_cols_name(const student_cols *cols, size_t i);
 int student_parse(student *s, const student_cols *cols,
 		  const char *const *fields, const size_t *lens, size_t n,
 		  char *reason, size_t reason_cap);
+/* The same, when the caller has already found the whole raw record to be
+ * valid UTF-8 without NUL bytes (the fields need no check of their own). */
+int student_parse_valid_utf8(student *s, const student_cols *cols,
+			     const char *const *fields, const size_t *lens, size_t n,
+			     char *reason, size_t reason_cap);
 
 /* Append the row's print-order key: an optional shipment byte (shipment <
  * 0 for none), then lea (3 bytes), school (3), grade (1), folded last name,

@@ -66,39 +66,49 @@ static void *csv_realloc(void *p, size_t n)
 	return mem_realloc(p, n);
 }
 
+static int grow_field_index(csv_reader *r)
+{
+	const size_t cap = r->nf_cap ? r->nf_cap * 2 : 32;
+	size_t *off = mem_realloc(r->foff, cap * sizeof *off);
+	if (off)
+		r->foff = off;
+	size_t *len = mem_realloc(r->flen, cap * sizeof *len);
+	if (len)
+		r->flen = len;
+	const char **ptr = mem_realloc(r->fptr, cap * sizeof *ptr);
+	if (ptr)
+		r->fptr = ptr;
+	if (!off || !len || !ptr)
+		return -1;
+	r->nf_cap = cap;
+	return 0;
+}
+
+/* Room for `total` bytes of field text. */
+static int reserve_fields(csv_reader *r, size_t total)
+{
+	if (total <= r->fbytes_cap)
+		return 0;
+	size_t cap = r->fbytes_cap ? r->fbytes_cap : 4096;
+	while (cap < total)
+		cap *= 2;
+	char *b = mem_realloc(r->fbytes, cap);
+	if (!b)
+		return -1;
+	r->fbytes = b;
+	r->fbytes_cap = cap;
+	return 0;
+}
+
 static void on_field(void *s, size_t n, void *data)
 {
 	csv_reader *r = data;
 	if (r->overflow)
 		return;
-	if (r->nf == r->nf_cap) {
-		const size_t cap = r->nf_cap ? r->nf_cap * 2 : 32;
-		size_t *off = mem_realloc(r->foff, cap * sizeof *off);
-		if (off)
-			r->foff = off;
-		size_t *len = mem_realloc(r->flen, cap * sizeof *len);
-		if (len)
-			r->flen = len;
-		const char **ptr = mem_realloc(r->fptr, cap * sizeof *ptr);
-		if (ptr)
-			r->fptr = ptr;
-		if (!off || !len || !ptr) {
-			r->overflow = 1;
-			return;
-		}
-		r->nf_cap = cap;
-	}
-	if (r->fbytes_len + n + 1 > r->fbytes_cap) {
-		size_t cap = r->fbytes_cap ? r->fbytes_cap : 4096;
-		while (cap < r->fbytes_len + n + 1)
-			cap *= 2;
-		char *b = mem_realloc(r->fbytes, cap);
-		if (!b) {
-			r->overflow = 1;
-			return;
-		}
-		r->fbytes = b;
-		r->fbytes_cap = cap;
+	if ((r->nf == r->nf_cap && grow_field_index(r) != 0) ||
+	    reserve_fields(r, r->fbytes_len + n + 1) != 0) {
+		r->overflow = 1;
+		return;
 	}
 	if (n)
 		memcpy(r->fbytes + r->fbytes_len, s, n);
@@ -299,18 +309,28 @@ found:;
 		const size_t n = end - start;
 		if (!has_quote) {
 			/* No quote at all: the fields are the comma-separated spans. */
-			const char *p = r->buf + start, *stop = p + n;
-			for (;;) {
-				const char *c = memchr(p, ',', (size_t)(stop - p));
-				const char *e = c ? c : stop;
-				on_field((void *)p, (size_t)(e - p), r);
-				if (!c)
-					break;
-				p = c + 1;
-			}
-			if (r->overflow)
+			/* one copy of the record; each comma becomes a field's NUL */
+			if (reserve_fields(r, n + 1) != 0)
 				return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
 						   instream_name(r->in), (unsigned long long)line);
+			memcpy(r->fbytes, r->buf + start, n);
+			r->fbytes[n] = '\0';
+			size_t from = 0;
+			for (;;) {
+				const char *c = memchr(r->fbytes + from, ',', n - from);
+				const size_t e = c ? (size_t)(c - r->fbytes) : n;
+				if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+					return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
+							   instream_name(r->in), (unsigned long long)line);
+				r->fbytes[e] = '\0';
+				r->foff[r->nf] = from;
+				r->flen[r->nf] = e - from;
+				r->nf++;
+				if (!c)
+					break;
+				from = e + 1;
+			}
+			r->fbytes_len = n + 1;
 			for (size_t k = 0; k < r->nf; k++)
 				r->fptr[k] = r->fbytes + r->foff[k];
 			rec->line = line;

@@ -108,8 +108,12 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 			reject(r, rec, reason);
 			continue;
 		}
-		if (student_parse(s, &r->cols, rec->field, rec->len, rec->n_fields,
-				  reason, sizeof reason) != 0) {
+		/* one pass over the raw record; fields are checked one by one only
+		 * to name the column of a bad byte */
+		const int clean = utf8_invalid_at(rec->raw, rec->raw_len) == rec->raw_len &&
+				  !memchr(rec->raw, '\0', rec->raw_len);
+		if ((clean ? student_parse_valid_utf8 : student_parse)(s, &r->cols, rec->field, rec->len,
+								       rec->n_fields, reason, sizeof reason) != 0) {
 			reject(r, rec, reason);
 			continue;
 		}
