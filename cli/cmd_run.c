@@ -33,6 +33,7 @@
 #include "../engine/u64map.h"
 #include "../io/config_ini.h"
 #include "../io/csv_reader.h"
+#include "../io/instream.h"
 #include "../io/invoice_writer.h"
 #include "../io/outdir.h"
 #include "../io/rejects.h"
@@ -449,7 +450,8 @@ static status run_job(run_ctx *x)
 	};
 	for (size_t i = 0; st == ST_OK && i < sizeof dirs / sizeof dirs[0]; i++)
 		st = outdir_mkdir(x->dir, dirs[i]);
-	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir };
+	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir,
+				 instream_size_hint(opt->students) };
 	if (st == ST_OK)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)

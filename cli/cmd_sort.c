@@ -18,6 +18,7 @@
 #include "../engine/mem.h"
 #include "../engine/sorter.h"
 #include "../engine/student.h"
+#include "../io/instream.h"
 #include "../io/outstream.h"
 #include "../io/rejects.h"
 #include "../io/student_reader.h"
@@ -173,7 +174,8 @@ int cmd_sort(int argc, char **argv)
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;
-	const sorter_opts sopts = { memory, (int)threads, tmpdir ? tmpdir : "/tmp" };
+	const sorter_opts sopts = { memory, (int)threads, tmpdir ? tmpdir : "/tmp",
+				    instream_size_hint(students) };
 	status st = staged_open(&out, out_path, 0);
 	if (st == ST_OK && rejects_path) {
 		st = staged_open(&rej, rejects_path, 0);

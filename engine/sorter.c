@@ -91,6 +91,7 @@ enum mode { ADDING, MEMORY, MERGING, FINISHED };
 
 struct sorter {
 	sorter_opts opts;
+	int fits;             /* the whole input is expected to fit one buffer */
 	size_t reserved;      /* bytes of the budget the caller holds */
 	size_t buf_limit;
 	size_t block_bytes;
@@ -499,8 +500,14 @@ status sorter_new(sorter **out, const sorter_opts *opts)
 	if (!s->opts.tmpdir || !*s->opts.tmpdir)
 		s->opts.tmpdir = "/tmp";
 	s->n_bufs = opts->threads >= 2 ? 2 : 1;
+	/* an input that fits the budget gets one buffer as large as the
+	 * budget, so it is sorted in memory; records take about the input's
+	 * bytes plus a 48-byte key, header and index entry each (~30%) */
+	s->fits = opts->input_bytes && opts->input_bytes + opts->input_bytes / 2 <= opts->memory_bytes;
+	if (s->fits)
+		s->n_bufs = 1;
 	s->buf_limit = opts->memory_bytes / (size_t)s->n_bufs;
-	if (s->buf_limit > MAX_BUFFER_BYTES)
+	if (s->buf_limit > MAX_BUFFER_BYTES && !s->fits)
 		s->buf_limit = MAX_BUFFER_BYTES;
 	s->block_bytes = s->buf_limit / 16;
 	if (s->block_bytes > MAX_BLOCK_BYTES)
@@ -817,7 +824,7 @@ void sorter_reserve(sorter *s, size_t bytes)
 	s->reserved = bytes;
 	const size_t left = s->opts.memory_bytes > bytes ? s->opts.memory_bytes - bytes : 0;
 	s->buf_limit = left / (size_t)s->n_bufs;
-	if (s->buf_limit > MAX_BUFFER_BYTES)
+	if (s->buf_limit > MAX_BUFFER_BYTES && !s->fits)
 		s->buf_limit = MAX_BUFFER_BYTES;
 	if (s->buf_limit < (1u << 20))
 		s->buf_limit = 1u << 20;

@@ -26,6 +26,9 @@ typedef struct sorter_opts {
 	size_t memory_bytes;   /* working memory budget */
 	int threads;           /* worker threads, >= 1 */
 	const char *tmpdir;    /* where spill runs go */
+	uint64_t input_bytes;  /* the input's expected size, 0 if unknown: when
+				* it fits the budget, the run buffer may use all
+				* of it and nothing is spilled */
 } sorter_opts;
 
 typedef struct sorter_item {

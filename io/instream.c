@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -151,4 +152,20 @@ void instream_free(instream *in)
 	ZSTD_freeDCtx(in->dctx);
 	mem_free(in->name);
 	mem_free(in);
+}
+
+uint64_t instream_size_hint(const char *path)
+{
+	struct stat sb;
+	if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	unsigned char head[4] = { 0 };
+	const int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	const ssize_t n = read(fd, head, 4);
+	close(fd);
+	static const unsigned char magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
+	const int zstd = n == 4 && memcmp(head, magic, 4) == 0;
+	return (uint64_t)sb.st_size * (zstd ? 8 : 1);
 }

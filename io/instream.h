@@ -29,5 +29,9 @@ int instream_is_zstd(const instream *in);
 /* Bytes consumed from the underlying file so far (compressed bytes). */
 uint64_t instream_raw_bytes(const instream *in);
 void instream_free(instream *in);
+/* A guess at the decompressed size of a file, for sizing buffers: a plain
+ * regular file's size, eight times a zstd file's; 0 for standard input,
+ * pipes or anything that cannot be looked at. */
+uint64_t instream_size_hint(const char *path);
 
 #endif

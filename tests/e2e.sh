@@ -261,6 +261,62 @@ if [ -f "$top/tests/oracle_run.py" ] && [ -f "$work/gen.csv" ]; then
 	fi
 fi
 
+# --- external sort: same bytes for one run, many runs, multi-pass merges -----
+spill=$work/spill
+mkdir -p "$spill"
+"$bin" gen --quiet --rows 200000 --seed 11 --bad-rows 0.002 --out "$work/mid.csv" --orders "$work/mid_orders.csv"
+TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_mem.csv" --memory 1G 2>"$work/stderr"
+grep -q "0 runs" "$work/stderr" && ok "sort: a file that fits is sorted in memory (no runs)" || bad "sort in memory" "$(cat "$work/stderr")"
+for cfg in "2M 1" "2M 2" "1M 3"; do
+	set -- $cfg
+	TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_$1_$2.csv" --memory "$1" --threads "$2" 2>"$work/stderr"
+	runs=$(sed -n 's/.*; \([0-9]*\) runs.*/\1/p' "$work/stderr")
+	if [ "${runs:-0}" -gt 5 ] && cmp -s "$work/mid_$1_$2.csv" "$work/mid_mem.csv"; then
+		ok "sort --memory $1 --threads $2: $runs runs, same bytes as in memory"
+	else
+		bad "sort --memory $1 --threads $2" "$(cat "$work/stderr")"
+	fi
+done
+# a low open-file limit forces merge passes
+( ulimit -n 48; TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_fd.csv" --memory 1M --threads 2 ) 2>"$work/stderr"
+passes=$(sed -n 's/.* \([0-9]*\) merge passes.*/\1/p' "$work/stderr")
+if [ "${passes:-0}" -ge 2 ] && cmp -s "$work/mid_fd.csv" "$work/mid_mem.csv"; then
+	ok "sort with ulimit -n 48: $passes merge passes, same bytes"
+else
+	bad "sort with ulimit -n 48" "$(cat "$work/stderr")"
+fi
+rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --memory 8M 2>&1 >/dev/null | tail -1)
+[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "sort --memory 8M peaks at ${rss} KB (< 8M + 32M)" || bad "sort --memory 8M peak RSS" "$rss KB"
+TMPDIR=$spill "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_mem" --memory 1G
+TMPDIR=$spill "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_small" --memory 1M --threads 1
+diffs=""
+for f in print/august.csv.zst print/winter.csv.zst print/elpac.csv.zst manifests/august.csv manifests/winter.csv \
+	manifests/elpac.csv invoices/invoices.csv reports/distribution_school.csv rejects/students.csv; do
+	cmp -s "$work/midrun_mem/$f" "$work/midrun_small/$f" || diffs="$diffs $f"
+done
+[ -z "$diffs" ] && ok "run --memory 1M --threads 1 writes the same documents as in memory" || bad "run output depends on memory" "$diffs"
+rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_rss" --memory 8M 2>&1 >/dev/null | tail -1)
+[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "run --memory 8M peaks at ${rss} KB (< 8M + 32M)" || bad "run --memory 8M peak RSS" "$rss KB"
+[ -z "$(ls -A "$spill")" ] && ok "spill folders are removed after every run" || bad "spill folders are removed" "$(ls -A "$spill")"
+interrupted=0 leftover=""
+for d in 0.05 0.15; do
+	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_int.csv" --memory 1M --threads 1 &
+	pid=$!
+	sleep $d
+	kill -INT $pid 2>/dev/null
+	wait $pid
+	if [ $? -gt 128 ]; then
+		interrupted=$((interrupted + 1))
+		leftover="$leftover$(ls -A "$spill")$(ls "$work"/mid_int* 2>/dev/null)"
+	fi
+	rm -f "$work/mid_int.csv"
+done
+[ $interrupted -gt 0 ] && [ -z "$leftover" ] && ok "SIGINT while spilling: no runs, no output left ($interrupted interrupted)" \
+	|| bad "SIGINT while spilling" "interrupted $interrupted; left: $leftover"
+expect "unwritable --tmpdir: exit 3" 3 "cannot create a temporary folder for sorted runs" -- \
+	"$bin" sort --students "$work/mid.csv" --out "$work/mid_tmp.csv" --memory 1M --tmpdir /proc/nonexistent
+[ ! -e "$work/mid_tmp.csv" ] && ok "unwritable --tmpdir: no output" || bad "unwritable --tmpdir: no output"
+
 # --- signals: an interrupted run leaves no folder and no temporary files ---
 "$bin" gen --quiet --rows 400000 --seed 3 --out "$work/big.csv" --orders "$work/big_orders.csv"
 for sig in INT TERM; do

@@ -58,7 +58,7 @@ static void check_sort(size_t n, int shared_prefix, int alphabet)
 		refs[i].id = (uint32_t)i;
 	}
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
@@ -111,7 +111,7 @@ static void big_payload(void **state)
 {
 	(void)state;
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	const size_t n = 6u << 20;   /* larger than one arena block */
 	char *p = malloc(n);
@@ -146,11 +146,46 @@ static void duplicates(void **state)
 	dupset_free(NULL);
 }
 
+/* The compact set keeps only 16 bits of each identity per bucket: check it
+ * is exact against a plain hash table, on random identities and on their
+ * neighbours (same ssid, other reports). */
+static void duplicates_exact(void **state)
+{
+	(void)state;
+	const size_t n = 1500000, slots = 1u << 23;
+	uint64_t *table = calloc(slots, sizeof *table);   /* id + 1, 0 = empty */
+	dupset *d;
+	assert_non_null(table);
+	assert_int_equal(dupset_new(&d), ST_OK);
+	size_t n_new = 0;
+	for (size_t i = 0; i < 2 * n; i++) {
+		uint64_t id = next_rand() % (9999999999ull * 6 + 6);
+		if (i % 2)
+			id = (id / 6) * 6 + (id + 1) % 6;
+		if (i % 7 == 0)
+			id = i / 7 * 6;   /* dense, repeated ids */
+		size_t h = (size_t)((id * 0x9E3779B97F4A7C15ull) >> 41) & (slots - 1);
+		while (table[h] && table[h] != id + 1)
+			h = (h + 1) & (slots - 1);
+		const int was = table[h] != 0;
+		table[h] = id + 1;
+		const int got = dupset_insert(d, id);
+		if (got != !was)
+			fail_msg("id %llu: dupset says %d, reference says %s", (unsigned long long)id,
+				 got, was ? "seen" : "new");
+		n_new += !was;
+	}
+	/* about 2.3 bytes per identity, not the 16 of a hash table */
+	assert_true(dupset_bytes(d) < n_new * 3 + (6u << 20));
+	dupset_free(d);
+	free(table);
+}
+
 static void allocation_failure(void **state)
 {
 	(void)state;
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp" };
+	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	mem_fail_nth(1);
 	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_NOMEM);
@@ -168,6 +203,7 @@ int main(void)
 		cmocka_unit_test(empty_and_one),
 		cmocka_unit_test(big_payload),
 		cmocka_unit_test(duplicates),
+		cmocka_unit_test(duplicates_exact),
 		cmocka_unit_test(allocation_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
