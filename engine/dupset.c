@@ -10,10 +10,10 @@
  * low 16 bits (the remainder) are stored: bucket and remainder together
  * give back the whole value, so membership is exact.
  *
- * Buckets are kept in groups of 32.  A group owns one growable array of
+ * Buckets are kept in groups of 8.  A group owns one growable array of
  * 16-bit remainders holding its buckets one after another, each bucket's
  * remainders in insertion order, and a 16-bit count per bucket.  A lookup
- * sums the counts of the buckets before its own in the group (at most 31)
+ * sums the counts of the buckets before its own in the group (at most 7)
  * and scans its bucket (about 6 entries for a statewide file); an insert
  * shifts the rest of the group by one slot.
  */
@@ -24,7 +24,7 @@
 #include "mem.h"
 
 #define BUCKET_BITS 20
-#define GROUP_BUCKETS 32
+#define GROUP_BUCKETS 8
 #define N_BUCKETS (1u << BUCKET_BITS)
 #define N_GROUPS (N_BUCKETS / GROUP_BUCKETS)
 #define MASK36 ((1ull << 36) - 1)

@@ -28,6 +28,9 @@
 #include <string.h>
 
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../engine/mem.h"
 
@@ -182,6 +185,86 @@ static status refill(csv_reader *r)
 	return ST_OK;
 }
 
+/*
+ * The fast path of csv_reader_next(): does the record at buf[pos] end, within
+ * the buffered bytes, at a LF with no quote and no CR before it?  Then its
+ * fields are exactly the comma-separated spans, recorded here (offsets
+ * relative to pos, lengths) while looking for the LF.  Returns 1 and sets
+ * *end (the LF's offset), 0 to take the exact path, -1 out of memory.
+ * Sixteen bytes at a time with SSE2 (every x86-64 has it), else a byte
+ * loop.
+ */
+static int scan_plain_line(csv_reader *r, size_t *end)
+{
+	const char *const b = r->buf + r->pos;
+	const size_t avail = r->len - r->pos;
+	size_t field_start = 0, i = 0;
+	r->nf = 0;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	for (; i + 16 <= avail; i += 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(b + i));
+		const unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(v, lf), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr))));
+		unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+		if (stop) {
+			const unsigned first = (unsigned)__builtin_ctz(stop);
+			if (b[i + first] != '\n' || (i == 0 && first == 0))
+				return 0;
+			commas &= (1u << first) - 1;
+			while (commas) {
+				const size_t at = i + (size_t)__builtin_ctz(commas);
+				if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+					return -1;
+				r->foff[r->nf] = field_start;
+				r->flen[r->nf++] = at - field_start;
+				field_start = at + 1;
+				commas &= commas - 1;
+			}
+			i += first;
+			goto line_end;
+		}
+		while (commas) {
+			const size_t at = i + (size_t)__builtin_ctz(commas);
+			if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+				return -1;
+			r->foff[r->nf] = field_start;
+			r->flen[r->nf++] = at - field_start;
+			field_start = at + 1;
+			commas &= commas - 1;
+		}
+	}
+#endif
+	for (; i < avail; i++) {
+		const char c = b[i];
+		if (c == '\n') {
+			if (i == 0)
+				return 0;  /* a blank line: the exact path skips it */
+			goto line_end;
+		}
+		if (c == '"' || c == '\r')
+			return 0;
+		if (c == ',') {
+			if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+				return -1;
+			r->foff[r->nf] = field_start;
+			r->flen[r->nf++] = i - field_start;
+			field_start = i + 1;
+		}
+	}
+	return 0;  /* no line end buffered yet */
+line_end:
+	if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+		return -1;
+	r->foff[r->nf] = field_start;
+	r->flen[r->nf++] = i - field_start;
+	if (reserve_fields(r, i + 1) != 0)
+		return -1;
+	*end = r->pos + i;
+	return 1;
+}
+
 status csv_reader_next(csv_reader *r, csv_record *rec)
 {
 	for (;;) {
@@ -192,15 +275,15 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 		uint64_t quote_breaks = 0; /* line ends before the last opening quote */
 		size_t end = 0, next = 0;  /* record end, start of what follows */
 		int has_quote = 1;         /* unknown: take the libcsv path */
-		/* Fast path: the record is one line with no quote and no CR (nearly
-		 * every row); the scanner below handles everything else exactly. */
+		/* Fast path: one pass finds the line end and the commas of a line
+		 * with no quote and no CR (nearly every row); the scanner below
+		 * handles everything else exactly. */
 		if (r->pos < r->len) {
-			const char *b = r->buf + r->pos;
-			const size_t avail = r->len - r->pos;
-			const char *nl = memchr(b, '\n', avail);
-			if (nl && nl > b && !memchr(b, '"', (size_t)(nl - b)) &&
-			    !memchr(b, '\r', (size_t)(nl - b))) {
-				end = (size_t)(nl - r->buf);
+			const int got = scan_plain_line(r, &end);
+			if (got < 0)
+				return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
+						   instream_name(r->in), (unsigned long long)r->line);
+			if (got > 0) {
 				next = end + 1;
 				has_quote = 0;
 				goto found;
@@ -303,33 +386,17 @@ found:;
 			continue;      /* a blank line */
 		}
 
-		r->nf = 0;
 		r->fbytes_len = 0;
 		r->overflow = 0;
 		const size_t n = end - start;
 		if (!has_quote) {
 			/* No quote at all: the fields are the comma-separated spans. */
-			/* one copy of the record; each comma becomes a field's NUL */
-			if (reserve_fields(r, n + 1) != 0)
-				return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
-						   instream_name(r->in), (unsigned long long)line);
+			/* scan_plain_line found the commas: one copy of the record,
+			 * each comma becoming its field's NUL */
 			memcpy(r->fbytes, r->buf + start, n);
 			r->fbytes[n] = '\0';
-			size_t from = 0;
-			for (;;) {
-				const char *c = memchr(r->fbytes + from, ',', n - from);
-				const size_t e = c ? (size_t)(c - r->fbytes) : n;
-				if (r->nf == r->nf_cap && grow_field_index(r) != 0)
-					return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
-							   instream_name(r->in), (unsigned long long)line);
-				r->fbytes[e] = '\0';
-				r->foff[r->nf] = from;
-				r->flen[r->nf] = e - from;
-				r->nf++;
-				if (!c)
-					break;
-				from = e + 1;
-			}
+			for (size_t k = 0; k + 1 < r->nf; k++)
+				r->fbytes[r->foff[k] + r->flen[k]] = '\0';
 			r->fbytes_len = n + 1;
 			for (size_t k = 0; k < r->nf; k++)
 				r->fptr[k] = r->fbytes + r->foff[k];
@@ -345,6 +412,7 @@ found:;
 		}
 
 		/* Step 2: libcsv splits and unescapes the fields. */
+		r->nf = 0;
 		const size_t used = csv_parse(&r->parser, r->buf + start, n, on_field, NULL, r);
 		if (used != n && csv_error(&r->parser) != CSV_EPARSE) {
 			csv_fini(&r->parser, NULL, NULL, NULL);

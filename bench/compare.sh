@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End-to-end comparison: `ssrfill sort` against GNU sort keyed on the same
+# columns, at the same memory budgets, run alternately in one session (the
+# machines are shared and noisy: only ratios within a session mean much),
+# then `ssrfill run` as a ratio to `ssrfill sort`.  Prints each median, the
+# ratio and the peak RSS of each (from /usr/bin/time).
+#
+#   bash bench/compare.sh [ROWS] [REPEATS]      (defaults 3000000, 3)
+#
+# GNU sort's keys: lea_code, school_code, grade, last_name, first_name,
+# ssid, report (columns 2,4,6,7,8,1,10 of the generated file) with
+# LC_ALL=C, which is the same field order without ssrfill's CSV parsing,
+# validation, name folding or grade and report ranks: GNU sort does less.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=$top/ssrfill
+rows=${1:-3000000}
+reps=${2:-3}
+work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-bench.XXXXXX")}
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "generating $rows rows..."
+"$bin" gen --quiet --rows "$rows" --seed 42 --out "$work/s.csv" --orders "$work/o.csv"
+echo "input: $(du -h "$work/s.csv" | cut -f1)"
+
+# run NAME CMD...: append "seconds maxrss_kb" of one run to $work/NAME
+measure() {
+	local name=$1; shift
+	/usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
+	cat "$work/t" >>"$work/$name"
+}
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+maxrss() { sort -k2 -n "$1" | tail -1 | awk '{printf "%.0f", $2/1024}'; }
+
+for mem in 64M 256M; do
+	rm -f "$work/ssr_$mem" "$work/gnu_$mem"
+	for i in $(seq "$reps"); do
+		measure "ssr_$mem" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
+		measure "gnu_$mem" env LC_ALL=C sort -t, -S"$mem" --parallel=2 -T "$work" \
+			-k2,2 -k4,4 -k6,6 -k7,7 -k8,8 -k1,1 -k10,10 "$work/s.csv" -o "$work/out_gnu.csv"
+	done
+	s=$(median "$work/ssr_$mem"); g=$(median "$work/gnu_$mem")
+	printf '%-5s ssrfill sort %6.2f s (%s MiB peak)   GNU sort %6.2f s (%s MiB peak)   GNU / ssrfill = %.2fx\n' \
+		"$mem" "$s" "$(maxrss "$work/ssr_$mem")" "$g" "$(maxrss "$work/gnu_$mem")" "$(echo "$g / $s" | bc -l)"
+done
+rm -f "$work/out_gnu.csv"
+rm -f "$work/run_256M" "$work/sort_256M"
+for i in $(seq "$reps"); do
+	measure "sort_256M" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --tmpdir "$work"
+	measure "run_256M" "$bin" run --quiet --force --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run" --tmpdir "$work"
+done
+s=$(median "$work/sort_256M"); r=$(median "$work/run_256M")
+printf '256M  ssrfill run  %6.2f s (%s MiB peak)   ssrfill sort %6.2f s   run / sort = %.2fx\n' \
+	"$r" "$(maxrss "$work/run_256M")" "$s" "$(echo "$r / $s" | bc -l)"
