@@ -281,7 +281,7 @@ static status pack_and_print(run_ctx *x)
 	char rel[64];
 	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++) {
 		snprintf(rel, sizeof rel, "print/%s.csv.zst", shipment_name[s]);
-		st = outdir_open(x->dir, rel, OUT_ZSTD, &so[s].print);
+		st = outdir_open(x->dir, rel, OUT_ZSTD | (x->opt->threads >= 2 ? OUT_ASYNC : 0), &so[s].print);
 		if (st == ST_OK) {
 			snprintf(rel, sizeof rel, "manifests/%s.csv", shipment_name[s]);
 			st = outdir_open(x->dir, rel, 0, &so[s].manifest);

@@ -176,7 +176,7 @@ int cmd_sort(int argc, char **argv)
 	sorter *so = NULL;
 	const sorter_opts sopts = { memory, (int)threads, tmpdir ? tmpdir : "/tmp",
 				    instream_size_hint(students) };
-	status st = staged_open(&out, out_path, 0);
+	status st = staged_open(&out, out_path, threads >= 2 ? OUT_ASYNC : 0);
 	if (st == ST_OK && rejects_path) {
 		st = staged_open(&rej, rejects_path, 0);
 		if (st == ST_OK)

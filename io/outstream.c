@@ -6,13 +6,16 @@
  * it with write(2); a compressed stream feeds it to ZSTD_compressStream2()
  * (zstd's examples/streaming_compression.c loop) and writes what comes out.
  * The first failure is remembered with its errno and every later call does
- * nothing; outstream_close() reports it.  Files are opened O_CLOEXEC with
+ * nothing; outstream_close() reports it.  With OUT_ASYNC a writer thread
+ * compresses and writes each full buffer while the caller fills a second
+ * one, so formatting and compression run on two cores.  Files are opened O_CLOEXEC with
  * mode 0600 because most of what ssrfill writes holds student data.
  */
 #include "outstream.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,29 +33,43 @@ struct outstream {
 	int flags;
 	int is_stdout;
 	status err;           /* sticky: the first failure */
+	char *buf;            /* the buffer being filled */
 	size_t n_buf;
 	uint64_t n_total;
 	char *path;
 	ZSTD_CCtx *cctx;
 	char *zbuf;           /* compressed output */
 	size_t zbuf_cap;
-	char buf[OUT_BUF_BYTES];
+
+	/* OUT_ASYNC: a writer thread compresses and writes the full buffer
+	 * while the caller fills `spare`, which it swaps with buf */
+	int async;
+	char *spare;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const char *job;
+	size_t job_len;
+	int busy, quit;
+	status werr;
+	char werr_msg[512];
+	char first[OUT_BUF_BYTES];
 };
 
-static void fail_errno(outstream *o, const char *what)
+static void fail_errno(outstream *o, status *err, const char *what)
 {
-	if (o->err == ST_OK)
-		o->err = status_fail(ST_IO, "%s: %s: %s", o->path, what, strerror(errno));
+	if (*err == ST_OK)
+		*err = status_fail(ST_IO, "%s: %s: %s", o->path, what, strerror(errno));
 }
 
-static void write_all(outstream *o, const char *p, size_t n)
+static void write_all(outstream *o, const char *p, size_t n, status *err)
 {
-	while (n && o->err == ST_OK) {
+	while (n && *err == ST_OK) {
 		ssize_t w = write(o->fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			fail_errno(o, "cannot write");
+			fail_errno(o, err, "cannot write");
 			return;
 		}
 		p += w;
@@ -60,30 +77,108 @@ static void write_all(outstream *o, const char *p, size_t n)
 	}
 }
 
-/* Push buffered bytes down; with end set, also finish the zstd frame. */
-static void drain(outstream *o, int end)
+/* Compress (if asked) and write p[0, n); with end set, finish the frame.
+ * Runs on the writer thread in async mode: it touches only the zstd
+ * context, zbuf and the descriptor, which the caller leaves alone then. */
+static void push(outstream *o, const char *p, size_t n, int end, status *err)
 {
-	if (o->err != ST_OK)
+	if (*err != ST_OK)
 		return;
 	if (!o->cctx) {
-		write_all(o, o->buf, o->n_buf);
-		o->n_buf = 0;
+		write_all(o, p, n, err);
 		return;
 	}
-	ZSTD_inBuffer in = { o->buf, o->n_buf, 0 };
+	ZSTD_inBuffer in = { p, n, 0 };
 	const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
 	for (;;) {
 		ZSTD_outBuffer out = { o->zbuf, o->zbuf_cap, 0 };
 		const size_t left = ZSTD_compressStream2(o->cctx, &out, &in, mode);
 		if (ZSTD_isError(left)) {
-			o->err = status_fail(ST_IO, "%s: zstd: %s", o->path, ZSTD_getErrorName(left));
+			*err = status_fail(ST_IO, "%s: zstd: %s", o->path, ZSTD_getErrorName(left));
 			return;
 		}
-		write_all(o, o->zbuf, out.pos);
+		write_all(o, o->zbuf, out.pos, err);
 		if (end ? left == 0 : in.pos == in.size)
 			break;
 	}
+}
+
+static void *writer(void *arg)
+{
+	outstream *o = arg;
+	status err = ST_OK;
+	pthread_mutex_lock(&o->mu);
+	for (;;) {
+		while (!o->busy && !o->quit)
+			pthread_cond_wait(&o->cv, &o->mu);
+		if (!o->busy)
+			break;
+		pthread_mutex_unlock(&o->mu);
+		push(o, o->job, o->job_len, 0, &err);
+		pthread_mutex_lock(&o->mu);
+		if (err != ST_OK && o->werr == ST_OK) {
+			o->werr = err;
+			snprintf(o->werr_msg, sizeof o->werr_msg, "%s", status_detail(err));
+		}
+		o->busy = 0;
+		pthread_cond_broadcast(&o->cv);
+	}
+	pthread_mutex_unlock(&o->mu);
+	return NULL;
+}
+
+/* Wait for the writer; its failure becomes the stream's. */
+static void wait_writer(outstream *o)
+{
+	pthread_mutex_lock(&o->mu);
+	while (o->busy)
+		pthread_cond_wait(&o->cv, &o->mu);
+	const status werr = o->werr;
+	pthread_mutex_unlock(&o->mu);
+	if (werr != ST_OK && o->err == ST_OK)
+		o->err = status_fail(werr, "%s", o->werr_msg);
+}
+
+/* Push buffered bytes down; with end set, also finish the zstd frame. */
+static void drain(outstream *o, int end)
+{
+	if (!o->async) {
+		push(o, o->buf, o->n_buf, end, &o->err);
+		o->n_buf = 0;
+		return;
+	}
+	wait_writer(o);
+	if (end || o->err != ST_OK) {
+		push(o, o->buf, o->n_buf, end, &o->err);
+		o->n_buf = 0;
+		return;
+	}
+	pthread_mutex_lock(&o->mu);
+	o->job = o->buf;
+	o->job_len = o->n_buf;
+	o->busy = 1;
+	pthread_cond_broadcast(&o->cv);
+	pthread_mutex_unlock(&o->mu);
+	char *t = o->buf;
+	o->buf = o->spare;
+	o->spare = t;
 	o->n_buf = 0;
+}
+
+static void stop_writer(outstream *o)
+{
+	if (!o->async)
+		return;
+	pthread_mutex_lock(&o->mu);
+	while (o->busy)
+		pthread_cond_wait(&o->cv, &o->mu);
+	o->quit = 1;
+	pthread_cond_broadcast(&o->cv);
+	pthread_mutex_unlock(&o->mu);
+	pthread_join(o->thread, NULL);
+	pthread_mutex_destroy(&o->mu);
+	pthread_cond_destroy(&o->cv);
+	o->async = 0;
 }
 
 status outstream_open(outstream **out, const char *path, int flags)
@@ -92,7 +187,8 @@ status outstream_open(outstream **out, const char *path, int flags)
 	outstream *o = mem_alloc(sizeof *o);
 	if (!o)
 		return status_fail(ST_NOMEM, "out of memory opening %s", path);
-	memset(o, 0, offsetof(outstream, buf));
+	memset(o, 0, offsetof(outstream, first));
+	o->buf = o->first;
 	o->flags = flags;
 	o->path = mem_strndup(path, strlen(path));
 	if (!o->path) {
@@ -123,6 +219,18 @@ status outstream_open(outstream **out, const char *path, int flags)
 		}
 		ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_compressionLevel, 3);
 		ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_checksumFlag, 1);
+	}
+	if (flags & OUT_ASYNC) {
+		o->spare = mem_alloc(OUT_BUF_BYTES);
+		pthread_mutex_init(&o->mu, NULL);
+		pthread_cond_init(&o->cv, NULL);
+		if (!o->spare || pthread_create(&o->thread, NULL, writer, o) != 0) {
+			pthread_mutex_destroy(&o->mu);
+			pthread_cond_destroy(&o->cv);
+			outstream_abort(o);
+			return status_fail(ST_NOMEM, "cannot start a writer for %s", path);
+		}
+		o->async = 1;
 	}
 	*out = o;
 	return ST_OK;
@@ -234,6 +342,9 @@ uint64_t outstream_bytes(const outstream *o)
 
 static void release(outstream *o)
 {
+	stop_writer(o);
+	/* buf and spare swap: the heap one is whichever is not `first` */
+	mem_free(o->buf == o->first ? o->spare : o->buf);
 	ZSTD_freeCCtx(o->cctx);
 	mem_free(o->zbuf);
 	mem_free(o->path);
@@ -245,14 +356,15 @@ status outstream_close(outstream *o)
 	if (!o)
 		return ST_OK;
 	drain(o, 1);
+	stop_writer(o);
 	if (!o->is_stdout) {
 		/* only a regular file can be synced: /dev/null and pipes say EINVAL */
 		struct stat sb;
 		if (o->err == ST_OK && !(o->flags & OUT_NO_FSYNC) &&
 		    fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(o->fd) != 0)
-			fail_errno(o, "cannot sync");
+			fail_errno(o, &o->err, "cannot sync");
 		if (close(o->fd) != 0)
-			fail_errno(o, "cannot close");
+			fail_errno(o, &o->err, "cannot close");
 	}
 	const status st = o->err;
 	release(o);
@@ -263,6 +375,7 @@ void outstream_abort(outstream *o)
 {
 	if (!o)
 		return;
+	stop_writer(o);
 	if (!o->is_stdout) {
 		close(o->fd);
 		unlink(o->path);

@@ -25,6 +25,7 @@ enum {
 	OUT_ZSTD = 1,      /* compress the stream with zstd */
 	OUT_EXCL = 2,      /* fail if the file exists (else it is truncated) */
 	OUT_NO_FSYNC = 4,  /* skip fsync at close (scratch files) */
+	OUT_ASYNC = 8,     /* compress and write on a thread of its own */
 };
 
 /* path "-" is standard output.  Files are created with mode 0600. */
