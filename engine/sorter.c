@@ -185,6 +185,12 @@ static void free_blocks(block *k)
  * memory that is already mapped costs no page faults. */
 static void buffer_reset(buffer *b, size_t limit)
 {
+	/* an index grown under a larger limit would leave no room for records */
+	if (2 * b->cap * sizeof(entry) > limit / 2) {
+		mem_free(b->idx);
+		b->idx = NULL;
+		b->cap = 0;
+	}
 	const size_t keep = limit > 2 * b->cap * sizeof(entry) ? limit - 2 * b->cap * sizeof(entry) : 0;
 	size_t kept = 0;
 	block **link = &b->blocks;
