@@ -57,7 +57,7 @@ typedef struct run_ctx {
 	outdir *dir;
 	sorter *so;
 	u64map *school_mg;     /* shipment<<56 | lea<<24 | school -> mg */
-	u64map *dist_lea;      /* dist_key(lea, 0, ...) -> sets */
+	u64map *dist_lea;      /* dist_key(lea, 0, ...) -> sets, summed at the end */
 	u64map *dist_school;   /* dist_key(lea, school, ...) -> sets */
 	u64map *names;         /* name_key -> offset + 1 in name_pool */
 	u64map *invoice_qty;   /* lea<<3 | shipment<<1 | envelopes -> sets */
@@ -183,16 +183,21 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		set_plan p;
 		fulfil_plan(&x->cfg, x->ord, &s, &p);
 		const report_info *ri = &report_table[s.report];
-		st = remember_name(x, name_key(s.lea, LEA_ONLY), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
-		if (st == ST_OK)
-			st = remember_name(x, name_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
-					   s.len[COL_SCHOOL_NAME]);
-		if (st == ST_OK)
-			st = add_count(x->dist_lea, dist_key(s.lea, 0, s.report, p.copy2, p.delivery), 1);
-		if (st == ST_OK)
-			st = add_count(x->dist_school, dist_key(s.lea, s.school, s.report, p.copy2, p.delivery), 1);
-		if (st != ST_OK)
+		uint64_t *count = u64map_slot(x->dist_school,
+					      dist_key(s.lea, s.school, s.report, p.copy2, p.delivery));
+		if (!count) {
+			st = status_fail(ST_NOMEM, "out of memory for counts");
 			break;
+		}
+		/* names are first seen with a school's first distribution key */
+		if ((*count)++ == 0) {
+			st = remember_name(x, name_key(s.lea, LEA_ONLY), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
+			if (st == ST_OK)
+				st = remember_name(x, name_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
+						   s.len[COL_SCHOOL_NAME]);
+			if (st != ST_OK)
+				break;
+		}
 		if (p.delivery == DELIVERY_ELECTRONIC) {
 			x->sum.electronic++;
 			continue;
@@ -394,6 +399,21 @@ static status write_invoices(run_ctx *x)
 	return st != ST_OK ? st : c;
 }
 
+/* The LEA-level counts are the school-level ones summed over schools. */
+static status sum_by_lea(run_ctx *x)
+{
+	uint64_t *keys;
+	const long n = u64map_sorted_keys(x->dist_school, &keys);
+	if (n < 0)
+		return status_fail(ST_NOMEM, "out of memory for distribution reports");
+	status st = ST_OK;
+	for (long i = 0; i < n && st == ST_OK; i++)
+		st = add_count(x->dist_lea, keys[i] & ~((uint64_t)0xFFFFFF << 8),
+			       *u64map_get(x->dist_school, keys[i]));
+	mem_free(keys);
+	return st;
+}
+
 static status write_distribution(run_ctx *x, u64map *m, const char *rel, int by_school)
 {
 	outstream *o;
@@ -498,6 +518,8 @@ static status run_job(run_ctx *x)
 	if ((st = pack_and_print(x)) != ST_OK)
 		return st;
 	if ((st = write_invoices(x)) != ST_OK)
+		return st;
+	if ((st = sum_by_lea(x)) != ST_OK)
 		return st;
 	if ((st = write_distribution(x, x->dist_lea, "reports/distribution_lea.csv", 0)) != ST_OK)
 		return st;

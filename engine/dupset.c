@@ -12,7 +12,8 @@
  *
  * Buckets are kept in groups of 8.  A group owns one growable array of
  * 16-bit remainders holding its buckets one after another, each bucket's
- * remainders in insertion order, and a 16-bit count per bucket.  A lookup
+ * remainders in insertion order, and a 16-bit count per bucket kept in the
+ * group's 32-byte header, so an insert touches two cache lines.  A lookup
  * sums the counts of the buckets before its own in the group (at most 7)
  * and scans its bucket (about 6 entries for a statewide file); an insert
  * shifts the rest of the group by one slot.
@@ -29,14 +30,15 @@
 #define N_GROUPS (N_BUCKETS / GROUP_BUCKETS)
 #define MASK36 ((1ull << 36) - 1)
 
+/* 32 bytes: a group's header and its bucket counts share a cache line */
 typedef struct group {
 	uint16_t *rem;
 	uint32_t len, cap;
+	uint16_t count[GROUP_BUCKETS];
 } group;
 
 struct dupset {
 	group *groups;
-	uint16_t *count;      /* per bucket */
 	size_t n;
 	size_t bytes;         /* remainder arrays */
 };
@@ -56,11 +58,9 @@ status dupset_new(dupset **out)
 {
 	*out = NULL;
 	dupset *d = mem_calloc(1, sizeof *d);
-	if (d) {
+	if (d)
 		d->groups = mem_calloc(N_GROUPS, sizeof *d->groups);
-		d->count = mem_calloc(N_BUCKETS, sizeof *d->count);
-	}
-	if (!d || !d->groups || !d->count) {
+	if (!d || !d->groups) {
 		dupset_free(d);
 		return status_fail(ST_NOMEM, "out of memory for the duplicate check");
 	}
@@ -74,11 +74,11 @@ int dupset_insert(dupset *d, uint64_t id)
 	const uint32_t bucket = (uint32_t)(h >> 16);
 	const uint16_t rem = (uint16_t)h;
 	group *g = &d->groups[bucket / GROUP_BUCKETS];
-	const uint16_t *cnt = d->count + (bucket & ~(uint32_t)(GROUP_BUCKETS - 1));
+	const uint32_t slot = bucket & (GROUP_BUCKETS - 1);
 	uint32_t at = 0;
-	for (uint32_t b = 0; b < (bucket & (GROUP_BUCKETS - 1)); b++)
-		at += cnt[b];
-	const uint32_t n = d->count[bucket];
+	for (uint32_t b = 0; b < slot; b++)
+		at += g->count[b];
+	const uint32_t n = g->count[slot];
 	for (uint32_t i = 0; i < n; i++)
 		if (g->rem[at + i] == rem)
 			return 0;
@@ -97,14 +97,14 @@ int dupset_insert(dupset *d, uint64_t id)
 	memmove(g->rem + pos + 1, g->rem + pos, (g->len - pos) * sizeof *g->rem);
 	g->rem[pos] = rem;
 	g->len++;
-	d->count[bucket]++;
+	g->count[slot]++;
 	d->n++;
 	return 1;
 }
 
 size_t dupset_bytes(const dupset *d)
 {
-	return d->bytes + N_GROUPS * sizeof(group) + N_BUCKETS * sizeof(uint16_t);
+	return d->bytes + N_GROUPS * sizeof(group);
 }
 
 void dupset_free(dupset *d)
@@ -115,6 +115,5 @@ void dupset_free(dupset *d)
 		for (size_t i = 0; i < N_GROUPS; i++)
 			mem_free(d->groups[i].rem);
 	mem_free(d->groups);
-	mem_free(d->count);
 	mem_free(d);
 }

@@ -271,7 +271,9 @@ for cfg in "2M 1" "2M 2" "1M 3"; do
 	set -- $cfg
 	TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_$1_$2.csv" --memory "$1" --threads "$2" 2>"$work/stderr"
 	runs=$(sed -n 's/.*; \([0-9]*\) runs.*/\1/p' "$work/stderr")
-	if [ "${runs:-0}" -gt 5 ] && cmp -s "$work/mid_$1_$2.csv" "$work/mid_mem.csv"; then
+	# more than one run, yet not a run per handful of records (a budget
+	# shrunk by the duplicate set once degraded into that)
+	if [ "${runs:-0}" -gt 5 ] && [ "${runs:-0}" -lt 400 ] && cmp -s "$work/mid_$1_$2.csv" "$work/mid_mem.csv"; then
 		ok "sort --memory $1 --threads $2: $runs runs, same bytes as in memory"
 	else
 		bad "sort --memory $1 --threads $2" "$(cat "$work/stderr")"
