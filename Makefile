@@ -76,7 +76,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 # Unit tests first, then the end-to-end tests on the built binary.
 test: $(BIN) $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
-	SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) bash tests/e2e.sh || fail=1; \
+	for e in tests/e2e*.sh; do echo "== $$e"; \
+	  SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) bash $$e || fail=1; done; \
 	exit $$fail
 
 asan:

@@ -15,6 +15,7 @@
 #include <sched.h>
 
 #include "cli.h"
+#include "../engine/fault.h"
 
 static const char *const usage_text[][2] = {
 	{ "run",
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
 		cli_print_usage(NULL);
 		return argc < 2 ? 2 : 0;
 	}
+	fault_init_from_env();
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;

@@ -7,6 +7,7 @@
  * sorter's worker threads allocate too.
  */
 #include "mem.h"
+#include "fault.h"
 
 #include <malloc.h>
 #include <stdatomic.h>
@@ -27,6 +28,8 @@ static void count_add(size_t n)
 
 static int injected_failure(void)
 {
+	if (fault_hit(FAULT_ALLOC))
+		return 1;
 	unsigned long left = atomic_load(&fail_countdown);
 	while (left) {
 		if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))

@@ -7,6 +7,7 @@
  * 0700 folder.
  */
 #include "runfile.h"
+#include "fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,7 @@ static status write_all(int fd, const void *p, size_t n, const char *path)
 {
 	const char *c = p;
 	while (n) {
-		const ssize_t w = write(fd, c, n);
+		const ssize_t w = fault_hit(FAULT_WRITE) ? -1 : write(fd, c, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -66,7 +67,7 @@ status runfile_writer_open(runfile_writer **out, const char *path, ZSTD_CCtx *cc
 		runfile_writer_close(w);
 		return status_fail(ST_NOMEM, "out of memory opening a sorted run");
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	w->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		const status st = status_fail(ST_IO, "%s: cannot create a sorted run: %s", path, strerror(errno));
 		runfile_writer_close(w);
@@ -167,7 +168,7 @@ status runfile_reader_open(runfile_reader **out, const char *path, ZSTD_DCtx *dc
 		runfile_reader_free(r);
 		return status_fail(ST_NOMEM, "out of memory reading a sorted run");
 	}
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		const status st = status_fail(ST_IO, "%s: cannot open a sorted run: %s", path, strerror(errno));
 		runfile_reader_free(r);
@@ -182,7 +183,7 @@ static status read_exact(runfile_reader *r, void *buf, size_t n, size_t *got)
 {
 	size_t have = 0;
 	while (have < n) {
-		const ssize_t k = read(r->fd, (char *)buf + have, n - have);
+		const ssize_t k = fault_hit(FAULT_READ) ? -1 : read(r->fd, (char *)buf + have, n - have);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;

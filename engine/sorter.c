@@ -38,6 +38,7 @@
  * same bytes whatever the budget, the thread count or the run boundaries.
  */
 #include "sorter.h"
+#include "fault.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -358,7 +359,7 @@ static status make_dir(sorter *s)
 	if (!d)
 		return status_fail(ST_NOMEM, "out of memory");
 	snprintf(d, n, "%s/ssrfill-XXXXXX", s->opts.tmpdir);
-	if (!mkdtemp(d)) { /* mkdtemp makes it mode 0700 */
+	if (fault_hit(FAULT_OPEN) || !mkdtemp(d)) { /* mkdtemp makes it mode 0700 */
 		const status st = status_fail(ST_IO, "%s: cannot create a temporary folder for sorted runs: %m",
 					      s->opts.tmpdir);
 		mem_free(d);

@@ -8,6 +8,7 @@
  * means the file was cut short.
  */
 #include "instream.h"
+#include "../engine/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,8 @@ static status fill_raw(instream *in)
 {
 	in->raw_pos = in->raw_len = 0;
 	while (!in->eof && in->raw_len < RAW_BYTES) {
-		ssize_t r = read(in->fd, in->raw + in->raw_len, RAW_BYTES - in->raw_len);
+		ssize_t r = fault_hit(FAULT_READ) ? -1
+			: read(in->fd, in->raw + in->raw_len, RAW_BYTES - in->raw_len);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -67,7 +69,7 @@ status instream_open(instream **out, const char *path)
 		in->name = mem_strndup("standard input", 14);
 	} else {
 		in->name = mem_strndup(path, strlen(path));
-		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+		in->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (!in->name) {
 		instream_free(in);

@@ -10,6 +10,7 @@
  * rename), so a crash right after exit 0 keeps the output.
  */
 #include "outdir.h"
+#include "../engine/fault.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,15 +88,13 @@ status outdir_begin(outdir **out, const char *path, int force)
 	while (len > 1 && d->final[len - 1] == '/')
 		d->final[--len] = '\0';
 	snprintf(d->stage, n, "%s.ssrfill-tmp-%ld", d->final, (long)getpid());
-	if (mkdir(d->stage, 0700) != 0) {
-		status st = status_fail(ST_IO, "%s: cannot create the output folder: %s",
-					d->stage, strerror(errno));
-		outdir_free(d);
-		return st;
-	}
 	status st = tmpfiles_add(d->stage, 1);
+	if (st == ST_OK && (fault_hit(FAULT_OPEN) || mkdir(d->stage, 0700) != 0)) {
+		st = status_fail(ST_IO, "%s: cannot create the output folder: %s",
+				 d->stage, strerror(errno));
+		tmpfiles_forget(d->stage);
+	}
 	if (st != ST_OK) {
-		rmdir(d->stage);
 		outdir_free(d);
 		return st;
 	}
@@ -108,11 +107,13 @@ status outdir_mkdir(outdir *d, const char *rel)
 	char *p = join(d->stage, rel);
 	if (!p)
 		return status_fail(ST_NOMEM, "out of memory");
-	status st = ST_OK;
-	if (mkdir(p, 0700) != 0)
+	/* registered first: a folder that exists unregistered would keep the
+	 * staged folder from being removed */
+	status st = tmpfiles_add(p, 1);
+	if (st == ST_OK && (fault_hit(FAULT_OPEN) || mkdir(p, 0700) != 0)) {
 		st = status_fail(ST_IO, "%s: cannot create: %s", p, strerror(errno));
-	else
-		st = tmpfiles_add(p, 1);
+		tmpfiles_forget(p);
+	}
 	mem_free(p);
 	return st;
 }
@@ -163,7 +164,7 @@ static status sync_stage(const outdir *d)
 	const int fd = open(d->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return status_fail(ST_IO, "%s: cannot open: %s", d->stage, strerror(errno));
-	const int rc = syncfs(fd);
+	const int rc = fault_hit(FAULT_SYNC) ? -1 : syncfs(fd);
 	const int e = errno;
 	close(fd);
 	if (rc != 0)
@@ -195,7 +196,7 @@ status outdir_commit(outdir *d)
 			return status_fail(ST_IO, "%s: cannot replace: %s", d->final, strerror(errno));
 		}
 	}
-	if (rename(d->stage, d->final) != 0) {
+	if (fault_hit(FAULT_RENAME) || rename(d->stage, d->final) != 0) {
 		status s = status_fail(ST_IO, "%s: cannot rename the output into place: %s",
 				       d->final, strerror(errno));
 		if (old) {

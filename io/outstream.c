@@ -12,6 +12,7 @@
  * mode 0600 because most of what ssrfill writes holds student data.
  */
 #include "outstream.h"
+#include "../engine/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,7 +66,7 @@ static void fail_errno(outstream *o, status *err, const char *what)
 static void write_all(outstream *o, const char *p, size_t n, status *err)
 {
 	while (n && *err == ST_OK) {
-		ssize_t w = write(o->fd, p, n);
+		ssize_t w = fault_hit(FAULT_WRITE) ? -1 : write(o->fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -201,7 +202,7 @@ status outstream_open(outstream **out, const char *path, int flags)
 	} else {
 		const int oflags = O_WRONLY | O_CREAT | O_CLOEXEC |
 			((flags & OUT_EXCL) ? O_EXCL : O_TRUNC);
-		o->fd = open(path, oflags, 0600);
+		o->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, oflags, 0600);
 		if (o->fd < 0) {
 			status st = status_fail(ST_IO, "%s: cannot create: %s", path, strerror(errno));
 			mem_free(o->path);
@@ -361,7 +362,7 @@ status outstream_close(outstream *o)
 		/* only a regular file can be synced: /dev/null and pipes say EINVAL */
 		struct stat sb;
 		if (o->err == ST_OK && !(o->flags & OUT_NO_FSYNC) &&
-		    fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) && fsync(o->fd) != 0)
+		    fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) && (fault_hit(FAULT_SYNC) || fsync(o->fd) != 0))
 			fail_errno(o, &o->err, "cannot sync");
 		if (close(o->fd) != 0)
 			fail_errno(o, &o->err, "cannot close");

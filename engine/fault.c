@@ -1,0 +1,36 @@
+/*
+ * fault.c: the countdown behind fault_hit() (see fault.h).
+ */
+#include "fault.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+static atomic_ulong countdown;
+
+int fault_hit(enum fault_op op)
+{
+	unsigned long left = atomic_load_explicit(&countdown, memory_order_relaxed);
+	while (left) {
+		if (atomic_compare_exchange_weak(&countdown, &left, left - 1)) {
+			if (left != 1)
+				return 0;
+			errno = op == FAULT_WRITE ? ENOSPC : op == FAULT_ALLOC ? ENOMEM : EIO;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void fault_set(unsigned long n)
+{
+	atomic_store(&countdown, n);
+}
+
+void fault_init_from_env(void)
+{
+	const char *v = getenv("SSRFILL_FAULT");
+	if (v && *v)
+		fault_set(strtoul(v, NULL, 10));
+}

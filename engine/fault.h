@@ -1,0 +1,23 @@
+/*
+ * fault.h: the fault-injection seam (SQLite's sqlite3FaultSim in spirit).
+ *
+ * Every fallible call ssrfill makes — allocation, open, read, write,
+ * rename, fsync — first asks fault_hit().  Normally that is one relaxed
+ * atomic load.  With SSRFILL_FAULT=N in the environment (read once by
+ * main), the N-th such call fails as the real one could: allocation
+ * returns NULL, writes fail with ENOSPC (a full disk), everything else with
+ * EIO.  tests/e2e_faults.sh walks N over every call of an end-to-end run.
+ */
+#ifndef SSRFILL_FAULT_H
+#define SSRFILL_FAULT_H
+
+enum fault_op { FAULT_ALLOC, FAULT_OPEN, FAULT_READ, FAULT_WRITE, FAULT_RENAME, FAULT_SYNC };
+
+/* Nonzero when this call must fail; errno is then set for the operation. */
+int fault_hit(enum fault_op op);
+/* Fail the n-th fallible call from now (0: never). */
+void fault_set(unsigned long n);
+/* Read SSRFILL_FAULT from the environment. */
+void fault_init_from_env(void);
+
+#endif
