@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 static atomic_ulong countdown;
+static int signal_instead;   /* raise this signal instead of failing */
 
 int fault_hit(enum fault_op op)
 {
@@ -16,6 +19,8 @@ int fault_hit(enum fault_op op)
 		if (atomic_compare_exchange_weak(&countdown, &left, left - 1)) {
 			if (left != 1)
 				return 0;
+			if (signal_instead)
+				raise(signal_instead);
 			errno = op == FAULT_WRITE ? ENOSPC : op == FAULT_ALLOC ? ENOMEM : EIO;
 			return 1;
 		}
@@ -33,4 +38,9 @@ void fault_init_from_env(void)
 	const char *v = getenv("SSRFILL_FAULT");
 	if (v && *v)
 		fault_set(strtoul(v, NULL, 10));
+	const char *sig = getenv("SSRFILL_FAULT_SIGNAL");
+	if (sig && strcmp(sig, "TERM") == 0)
+		signal_instead = SIGTERM;
+	else if (sig && strcmp(sig, "INT") == 0)
+		signal_instead = SIGINT;
 }

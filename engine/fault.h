@@ -6,7 +6,9 @@
  * atomic load.  With SSRFILL_FAULT=N in the environment (read once by
  * main), the N-th such call fails as the real one could: allocation
  * returns NULL, writes fail with ENOSPC (a full disk), everything else with
- * EIO.  tests/e2e_faults.sh walks N over every call of an end-to-end run.
+ * EIO.  With SSRFILL_FAULT_SIGNAL=TERM (or INT) that call raises the signal
+ * instead, which lands a signal in any chosen phase of a run.
+ * tests/e2e_faults.sh walks N over every call of end-to-end runs.
  */
 #ifndef SSRFILL_FAULT_H
 #define SSRFILL_FAULT_H

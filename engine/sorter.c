@@ -359,15 +359,11 @@ static status make_dir(sorter *s)
 	if (!d)
 		return status_fail(ST_NOMEM, "out of memory");
 	snprintf(d, n, "%s/ssrfill-XXXXXX", s->opts.tmpdir);
-	if (fault_hit(FAULT_OPEN) || !mkdtemp(d)) { /* mkdtemp makes it mode 0700 */
-		const status st = status_fail(ST_IO, "%s: cannot create a temporary folder for sorted runs: %m",
-					      s->opts.tmpdir);
-		mem_free(d);
-		return st;
-	}
-	const status st = tmpfiles_add(d, 1);
+	status st = tmpfiles_mkdtemp(d);  /* mode 0700 */
+	if (st == ST_IO)
+		st = status_fail(ST_IO, "%s: cannot create a temporary folder for sorted runs: %m",
+				 s->opts.tmpdir);
 	if (st != ST_OK) {
-		rmdir(d);
 		mem_free(d);
 		return st;
 	}

@@ -4,16 +4,24 @@
  * The registry must be walkable from a signal handler, so it is a chain of
  * fixed-size chunks that are never moved or freed while the program runs;
  * a slot is written fully before the count that publishes it is raised.
- * The handler uses only unlink(2), rmdir(2), signal(2) and raise(3), which
- * are async-signal-safe.
+ * The handler uses only unlink(2), rmdir(2), open(2), getdents64(2),
+ * unlinkat(2), close(2), signal(2) and raise(3): system calls, safe in a
+ * signal handler.
  */
 #include "tmpfiles.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 
 #define CHUNK_SLOTS 256
@@ -28,6 +36,9 @@ typedef struct chunk {
 static chunk first;
 static chunk *_Atomic last = &first;
 static volatile sig_atomic_t interrupted;
+/* A folder mkdtemp is creating right now (on any thread): the handler
+ * removes it too, so there is no moment it exists unknown to the handler. */
+static char *_Atomic pending_dir;
 
 status tmpfiles_add(const char *path, int is_dir)
 {
@@ -57,6 +68,29 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &all, old);
 }
 
+status tmpfiles_mkdtemp(char *template)
+{
+	sigset_t all, old;
+	sigemptyset(&all);
+	sigaddset(&all, SIGINT);
+	sigaddset(&all, SIGTERM);
+	sigaddset(&all, SIGHUP);
+	sigaddset(&all, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	status st = ST_OK;
+	atomic_store(&pending_dir, template);
+	if (fault_hit(FAULT_OPEN) || !mkdtemp(template)) {
+		st = ST_IO;
+	} else if ((st = tmpfiles_add(template, 1)) != ST_OK) {
+		rmdir(template);
+	}
+	atomic_store(&pending_dir, NULL);
+	const int e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return st;
+}
+
 void tmpfiles_forget(const char *path)
 {
 	sigset_t old;
@@ -76,8 +110,42 @@ void tmpfiles_forget(const char *path)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Empty a folder of ours and remove it, with system calls only (this runs
+ * in a signal handler).  Another thread may still create a file in it (the
+ * sorter's worker writing its next run), so a folder that will not go is
+ * emptied again, a few times. */
+static void purge_dir(const char *path)
+{
+	for (int attempt = 0; attempt < 4; attempt++) {
+		const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		char buf[4096] __attribute__((aligned(8)));
+		long n;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (long at = 0; at < n;) {
+				const struct linux_dirent64 {
+					uint64_t d_ino;
+					int64_t d_off;
+					unsigned short d_reclen;
+					unsigned char d_type;
+					char d_name[];
+				} *e = (const void *)(buf + at);
+				const char *nm = e->d_name;
+				if (!(nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2]))))
+					unlinkat(fd, nm, 0);  /* subfolders are registered */
+				at += e->d_reclen;
+			}
+		}
+		close(fd);
+		if (rmdir(path) == 0 || errno != ENOTEMPTY)
+			return;
+	}
+}
+
 static void remove_all(int free_paths)
 {
+	char *pending = atomic_load(&pending_dir);
 	/* files first, then folders, each newest first, so a folder is empty
 	 * by the time its turn comes */
 	for (int pass = 0; pass < 2; pass++) {
@@ -88,11 +156,13 @@ static void remove_all(int free_paths)
 					continue;
 				if (pass == 0)
 					unlink(p);
-				else
-					rmdir(p);
+				else if (rmdir(p) != 0 && errno == ENOTEMPTY)
+					purge_dir(p);
 			}
 		}
 	}
+	if (pending)
+		rmdir(pending);  /* fails harmlessly if not made yet, or not empty */
 	if (!free_paths)
 		return;
 	tmpfiles_forget_all();

@@ -17,6 +17,10 @@
 #include "../engine/status.h"
 
 status tmpfiles_add(const char *path, int is_dir);
+/* mkdtemp(3) and register the folder as one step: termination signals are
+ * held back in between, so no signal can find it created but unregistered.
+ * ST_IO (errno kept) when the folder cannot be made. */
+status tmpfiles_mkdtemp(char *template);
 /* Remove one path from the registry without deleting it. */
 void tmpfiles_forget(const char *path);
 void tmpfiles_forget_all(void);

@@ -54,10 +54,38 @@ walk "sort with rejects (every call)" 1 "$work/sorted.csv" -- \
 zstd -q "$work/g.csv" -o "$work/g.csv.zst"
 # under sanitizers every call costs more: sample the long walks more thinly
 k=1; [ -n "${SSRFILL_SANITIZED:-}" ] && k=4
-walk "sort spilling runs, zstd input (every $((23 * k))th call)" $((23 * k)) "$work/gsorted.csv" -- \
+walk "sort spilling runs, zstd input (every $((61 * k))th call)" $((61 * k)) "$work/gsorted.csv" -- \
 	"$bin" sort --quiet --students "$work/g.csv.zst" --out "$work/gsorted.csv" --memory 1M --threads 2
-walk "run spilling runs (every $((29 * k))th call)" $((29 * k)) "$work/gout" -- \
+walk "run spilling runs (every $((67 * k))th call)" $((67 * k)) "$work/gout" -- \
 	"$bin" run --quiet --students "$work/g.csv" --orders "$work/go.csv" --out "$work/gout" --memory 1M --threads 2
+
+# Signals in every phase: the N-th fallible call raises SIGTERM or SIGINT
+# instead of failing (reading, spilling, merging, writing outputs).
+sigwalk() {
+	local name=$1 sig=$2 stride=$3 out=$4; shift 5
+	local n=1 points=0 rc left
+	while :; do
+		rm -rf "$out"
+		( SSRFILL_FAULT=$n SSRFILL_FAULT_SIGNAL=$sig TMPDIR="$work/spill" exec "$@" ) >/dev/null 2>&1
+		rc=$?
+		[ $rc = 0 ] && break
+		points=$((points + 1))
+		left=$(ls -A "$work/spill"; ls -d "$out"* 2>/dev/null)
+		if [ $rc -le 128 ]; then
+			bad "$name: signal at call $n: exit $rc, wanted death by SIG$sig"
+		elif [ -n "$left" ]; then
+			bad "$name: signal at call $n: left behind" "$left"
+		else
+			ok
+		fi
+		n=$((n + stride))
+	done
+	echo "ok   $name: SIG$sig at $points points, nothing left behind"
+}
+sigwalk "run spilling runs" TERM $((97 * k)) "$work/gout" -- \
+	"$bin" run --quiet --students "$work/g.csv" --orders "$work/go.csv" --out "$work/gout" --memory 1M --threads 2
+sigwalk "sort spilling runs" INT $((101 * k)) "$work/gsorted.csv" -- \
+	"$bin" sort --quiet --students "$work/g.csv.zst" --out "$work/gsorted.csv" --memory 1M --threads 2
 
 echo "e2e_faults: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,77 @@
+# tests/fuzz/fuzz.mk: libFuzzer targets for the three inputs ssrfill parses
+# (score reports, orders, configuration).  Included by the Makefile:
+#
+#   make fuzz-build     build/fuzz/fuzz_{students,orders,config}
+#   make fuzz           fuzz each for FUZZ_SECONDS (default 60), one after
+#                       the other, on a copy of its seed corpus; one result
+#                       line per target; fails if any finds a crash, a leak,
+#                       a UBSan error or a broken invariant
+#   make fuzz-regress   each target once over tests/fuzz/regressions/<t>/
+#                       and its seed corpus (-runs=0): seconds, for CI
+#
+# The targets are built with clang, -fsanitize=fuzzer,address,undefined and
+# libc malloc (no jemalloc: ASan brings its own allocator), compiling the
+# library sources (engine/*.c, io/*.c, the Makefile's LIB_SRC) into
+# build/fuzz/obj/ so they carry libFuzzer's coverage instrumentation.
+# clang-14 and its fuzzer runtime (libclang-rt-14-dev) are installed with
+# apt-get when missing, as the Makefile does for its own packages.
+
+FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_TARGETS := students orders config
+FUZZ_PKGS    := clang-14 libclang-rt-14-dev libcsv-dev libzstd-dev libutf8proc-dev libinih-dev
+FUZZ_STAMP   := build/.fuzz-deps-installed
+# `clang` when the clang package is there, else the versioned binary that
+# clang-14 always installs; expanded when a recipe runs, after the install.
+FUZZ_CC      ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo clang-14)
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -pthread \
+                -MMD -MP -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+                -Wwrite-strings -Wformat=2
+FUZZ_LIBS    := -lcsv -lzstd -lutf8proc -linih -lm -pthread
+
+# The same list as the Makefile's LIB_SRC, taken here so this fragment does
+# not depend on where it is included.
+FUZZ_LIB_SRC := $(wildcard engine/*.c) $(wildcard io/*.c)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-deps
+
+$(FUZZ_STAMP):
+	@missing=""; for p in $(FUZZ_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@mkdir -p build && touch $@
+fuzz-deps: $(FUZZ_STAMP)
+
+# The fuzzers' own sources must be warning-free; the library is built with
+# the same warnings but without -Werror, so a clang-only warning in code
+# being edited does not stop the fuzzers.
+$(FUZZ_DIR)/obj/tests/fuzz/%.o: FUZZ_WERROR := -Werror
+$(FUZZ_DIR)/obj/%.o: %.c | $(FUZZ_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -c $< -o $@
+
+$(FUZZ_BIN): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) $^ -o $@ $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@bash tests/fuzz/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-regress: fuzz-build
+	@bash tests/fuzz/fuzz.sh regress $(FUZZ_TARGETS)
+
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(FUZZ_DIR)/obj/tests/fuzz/*.d)
+
+# Including this file must not change what a bare `make` builds.
+.DEFAULT_GOAL := $(FUZZ_SAVED_GOAL)
