@@ -26,6 +26,11 @@ CFLAGS  := $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefin
            -fno-sanitize-recover=undefined
 LDFLAGS := -fsanitize=address,undefined
 MALLOC  :=
+else ifeq ($(MODE),plain)
+BUILD   := build/plain
+CFLAGS  := $(CFLAGS_BASE) -O1
+LDFLAGS :=
+MALLOC  :=
 else
 BUILD   := build/release
 CFLAGS  := $(CFLAGS_BASE) -O2
@@ -41,13 +46,13 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := build/.deps-installed
 
-ifeq ($(MODE),asan)
+ifneq ($(MODE),release)
 BIN := $(BUILD)/ssrfill
 else
 BIN := ssrfill
 endif
 
-.PHONY: all test unit e2e asan demo bench clean deps
+.PHONY: all test unit e2e asan valgrind demo bench clean deps fuzz
 all: $(BIN)
 
 # Install what is missing, once per build tree.
@@ -82,6 +87,20 @@ test: $(BIN) $(TEST_BIN)
 
 asan:
 	$(MAKE) MODE=asan test
+
+# One end-to-end run (with spills, rejects and every document) under
+# valgrind memcheck, on a build with libc malloc.
+valgrind:
+	$(MAKE) MODE=plain build/plain/ssrfill
+	@command -v valgrind >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq valgrind; }
+	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	build/plain/ssrfill gen --quiet --rows 9000 --seed 5 --bad-rows 0.01 --out $$d/s.csv --orders $$d/o.csv && \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet \
+	  build/plain/ssrfill run --quiet --students $$d/s.csv --orders $$d/o.csv --out $$d/out --memory 1M --threads 2 \
+	  --tmpdir $$d && \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet \
+	  build/plain/ssrfill sort --quiet --students $$d/s.csv --out $$d/sorted.csv --rejects $$d/r.csv --memory 1M \
+	  --tmpdir $$d --max-reject-rate 1 && echo "valgrind: run and sort clean"
 
 demo: $(BIN)
 	@mkdir -p out
