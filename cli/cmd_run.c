@@ -162,6 +162,11 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	if (st != ST_EOF)
 		return st;
 	orders_seal(x->ord);
+	order_counts oc;
+	orders_counts_get(x->ord, &oc);
+	if (oc.rejected)
+		warn(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
+		     x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
 	return ST_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../engine/mem.h"
@@ -36,7 +37,11 @@ static status staged_open(staged *sf, const char *path, int flags)
 {
 	sf->o = NULL;
 	sf->final = sf->tmp = NULL;
-	if (strcmp(path, "-") == 0)
+	/* Only a regular file (or a new one) is written beside and renamed
+	 * over: a FIFO, a device or /dev/stdout is written to directly, never
+	 * replaced (as root, renaming over /dev/null would replace it). */
+	struct stat sb;
+	if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
 		return outstream_open(&sf->o, path, flags);
 	const size_t n = strlen(path) + 48;
 	sf->final = mem_strndup(path, strlen(path));

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static atomic_ulong countdown;
 static int signal_instead;   /* raise this signal instead of failing */
@@ -19,8 +20,8 @@ int fault_hit(enum fault_op op)
 		if (atomic_compare_exchange_weak(&countdown, &left, left - 1)) {
 			if (left != 1)
 				return 0;
-			if (signal_instead)
-				raise(signal_instead);
+			if (signal_instead)   /* to the process: any thread may hit this */
+				kill(getpid(), signal_instead);
 			errno = op == FAULT_WRITE ? ENOSPC : op == FAULT_ALLOC ? ENOMEM : EIO;
 			return 1;
 		}

@@ -132,6 +132,14 @@ static int field_is(const char *s, size_t n, const char *lit)
 	return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
+static const char *column_name(const orders *o, size_t i)
+{
+	for (int c = 0; c < OCOL_COUNT; c++)
+		if (o->index[c] == (int)i)
+			return ocol_name[c];
+	return "unknown column";
+}
+
 static void reject(orders *o, order_result *res, int col, const char *what)
 {
 	res->verdict = ORDER_REJECTED;
@@ -147,8 +155,8 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 	res->verdict = ORDER_REJECTED;
 	if (malformed_column > 0) {
 		snprintf(res->reason, sizeof res->reason,
-			 "column %d: malformed quotes (a quote inside an unquoted field or text after a closing quote)",
-			 malformed_column);
+			 "column %d (%s): malformed quotes (a quote inside an unquoted field or text after a closing quote)",
+			 malformed_column, column_name(o, (size_t)malformed_column - 1));
 		goto rejected;
 	}
 	if (n != o->n_fields) {
@@ -157,8 +165,11 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		goto rejected;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (utf8_invalid_at(fields[i], lens[i]) < lens[i] || memchr(fields[i], '\0', lens[i])) {
-			snprintf(res->reason, sizeof res->reason, "column %zu: invalid UTF-8", i + 1);
+		const char *why = utf8_invalid_at(fields[i], lens[i]) < lens[i] ? "invalid UTF-8"
+			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
+		if (why) {
+			snprintf(res->reason, sizeof res->reason, "column %zu (%s): %s", i + 1,
+				 column_name(o, i), why);
 			goto rejected;
 		}
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../io/tmpfiles.h"
 #include "mem.h"
 
 struct runfile_writer {
@@ -67,7 +68,14 @@ status runfile_writer_open(runfile_writer **out, const char *path, ZSTD_CCtx *cc
 		runfile_writer_close(w);
 		return status_fail(ST_NOMEM, "out of memory opening a sorted run");
 	}
-	w->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* the sorter's worker creates runs: bracketed so a signal handler on
+	 * another thread never cleans up before the file exists */
+	if (tmpfiles_create_begin() != 0) {
+		w->fd = -1;
+	} else {
+		w->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		tmpfiles_create_end();
+	}
 	if (w->fd < 0) {
 		const status st = status_fail(ST_IO, "%s: cannot create a sorted run: %s", path, strerror(errno));
 		runfile_writer_close(w);

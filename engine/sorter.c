@@ -454,6 +454,7 @@ static status spill(sorter *s, buffer *b)
 static void *worker(void *arg)
 {
 	sorter *s = arg;
+	tmpfiles_block_in_thread();
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (s->job < 0 && !s->quit)

@@ -26,6 +26,7 @@
 #include <zstd.h>
 
 #include "../engine/mem.h"
+#include "tmpfiles.h"
 
 #define OUT_BUF_BYTES (256u * 1024u)
 
@@ -107,6 +108,7 @@ static void push(outstream *o, const char *p, size_t n, int end, status *err)
 static void *writer(void *arg)
 {
 	outstream *o = arg;
+	tmpfiles_block_in_thread();
 	status err = ST_OK;
 	pthread_mutex_lock(&o->mu);
 	for (;;) {

@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../engine/fault.h"
@@ -39,6 +40,35 @@ static volatile sig_atomic_t interrupted;
 /* A folder mkdtemp is creating right now (on any thread): the handler
  * removes it too, so there is no moment it exists unknown to the handler. */
 static char *_Atomic pending_dir;
+static atomic_int dying;      /* a termination signal is being handled */
+static atomic_int creating;   /* worker-thread creations in flight */
+
+int tmpfiles_create_begin(void)
+{
+	atomic_fetch_add(&creating, 1);
+	if (atomic_load(&dying)) {
+		atomic_fetch_sub(&creating, 1);
+		errno = EINTR;
+		return -1;
+	}
+	return 0;
+}
+
+void tmpfiles_create_end(void)
+{
+	atomic_fetch_sub(&creating, 1);
+}
+
+void tmpfiles_block_in_thread(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 status tmpfiles_add(const char *path, int is_dir)
 {
@@ -79,10 +109,14 @@ status tmpfiles_mkdtemp(char *template)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	status st = ST_OK;
 	atomic_store(&pending_dir, template);
-	if (fault_hit(FAULT_OPEN) || !mkdtemp(template)) {
+	if (tmpfiles_create_begin() != 0) {
 		st = ST_IO;
-	} else if ((st = tmpfiles_add(template, 1)) != ST_OK) {
-		rmdir(template);
+	} else {
+		if (fault_hit(FAULT_OPEN) || !mkdtemp(template))
+			st = ST_IO;
+		else if ((st = tmpfiles_add(template, 1)) != ST_OK)
+			rmdir(template);
+		tmpfiles_create_end();
 	}
 	atomic_store(&pending_dir, NULL);
 	const int e = errno;
@@ -196,6 +230,13 @@ void tmpfiles_cleanup(void)
 static void on_signal(int sig)
 {
 	interrupted = 1;
+	/* stop worker threads from creating anything, and let the creations
+	 * already under way finish (a second at most) so clean-up sees them */
+	atomic_store(&dying, 1);
+	for (int i = 0; i < 1000 && atomic_load(&creating) > 0; i++) {
+		const struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+	}
 	remove_all(0);
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -21,6 +21,15 @@ status tmpfiles_add(const char *path, int is_dir);
  * held back in between, so no signal can find it created but unregistered.
  * ST_IO (errno kept) when the folder cannot be made. */
 status tmpfiles_mkdtemp(char *template);
+/* Worker threads bracket every file or folder they create with these (the
+ * path registered first).  begin returns -1 (errno EINTR) once a signal is
+ * being handled: the handler waits for creations in flight, so nothing is
+ * created behind its clean-up. */
+int tmpfiles_create_begin(void);
+void tmpfiles_create_end(void);
+/* Block the termination signals in the calling (worker) thread, so the
+ * handler always runs on the main thread. */
+void tmpfiles_block_in_thread(void);
 /* Remove one path from the registry without deleting it. */
 void tmpfiles_forget(const char *path);
 void tmpfiles_forget_all(void);

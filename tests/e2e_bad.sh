@@ -27,10 +27,6 @@ python=("$(python3 -c 'import sys; print(sys.executable)')" -S)
 
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
-check() { # name condition-command...: ok when the command succeeds
-	local name=$1; shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
 same() { # name got expected
 	if cmp -s "$2" "$3"; then ok "$1"; else bad "$1" "$(diff "$2" "$3" 2>&1 | head -20)"; fi
 }
@@ -289,8 +285,9 @@ rejecting() {
 }
 # rejlines NAME REJECTS: line|reason of every reject equals the here-document
 rejlines() {
+	cat >"$work/want.txt"
 	py rejlines "$2" >"$work/got.txt" 2>&1
-	same "$1" "$work/got.txt" /dev/stdin
+	same "$1" "$work/got.txt" "$work/want.txt"
 }
 
 rejecting nul_byte "$fx/nul_byte.csv" 1 15

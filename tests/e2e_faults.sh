@@ -70,7 +70,8 @@ sigwalk() {
 		rc=$?
 		[ $rc = 0 ] && break
 		points=$((points + 1))
-		left=$(ls -A "$work/spill"; ls -d "$out"* 2>/dev/null)
+		left=$(ls -A "$work/spill"; ls -d "$out"* 2>/dev/null; find "$work/spill" -mindepth 1 2>/dev/null)
+		rm -rf "$work/spill"/* "$out"*   # one failure must not fail every later point
 		if [ $rc -le 128 ]; then
 			bad "$name: signal at call $n: exit $rc, wanted death by SIG$sig"
 		elif [ -n "$left" ]; then
