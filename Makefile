@@ -130,3 +130,4 @@ clean:
 	rm -rf build ssrfill out
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk

@@ -305,6 +305,11 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 				status st = refill(r);
 				if (st != ST_OK)
 					return st;
+				/* a zstd frame may end inside the BOM: read on until
+				 * three bytes are here, or the input ends */
+				while (r->at_start && r->len - r->pos < 3 && !r->eof)
+					if ((st = refill(r)) != ST_OK)
+						return st;
 				if (r->at_start && r->len - r->pos >= 3 &&
 				    memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) {
 					r->pos += 3;

@@ -75,15 +75,30 @@ for t in "$@"; do
 			fail=1
 		fi
 	else
-		dirs=()
-		reg=$here/regressions/$t
-		if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then dirs+=("$reg"); fi
-		dirs+=("$here/corpus_$t")
-		n=$(find "${dirs[@]}" -type f | wc -l)
-		if "$bin" "${common[@]}" -runs=0 ${FUZZ_FLAGS:-} "${dirs[@]}" >"$log" 2>&1; then
-			echo "fuzz_$t: ok: $n inputs clean (${dirs[*]})"
+		# each regression file in a process of its own, so one failing
+		# reproducer does not hide the next; then the seed corpus at once
+		art=$out/artifacts/$t/regress-
+		mkdir -p "$out/artifacts/$t"
+		: >"$log"
+		n=0 bad=0
+		for f in "$here"/regressions/"$t"/*; do
+			[ -f "$f" ] || continue
+			n=$((n + 1))
+			if ! "$bin" "${common[@]}" -runs=0 -artifact_prefix="$art" ${FUZZ_FLAGS:-} "$f" >"$log.one" 2>&1; then
+				echo "fuzz_$t: FAIL: $f: $(what_broke "$log.one")"
+				bad=$((bad + 1))
+			fi
+			cat "$log.one" >>"$log"
+		done
+		rm -f "$log.one"
+		if ! "$bin" "${common[@]}" -runs=0 -artifact_prefix="$art" ${FUZZ_FLAGS:-} "$here/corpus_$t" >>"$log" 2>&1; then
+			echo "fuzz_$t: FAIL: seed corpus: $(what_broke "$log")"
+			bad=$((bad + 1))
+		fi
+		seeds=$(find "$here/corpus_$t" -type f | wc -l)
+		if [ $bad -eq 0 ]; then
+			echo "fuzz_$t: ok: $n regression inputs and $seeds seeds run clean"
 		else
-			echo "fuzz_$t: FAIL: $(what_broke "$log")"
 			echo "    log: $log"
 			fail=1
 		fi

@@ -25,6 +25,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "../../engine/status.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -72,6 +74,61 @@ static inline void fuzz_file_set(fuzz_file *f, const uint8_t *data, size_t size)
 		fuzz_check(w > 0, "pwrite");
 		done += (size_t)w;
 	}
+}
+
+/*
+ * The differential oracle for compressed inputs: when data[0, size) is a
+ * whole, valid zstd stream (frames one after another, skippable frames
+ * allowed) whose content is at most max_out bytes and does not itself begin
+ * with the zstd magic, store the content in *out (malloc'd, the caller
+ * frees) and return 1; else 0.  README: any input may be zstd-compressed,
+ * so a file and its compressed form must read the same.
+ */
+static inline int fuzz_zstd_content(const uint8_t *data, size_t size, size_t max_out,
+				    uint8_t **out, size_t *out_len)
+{
+	static const uint8_t magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
+	*out = NULL;
+	*out_len = 0;
+	if (size < 4 || memcmp(data, magic, 4) != 0)
+		return 0;
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	fuzz_check(d != NULL, "ZSTD_createDCtx");
+	size_t cap = 1u << 16, len = 0;
+	uint8_t *buf = malloc(cap);
+	fuzz_check(buf != NULL, "malloc");
+	ZSTD_inBuffer in = { data, size, 0 };
+	size_t last = 0;
+	int ok = 1;
+	while (ok && (in.pos < in.size || last != 0)) {
+		if (len == cap) {
+			if (cap >= max_out) {
+				ok = 0;
+				break;
+			}
+			cap = cap * 2 < max_out ? cap * 2 : max_out;
+			uint8_t *nb = realloc(buf, cap);
+			fuzz_check(nb != NULL, "realloc");
+			buf = nb;
+		}
+		ZSTD_outBuffer o = { buf, cap, len };
+		const size_t before_in = in.pos, before_out = len;
+		last = ZSTD_decompressStream(d, &o, &in);
+		len = o.pos;
+		if (ZSTD_isError(last))
+			ok = 0;
+		else if (in.pos == in.size && last != 0 && len == before_out &&
+			 in.pos == before_in)
+			ok = 0;   /* cut short: no input left, no progress */
+	}
+	ZSTD_freeDCtx(d);
+	if (!ok || (len >= 4 && memcmp(buf, magic, 4) == 0)) {
+		free(buf);
+		return 0;
+	}
+	*out = buf;
+	*out_len = len;
+	return 1;
 }
 
 #endif

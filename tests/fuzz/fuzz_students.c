@@ -22,7 +22,11 @@
  *     NULL;
  *   - the rejects stream on /dev/null closes cleanly;
  *   - every byte counted by engine/mem.c is given back (the --memory budget
- *     relies on the count).
+ *     relies on the count);
+ *   - a zstd input reads exactly as its content does (README: any input may
+ *     be compressed): when the bytes are a valid zstd stream of at most
+ *     16 MiB, the content is ingested too and the statuses, the counts and
+ *     a digest of every accepted row (line, raw bytes, key) must match.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,7 +39,7 @@
 #include "../../io/student_reader.h"
 #include "fuzz_common.h"
 
-static fuzz_file input;
+static fuzz_file input, content;
 
 static void check_row(const student *s, const csv_record *rec, bytebuf *key, bytebuf *skey)
 {
@@ -67,20 +71,34 @@ static void check_row(const student *s, const csv_record *rec, bytebuf *key, byt
 		   "shipment key is not the shipment byte and the plain key");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	fuzz_file_init(&input, "students.csv");
-	fuzz_file_set(&input, data, size);
-	status_clear();
-	const size_t mem_before = mem_in_use();
+/* What one ingest saw, for comparing a compressed input with its content. */
+typedef struct outcome {
+	status open_st, end_st;
+	student_counts counts;
+	uint64_t digest;     /* FNV-1a over every accepted row's line, raw bytes and key */
+} outcome;
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The whole students ingest of the file at path, every invariant checked. */
+static void ingest(const char *path, outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	out->digest = 0xcbf29ce484222325ull;
 	outstream *rejects = NULL;
 	fuzz_check(outstream_open(&rejects, "/dev/null", 0) == ST_OK, "%s",
 		   status_detail(ST_IO));
 
 	static max_align_t sentinel;
 	student_reader *r = (student_reader *)(void *)&sentinel;   /* open must reset it */
-	status st = student_reader_open(&r, input.path, rejects);
+	status st = student_reader_open(&r, path, rejects);
+	out->open_st = st;
 	if (st != ST_OK) {
 		fuzz_check(r == NULL, "failed open left a reader behind");
 		fuzz_check(st == ST_BADINPUT, "open: status %d: %s", st, status_detail(st));
@@ -93,13 +111,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t n_ok = 0;
 		while ((st = student_reader_next(r, &s, &rec)) == ST_OK) {
 			check_row(&s, rec, &key, &skey);
+			out->digest = fnv(out->digest, &rec->line, sizeof rec->line);
+			out->digest = fnv(out->digest, rec->raw, rec->raw_len);
+			out->digest = fnv(out->digest, skey.p, skey.len);
 			n_ok++;
 		}
+		out->end_st = st;
 		fuzz_check(st == ST_EOF || st == ST_BADINPUT, "next: status %d: %s", st,
 			   status_detail(st));
 
 		student_counts c;
 		student_reader_counts(r, &c);
+		out->counts = c;
 		fuzz_check(c.rows == c.accepted + c.rejected,
 			   "rows %llu != accepted %llu + rejected %llu",
 			   (unsigned long long)c.rows, (unsigned long long)c.accepted,
@@ -117,6 +140,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	st = outstream_close(rejects);
 	fuzz_check(st == ST_OK, "closing the rejects on /dev/null: %s", status_detail(st));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_file_init(&input, "students.csv");
+	fuzz_file_set(&input, data, size);
+	status_clear();
+	const size_t mem_before = mem_in_use();
+
+	outcome a;
+	ingest(input.path, &a);
+
+	/* A compressed input must read exactly as its content does. */
+	uint8_t *plain;
+	size_t plain_len;
+	if (fuzz_zstd_content(data, size, 16u << 20, &plain, &plain_len)) {
+		fuzz_file_init(&content, "students-content.csv");
+		fuzz_file_set(&content, plain, plain_len);
+		free(plain);
+		status_clear();
+		outcome b;
+		ingest(content.path, &b);
+		fuzz_check(a.open_st == b.open_st && a.end_st == b.end_st,
+			   "zstd input: open %d end %d; its content: open %d end %d",
+			   a.open_st, a.end_st, b.open_st, b.end_st);
+		fuzz_check(memcmp(&a.counts, &b.counts, sizeof a.counts) == 0 && a.digest == b.digest,
+			   "zstd input: %llu rows, %llu accepted; its content: %llu rows, %llu accepted, "
+			   "or the same counts with other rows",
+			   (unsigned long long)a.counts.rows, (unsigned long long)a.counts.accepted,
+			   (unsigned long long)b.counts.rows, (unsigned long long)b.counts.accepted);
+	}
+
 	fuzz_check(mem_in_use() == mem_before, "mem_in_use %zu after, %zu before",
 		   mem_in_use(), mem_before);
 	status_clear();
