@@ -23,6 +23,20 @@ status cli_usage_error(const char *cmd, const char *fmt, ...)
 void cli_print_usage(const char *cmd);
 double cli_now(void);
 
+/* The resource flags sort and run share: --memory, --threads, --tmpdir,
+ * --max-reject-rate, with their defaults. */
+typedef struct cli_limits {
+	size_t memory;
+	int threads;
+	const char *tmpdir;
+	double max_reject_rate;
+} cli_limits;
+
+void cli_limits_defaults(cli_limits *l);
+/* Handle getopt's c (one of 'm', 't', 'T', 'R') for command cmd: 1 when it
+ * was one of them (*st set, ST_USAGE on a bad value), 0 otherwise. */
+int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, status *st);
+
 int cmd_sort(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);

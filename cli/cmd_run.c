@@ -575,36 +575,25 @@ int cmd_run(int argc, char **argv)
 	};
 	run_opts o;
 	memset(&o, 0, sizeof o);
-	o.memory = 256u << 20;
-	o.threads = cli_default_threads();
-	o.max_reject_rate = 0.01;
-	o.tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	uint64_t threads = (uint64_t)o.threads;
+	cli_limits lim;
+	cli_limits_defaults(&lim);
 	int c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		status bad;
+		if (cli_limits_option("run", c, optarg, &lim, &bad)) {
+			if (bad != ST_OK)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 's': o.students = optarg; break;
 		case 'O': o.orders = optarg; break;
 		case 'c': o.config_path = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = 1; break;
-		case 'T': o.tmpdir = optarg; break;
 		case 'q': o.quiet = 1; break;
-		case 'm':
-			if (cli_parse_size(optarg, &o.memory) != 0 || o.memory < (1u << 20))
-				return cli_usage_error("run", "--memory wants a size of at least 1M, like 64M or 2G");
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 256)
-				return cli_usage_error("run", "--threads wants a number from 1 to 256");
-			o.threads = (int)threads;
-			break;
-		case 'R':
-			if (cli_parse_rate(optarg, &o.max_reject_rate) != 0)
-				return cli_usage_error("run", "--max-reject-rate wants a number from 0 to 1");
-			break;
 		case 'h':
 			cli_print_usage("run");
 			return ST_OK;
@@ -616,6 +605,10 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
+	o.memory = lim.memory;
+	o.threads = lim.threads;
+	o.tmpdir = lim.tmpdir;
+	o.max_reject_rate = lim.max_reject_rate;
 	tmpfiles_install_signals();
 	run_ctx x;
 	memset(&x, 0, sizeof x);

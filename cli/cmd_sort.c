@@ -137,32 +137,23 @@ int cmd_sort(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *students = NULL, *out_path = NULL, *rejects_path = NULL;
-	const char *tmpdir = getenv("TMPDIR");
-	size_t memory = 256u << 20;
-	uint64_t threads = (uint64_t)cli_default_threads();
-	double max_reject_rate = 0.01;
+	cli_limits lim;
+	cli_limits_defaults(&lim);
 	int quiet = 0, c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		status bad;
+		if (cli_limits_option("sort", c, optarg, &lim, &bad)) {
+			if (bad != ST_OK)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 's': students = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 'r': rejects_path = optarg; break;
-		case 'T': tmpdir = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'm':
-			if (cli_parse_size(optarg, &memory) != 0 || memory < (1u << 20))
-				return cli_usage_error("sort", "--memory wants a size of at least 1M, like 64M or 2G");
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 256)
-				return cli_usage_error("sort", "--threads wants a number from 1 to 256");
-			break;
-		case 'R':
-			if (cli_parse_rate(optarg, &max_reject_rate) != 0)
-				return cli_usage_error("sort", "--max-reject-rate wants a number from 0 to 1");
-			break;
 		case 'h':
 			cli_print_usage("sort");
 			return ST_OK;
@@ -180,9 +171,9 @@ int cmd_sort(int argc, char **argv)
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;
-	const sorter_opts sopts = { memory, (int)threads, tmpdir ? tmpdir : "/tmp",
+	const sorter_opts sopts = { lim.memory, lim.threads, lim.tmpdir,
 				    instream_size_hint(students) };
-	status st = staged_open(&out, out_path, threads >= 2 ? OUT_ASYNC : 0);
+	status st = staged_open(&out, out_path, lim.threads >= 2 ? OUT_ASYNC : 0);
 	if (st == ST_OK && rejects_path) {
 		st = staged_open(&rej, rejects_path, 0);
 		if (st == ST_OK)
@@ -209,11 +200,11 @@ int cmd_sort(int argc, char **argv)
 				 (unsigned long long)n.rejected);
 	if (st == ST_OK && rej.o)
 		st = staged_commit(&rej);  /* the operator needs these either way */
-	if (st == ST_OK && rate > max_reject_rate)
+	if (st == ST_OK && rate > lim.max_reject_rate)
 		st = status_fail(ST_REJECTS,
 				 "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; no output written%s",
 				 students, (unsigned long long)n.rejected, (unsigned long long)n.rows,
-				 100 * rate, 100 * max_reject_rate,
+				 100 * rate, 100 * lim.max_reject_rate,
 				 rejects_path ? ", see the rejects file" : "");
 	if (st == ST_OK)
 		st = staged_commit(&out);

@@ -116,6 +116,41 @@ double cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void cli_limits_defaults(cli_limits *l)
+{
+	l->memory = 256u << 20;
+	l->threads = cli_default_threads();
+	l->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	l->max_reject_rate = 0.01;
+}
+
+int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, status *st)
+{
+	uint64_t threads;
+	*st = ST_OK;
+	switch (c) {
+	case 'm':
+		if (cli_parse_size(arg, &l->memory) != 0 || l->memory < (1u << 20))
+			*st = cli_usage_error(cmd, "--memory wants a size of at least 1M, like 64M or 2G");
+		return 1;
+	case 't':
+		if (cli_parse_u64(arg, &threads) != 0 || threads < 1 || threads > 256)
+			*st = cli_usage_error(cmd, "--threads wants a number from 1 to 256");
+		else
+			l->threads = (int)threads;
+		return 1;
+	case 'T':
+		l->tmpdir = arg;
+		return 1;
+	case 'R':
+		if (cli_parse_rate(arg, &l->max_reject_rate) != 0)
+			*st = cli_usage_error(cmd, "--max-reject-rate wants a number from 0 to 1");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);

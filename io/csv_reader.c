@@ -194,6 +194,26 @@ static status refill(csv_reader *r)
  * Sixteen bytes at a time with SSE2 (every x86-64 has it), else a byte
  * loop.
  */
+/* Record the field that ends at offset `at` (a comma or the line end). */
+static inline int add_field(csv_reader *r, size_t *field_start, size_t at)
+{
+	if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+		return -1;
+	r->foff[r->nf] = *field_start;
+	r->flen[r->nf++] = at - *field_start;
+	*field_start = at + 1;
+	return 0;
+}
+
+/* Record a field for every comma bit set in a 16-byte chunk at offset i. */
+static inline int take_commas(csv_reader *r, unsigned commas, size_t i, size_t *field_start)
+{
+	for (; commas; commas &= commas - 1)
+		if (add_field(r, field_start, i + (size_t)__builtin_ctz(commas)) != 0)
+			return -1;
+	return 0;
+}
+
 static int scan_plain_line(csv_reader *r, size_t *end)
 {
 	const char *const b = r->buf + r->pos;
@@ -213,27 +233,13 @@ static int scan_plain_line(csv_reader *r, size_t *end)
 			if (b[i + first] != '\n' || (i == 0 && first == 0))
 				return 0;
 			commas &= (1u << first) - 1;
-			while (commas) {
-				const size_t at = i + (size_t)__builtin_ctz(commas);
-				if (r->nf == r->nf_cap && grow_field_index(r) != 0)
-					return -1;
-				r->foff[r->nf] = field_start;
-				r->flen[r->nf++] = at - field_start;
-				field_start = at + 1;
-				commas &= commas - 1;
-			}
+			if (take_commas(r, commas, i, &field_start) != 0)
+				return -1;
 			i += first;
 			goto line_end;
 		}
-		while (commas) {
-			const size_t at = i + (size_t)__builtin_ctz(commas);
-			if (r->nf == r->nf_cap && grow_field_index(r) != 0)
-				return -1;
-			r->foff[r->nf] = field_start;
-			r->flen[r->nf++] = at - field_start;
-			field_start = at + 1;
-			commas &= commas - 1;
-		}
+		if (take_commas(r, commas, i, &field_start) != 0)
+			return -1;
 	}
 #endif
 	for (; i < avail; i++) {
@@ -245,20 +251,13 @@ static int scan_plain_line(csv_reader *r, size_t *end)
 		}
 		if (c == '"' || c == '\r')
 			return 0;
-		if (c == ',') {
-			if (r->nf == r->nf_cap && grow_field_index(r) != 0)
-				return -1;
-			r->foff[r->nf] = field_start;
-			r->flen[r->nf++] = i - field_start;
-			field_start = i + 1;
-		}
+		if (c == ',' && add_field(r, &field_start, i) != 0)
+			return -1;
 	}
 	return 0;  /* no line end buffered yet */
 line_end:
-	if (r->nf == r->nf_cap && grow_field_index(r) != 0)
+	if (add_field(r, &field_start, i) != 0)
 		return -1;
-	r->foff[r->nf] = field_start;
-	r->flen[r->nf++] = i - field_start;
 	if (reserve_fields(r, i + 1) != 0)
 		return -1;
 	*end = r->pos + i;
