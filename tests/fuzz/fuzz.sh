@@ -32,7 +32,7 @@ common=(-rss_limit_mb=2048 -max_len=65536 -timeout=${FUZZ_TIMEOUT:-25} -print_fi
 
 # The first line of the log that says what went wrong.
 what_broke() {
-	grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY: |.*runtime error: |.*invariant broken: |==[0-9]+== ERROR: libFuzzer|ALARM: )' "$1" \
+	grep -a -m1 -E '^(==[0-9]+==ERROR|SUMMARY: |.*runtime error: |.*invariant broken: |==[0-9]+== ERROR: libFuzzer|ALARM: )' "$1" \
 		| cut -c1-200
 }
 
@@ -60,7 +60,7 @@ for t in "$@"; do
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 		rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
-		last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+		last=$(grep -a -E '^#[0-9]+' "$log" | tail -1)
 		cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 		ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 		corp=$(sed -n 's/.* corp: \([^ ]*\).*/\1/p' <<<"$last")
