@@ -41,8 +41,9 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
-/* Sort n generated keys through the sorter and compare with qsort. */
-static void check_sort(size_t n, int shared_prefix, int alphabet)
+/* Sort n generated keys through a sorter with the given budget and
+ * threads, and compare with qsort. */
+static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t memory, int threads)
 {
 	ref *refs = calloc(n ? n : 1, sizeof *refs);
 	assert_non_null(refs);
@@ -58,7 +59,7 @@ static void check_sort(size_t n, int shared_prefix, int alphabet)
 		refs[i].id = (uint32_t)i;
 	}
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
+	const sorter_opts o = { memory, threads, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
@@ -78,8 +79,23 @@ static void check_sort(size_t n, int shared_prefix, int alphabet)
 	sorter_stats st;
 	sorter_stats_get(s, &st);
 	assert_int_equal(st.n_records, n);
+	if (memory < (4u << 20) && n > 100000)
+		assert_true(st.n_runs > 2);   /* the budget really forced spills */
 	sorter_free(s);
 	free(refs);
+}
+
+static void check_sort(size_t n, int shared_prefix, int alphabet)
+{
+	check_sort_with(n, shared_prefix, alphabet, 64u << 20, 1);
+}
+
+/* A 1 MiB budget: many runs on disk, merged with the last buffer. */
+static void spilled_runs(void **state)
+{
+	(void)state;
+	check_sort_with(300000, 0, 256, 1u << 20, 1);
+	check_sort_with(300000, 6, 4, 1u << 20, 2);
 }
 
 static void random_keys(void **state)
@@ -198,6 +214,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(random_keys),
+		cmocka_unit_test(spilled_runs),
 		cmocka_unit_test(long_shared_prefix),
 		cmocka_unit_test(small_alphabet),
 		cmocka_unit_test(empty_and_one),
