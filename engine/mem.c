@@ -52,9 +52,12 @@ void *mem_calloc(size_t n, size_t size)
 {
 	if (size && n > (size_t)-1 / size)
 		return NULL;
-	void *p = mem_alloc(n * size);
+	if (injected_failure())
+		return NULL;
+	/* calloc, not malloc + memset: large blocks come as zero pages */
+	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (p)
-		memset(p, 0, n * size);
+		count_add(malloc_usable_size(p));
 	return p;
 }
 

@@ -239,6 +239,10 @@ python3 "$top/tests/oracle_run.py" "$rr/students.csv" "$rr/orders.csv" "$work/ru
 "$bin" config >"$work/cfg.ini" && "$bin" config --config "$work/cfg.ini" >"$work/cfg2.ini" && cmp -s "$work/cfg.ini" "$work/cfg2.ini" \
 	&& grep -q "set_price = 1.48" "$work/cfg.ini" && ok "config prints the defaults and reads them back" \
 	|| bad "config prints the defaults and reads them back"
+python3 -c 'import sys; s=open(sys.argv[1]).read(); a=s.index("```ini")+6; print(s[a:s.index("```", a)])' \
+	"$top/README.md" >"$work/readme.ini"
+"$bin" config --config "$work/readme.ini" >"$work/readme_out.ini" 2>"$work/stderr" \
+	&& ok "the README's configuration example loads" || bad "the README's configuration example loads" "$(cat "$work/stderr")"
 no_leftovers "run leaves no staging folders" "$work"
 [ -z "$(ls -d "$work"/*.ssrfill-* 2>/dev/null)" ] && ok "run leaves nothing beside its folder" || bad "run leaves nothing beside its folder" "$(ls -d "$work"/*.ssrfill-*)"
 
