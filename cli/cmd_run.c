@@ -44,10 +44,9 @@
 #include "cli.h"
 
 typedef struct run_opts {
-	const char *students, *orders, *config_path, *out, *tmpdir;
-	size_t memory;
-	int threads, force, quiet;
-	double max_reject_rate;
+	const char *students, *orders, *config_path, *out;
+	cli_limits lim;
+	int force, quiet;
 } run_opts;
 
 typedef struct run_ctx {
@@ -161,7 +160,6 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	csv_reader_free(r);
 	if (st != ST_EOF)
 		return st;
-	orders_seal(x->ord);
 	order_counts oc;
 	orders_counts_get(x->ord, &oc);
 	if (oc.rejected)
@@ -291,7 +289,7 @@ static status pack_and_print(run_ctx *x)
 	char rel[64];
 	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++) {
 		snprintf(rel, sizeof rel, "print/%s.csv.zst", shipment_name[s]);
-		st = outdir_open(x->dir, rel, OUT_ZSTD | (x->opt->threads >= 2 ? OUT_ASYNC : 0), &so[s].print);
+		st = outdir_open(x->dir, rel, OUT_ZSTD | (x->opt->lim.threads >= 2 ? OUT_ASYNC : 0), &so[s].print);
 		if (st == ST_OK) {
 			snprintf(rel, sizeof rel, "manifests/%s.csv", shipment_name[s]);
 			st = outdir_open(x->dir, rel, 0, &so[s].manifest);
@@ -475,7 +473,7 @@ static status run_job(run_ctx *x)
 	};
 	for (size_t i = 0; st == ST_OK && i < sizeof dirs / sizeof dirs[0]; i++)
 		st = outdir_mkdir(x->dir, dirs[i]);
-	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir,
+	const sorter_opts so = { opt->lim.memory, opt->lim.threads, opt->lim.tmpdir,
 				 instream_size_hint(opt->students) };
 	if (st == ST_OK)
 		st = orders_new(&x->ord, &x->cfg);
@@ -509,12 +507,12 @@ static status run_job(run_ctx *x)
 	if (st != ST_OK)
 		return st;
 	const double rate = x->sum.rows ? (double)x->sum.rejected / (double)x->sum.rows : 0;
-	if (rate > opt->max_reject_rate)
+	if (rate > opt->lim.max_reject_rate)
 		return status_fail(ST_REJECTS,
 				   "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; "
 				   "nothing was written (list them with: ssrfill sort --students %s --out /dev/null --rejects FILE)",
 				   opt->students, (unsigned long long)x->sum.rejected,
-				   (unsigned long long)x->sum.rows, 100 * rate, 100 * opt->max_reject_rate,
+				   (unsigned long long)x->sum.rows, 100 * rate, 100 * opt->lim.max_reject_rate,
 				   opt->students);
 
 	if ((st = sorter_finish(x->so)) != ST_OK)
@@ -575,14 +573,13 @@ int cmd_run(int argc, char **argv)
 	};
 	run_opts o;
 	memset(&o, 0, sizeof o);
-	cli_limits lim;
-	cli_limits_defaults(&lim);
+	cli_limits_defaults(&o.lim);
 	int c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		status bad;
-		if (cli_limits_option("run", c, optarg, &lim, &bad)) {
+		if (cli_limits_option("run", c, optarg, &o.lim, &bad)) {
 			if (bad != ST_OK)
 				return bad;
 			continue;
@@ -605,10 +602,6 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
-	o.memory = lim.memory;
-	o.threads = lim.threads;
-	o.tmpdir = lim.tmpdir;
-	o.max_reject_rate = lim.max_reject_rate;
 	tmpfiles_install_signals();
 	run_ctx x;
 	memset(&x, 0, sizeof x);

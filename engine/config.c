@@ -78,7 +78,7 @@ static int mmdd_valid(int mmdd, int year)
 }
 
 /* "YYYY-YY" where YY is the last two digits of YYYY + 1; its end year. */
-static int admin_year_end(const char *s)
+int config_admin_year_end(const char *s)
 {
 	for (int i = 0; i < 7; i++)
 		if (i == 4 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
@@ -190,7 +190,7 @@ static status check_box(const box_config *b, const char *path)
 
 status config_check(const config *c, const char *path)
 {
-	const int end = admin_year_end(c->admin_year);
+	const int end = config_admin_year_end(c->admin_year);
 	if (end < 0 || end != c->end_year)
 		return status_fail(ST_BADCONFIG,
 				   "%s: admin_year must look like 2018-19 and match the end year",

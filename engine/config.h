@@ -48,6 +48,9 @@ void config_defaults(config *c);
 /* Rules across keys: the heaviest set fits an empty box with its divider.
  * Returns ST_BADCONFIG with a message, or ST_OK. */
 status config_check(const config *c, const char *path);
+/* "YYYY-YY" where YY is the last two digits of YYYY + 1: its end year
+ * (2019 for "2018-19"), or -1. */
+int config_admin_year_end(const char *s);
 /* Deadlines as yyyymmdd numbers. */
 int config_order_deadline(const config *c, enum program p);
 int config_cancel_deadline(const config *c, enum program p);

@@ -310,11 +310,6 @@ rejected:
 	return ST_OK;
 }
 
-void orders_seal(orders *o)
-{
-	(void)o; /* the index is kept current as rows arrive */
-}
-
 const order *orders_cover(const orders *o, uint32_t lea, uint32_t school, enum program p)
 {
 	long i = find(o, lea, school, p);

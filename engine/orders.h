@@ -6,7 +6,6 @@
  *   orders_new(&o, &config);
  *   orders_set_header(o, names, lens, n, err, cap);     // -1: unusable
  *   for each row: orders_add(o, fields, lens, n, line, &verdict);
- *   orders_seal(o);
  *   const order *ord = orders_cover(o, lea, school, program);
  *   orders_free(o);
  *
@@ -74,7 +73,6 @@ int orders_set_header(orders *o, const char *const *names, const size_t *lens,
 /* Judge one data row.  ST_OK (see res->verdict) or ST_NOMEM. */
 status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		  size_t n, uint64_t line, int malformed_column, order_result *res);
-void orders_seal(orders *o);
 /* The active order covering (lea, school, program): the school's own order,
  * else the LEA-wide one, else NULL. */
 const order *orders_cover(const orders *o, uint32_t lea, uint32_t school, enum program p);

@@ -252,21 +252,6 @@ static int parse_mmdd(const char *s, int year)
 	return month * 100 + day;
 }
 
-/* "YYYY-YY" with YY the last two digits of YYYY + 1: the end year, or -1. */
-static int parse_admin_year(const char *s)
-{
-	for (int i = 0; i < 7; i++)
-		if (i == 4 ? s[i] != '-' : !is_digit(s[i]))
-			return -1;
-	if (s[7] != '\0')
-		return -1;
-	const int start = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
-			  (s[2] - '0') * 10 + (s[3] - '0');
-	const int yy = (s[5] - '0') * 10 + (s[6] - '0');
-	if (start < 1000 || start >= 9999 || (start + 1) % 100 != yy)
-		return -1;
-	return start + 1;
-}
 
 /* Language codes separated by blanks; EN is always in the set. */
 static int parse_languages(load_state *ls, const char *s, uint32_t *out)
@@ -334,7 +319,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	const char *why;
 	switch (kd->kind) {
 	case K_ADMIN_YEAR: {
-		const int end = parse_admin_year(value);
+		const int end = config_admin_year_end(value);
 		if (end < 0)
 			return fail(ls, "line %d: admin_year '%.20s' is not a school year like "
 				    "2018-19 (YYYY-YY, the second year following the first)",

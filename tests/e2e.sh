@@ -243,6 +243,16 @@ python3 -c 'import sys; s=open(sys.argv[1]).read(); a=s.index("```ini")+6; print
 	"$top/README.md" >"$work/readme.ini"
 "$bin" config --config "$work/readme.ini" >"$work/readme_out.ini" 2>"$work/stderr" \
 	&& ok "the README's configuration example loads" || bad "the README's configuration example loads" "$(cat "$work/stderr")"
+# a school order's paper_size is ignored, with a warning (only LEA-wide rows set it)
+sed 's/^2222222,2000002,CAASPP,Y,,PO-B2/2222222,2000002,CAASPP,Y,8.5x11,PO-B2/' "$rr/orders.csv" >"$work/school_paper.csv"
+"$bin" run --students "$rr/students.csv" --orders "$work/school_paper.csv" --out "$work/run5" \
+	--max-reject-rate 0.5 2>"$work/stderr"
+if grep -q "line 4: paper_size on a school order is ignored" "$work/stderr" &&
+   [ "$(cols "$work/run5/print/august.csv.zst" 4 12 | grep -c '^2000002|11x17$')" = 2 ]; then
+	ok "run: paper_size on a school order is ignored, with a warning"
+else
+	bad "run: paper_size on a school order is ignored" "$(cat "$work/stderr")"
+fi
 no_leftovers "run leaves no staging folders" "$work"
 [ -z "$(ls -d "$work"/*.ssrfill-* 2>/dev/null)" ] && ok "run leaves nothing beside its folder" || bad "run leaves nothing beside its folder" "$(ls -d "$work"/*.ssrfill-*)"
 

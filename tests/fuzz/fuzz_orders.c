@@ -6,7 +6,7 @@
  *   (orders_set_header; a malformed header record is unusable, as in run);
  *   orders_add() for every later record, with rec.malformed ? bad_column : 0,
  *   each rejected row written to a rejects stream on /dev/null;
- *   orders_seal(); lookups; orders_free(), csv_reader_free().
+ *   lookups; orders_free(), csv_reader_free().
  *
  * The configuration is config_defaults(), except that the first input byte
  * picks one of a few variants (a program not available, an early deadline)
@@ -251,7 +251,6 @@ static void load(const char *path, const config *cfg, const uint8_t *data, size_
 	out->end_st = st;
 	fuzz_check(st == ST_EOF || st == ST_BADINPUT, "reading: status %d: %s", st,
 		   status_detail(st));
-	orders_seal(o);
 
 	order_counts c;
 	orders_counts_get(o, &c);
