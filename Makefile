@@ -13,27 +13,34 @@
 CC      ?= cc
 CXX     ?= c++
 PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev \
-           libutf8proc-dev libinih-dev pkg-config zstd time bc
+           libutf8proc-dev libinih-dev pkg-config zstd time bc \
+           libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum \
+           poppler-utils zbar-tools
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread
-LIBS    := -lcsv -lzstd -lutf8proc -linih -lm -pthread
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS)
+# cairo and pango draw the PDF documents, zint their barcodes.  pkg-config
+# runs only once the packages are in (the first build installs them).
+PDF_PC  := pangocairo cairo-pdf
+PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PC) 2>/dev/null)
+PDF_LIBS   = $(shell pkg-config --libs $(PDF_PC) 2>/dev/null) -lzint -lz
+LIBS     = -lcsv -lzstd -lutf8proc -linih $(PDF_LIBS) -lm -pthread
 
 MODE    ?= release
 ifeq ($(MODE),asan)
 BUILD   := build/asan
-CFLAGS  := $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+CFLAGS   = $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=undefined
 LDFLAGS := -fsanitize=address,undefined
 MALLOC  :=
 else ifeq ($(MODE),plain)
 BUILD   := build/plain
-CFLAGS  := $(CFLAGS_BASE) -O1
+CFLAGS   = $(CFLAGS_BASE) -O1
 LDFLAGS :=
 MALLOC  :=
 else
 BUILD   := build/release
-CFLAGS  := $(CFLAGS_BASE) -O2
+CFLAGS   = $(CFLAGS_BASE) -O2
 LDFLAGS :=
 MALLOC  := -ljemalloc
 endif
@@ -55,8 +62,8 @@ endif
 .PHONY: all test unit e2e asan valgrind demo bench clean deps fuzz
 all: $(BIN)
 
-# Install what is missing, once per build tree.
-$(DEPS_STAMP):
+# Install what is missing, once per build tree and again when this list changes.
+$(DEPS_STAMP): Makefile
 	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \

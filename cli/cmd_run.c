@@ -10,8 +10,8 @@
  *      needs it before the school's first set is placed);
  *   4. one pass over the sorted sets: boxes (engine/packing.c), the print
  *      stream row of every divider and set, and at each (shipment, LEA)
- *      boundary its manifest rows and packing list;
- *   5. invoices, distribution reports, the reconciliation of §2.10 and
+ *      boundary its manifest rows, packing list and box labels (PDF);
+ *   5. invoices (CSV and PDF), distribution reports, the reconciliation of §2.10 and
  *      summary.json; then the staged folder is renamed into place.
  *
  * Nothing of a student goes to standard error: messages name files, lines,
@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../engine/fulfil.h"
@@ -36,6 +37,7 @@
 #include "../io/instream.h"
 #include "../io/invoice_writer.h"
 #include "../io/outdir.h"
+#include "../io/doc_pool.h"
 #include "../io/rejects.h"
 #include "../io/run_docs.h"
 #include "../io/student_reader.h"
@@ -46,7 +48,7 @@
 typedef struct run_opts {
 	const char *students, *orders, *config_path, *out;
 	cli_limits lim;
-	int force, quiet;
+	int force, quiet, no_documents;
 } run_opts;
 
 typedef struct run_ctx {
@@ -54,6 +56,7 @@ typedef struct run_ctx {
 	config cfg;
 	orders *ord;
 	outdir *dir;
+	doc_pool *docs;        /* the PDFs; NULL with --no-documents */
 	sorter *so;
 	u64map *school_mg;     /* shipment<<56 | lea<<24 | school -> mg */
 	u64map *dist_lea;      /* dist_key(lea, 0, ...) -> sets, summed at the end */
@@ -264,12 +267,14 @@ typedef struct ship_out {
 	uint64_t seq;
 } ship_out;
 
-static status finish_lea(run_ctx *x, packing *pk, ship_out *so)
+/* The (shipment, LEA) in *pk is packed: its manifest rows, its counts, and
+ * its PDFs handed to the document pool (which takes *pk). */
+static status finish_lea(run_ctx *x, packing **pk, ship_out *so)
 {
-	const int sh = packing_shipment(pk);
-	manifest_write_lea(so[sh].manifest, pk);
+	const int sh = packing_shipment(*pk);
+	manifest_write_lea(so[sh].manifest, *pk);
 	packing_totals t;
-	packing_totals_get(pk, &t);
+	packing_totals_get(*pk, &t);
 	run_ship *rs = &x->sum.ship[sh];
 	rs->leas++;
 	rs->boxes += t.boxes;
@@ -278,7 +283,14 @@ static status finish_lea(run_ctx *x, packing *pk, ship_out *so)
 	rs->envelopes += t.envelopes;
 	rs->dividers += t.dividers;
 	rs->gross_mg += t.gross_mg;
-	return packing_list_write(x->dir, pk, &x->cfg);
+	if (!x->docs)
+		return ST_OK;
+	const double t0 = cli_now();
+	const status st = doc_pool_submit_packing(x->docs, *pk);
+	*pk = NULL;
+	x->sum.packing_lists++;
+	x->sum.t_documents += cli_now() - t0;
+	return st;
 }
 
 static status pack_and_print(run_ctx *x)
@@ -299,8 +311,8 @@ static status pack_and_print(run_ctx *x)
 			manifest_header(so[s].manifest);
 		}
 	}
-	packing *pk = NULL;
-	if (st == ST_OK)
+	packing *pk = NULL;   /* ours until finish_lea hands it over */
+	if (st == ST_OK && !x->docs)
 		st = packing_new(&pk, &x->cfg.box);
 	int have = 0, cur_ship = -1;
 	uint32_t cur_lea = 0;
@@ -313,8 +325,15 @@ static status pack_and_print(run_ctx *x)
 		}
 		const int sh = it.key[0];
 		if (!have || sh != cur_ship || r.lea != cur_lea) {
-			if (have && (st = finish_lea(x, pk, so)) != ST_OK)
+			if (have && (st = finish_lea(x, &pk, so)) != ST_OK)
 				break;
+			if (!pk) {
+				const double t0 = cli_now();
+				st = doc_pool_packing(x->docs, &pk);
+				x->sum.t_documents += cli_now() - t0;
+				if (st != ST_OK)
+					break;
+			}
 			const char *lname = name_of(x, name_key(r.lea, LEA_ONLY));
 			packing_begin(pk, sh, r.lea, lname, strlen(lname));
 			have = 1;
@@ -336,7 +355,7 @@ static status pack_and_print(run_ctx *x)
 		st = add_count(x->invoice_qty, (uint64_t)r.lea << 3 | (uint64_t)sh << 1 | (r.envelopes ? 1 : 0), 1);
 	}
 	if (st == ST_EOF)
-		st = have ? finish_lea(x, pk, so) : ST_OK;
+		st = have ? finish_lea(x, &pk, so) : ST_OK;
 	for (int s = 0; s < SHIP_COUNT; s++) {
 		const status a = outstream_close(so[s].print);
 		const status b = outstream_close(so[s].manifest);
@@ -388,13 +407,19 @@ static status write_invoices(run_ctx *x)
 		bytebuf_put(&po, "", 1);
 		invoice_line lines[2 * SHIP_COUNT];
 		const size_t nl = invoice_lines(&x->cfg, qty, lines);
-		int64_t total = 0;
-		st = invoice_write(x->dir, csv, &x->cfg, lea, name_of(x, name_key(lea, LEA_ONLY)),
-				   po.oom ? "" : (const char *)po.p, lines, nl, &total);
+		invoice_doc doc = { .lea = lea, .lea_name = name_of(x, name_key(lea, LEA_ONLY)),
+				    .po_numbers = po.oom ? "" : (const char *)po.p, .n = nl };
+		memcpy(doc.lines, lines, sizeof lines);
+		invoice_write(csv, &x->cfg, lea, doc.lea_name, doc.po_numbers, lines, nl, &doc.total_cents);
+		if (x->docs) {
+			const double t0 = cli_now();
+			st = doc_pool_submit_invoice(x->docs, &doc);
+			x->sum.t_documents += cli_now() - t0;
+		}
 		for (size_t l = 0; l < nl; l++)
 			x->sum.ship[lines[l].item].invoiced += lines[l].quantity;
 		x->sum.invoices++;
-		x->sum.grand_total_cents += total;
+		x->sum.grand_total_cents += doc.total_cents;
 	}
 	bytebuf_release(&po);
 	mem_free(keys);
@@ -455,6 +480,20 @@ static status write_distribution(run_ctx *x, u64map *m, const char *rel, int by_
 
 /* ---- the job --------------------------------------------------------------- */
 
+/* Today, or SOURCE_DATE_EPOCH when set (reproducible documents, the
+ * reproducible-builds.org convention): dates the invoices and the PDFs. */
+static time_t document_date(void)
+{
+	const char *v = getenv("SOURCE_DATE_EPOCH");
+	if (v && *v) {
+		char *end;
+		const long long t = strtoll(v, &end, 10);
+		if (!*end && t >= 0)
+			return (time_t)t;
+	}
+	return time(NULL);
+}
+
 static status run_job(run_ctx *x)
 {
 	const run_opts *opt = x->opt;
@@ -468,11 +507,19 @@ static status run_job(run_ctx *x)
 	if (st == ST_OK)
 		st = outdir_begin(&x->dir, opt->out, opt->force);
 	static const char *const dirs[] = {
-		"print", "manifests", "packing", "packing/august", "packing/winter",
-		"packing/elpac", "invoices", "reports", "rejects",
+		"print", "manifests", "invoices", "reports", "rejects",
+		/* the PDF documents' */
+		"packing", "packing/august", "packing/winter", "packing/elpac",
+		"labels", "labels/august", "labels/winter", "labels/elpac",
 	};
-	for (size_t i = 0; st == ST_OK && i < sizeof dirs / sizeof dirs[0]; i++)
+	const size_t n_dirs = opt->no_documents ? 5 : sizeof dirs / sizeof dirs[0];
+	for (size_t i = 0; st == ST_OK && i < n_dirs; i++)
 		st = outdir_mkdir(x->dir, dirs[i]);
+	/* documents are drawn by worker threads when there are cores to spare */
+	if (st == ST_OK && !opt->no_documents)
+		st = doc_pool_new(&x->docs, x->dir, &x->cfg, document_date(),
+				  opt->lim.threads >= 2 ? opt->lim.threads : 0);
+	x->sum.documents = !opt->no_documents;
 	const sorter_opts so = { opt->lim.memory, opt->lim.threads, opt->lim.tmpdir,
 				 instream_size_hint(opt->students) };
 	if (st == ST_OK)
@@ -522,6 +569,13 @@ static status run_job(run_ctx *x)
 		return st;
 	if ((st = write_invoices(x)) != ST_OK)
 		return st;
+	if (x->docs) {
+		const double t_wait = cli_now();
+		st = doc_pool_finish(x->docs);
+		x->sum.t_documents += cli_now() - t_wait;
+		if (st != ST_OK)
+			return st;
+	}
 	if ((st = sum_by_lea(x)) != ST_OK)
 		return st;
 	if ((st = write_distribution(x, x->dist_lea, "reports/distribution_lea.csv", 0)) != ST_OK)
@@ -568,6 +622,7 @@ int cmd_run(int argc, char **argv)
 		{ "tmpdir", required_argument, NULL, 'T' },
 		{ "max-reject-rate", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-documents", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -591,6 +646,7 @@ int cmd_run(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = 1; break;
 		case 'q': o.quiet = 1; break;
+		case 'N': o.no_documents = 1; break;
 		case 'h':
 			cli_print_usage("run");
 			return ST_OK;
@@ -633,6 +689,7 @@ int cmd_run(int argc, char **argv)
 	u64map_free(x.invoice_qty);
 	bytebuf_release(&x.name_pool);
 	bytebuf_release(&x.warnings);
+	doc_pool_free(x.docs);
 	if (st != ST_OK)
 		tmpfiles_cleanup();
 	outdir_free(x.dir);

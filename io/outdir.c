@@ -125,8 +125,15 @@ status outdir_open(outdir *d, const char *rel, int flags, outstream **o)
 	if (!p)
 		return status_fail(ST_NOMEM, "out of memory");
 	status st = tmpfiles_add(p, 0);
-	if (st == ST_OK)
-		st = outstream_open(o, p, flags | OUT_EXCL | OUT_NO_FSYNC);
+	if (st == ST_OK) {
+		/* a document worker opens files too: see tmpfiles_create_begin */
+		if (tmpfiles_create_begin() != 0) {
+			st = status_fail(ST_IO, "%s: not created: the run is being interrupted", p);
+		} else {
+			st = outstream_open(o, p, flags | OUT_EXCL | OUT_NO_FSYNC);
+			tmpfiles_create_end();
+		}
+	}
 	mem_free(p);
 	return st;
 }

@@ -1,6 +1,5 @@
 /*
- * run_docs.c: the print stream, manifest and packing list writers (see
- * run_docs.h).
+ * run_docs.c: the print stream and manifest writers (see run_docs.h).
  *
  * Print stream: one row per divider or set, in print order; the columns of
  * SPEC §3 first (seq, box_id, kind, lea_code, school_code, grade,
@@ -12,8 +11,6 @@
  * Manifest: one row per (box, school segment), with the whole box's gross
  * weight repeated on each of its rows.  `sheets` counts SSR sheets (the
  * divider sheet is in `dividers`, always 1 per segment).
- *
- * Packing list: plain UTF-8 text an operator prints and packs from.
  */
 #include "run_docs.h"
 
@@ -122,64 +119,4 @@ void manifest_write_lea(outstream *o, const packing *p)
 		outstream_csv_str(o, packing_lea_name(p), 0);
 		outstream_csv_str(o, packing_text(p, s->school_name), 1);
 	}
-}
-
-static const char *const shipment_title[SHIP_COUNT] = {
-	"August shipment: Smarter Balanced and CAA, ELA and mathematics SSRs",
-	"December/January shipment: science (CAST, CAAS) and Spanish (CSA) SSRs",
-	"ELPAC shipment: Summative ELPAC SSRs",
-};
-
-static void kg(char *buf, size_t cap, int64_t mg)
-{
-	/* exact from integer milligrams: kilograms to the gram, pounds to 0.1 */
-	const int64_t g = (mg + 500) / 1000;
-	const int64_t tenth_lb = (mg * 10 + 226796) / 453592;
-	snprintf(buf, cap, "%lld.%03lld kg (%lld.%lld lb)", (long long)(g / 1000),
-		 (long long)(g % 1000), (long long)(tenth_lb / 10), (long long)(tenth_lb % 10));
-}
-
-status packing_list_write(outdir *d, const packing *p, const config *c)
-{
-	char rel[96], w[64];
-	const int sh = packing_shipment(p);
-	snprintf(rel, sizeof rel, "packing/%s/%07u.txt", shipment_name[sh], packing_lea(p));
-	outstream *o;
-	status st = outdir_open(d, rel, 0, &o);
-	if (st != ST_OK)
-		return st;
-	packing_totals t;
-	packing_totals_get(p, &t);
-	const uint32_t m = packing_box_count(p);
-	outstream_printf(o, "PACKING LIST  %s %s\n", c->admin_year, shipment_title[sh]);
-	outstream_printf(o, "LEA: %s (%07u)\n", packing_lea_name(p), packing_lea(p));
-	if (sh == SHIP_WINTER)
-		outstream_printf(o, "Ship window: December %d / January %d\n", c->end_year, c->end_year + 1);
-	else
-		outstream_printf(o, "Ship window: %s %d\n", sh == SHIP_AUGUST ? "August" : "with the ELPAC release,",
-				 c->end_year);
-	kg(w, sizeof w, t.gross_mg);
-	outstream_printf(o, "Totals: %u boxes, %llu sets, %llu SSR sheets, %llu dividers, %llu envelopes, gross %s\n",
-			 m, (unsigned long long)t.sets, (unsigned long long)t.sheets,
-			 (unsigned long long)t.dividers, (unsigned long long)t.envelopes, w);
-	size_t i = 0;
-	for (uint32_t b = 1; b <= m; b++) {
-		char id[64];
-		box_id_format(id, sizeof id, sh, packing_lea(p), b);
-		kg(w, sizeof w, packing_box_gross(p, b));
-		outstream_printf(o, "\n[ ] Box %u of %u   %s   gross %s\n", b, m, id, w);
-		for (; i < packing_segment_count(p) && packing_segment(p, i)->box_no == b; i++) {
-			const segment *s = packing_segment(p, i);
-			outstream_printf(o, "    %s school %07u %s\n", s->continued ? "continued" : "divider  ",
-					 s->school, packing_text(p, s->school_name));
-			outstream_printf(o, "        grades %s-%s, %llu sets, %llu sheets, %llu envelopes\n",
-					 grade_name[s->first_grade], grade_name[s->last_grade],
-					 (unsigned long long)s->sets, (unsigned long long)s->sheets,
-					 (unsigned long long)s->envelopes);
-			outstream_printf(o, "        first: %s\n        last:  %s\n",
-					 packing_text(p, s->first_student), packing_text(p, s->last_student));
-		}
-	}
-	outstream_printf(o, "\nPacked by: ____________________   Checked by: ____________________\n");
-	return outstream_close(o);
 }

@@ -1,8 +1,8 @@
 /*
  * run_docs.h: the documents of `ssrfill run` (SPEC §3), one writer each:
- * the print stream (print_stream_*), the manifest (manifest_*), the
- * packing list (packing_list_write), invoices (invoice_*), distribution
- * reports (distribution_write) — all CSV or plain text — and box ids.
+ * the print stream (print_stream_*) and the manifest (manifest_*), both
+ * CSV, and box ids.  The PDF documents are packing_pdf.h and
+ * invoice_writer.h.
  */
 #ifndef SSRFILL_RUN_DOCS_H
 #define SSRFILL_RUN_DOCS_H
@@ -26,8 +26,5 @@ void print_stream_set(outstream *o, uint64_t seq, const char *box_id, const setr
 
 void manifest_header(outstream *o);
 void manifest_write_lea(outstream *o, const packing *p);
-
-/* packing/<shipment>/<lea_code>.txt */
-status packing_list_write(outdir *d, const packing *p, const config *c);
 
 #endif

@@ -120,6 +120,14 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 	outstream_printf(o, ",\n  \"reconciled\": %s,\n", s->reconciled ? "true" : "false");
 	outstream_printf(o, "  \"invoices\": {\"count\": %llu, \"grand_total_cents\": %lld},\n",
 			 (unsigned long long)s->invoices, (long long)s->grand_total_cents);
+	if (s->documents)
+		outstream_printf(o, "  \"documents\": {\"packing_lists\": %llu, \"label_files\": %llu, "
+				 "\"labels\": %llu, \"invoices\": %llu},\n",
+				 (unsigned long long)s->packing_lists, (unsigned long long)s->packing_lists,
+				 (unsigned long long)(s->ship[0].boxes + s->ship[1].boxes + s->ship[2].boxes),
+				 (unsigned long long)s->invoices);
+	else
+		outstream_puts(o, "  \"documents\": null,\n");
 	outstream_puts(o, "  \"config\": ");
 	config_obj(o, c);
 	outstream_puts(o, ",\n  \"warnings\": [");
@@ -134,6 +142,6 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		at = end + 1;
 	}
 	outstream_printf(o, "%s],\n  \"timings_s\": {\"read\": %.3f, \"sort\": %.3f, \"write\": %.3f, "
-			 "\"total\": %.3f}\n}\n", first ? "" : "\n  ",
-			 s->t_read, s->t_sort, s->t_write, s->t_total);
+			 "\"documents\": %.3f, \"total\": %.3f}\n}\n", first ? "" : "\n  ",
+			 s->t_read, s->t_sort, s->t_write, s->t_documents, s->t_total);
 }

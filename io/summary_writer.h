@@ -30,7 +30,10 @@ typedef struct run_summary {
 	int64_t grand_total_cents;
 	uint64_t warnings;
 	int reconciled;
+	int documents;                 /* the PDFs were written */
+	uint64_t packing_lists;        /* = label files; invoice PDFs = invoices */
 	double t_read, t_sort, t_write, t_total;
+	double t_documents;            /* the PDFs' share of t_write */
 } run_summary;
 
 void summary_write(outstream *o, const run_summary *s, const config *c,

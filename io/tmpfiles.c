@@ -42,9 +42,18 @@ static volatile sig_atomic_t interrupted;
 static char *_Atomic pending_dir;
 static atomic_int dying;      /* a termination signal is being handled */
 static atomic_int creating;   /* worker-thread creations in flight */
+/* Writers to the registry take turns (the document workers and the main
+ * thread register files at the same time); the handler only reads it. */
+static pthread_mutex_t writers = PTHREAD_MUTEX_INITIALIZER;
+/* Set by tmpfiles_block_in_thread: only worker threads bracket their
+ * creations, as the handler runs on the main thread and would wait in vain
+ * for a creation it interrupted. */
+static _Thread_local int is_worker;
 
 int tmpfiles_create_begin(void)
 {
+	if (!is_worker)
+		return 0;
 	atomic_fetch_add(&creating, 1);
 	if (atomic_load(&dying)) {
 		atomic_fetch_sub(&creating, 1);
@@ -56,7 +65,8 @@ int tmpfiles_create_begin(void)
 
 void tmpfiles_create_end(void)
 {
-	atomic_fetch_sub(&creating, 1);
+	if (is_worker)
+		atomic_fetch_sub(&creating, 1);
 }
 
 void tmpfiles_block_in_thread(void)
@@ -68,25 +78,32 @@ void tmpfiles_block_in_thread(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	is_worker = 1;
 }
 
 status tmpfiles_add(const char *path, int is_dir)
 {
+	char *copy = mem_strndup(path, strlen(path));
+	if (!copy)
+		return status_fail(ST_NOMEM, "out of memory registering %s", path);
+	pthread_mutex_lock(&writers);
 	chunk *c = atomic_load(&last);
 	if (atomic_load(&c->n) == CHUNK_SLOTS) {
 		chunk *nc = mem_calloc(1, sizeof *nc);
-		if (!nc)
+		if (!nc) {
+			pthread_mutex_unlock(&writers);
+			mem_free(copy);
 			return status_fail(ST_NOMEM, "out of memory registering %s", path);
+		}
 		nc->prev = c;
 		atomic_store(&last, nc);
 		c = nc;
 	}
 	const int i = atomic_load(&c->n);
-	c->path[i] = mem_strndup(path, strlen(path));
-	if (!c->path[i])
-		return status_fail(ST_NOMEM, "out of memory registering %s", path);
+	c->path[i] = copy;
 	c->is_dir[i] = (unsigned char)is_dir;
 	atomic_store(&c->n, i + 1);
+	pthread_mutex_unlock(&writers);
 	return ST_OK;
 }
 
@@ -129,6 +146,7 @@ void tmpfiles_forget(const char *path)
 {
 	sigset_t old;
 	block_signals(&old);
+	pthread_mutex_lock(&writers);
 	for (chunk *c = atomic_load(&last); c; c = c->prev) {
 		const int n = atomic_load(&c->n);
 		for (int i = n - 1; i >= 0; i--) {
@@ -136,11 +154,13 @@ void tmpfiles_forget(const char *path)
 				char *p = c->path[i];
 				c->path[i] = NULL;
 				mem_free(p);
+				pthread_mutex_unlock(&writers);
 				sigprocmask(SIG_SETMASK, &old, NULL);
 				return;
 			}
 		}
 	}
+	pthread_mutex_unlock(&writers);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 

@@ -1,0 +1,84 @@
+/*
+ * pdf_canvas.h: printable PDF documents for operators (SPEC §3) — cairo
+ * draws, pango lays out text in any script, libzint encodes barcodes.
+ * A canvas holds the fonts and is reused for document after document; it
+ * is not shared between threads.
+ *
+ *   pdf_canvas *c;
+ *   st = pdf_canvas_new(&c, date_epoch);          // fonts loaded once
+ *   st = pdf_begin(c, dir, "labels/august/1234567.pdf", PDF_4X6_W, PDF_4X6_H, title);
+ *       pdf_text(c, PF_BODY, x, baseline, width, PA_LEFT, "Núñez, José");
+ *       pdf_rule(...), pdf_box(...), pdf_barcode128(c, "august-1234567-0001", ...);
+ *       pdf_page(c);                               // next page
+ *   st = pdf_end(c);                               // the first error, if any
+ *   pdf_canvas_free(c);
+ *
+ * Units are PostScript points (1/72 inch), y grows downwards; text is
+ * placed by its baseline inside a box [x, x + width] and cut with an
+ * ellipsis when it does not fit (width 0: no limit).  Files go through
+ * outdir, so they are staged, mode 0600 and removed on failure like every
+ * other output.
+ */
+#ifndef SSRFILL_PDF_CANVAS_H
+#define SSRFILL_PDF_CANVAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../engine/status.h"
+#include "outdir.h"
+
+#define PDF_LETTER_W 612.0
+#define PDF_LETTER_H 792.0
+#define PDF_4X6_W 288.0
+#define PDF_4X6_H 432.0
+
+/* One face, DejaVu Sans, in several sizes: every face a document uses is
+ * subset and embedded in it, which is most of the cost of a document (see
+ * pdf_canvas.c), so emphasis comes from size, rules and shading, not bold. */
+enum pdf_font {
+	PF_SMALL,      /* 7 pt: column heads, footers */
+	PF_BODY,       /* 8.5 pt: table rows */
+	PF_TEXT,       /* 10 pt */
+	PF_LEAD,       /* 11 pt: box heads, totals */
+	PF_HEAD,       /* 14 pt: names of LEAs */
+	PF_TITLE,      /* 22 pt */
+	PF_HUGE,       /* 36 pt: "Box 3 of 12" on a label */
+	PF_COUNT
+};
+
+enum pdf_align { PA_LEFT, PA_CENTER, PA_RIGHT };
+
+typedef struct pdf_canvas pdf_canvas;
+
+/* date_epoch dates every document (the invoices' date and the PDFs'
+ * creation date). */
+status pdf_canvas_new(pdf_canvas **out, time_t date_epoch);
+void pdf_canvas_free(pdf_canvas *c);
+/* "2019-08-01", the date of date_epoch in UTC. */
+const char *pdf_canvas_date(const pdf_canvas *c);
+
+status pdf_begin(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
+		 const char *title);
+void pdf_text(pdf_canvas *c, int font, double x, double baseline, double width, int align,
+	      const char *s);
+double pdf_text_width(pdf_canvas *c, int font, const char *s);
+/* A line from (x0, y0) to (x1, y1). */
+void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double line_width);
+/* A rectangle, outlined (line_width > 0) and/or filled with gray (0 black
+ * .. 1 white; fill_gray < 0: no fill). */
+void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_width,
+	     double fill_gray);
+/* A Code 128 barcode of data filling (x, y, w, h), its quiet zones inside. */
+status pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h);
+void pdf_page(pdf_canvas *c);
+/* Finish the document and close its file; returns the first error. */
+status pdf_end(pdf_canvas *c);
+
+/* "1,234,567" */
+void pdf_count(char *buf, size_t cap, uint64_t v);
+/* "17.985 kg (39.6 lb)" from integer milligrams. */
+void pdf_weight(char *buf, size_t cap, int64_t mg);
+
+#endif
