@@ -515,10 +515,13 @@ static status run_job(run_ctx *x)
 	const size_t n_dirs = opt->no_documents ? 5 : sizeof dirs / sizeof dirs[0];
 	for (size_t i = 0; st == ST_OK && i < n_dirs; i++)
 		st = outdir_mkdir(x->dir, dirs[i]);
-	/* documents are drawn by worker threads when there are cores to spare */
+	/* documents are drawn by worker threads when there are cores to spare
+	 * and the budget has room for their fonts and cairo's buffers (about
+	 * 5 MiB a worker; drawn inline they fit in the fixed 32 MiB) */
 	if (st == ST_OK && !opt->no_documents)
 		st = doc_pool_new(&x->docs, x->dir, &x->cfg, document_date(),
-				  opt->lim.threads >= 2 ? opt->lim.threads : 0);
+				  opt->lim.threads >= 2 && opt->lim.memory >= ((size_t)64 << 20)
+					  ? opt->lim.threads : 0);
 	x->sum.documents = !opt->no_documents;
 	const sorter_opts so = { opt->lim.memory, opt->lim.threads, opt->lim.tmpdir,
 				 instream_size_hint(opt->students) };

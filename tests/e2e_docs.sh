@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# End-to-end tests of the operator documents (PDF packing lists, box labels,
+# invoices), read back the way a person or a scanner would: pdftotext for
+# the words, pdfinfo for paper sizes and page counts, pdftoppm for pixels,
+# zbarimg for the labels' barcodes, pdffonts for the embedded fonts.
+# usage: SSRFILL=/path/to/ssrfill bash tests/e2e_docs.sh
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SSRFILL:-$top/ssrfill}
+fx=$top/fixtures/run/docs
+work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-docs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+has() { # name file fixed-string...: every string is in the file
+	local name=$1 f=$2 s missing=""; shift 2
+	for s in "$@"; do grep -qF -- "$s" "$f" || missing="$missing [$s]"; done
+	[ -z "$missing" ] && ok "$name" || bad "$name" "missing:$missing"$'\n'"$(head -40 "$f")"
+}
+txt() { pdftotext -layout "$1" "$2" 2>/dev/null; }
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+size() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]* x [0-9.]*\) pts.*/\1/p'; }
+# the box ids a label file's barcodes decode to, one per page, in page order
+barcodes() { # pdf dpi [page...]: every page when none are given
+	local pdf=$1 dpi=$2 i list
+	shift 2
+	list=${*:-$(seq 1 "$(pages "$pdf")")}
+	for i in $list; do
+		pdftoppm -r "$dpi" -gray -png -f "$i" -l "$i" "$pdf" "$work/bc" 2>/dev/null
+		zbarimg --quiet --raw -Sdisable -Scode128.enable "$work"/bc*.png 2>/dev/null | head -1
+		rm -f "$work"/bc*.png
+	done
+}
+# share of dark pixels on page 1, in per mille
+ink() { # pdf
+	pdftoppm -r 40 -gray -f 1 -l 1 "$1" "$work/ink" 2>/dev/null
+	python3 - "$work"/ink*.pgm <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+# P5 header: magic, width, height, maxval, then one byte a pixel
+parts = data.split(maxsplit=4)
+w, h = int(parts[1]), int(parts[2])
+px = parts[4][-w * h:]
+print(sum(1 for b in px if b < 128) * 1000 // (w * h))
+PY
+	rm -f "$work"/ink*.pgm
+}
+
+export SOURCE_DATE_EPOCH=1564617600   # 2019-08-01: the invoices' date, reproducible files
+o=$work/run
+"$bin" run --quiet --students "$fx/students.csv" --orders "$fx/orders.csv" --config "$fx/docs.ini" \
+	--out "$o" && ok "docs fixture: run exits 0" || bad "docs fixture: run exits 0"
+
+# --- which files ---------------------------------------------------------------
+files="invoices/5550001.pdf invoices/5550002.pdf labels/august/5550001.pdf labels/august/5550002.pdf
+labels/winter/5550001.pdf packing/august/5550001.pdf packing/august/5550002.pdf packing/winter/5550001.pdf"
+got=$(cd "$o" && find . -name '*.pdf' | sed 's|^\./||' | sort | tr '\n' ' ')
+[ "$got" = "$(tr '\n' ' ' <<<"$files" | tr -s ' ' | sed 's/ *$/ /')" ] \
+	&& ok "one packing list and one label file per (shipment, LEA), one invoice per LEA" \
+	|| bad "PDF files" "got: $got"
+[ -z "$(find "$o" -name '*.txt')" ] && ok "no text packing lists or invoices are left" || bad "text documents remain"
+modes=$(find "$o" -name '*.pdf' -perm /o=rwx,g=w)
+[ -z "$modes" ] && ok "PDFs are not world-readable (they name students)" || bad "PDF modes" "$modes"
+
+# --- packing list ----------------------------------------------------------------
+pk=$o/packing/august/5550001.pdf
+[ "$(size "$pk")" = "612 x 792" ] && ok "packing list is US letter" || bad "packing list size" "$(size "$pk")"
+txt "$pk" "$work/pk.txt"
+has "packing list: header with shipment, LEA, ship window and totals" "$work/pk.txt" \
+	"PACKING LIST" "Distrito Escolar Unificado de San José (LEA 5550001)" "August shipment" \
+	"Ship window: August 2019" "Totals: 6 boxes, 10 sets, 20 SSR sheets, 6 dividers, 6 envelopes" \
+	"Gross weight 2.951 kg (6.5 lb)" "Page 1 of 1"
+has "packing list: every box, N of M, with its id and gross weight" "$work/pk.txt" \
+	"Box 1 of 6" "Box 2 of 6" "Box 3 of 6" "Box 4 of 6" "Box 5 of 6" "Box 6 of 6" \
+	"august-5550001-0001" "august-5550001-0006" "gross 0.509 kg (1.1 lb)" "gross 0.473 kg (1.0 lb)"
+has "packing list: segments with school, grades, first and last student, continued markers" "$work/pk.txt" \
+	"0000011 Escuela Primaria Núñez" "0000022 Washington Middle" "04-05" "CONTINUED"
+has "packing list: accented, Vietnamese, Chinese and Korean names come out as text" "$work/pk.txt" \
+	"Nguyễn, Thị Ánh" "Zúñiga, Zoë" "Đặng, Văn Hùng" "王, 芳" "김, 민준"
+fonts=$(pdffonts "$pk" 2>/dev/null)
+grep -q DejaVuSans <<<"$fonts" && grep -qE 'DroidSansFallback|NanumGothic' <<<"$fonts" \
+	&& ! grep -qE ' no +(yes|no) ' <<<"$fonts" \
+	&& ok "packing list embeds its fonts, CJK ones included" || bad "packing list fonts" "$fonts"
+# the manifest and the packing list agree row by row: first and last students
+python3 - "$o/manifests/august.csv" "$work/pk.txt" <<'PY' && ok "packing list shows each manifest segment's first and last student" || bad "packing list vs manifest"
+import csv, sys
+text = open(sys.argv[2], encoding="utf-8").read()
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["lea_code"] == "5550001"]
+missing = [r["box_id"] for r in rows if r["first_student"] not in text or r["last_student"] not in text]
+assert rows and not missing, missing
+PY
+n=$(ink "$pk")
+[ "${n:-0}" -ge 10 ] && ok "packing list page 1 renders with ink on it (${n}‰ dark)" || bad "packing list renders" "${n:-none}‰"
+
+# --- labels --------------------------------------------------------------------------
+lb=$o/labels/august/5550001.pdf
+[ "$(size "$lb")" = "288 x 432" ] && ok "labels are 4x6 inches" || bad "label size" "$(size "$lb")"
+[ "$(pages "$lb")" = 6 ] && ok "one label page per box (6)" || bad "label pages" "$(pages "$lb")"
+txt "$lb" "$work/lb.txt"
+has "labels: LEA, Box N of M, shipment, school range, weight, box id" "$work/lb.txt" \
+	"Distrito Escolar Unificado de San José" "LEA 5550001" "Box 1 of 6" "Box 6 of 6" "August shipment" \
+	"From" "0000011 Escuela Primaria Núñez" "0000022 Washington Middle (continued)" \
+	"Gross weight 0.509 kg (1.1 lb)" "august-5550001-0001" "august-5550001-0006"
+got=$(barcodes "$lb" 150 | tr '\n' ' ')
+want=$(for i in 1 2 3 4 5 6; do printf 'august-5550001-%04d ' "$i"; done)
+[ "$got" = "$want" ] && ok "every label's barcode scans (150 dpi) back to its box id, in order" \
+	|| bad "label barcodes at 150 dpi" "got: $got"$'\n'"want: $want"
+got=$(barcodes "$o/labels/winter/5550001.pdf" 100)
+[ "$got" = "winter-5550001-0001" ] && ok "a winter label scans at 100 dpi" || bad "winter label barcode" "$got"
+
+# --- invoice -----------------------------------------------------------------------
+inv=$o/invoices/5550001.pdf
+txt "$inv" "$work/inv.txt"
+total=$(python3 -c "import csv,sys; print(sum(int(r['amount_cents']) for r in csv.DictReader(open(sys.argv[1])) if r['lea_code']=='5550001'))" "$o/invoices/invoices.csv")
+dollars=$(python3 -c "print('\$%d.%02d' % divmod($total, 100))")
+has "invoice: id, date, LEA, PO numbers" "$work/inv.txt" "INVOICE" "INV-2018-19-5550001" "Date: 2019-08-01" \
+	"Distrito Escolar Unificado de San José" "LEA 5550001" "PO numbers: PO-SJ-1; PO-SJ-2"
+has "invoice: lines with quantity, unit price and amount" "$work/inv.txt" \
+	"ELA/mathematics SSR sets (August)" "Science and Spanish SSR pairs" '$1.48' '$2.00'
+grep -qE "Total +\\$dollars" "$work/inv.txt" && ok "invoice total ($dollars) is the sum of its CSV lines" \
+	|| bad "invoice total" "want $dollars"$'\n'"$(cat "$work/inv.txt")"
+[ "$(size "$inv")" = "612 x 792" ] && ok "invoice is US letter" || bad "invoice size"
+
+# --- reproducible, thread-independent, optional ---------------------------------------
+"$bin" run --quiet --threads 1 --students "$fx/students.csv" --orders "$fx/orders.csv" --config "$fx/docs.ini" --out "$work/run1t"
+diffs=""
+for f in $files; do cmp -s "$o/$f" "$work/run1t/$f" || diffs="$diffs $f"; done
+[ -z "$diffs" ] && ok "same PDF bytes with one thread and with workers (SOURCE_DATE_EPOCH set)" || bad "PDFs differ" "$diffs"
+"$bin" run --quiet --no-documents --students "$fx/students.csv" --orders "$fx/orders.csv" --config "$fx/docs.ini" --out "$work/nodocs"
+[ -z "$(find "$work/nodocs" -name '*.pdf')" ] && [ ! -e "$work/nodocs/labels" ] && [ ! -e "$work/nodocs/packing" ] \
+	&& ok "--no-documents writes no PDFs" || bad "--no-documents" "$(find "$work/nodocs" -name '*.pdf' | head)"
+diffs=""
+for f in invoices/invoices.csv manifests/august.csv manifests/winter.csv print/august.csv.zst reports/distribution_lea.csv; do
+	cmp -s "$o/$f" "$work/nodocs/$f" || diffs="$diffs $f"
+done
+[ -z "$diffs" ] && ok "--no-documents writes the same CSVs" || bad "--no-documents CSVs differ" "$diffs"
+python3 - "$o/summary.json" "$work/nodocs/summary.json" <<'PY' && ok "summary.json counts the documents (and null without them)" || bad "summary.json documents"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a["documents"] == {"packing_lists": 3, "label_files": 3, "labels": 8, "invoices": 2}, a["documents"]
+assert b["documents"] is None and "documents" in a["timings_s"]
+PY
+
+# --- a generated run: every box of every LEA, multi-page lists ---------------------------
+"$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
+"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$fx/docs.ini" \
+	--out "$work/gen" --max-reject-rate 1 && ok "generated run with small boxes exits 0" || bad "generated run"
+python3 - "$work/gen" <<'PY' >"$work/gen_check.txt" 2>&1 && ok "every box of every (shipment, LEA) is on its packing list and has its label page" || bad "generated documents" "$(tail -15 "$work/gen_check.txt")"
+import csv, os, subprocess, sys
+out = sys.argv[1]
+def text(pdf):
+    return subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+def pages(pdf):
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    return int(next(l.split()[1] for l in info.splitlines() if l.startswith("Pages:")))
+groups, multi = {}, 0
+for sh in ("august", "winter", "elpac"):
+    for r in csv.DictReader(open(f"{out}/manifests/{sh}.csv", encoding="utf-8")):
+        groups.setdefault((sh, r["lea_code"]), set()).add((int(r["box_no"]), int(r["box_count"]), r["box_id"]))
+problems = []
+for (sh, lea), boxes in sorted(groups.items()):
+    m = next(iter(boxes))[1]
+    pk, lb = f"{out}/packing/{sh}/{lea}.pdf", f"{out}/labels/{sh}/{lea}.pdf"
+    t = text(pk)
+    n = pages(pk)
+    multi += n > 1
+    if f"Page {n} of {n}" not in t:
+        problems.append(f"{pk}: no 'Page {n} of {n}'")
+    lt = text(lb)
+    if pages(lb) != m:
+        problems.append(f"{lb}: {pages(lb)} pages for {m} boxes")
+    for no, _, box_id in boxes:
+        if f"Box {no} of {m}" not in t or box_id not in t:
+            problems.append(f"{pk}: box {no} of {m} ({box_id}) missing")
+        if f"Box {no} of {m}" not in lt or box_id not in lt:
+            problems.append(f"{lb}: label {box_id} missing")
+pdfs = sum(len(fs) for _, _, fs in os.walk(out + "/packing")) + sum(len(fs) for _, _, fs in os.walk(out + "/labels"))
+if pdfs != 2 * len(groups):
+    problems.append(f"{pdfs} packing/label files for {len(groups)} (shipment, LEA) pairs")
+if multi == 0:
+    problems.append("no packing list ran to a second page")
+print(len(groups), "groups,", multi, "multi-page packing lists")
+assert not problems, "\n".join(problems[:20])
+PY
+# the largest label file: a sample of its pages, first and last included
+lea=$(ls -S "$work/gen/labels/august" | head -1)
+ids=$(python3 -c "import csv,sys; ids=[]; [ids.append(r['box_id']) for r in csv.DictReader(open(sys.argv[1])) if r['lea_code']+'.pdf'==sys.argv[2] and r['box_id'] not in ids]; print(' '.join(ids))" \
+	"$work/gen/manifests/august.csv" "$lea")
+m=$(wc -w <<<"$ids")
+sample=$(printf '%s\n' 1 2 $((m / 3)) $((m / 2)) $((m - 1)) "$m" | awk '$1 >= 1' | sort -nu | tr '\n' ' ')
+got=$(barcodes "$work/gen/labels/august/$lea" 150 $sample | tr '\n' ' ')
+want=$(for i in $sample; do printf '%s ' "$(cut -d' ' -f"$i" <<<"$ids")"; done)
+[ "$got" = "$want" ] && ok "the largest label file's barcodes scan back to their box ids (pages $sample of $m)" \
+	|| bad "largest label file barcodes" "got: $got"$'\n'"want: $want"
+
+echo "e2e_docs: $pass passed, $fail failed"
+[ "$fail" = 0 ]
