@@ -93,7 +93,7 @@ test: $(BIN) $(TEST_BIN)
 	exit $$fail
 
 asan:
-	$(MAKE) MODE=asan test
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 $(MAKE) MODE=asan test
 
 # One end-to-end run (with spills, rejects and every document) under
 # valgrind memcheck, on a build with libc malloc.
@@ -102,10 +102,10 @@ valgrind:
 	@command -v valgrind >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq valgrind; }
 	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	build/plain/ssrfill gen --quiet --rows 9000 --seed 5 --bad-rows 0.01 --out $$d/s.csv --orders $$d/o.csv && \
-	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill run --quiet --students $$d/s.csv --orders $$d/o.csv --out $$d/out --memory 1M --threads 2 \
 	  --tmpdir $$d && \
-	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill sort --quiet --students $$d/s.csv --out $$d/sorted.csv --rejects $$d/r.csv --memory 1M \
 	  --tmpdir $$d --max-reject-rate 1 && echo "valgrind: run and sort clean"
 
@@ -113,10 +113,11 @@ demo: $(BIN)
 	@mkdir -p out
 	./ssrfill gen --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv
 	./ssrfill run --students out/demo_students.csv.zst --orders out/demo_orders.csv --out out/demo --force
-	@lea=$$(ls -S out/demo/packing/august | head -1); lea=$${lea%.txt}; \
-	echo; echo "Demo output in out/demo:"; \
-	echo "  packing list (largest LEA): out/demo/packing/august/$$lea.txt"; \
-	echo "  invoice:                    out/demo/invoices/$$lea.txt"; \
+	@lea=$$(ls -S out/demo/labels/august | head -1); lea=$${lea%.pdf}; \
+	echo; echo "Demo output in out/demo (the LEA with the most boxes: $$lea):"; \
+	echo "  packing list (PDF):         out/demo/packing/august/$$lea.pdf"; \
+	echo "  box labels, 4x6 (PDF):      out/demo/labels/august/$$lea.pdf"; \
+	echo "  invoice (PDF):              out/demo/invoices/$$lea.pdf"; \
 	echo "  all invoices:               out/demo/invoices/invoices.csv"; \
 	echo "  box manifests:              out/demo/manifests/august.csv"; \
 	echo "  print stream:               out/demo/print/august.csv.zst (zstd -dc to read)"; \
