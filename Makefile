@@ -102,10 +102,10 @@ valgrind:
 	@command -v valgrind >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq valgrind; }
 	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	build/plain/ssrfill gen --quiet --rows 9000 --seed 5 --bad-rows 0.01 --out $$d/s.csv --orders $$d/o.csv && \
-	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill run --quiet --students $$d/s.csv --orders $$d/o.csv --out $$d/out --memory 1M --threads 2 \
 	  --tmpdir $$d && \
-	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill sort --quiet --students $$d/s.csv --out $$d/sorted.csv --rejects $$d/r.csv --memory 1M \
 	  --tmpdir $$d --max-reject-rate 1 && echo "valgrind: run and sort clean"
 
