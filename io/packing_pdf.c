@@ -19,6 +19,7 @@
  */
 #include "packing_pdf.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,25 @@ void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg)
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
+}
+
+/* The segments of box b, [from, to), starting at from, and what they hold
+ * (every box opens with a divider, so it has at least one). */
+typedef struct box_span {
+	size_t from, to;
+	uint64_t sets, sheets, envelopes;
+} box_span;
+
+static box_span box_segments(const packing *p, uint32_t b, size_t from)
+{
+	box_span s = { from, from, 0, 0, 0 };
+	for (; s.to < packing_segment_count(p) && packing_segment(p, s.to)->box_no == b; s.to++) {
+		s.sets += packing_segment(p, s.to)->sets;
+		s.sheets += packing_segment(p, s.to)->sheets;
+		s.envelopes += packing_segment(p, s.to)->envelopes;
+	}
+	assert(s.to > s.from);
+	return s;
 }
 
 /* ---- packing list ---------------------------------------------------------- */
@@ -170,13 +190,12 @@ static void next_page(plist *pl)
 	page_head(pl);
 }
 
-static void box_head(plist *pl, uint32_t b, size_t from, size_t to, int continued)
+static void box_head(plist *pl, uint32_t b, const box_span *bs, int continued)
 {
 	const packing *p = pl->p;
 	char buf[128], id[48], w[64], n[32];
-	uint64_t sets = 0;
-	for (size_t i = from; i < to; i++)
-		sets += packing_segment(p, i)->sets;
+	const uint64_t sets = bs->sets;
+	const size_t n_seg = bs->to - bs->from;
 	if (pl->c) {
 		pdf_box(pl->c, MARGIN, pl->y, RIGHT - MARGIN, BOX_HEAD, 0, 0.88);
 		pdf_box(pl->c, MARGIN + 5, pl->y + 3.5, 11, 11, 1, 1);   /* the packer's check box */
@@ -188,8 +207,8 @@ static void box_head(plist *pl, uint32_t b, size_t from, size_t to, int continue
 	box_id_format(id, sizeof id, packing_shipment(p), packing_lea(p), b);
 	text(pl, PF_BODY, 210, base, 0, PA_LEFT, id);
 	pdf_count(n, sizeof n, sets);
-	snprintf(buf, sizeof buf, "%s %s, %zu %s", n, plural(sets, "set", "sets"), to - from,
-		 plural(to - from, "segment", "segments"));
+	snprintf(buf, sizeof buf, "%s %s, %zu %s", n, plural(sets, "set", "sets"), n_seg,
+		 plural(n_seg, "segment", "segments"));
 	text(pl, PF_BODY, 330, base, 0, PA_LEFT, buf);
 	pdf_weight(w, sizeof w, packing_box_gross(p, b));
 	snprintf(buf, sizeof buf, "gross %s", w);
@@ -228,31 +247,28 @@ static int lay_out(plist *pl)
 {
 	const packing *p = pl->p;
 	const uint32_t m = packing_box_count(p);
-	const size_t n_seg = packing_segment_count(p);
 	pl->page = 1;
 	page_head(pl);
 	size_t i = 0;
 	for (uint32_t b = 1; b <= m; b++) {
-		size_t end = i;
-		while (end < n_seg && packing_segment(p, end)->box_no == b)
-			end++;
-		const double need = BOX_HEAD + COL_HEAD + (double)(end - i) * ROW;
+		const box_span bs = box_segments(p, b, i);
+		const double need = BOX_HEAD + COL_HEAD + (double)(bs.to - bs.from) * ROW;
 		const double top = pl->page == 1 ? FIRST_TOP : NEXT_TOP;
 		/* move a box that fits on a page of its own; split only a longer one,
 		 * and never leave a head without a row under it */
 		if (pl->y + need > BOTTOM && pl->y > top &&
 		    (need <= BOTTOM - NEXT_TOP || pl->y + BOX_HEAD + COL_HEAD + ROW > BOTTOM))
 			next_page(pl);
-		box_head(pl, b, i, end, 0);
-		for (size_t k = i; k < end; k++) {
+		box_head(pl, b, &bs, 0);
+		for (size_t k = bs.from; k < bs.to; k++) {
 			if (pl->y + ROW > BOTTOM) {
 				next_page(pl);
-				box_head(pl, b, i, end, 1);
+				box_head(pl, b, &bs, 1);
 			}
 			segment_row(pl, packing_segment(p, k));
 		}
 		pl->y += BOX_GAP;
-		i = end;
+		i = bs.to;
 	}
 	if (pl->y + SIGN_OFF > BOTTOM)
 		next_page(pl);
@@ -299,8 +315,7 @@ static void school_line(pdf_canvas *c, double base, const char *lead, const pack
 	pdf_text(c, PF_BODY, L_MARGIN + 30, base, L_WIDTH - 30, PA_LEFT, buf);
 }
 
-static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b, size_t from,
-		  size_t to)
+static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b, const box_span *bs)
 {
 	const int sh = packing_shipment(p);
 	const uint32_t m = packing_box_count(p);
@@ -323,12 +338,8 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 
 	pdf_text(c, PF_LEAD, L_MARGIN, 170, 0, PA_LEFT, ship_short[sh]);
 	pdf_text(c, PF_BODY, L_MARGIN, 183, L_WIDTH, PA_LEFT, ship_contents[sh]);
-	uint64_t sets = 0, sheets = 0, env = 0;
-	for (size_t i = from; i < to; i++) {
-		sets += packing_segment(p, i)->sets;
-		sheets += packing_segment(p, i)->sheets;
-		env += packing_segment(p, i)->envelopes;
-	}
+	const uint64_t sets = bs->sets, sheets = bs->sheets, env = bs->envelopes;
+	const size_t from = bs->from, to = bs->to;
 	snprintf(buf, sizeof buf, "Schools in this box: %zu", to - from);
 	pdf_text(c, PF_SMALL, L_MARGIN, 201, 0, PA_LEFT, buf);
 	school_line(c, 214, "From", p, packing_segment(p, from));
@@ -361,16 +372,13 @@ status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config
 	if (st != ST_OK)
 		return st;
 	const uint32_t m = packing_box_count(p);
-	const size_t n_seg = packing_segment_count(p);
 	size_t i = 0;
 	for (uint32_t b = 1; b <= m; b++) {
-		size_t end = i;
-		while (end < n_seg && packing_segment(p, end)->box_no == b)
-			end++;
+		const box_span bs = box_segments(p, b, i);
 		if (b > 1)
 			pdf_page(c);
-		label(c, p, cfg, b, i, end);
-		i = end;
+		label(c, p, cfg, b, &bs);
+		i = bs.to;
 	}
 	return pdf_end(c);
 }
