@@ -14,14 +14,17 @@ CC      ?= cc
 CXX     ?= c++
 PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev \
            libutf8proc-dev libinih-dev pkg-config zstd time bc \
-           libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum \
+           libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
+           fonts-dejavu-core fonts-droid-fallback fonts-nanum \
            poppler-utils zbar-tools
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS)
-# cairo and pango draw the PDF documents, zint their barcodes.  pkg-config
-# runs only once the packages are in (the first build installs them).
-PDF_PC  := pangocairo cairo-pdf
+# ssrfill writes the PDF documents itself with fonts HarfBuzz subsets and
+# fontconfig finds; cairo and pango draw the few whose text needs shaping;
+# zint encodes the barcodes.  pkg-config runs only once the packages are in
+# (the first build installs them).
+PDF_PC  := harfbuzz-subset harfbuzz fontconfig pangocairo cairo-pdf
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PC) 2>/dev/null)
 PDF_LIBS   = $(shell pkg-config --libs $(PDF_PC) 2>/dev/null) -lzint -lz
 LIBS     = -lcsv -lzstd -lutf8proc -linih $(PDF_LIBS) -lm -pthread

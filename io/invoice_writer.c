@@ -17,10 +17,18 @@ void invoice_csv_header(outstream *csv)
 		       "amount_cents,lea_name,po_numbers\n");
 }
 
+typedef struct invoice_job {
+	const config *c;
+	const invoice_doc *inv;
+} invoice_job;
+
 /* Letter paper: the head (invoice id, date, bill to, PO numbers), a table
  * of lines with a shaded head, the total under a rule, a note on units. */
-status invoice_pdf_write(pdf_canvas *pc, outdir *d, const config *c, const invoice_doc *inv)
+static void draw_invoice(pdf_canvas *pc, void *arg)
 {
+	const invoice_job *j = arg;
+	const config *const c = j->c;
+	const invoice_doc *const inv = j->inv;
 	enum { I_ITEM, I_ENV, I_QTY, I_UNIT, I_AMOUNT, I_N };
 	static const struct {
 		double x, w;
@@ -37,14 +45,9 @@ status invoice_pdf_write(pdf_canvas *pc, outdir *d, const config *c, const invoi
 	const char *const lea_name = inv->lea_name, *const po_numbers = inv->po_numbers;
 	const invoice_line *const lines = inv->lines;
 	const size_t n = inv->n;
-	char id[64], code[16], rel[64], title[96], buf[512], a[48];
+	char id[64], code[16], buf[512], a[48];
 	invoice_id_format(id, sizeof id, c, inv->lea);
 	snprintf(code, sizeof code, "%07u", inv->lea);
-	snprintf(rel, sizeof rel, "invoices/%s.pdf", code);
-	snprintf(title, sizeof title, "Invoice %s", id);
-	status st = pdf_begin(pc, d, rel, PDF_LETTER_W, PDF_LETTER_H, title);
-	if (st != ST_OK)
-		return st;
 	pdf_text(pc, PF_TITLE, left, 60, 0, PA_LEFT, "INVOICE");
 	pdf_text(pc, PF_LEAD, right, 52, 0, PA_RIGHT, id);
 	snprintf(buf, sizeof buf, "Date: %s", pdf_canvas_date(pc));
@@ -93,7 +96,16 @@ status invoice_pdf_write(pdf_canvas *pc, outdir *d, const config *c, const invoi
 	pdf_text(pc, PF_SMALL, left, y + 58, right - left, PA_LEFT,
 		 "Prices per set as configured for this administration; sets ordered individually by "
 		 "parents are billed to the LEA at the set price.");
-	return pdf_end(pc);
+}
+
+status invoice_pdf_write(pdf_canvas *pc, outdir *d, const config *c, const invoice_doc *inv)
+{
+	char id[64], rel[64], title[96];
+	invoice_id_format(id, sizeof id, c, inv->lea);
+	snprintf(rel, sizeof rel, "invoices/%07u.pdf", inv->lea);
+	snprintf(title, sizeof title, "Invoice %s", id);
+	invoice_job j = { c, inv };
+	return pdf_document(pc, d, rel, PDF_LETTER_W, PDF_LETTER_H, title, draw_invoice, &j);
 }
 
 void invoice_write(outstream *csv, const config *c, uint32_t lea, const char *lea_name,

@@ -279,6 +279,13 @@ static int lay_out(plist *pl)
 	return pl->page;
 }
 
+static void draw_list(pdf_canvas *c, void *arg)
+{
+	plist *pl = arg;
+	pl->c = c;
+	lay_out(pl);
+}
+
 status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg)
 {
 	char rel[96], title[160];
@@ -292,12 +299,7 @@ status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const confi
 	pl.pages = lay_out(&pl);
 	snprintf(rel, sizeof rel, "packing/%s/%07u.pdf", shipment_name[sh], packing_lea(p));
 	snprintf(title, sizeof title, "Packing list, %s, LEA %07u", ship_short[sh], packing_lea(p));
-	status st = pdf_begin(c, d, rel, PDF_LETTER_W, PDF_LETTER_H, title);
-	if (st != ST_OK)
-		return st;
-	pl.c = c;
-	lay_out(&pl);
-	return pdf_end(c);
+	return pdf_document(c, d, rel, PDF_LETTER_W, PDF_LETTER_H, title, draw_list, &pl);
 }
 
 /* ---- labels ---------------------------------------------------------------- */
@@ -362,23 +364,31 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 		 "Contents: confidential student score reports for the LEA");
 }
 
+typedef struct label_job {
+	const packing *p;
+	const config *cfg;
+} label_job;
+
+static void draw_labels(pdf_canvas *c, void *arg)
+{
+	const label_job *j = arg;
+	const uint32_t m = packing_box_count(j->p);
+	size_t i = 0;
+	for (uint32_t b = 1; b <= m; b++) {
+		const box_span bs = box_segments(j->p, b, i);
+		if (b > 1)
+			pdf_page(c);
+		label(c, j->p, j->cfg, b, &bs);
+		i = bs.to;
+	}
+}
+
 status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg)
 {
 	char rel[96], title[160];
 	const int sh = packing_shipment(p);
 	snprintf(rel, sizeof rel, "labels/%s/%07u.pdf", shipment_name[sh], packing_lea(p));
 	snprintf(title, sizeof title, "Box labels, %s, LEA %07u", ship_short[sh], packing_lea(p));
-	status st = pdf_begin(c, d, rel, PDF_4X6_W, PDF_4X6_H, title);
-	if (st != ST_OK)
-		return st;
-	const uint32_t m = packing_box_count(p);
-	size_t i = 0;
-	for (uint32_t b = 1; b <= m; b++) {
-		const box_span bs = box_segments(p, b, i);
-		if (b > 1)
-			pdf_page(c);
-		label(c, p, cfg, b, &bs);
-		i = bs.to;
-	}
-	return pdf_end(c);
+	label_job j = { p, cfg };
+	return pdf_document(c, d, rel, PDF_4X6_W, PDF_4X6_H, title, draw_labels, &j);
 }

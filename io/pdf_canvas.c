@@ -1,122 +1,80 @@
 /*
  * pdf_canvas.c: PDF drawing for the operator documents (see pdf_canvas.h).
  *
- * cairo writes the PDF (fonts subset and embedded, text extractable through
- * ToUnicode maps) into an outstream of the output folder.  Text takes one
- * of two paths:
+ * A statewide run writes about 7,000 PDF files — packing lists, label
+ * files, invoices — and must not take much longer for it (issue 6: at most
+ * 30% more than the CSVs alone).  cairo spends about 1 ms on each: it
+ * subsets fonts through its own general-purpose subsetter, prints every
+ * number through its own printf, and shapes text through pango.  So a
+ * document is written by ssrfill itself, in two steps:
  *
- *   - Printable ASCII — codes, counts, weights, headings and most names —
- *     is placed glyph by glyph from a table built once per font (glyph index
- *     and advance of every character 0x20..0x7E), with cairo_show_text_glyphs.
- *     A statewide run prints about 30,000 packing list rows and 3,600
- *     labels; laying each cell out with pango costs about 0.7 µs per
- *     character, this path about 0.09 µs.
- *   - Anything else — accented Latin, Vietnamese, Chinese, Korean — goes
- *     through pango, which shapes it and falls back from DejaVu Sans to
- *     Droid Sans Fallback (Chinese, Japanese) and NanumGothic (Korean) for
- *     characters DejaVu lacks.  These are TrueType: cairo subsets them in
- *     about a millisecond, where the CFF outlines of Noto Sans CJK cost
- *     over 100 ms a document (cairo reads the whole 16 MB CFF table).
+ *   1. The caller's draw function runs against the native writer: page
+ *      content streams of a few operators per element (BT/Tf/Td/Tj/ET for
+ *      text, re/f/S for boxes, rules and barcode bars) into memory
+ *      (pdf_doc.c), text as two-byte codes of a Type0 font per face whose
+ *      subsets HarfBuzz cuts at the end (pdf_font.c).  About 0.1–0.2 ms a
+ *      document.
+ *   2. If some text needs what only a shaper does — right-to-left or
+ *      Indic scripts, combining marks with no precomposed form, characters
+ *      in none of the faces — the native attempt is dropped and the draw
+ *      function runs again against cairo and pango (pdf_cairo.c).
  *
- * Both paths use the same DejaVu Sans face at the same sizes, without
- * hinting, so a name looks the same whichever path drew it (the ASCII path
- * does not kern, which at these sizes is invisible).
+ * Text the native writer takes: characters of scripts drawn one glyph per
+ * character, left to right, without contextual forms — Latin with every
+ * accent, Vietnamese, Greek, Cyrillic, Armenian, Georgian, Chinese,
+ * Japanese kana, Korean Hangul syllables, punctuation and symbols — after
+ * NFC composition (so "Nguyễn" typed with combining marks becomes
+ * precomposed letters).  Glyphs are placed by their advance widths without
+ * kerning, as a typewriter would; at these sizes that is invisible.
  *
- * What a document costs: at its end cairo subsets and embeds every face it
- * used and deflates its streams, about 0.25 ms a face, then the file is
- * created — about 0.4 ms a document in all, for about 7,000 documents in a
- * statewide run.  Hence one face (no bold) and the ASCII path.
+ * The two ways use the same faces at the same sizes.  With
+ * SOURCE_DATE_EPOCH set, both write the same bytes on every run.
  */
 #include "pdf_canvas.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <zint.h>
-#include <zlib.h>
 
 #include "../engine/mem.h"
+#include "pdf_cairo.h"
+#include "pdf_doc.h"
+#include "pdf_font.h"
 
-#define FAMILY "DejaVu Sans,Droid Sans Fallback,NanumGothic"
-#define ASCII_LO 0x20
-#define ASCII_N 95
-#define FAST_MAX 240   /* longer strings take the pango path */
+#define TEXT_MAX 1024   /* characters; longer strings (none in practice) go to cairo */
 
 static const double font_size[PF_COUNT] = {
 	[PF_SMALL] = 7, [PF_BODY] = 8.5, [PF_TEXT] = 10, [PF_LEAD] = 11,
 	[PF_HEAD] = 14, [PF_TITLE] = 22, [PF_HUGE] = 36,
 };
 
-typedef struct font {
-	PangoFontDescription *desc;
-	PangoFont *pf;                  /* keeps sf alive */
-	cairo_scaled_font_t *sf;
-	unsigned long glyph[ASCII_N];   /* 0: not in the face, use pango */
-	double advance[ASCII_N];
-	double ellipsis;                /* width of "..." */
-} font;
+enum { WAY_NATIVE, WAY_CAIRO };
 
 struct pdf_canvas {
-	PangoFontMap *fontmap;
-	PangoContext *context;
-	PangoLayout *layout;
-	font fonts[PF_COUNT];
-	char date[16];        /* 2019-08-01 */
-	char date_iso[32];    /* 2019-08-01T00:00:00Z, for the PDF's metadata */
+	pdf_fonts *fonts;
+	pdf_cairo *cairo;      /* made on first need */
+	char date[16];         /* 2019-08-01 */
+	char date_iso[32];     /* 2019-08-01T00:00:00Z, cairo's metadata */
+	char date_pdf[24];     /* D:20190801000000Z */
 	/* the document being drawn */
-	outstream *out;
-	cairo_surface_t *surface;
-	cairo_t *cr;
-	status st;            /* the first drawing error */
-	cairo_glyph_t glyphs[FAST_MAX + 3];
-	cairo_text_cluster_t clusters[FAST_MAX + 3];
-	char text[FAST_MAX + 4];
+	int way;
+	int redo;              /* native: text it cannot draw, so cairo draws it */
+	status st;             /* the first drawing error */
+	double height;
+	pdf_doc doc;
+	pdf_buf page;          /* the current page's content */
+	uint32_t *pages;       /* page objects */
+	uint32_t n_pages, cap_pages;
+	uint32_t resources;
+	double page_width;
+	int cur_face;          /* the text font set on this page, -1: none */
+	double cur_size;
+	/* one string's characters and glyphs */
+	uint32_t cp[TEXT_MAX + 3];        /* + an ellipsis */
+	pdf_glyph glyph[TEXT_MAX + 3];
 };
-
-/* cairo deflates every stream of a PDF — page contents and the embedded
- * font subsets, about 250 MB in a statewide run — at zlib's default level
- * 6, and offers no setting.  Level 1 deflates them three to four times
- * faster for files about 10% larger.  This definition comes before libz's
- * in the dynamic linker's search order (the executable's symbols are
- * searched first), and cairo is the only caller of deflateInit in this
- * program (libpng and zstd do not use it). */
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size);
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
-{
-	(void)level;
-	return deflateInit2_(strm, 1, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version, stream_size);
-}
-
-static status load_font(pdf_canvas *c, font *f, double size)
-{
-	f->desc = pango_font_description_from_string(FAMILY);
-	if (!f->desc)
-		return status_fail(ST_NOMEM, "out of memory loading fonts");
-	pango_font_description_set_absolute_size(f->desc, size * PANGO_SCALE);
-	f->pf = pango_font_map_load_font(c->fontmap, c->context, f->desc);
-	if (!f->pf || !PANGO_IS_CAIRO_FONT(f->pf))
-		return status_fail(ST_IO, "cannot load the font DejaVu Sans (Debian package fonts-dejavu-core)");
-	f->sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f->pf));
-	if (!f->sf || cairo_scaled_font_status(f->sf) != CAIRO_STATUS_SUCCESS)
-		return status_fail(ST_IO, "cannot load the font DejaVu Sans (Debian package fonts-dejavu-core)");
-	for (int i = 0; i < ASCII_N; i++) {
-		const char ch = (char)(ASCII_LO + i);
-		cairo_glyph_t *g = NULL;
-		int ng = 0;
-		if (cairo_scaled_font_text_to_glyphs(f->sf, 0, 0, &ch, 1, &g, &ng, NULL, NULL, NULL) ==
-			    CAIRO_STATUS_SUCCESS && ng == 1 && g[0].index != 0) {
-			cairo_text_extents_t e;
-			cairo_scaled_font_glyph_extents(f->sf, g, 1, &e);
-			f->glyph[i] = g[0].index;
-			f->advance[i] = e.x_advance;
-		}
-		cairo_glyph_free(g);
-	}
-	f->ellipsis = 3 * f->advance['.' - ASCII_LO];
-	return ST_OK;
-}
 
 status pdf_canvas_new(pdf_canvas **out, time_t date_epoch)
 {
@@ -128,24 +86,9 @@ status pdf_canvas_new(pdf_canvas **out, time_t date_epoch)
 	gmtime_r(&date_epoch, &tm);
 	strftime(c->date, sizeof c->date, "%Y-%m-%d", &tm);
 	strftime(c->date_iso, sizeof c->date_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	status st = ST_OK;
-	c->fontmap = pango_cairo_font_map_new();
-	c->context = c->fontmap ? pango_font_map_create_context(c->fontmap) : NULL;
-	c->layout = c->context ? pango_layout_new(c->context) : NULL;
-	if (!c->layout)
-		st = status_fail(ST_NOMEM, "out of memory starting pango");
-	if (st == ST_OK) {
-		/* unhinted, so glyph advances are the same on every path */
-		cairo_font_options_t *fo = cairo_font_options_create();
-		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-		pango_cairo_context_set_font_options(c->context, fo);
-		cairo_font_options_destroy(fo);
-		pango_cairo_context_set_resolution(c->context, 72);
-		pango_layout_set_single_paragraph_mode(c->layout, TRUE);
-	}
-	for (int i = 0; st == ST_OK && i < PF_COUNT; i++)
-		st = load_font(c, &c->fonts[i], font_size[i]);
+	strftime(c->date_pdf, sizeof c->date_pdf, "D:%Y%m%d%H%M%SZ", &tm);
+	pdf_doc_init(&c->doc);
+	const status st = pdf_fonts_new(&c->fonts);
 	if (st != ST_OK) {
 		pdf_canvas_free(c);
 		return st;
@@ -158,23 +101,11 @@ void pdf_canvas_free(pdf_canvas *c)
 {
 	if (!c)
 		return;
-	if (c->surface) {
-		cairo_destroy(c->cr);
-		cairo_surface_destroy(c->surface);
-		outstream_abort(c->out);
-	}
-	for (int i = 0; i < PF_COUNT; i++) {
-		if (c->fonts[i].pf)
-			g_object_unref(c->fonts[i].pf);
-		if (c->fonts[i].desc)
-			pango_font_description_free(c->fonts[i].desc);
-	}
-	if (c->layout)
-		g_object_unref(c->layout);
-	if (c->context)
-		g_object_unref(c->context);
-	if (c->fontmap)
-		g_object_unref(c->fontmap);
+	pdf_fonts_free(c->fonts);
+	pdf_cairo_free(c->cairo);
+	pdf_doc_release(&c->doc);
+	pdf_buf_release(&c->page);
+	mem_free(c->pages);
 	mem_free(c);
 }
 
@@ -183,214 +114,434 @@ const char *pdf_canvas_date(const pdf_canvas *c)
 	return c->date;
 }
 
-static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int n)
+static void fail(pdf_canvas *c, status st)
 {
-	/* outstream keeps the first error and reports it at close */
-	outstream_write(closure, data, n);
-	return CAIRO_STATUS_SUCCESS;
+	if (c->st == ST_OK)
+		c->st = st;
 }
 
-status pdf_begin(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
-		 const char *title)
+/* ---- native: pages and the file ------------------------------------------------ */
+
+static void end_page(pdf_canvas *c)
 {
-	status st = outdir_open(d, rel, 0, &c->out);
+	pdf_doc *d = &c->doc;
+	if (c->n_pages == c->cap_pages) {
+		const uint32_t cap = c->cap_pages ? c->cap_pages * 2 : 64;
+		uint32_t *p = mem_realloc(c->pages, cap * sizeof *p);
+		if (!p) {
+			fail(c, status_fail(ST_NOMEM, "out of memory drawing a PDF document"));
+			return;
+		}
+		c->pages = p;
+		c->cap_pages = cap;
+	}
+	const uint32_t content = pdf_doc_new_obj(d), page = pdf_doc_new_obj(d);
+	pdf_doc_stream(d, content, "", c->page.p, c->page.len, 1);
+	pdf_doc_begin(d, page);
+	pdf_buf_puts(&d->body, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
+	pdf_buf_num(&d->body, c->page_width);
+	pdf_buf_putc(&d->body, ' ');
+	pdf_buf_num(&d->body, c->height);
+	pdf_buf_puts(&d->body, "] /Resources ");
+	pdf_buf_u64(&d->body, c->resources);
+	pdf_buf_puts(&d->body, " 0 R /Contents ");
+	pdf_buf_u64(&d->body, content);
+	pdf_buf_puts(&d->body, " 0 R >>");
+	pdf_doc_end(d);
+	c->pages[c->n_pages++] = page;
+	c->page.len = 0;
+	c->cur_face = -1;
+}
+
+static void native_begin(pdf_canvas *c, double width, double height)
+{
+	c->way = WAY_NATIVE;
+	c->redo = 0;
+	c->st = ST_OK;
+	c->page_width = width;
+	c->height = height;
+	c->n_pages = 0;
+	c->page.len = 0;
+	c->page.oom = 0;
+	c->cur_face = -1;
+	pdf_fonts_reset(c->fonts);
+	pdf_doc_start(&c->doc);
+	/* 1 catalog, 2 page tree, 3 information, 4 resources: written last */
+	for (int i = 0; i < 4; i++)
+		pdf_doc_new_obj(&c->doc);
+	c->resources = 4;
+}
+
+static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = rel; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = title; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (h ^ n_bytes) * 1099511628211ull;
+}
+
+static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
+{
+	pdf_doc *d = &c->doc;
+	pdf_buf *o = &d->body;
+	end_page(c);
+	uint32_t font_obj[PDF_FACES] = { 0 };
+	for (int f = 0; f < PDF_FACES && c->st == ST_OK; f++)
+		if (pdf_fonts_used(c->fonts, f))
+			fail(c, pdf_fonts_embed(c->fonts, f, d, &font_obj[f]));
+	if (c->st != ST_OK)
+		return c->st;
+	pdf_doc_begin(d, c->resources);
+	pdf_buf_puts(o, "<< /Font <<");
+	for (int f = 0; f < PDF_FACES; f++) {
+		if (!font_obj[f])
+			continue;
+		pdf_buf_puts(o, " /F");
+		pdf_buf_u64(o, (uint64_t)f);
+		pdf_buf_putc(o, ' ');
+		pdf_buf_u64(o, font_obj[f]);
+		pdf_buf_puts(o, " 0 R");
+	}
+	pdf_buf_puts(o, " >> /ProcSet [/PDF /Text] >>");
+	pdf_doc_end(d);
+	pdf_doc_begin(d, 2);
+	pdf_buf_puts(o, "<< /Type /Pages /Kids [");
+	for (uint32_t i = 0; i < c->n_pages; i++) {
+		pdf_buf_u64(o, c->pages[i]);
+		pdf_buf_puts(o, i + 1 < c->n_pages ? " 0 R " : " 0 R");
+	}
+	pdf_buf_puts(o, "] /Count ");
+	pdf_buf_u64(o, c->n_pages);
+	pdf_buf_puts(o, " >>");
+	pdf_doc_end(d);
+	pdf_doc_begin(d, 3);
+	pdf_buf_puts(o, "<< /Title ");
+	pdf_buf_string(o, title);
+	pdf_buf_puts(o, " /Creator (ssrfill) /Producer (ssrfill) /CreationDate ");
+	pdf_buf_string(o, c->date_pdf);
+	pdf_buf_puts(o, " >>");
+	pdf_doc_end(d);
+	pdf_doc_begin(d, 1);
+	pdf_buf_puts(o, "<< /Type /Catalog /Pages 2 0 R >>");
+	pdf_doc_end(d);
+	pdf_doc_finish(d, 1, 3, file_id(rel, title, o->len));
+	if (pdf_doc_oom(d) || c->page.oom)
+		return status_fail(ST_NOMEM, "out of memory drawing %s", rel);
+	outstream *out;
+	status st = outdir_open(dir, rel, 0, &out);
 	if (st != ST_OK)
 		return st;
-	c->surface = cairo_pdf_surface_create_for_stream(write_out, c->out, width, height);
-	c->cr = cairo_create(c->surface);
-	if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
-		cairo_destroy(c->cr);
-		cairo_surface_destroy(c->surface);
-		c->surface = NULL;
-		outstream_abort(c->out);
-		c->out = NULL;
-		return status_fail(ST_NOMEM, "out of memory drawing %s", rel);
-	}
-	cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATOR, "ssrfill");
-	cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATE_DATE, c->date_iso);
-	pango_cairo_update_context(c->cr, c->context);
-	pango_layout_context_changed(c->layout);
-	c->st = ST_OK;
-	return ST_OK;
+	outstream_write(out, o->p, o->len);
+	return outstream_close(out);
 }
 
-/* Printable ASCII only, short enough for the glyph buffers, every glyph in
- * the face. */
-static int fast_ok(const font *f, const char *s, size_t *n)
+status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
+		    const char *title, pdf_draw_fn draw, void *arg)
 {
-	size_t i = 0;
-	for (; s[i]; i++) {
-		const unsigned char ch = (unsigned char)s[i];
-		if (i >= FAST_MAX || ch < ASCII_LO || ch >= ASCII_LO + ASCII_N || !f->glyph[ch - ASCII_LO])
-			return 0;
-	}
-	*n = i;
-	return 1;
+	native_begin(c, width, height);
+	draw(c, arg);
+	if (!c->redo)
+		return c->st != ST_OK ? c->st : native_finish(c, d, rel, title);
+
+	status st = c->cairo ? ST_OK : pdf_cairo_new(&c->cairo);
+	if (st == ST_OK)
+		st = pdf_cairo_begin(c->cairo, d, rel, width, height, title, c->date_iso);
+	if (st != ST_OK)
+		return st;
+	c->way = WAY_CAIRO;
+	c->st = ST_OK;
+	draw(c, arg);
+	st = pdf_cairo_end(c->cairo, c->st != ST_OK);
+	c->way = WAY_NATIVE;
+	return c->st != ST_OK ? c->st : st;
 }
 
-static double fast_width(const font *f, const char *s, size_t n)
+/* ---- native: text --------------------------------------------------------------- */
+
+/* Characters the native writer draws one glyph each, left to right, with
+ * no contextual forms (see the head of this file).  Marks, joiners and
+ * direction controls are outside every range or excluded by category. */
+static int simple_char(uint32_t cp)
+{
+	static const uint32_t range[][2] = {
+		{ 0x0020, 0x007E }, { 0x00A0, 0x02FF }, { 0x0370, 0x052F }, { 0x0531, 0x058A },
+		{ 0x10A0, 0x10FF }, { 0x1E00, 0x1FFE }, { 0x2000, 0x200A }, { 0x2010, 0x2027 },
+		{ 0x2030, 0x205E }, { 0x2070, 0x2BFF }, { 0x2E80, 0x2FDF }, { 0x3000, 0x3029 },
+		{ 0x3030, 0x3098 }, { 0x309B, 0x318F }, { 0x3190, 0x4DBF }, { 0x4E00, 0x9FFF },
+		{ 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFF01, 0xFFEE },
+	};
+	if (cp < 0x7F)
+		return cp >= 0x20;
+	for (size_t i = 0; i < sizeof range / sizeof *range; i++) {
+		if (cp < range[i][0])
+			return 0;
+		if (cp <= range[i][1]) {
+			const utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)cp);
+			return k != UTF8PROC_CATEGORY_MN && k != UTF8PROC_CATEGORY_MC &&
+			       k != UTF8PROC_CATEGORY_ME && k != UTF8PROC_CATEGORY_CF;
+		}
+	}
+	return 0;
+}
+
+/* s's characters into c->cp; -1 when a character is not simple_char or
+ * s is not UTF-8 or is too long. */
+static int decode(pdf_canvas *c, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n = 0;
+	while (*p) {
+		if (n == TEXT_MAX)
+			return -1;
+		uint32_t cp = *p;
+		if (cp < 0x80) {
+			p++;
+		} else {
+			utf8proc_int32_t u;
+			const utf8proc_ssize_t k = utf8proc_iterate(p, -1, &u);
+			if (k <= 0)
+				return -1;
+			p += k;
+			cp = (uint32_t)u;
+		}
+		if (!simple_char(cp))
+			return -1;
+		c->cp[n++] = cp;
+	}
+	return n;
+}
+
+/* s as glyphs in c->glyph; -1 when the native writer cannot draw it. */
+static int shape(pdf_canvas *c, const char *s)
+{
+	int n = decode(c, s);
+	if (n < 0) {
+		/* composed, marks may become letters it has (NFC, UAX #15) */
+		utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)s);
+		if (!nfc)
+			return -1;
+		n = decode(c, (const char *)nfc);
+		free(nfc);
+		if (n < 0)
+			return -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (!pdf_fonts_lookup(c->fonts, c->cp[i], &c->glyph[i]))
+			return -1;
+	return n;
+}
+
+static double glyphs_width(const pdf_canvas *c, int from, int to)
 {
 	double w = 0;
-	for (size_t i = 0; i < n; i++)
-		w += f->advance[(unsigned char)s[i] - ASCII_LO];
+	for (int i = from; i < to; i++)
+		w += c->glyph[i].adv;
 	return w;
 }
 
-static void pango_prepare(pdf_canvas *c, const font *f, const char *s, double width, int align)
+/* A byte of a literal string: parentheses and backslash escaped, and line
+ * ends too, which a reader would otherwise take as a newline (ISO 32000-1
+ * §7.3.4.2). */
+static void put_code_byte(pdf_buf *b, unsigned v)
 {
-	PangoLayout *l = c->layout;
-	pango_layout_set_font_description(l, f->desc);
-	pango_layout_set_width(l, width > 0 ? (int)(width * PANGO_SCALE) : -1);
-	pango_layout_set_ellipsize(l, width > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-	pango_layout_set_alignment(l, align == PA_RIGHT ? PANGO_ALIGN_RIGHT
-				   : align == PA_CENTER ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, s, -1);
+	if (v == '(' || v == ')' || v == '\\') {
+		const char e[2] = { '\\', (char)v };
+		pdf_buf_put(b, e, 2);
+	} else if (v == '\r') {
+		pdf_buf_put(b, "\\r", 2);
+	} else if (v == '\n') {
+		pdf_buf_put(b, "\\n", 2);
+	} else {
+		pdf_buf_putc(b, (char)v);
+	}
 }
 
-double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
+static void native_text(pdf_canvas *c, int font_id, double x, double baseline, double width,
+			int align, const char *s)
 {
-	const font *f = &c->fonts[font_id];
-	size_t n;
-	if (fast_ok(f, s, &n))
-		return fast_width(f, s, n);
-	pango_prepare(c, f, s, 0, PA_LEFT);
-	int w, h;
-	pango_layout_get_size(c->layout, &w, &h);
-	return (double)w / PANGO_SCALE;
-}
-
-void pdf_text(pdf_canvas *c, int font_id, double x, double baseline, double width, int align,
-	      const char *s)
-{
-	const font *f = &c->fonts[font_id];
-	size_t n;
-	if (!*s)
-		return;
-	if (!fast_ok(f, s, &n)) {
-		pango_prepare(c, f, s, width, align);
-		/* without a width pango aligns nothing: place the line ourselves */
-		double left = x;
-		if (width <= 0 && align != PA_LEFT) {
-			int w, h;
-			pango_layout_get_size(c->layout, &w, &h);
-			left = align == PA_RIGHT ? x - (double)w / PANGO_SCALE : x - (double)w / PANGO_SCALE / 2;
-		}
-		cairo_move_to(c->cr, left, baseline - (double)pango_layout_get_baseline(c->layout) / PANGO_SCALE);
-		pango_cairo_show_layout(c->cr, c->layout);
+	const double size = font_size[font_id];
+	int n = shape(c, s);
+	if (n < 0) {
+		c->redo = 1;
 		return;
 	}
-	double w = fast_width(f, s, n);
-	size_t keep = n;
-	int cut = 0;
+	double w = glyphs_width(c, 0, n) * size;
 	if (width > 0 && w > width) {
-		cut = 1;
-		while (keep > 0 && w + f->ellipsis > width)
-			w -= f->advance[(unsigned char)s[--keep] - ASCII_LO];
-		while (keep > 0 && s[keep - 1] == ' ')
-			w -= f->advance[(unsigned char)s[--keep] - ASCII_LO];
-		w += f->ellipsis;
+		/* cut at a character, drop spaces before the ellipsis */
+		pdf_glyph dot;
+		pdf_fonts_lookup(c->fonts, '.', &dot);
+		const double ellipsis = 3 * dot.adv * size;
+		while (n > 0 && w + ellipsis > width)
+			w -= c->glyph[--n].adv * size;
+		while (n > 0 && c->cp[n - 1] == ' ')
+			w -= c->glyph[--n].adv * size;
+		for (int k = 0; k < 3; k++) {
+			c->cp[n] = '.';
+			c->glyph[n++] = dot;
+		}
+		w += ellipsis;
 	}
-	memcpy(c->text, s, keep);
-	if (cut)
-		memcpy(c->text + keep, "...", 3);
-	const size_t total = keep + (cut ? 3 : 0);
-	double pen = x;
+	double pen;
 	if (width > 0)
 		pen = align == PA_RIGHT ? x + width - w : align == PA_CENTER ? x + (width - w) / 2 : x;
 	else
 		pen = align == PA_RIGHT ? x - w : align == PA_CENTER ? x - w / 2 : x;
-	for (size_t i = 0; i < total; i++) {
-		const int k = (unsigned char)c->text[i] - ASCII_LO;
-		c->glyphs[i].index = f->glyph[k];
-		c->glyphs[i].x = pen;
-		c->glyphs[i].y = baseline;
-		c->clusters[i].num_bytes = 1;
-		c->clusters[i].num_glyphs = 1;
-		pen += f->advance[k];
+
+	pdf_buf *b = &c->page;
+	pdf_buf_puts(b, "BT ");
+	pdf_buf_num(b, pen);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, c->height - baseline);
+	pdf_buf_puts(b, " Td");
+	for (int i = 0; i < n;) {
+		/* the font is graphics state: it holds from one BT to the next */
+		const int face = c->glyph[i].face;
+		if (face != c->cur_face || size != c->cur_size) {
+			pdf_buf_puts(b, " /F");
+			pdf_buf_u64(b, (uint64_t)face);
+			pdf_buf_putc(b, ' ');
+			pdf_buf_num(b, size);
+			pdf_buf_puts(b, " Tf");
+			c->cur_face = face;
+			c->cur_size = size;
+		}
+		/* two bytes a code, as a literal string: half the size of hex */
+		pdf_buf_puts(b, " (");
+		for (; i < n && c->glyph[i].face == face; i++) {
+			const uint16_t cid = pdf_fonts_use(c->fonts, &c->glyph[i], c->cp[i]);
+			if (!cid)
+				fail(c, status_fail(ST_NOMEM, "out of memory drawing a PDF document"));
+			put_code_byte(b, cid >> 8);
+			put_code_byte(b, cid & 0xFF);
+		}
+		pdf_buf_puts(b, ") Tj");
 	}
-	cairo_set_scaled_font(c->cr, f->sf);
-	cairo_show_text_glyphs(c->cr, c->text, (int)total, c->glyphs, (int)total, c->clusters,
-			       (int)total, 0);
+	pdf_buf_puts(b, " ET\n");
+}
+
+/* ---- drawing -------------------------------------------------------------------- */
+
+void pdf_text(pdf_canvas *c, int font_id, double x, double baseline, double width, int align,
+	      const char *s)
+{
+	if (!*s)
+		return;
+	if (c->way == WAY_CAIRO)
+		pdf_cairo_text(c->cairo, font_size[font_id], x, baseline, width, align, s);
+	else if (!c->redo)
+		native_text(c, font_id, x, baseline, width, align, s);
+}
+
+double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
+{
+	if (c->way == WAY_CAIRO)
+		return pdf_cairo_text_width(c->cairo, font_size[font_id], s);
+	const int n = c->redo ? -1 : shape(c, s);
+	if (n < 0) {
+		c->redo = 1;
+		return 0;
+	}
+	return glyphs_width(c, 0, n) * font_size[font_id];
 }
 
 void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double line_width)
 {
-	cairo_set_line_width(c->cr, line_width);
-	cairo_move_to(c->cr, x0, y0);
-	cairo_line_to(c->cr, x1, y1);
-	cairo_stroke(c->cr);
+	if (c->way == WAY_CAIRO) {
+		pdf_cairo_rule(c->cairo, x0, y0, x1, y1, line_width);
+		return;
+	}
+	pdf_buf *b = &c->page;
+	pdf_buf_num(b, line_width);
+	pdf_buf_puts(b, " w ");
+	pdf_buf_num(b, x0);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, c->height - y0);
+	pdf_buf_puts(b, " m ");
+	pdf_buf_num(b, x1);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, c->height - y1);
+	pdf_buf_puts(b, " l S\n");
+}
+
+static void native_rect(pdf_canvas *c, double x, double y, double w, double h)
+{
+	pdf_buf *b = &c->page;
+	pdf_buf_num(b, x);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, c->height - y - h);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, w);
+	pdf_buf_putc(b, ' ');
+	pdf_buf_num(b, h);
+	pdf_buf_puts(b, " re");
 }
 
 void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_width,
 	     double fill_gray)
 {
-	cairo_rectangle(c->cr, x, y, w, h);
+	if (c->way == WAY_CAIRO) {
+		pdf_cairo_box(c->cairo, x, y, w, h, line_width, fill_gray);
+		return;
+	}
+	pdf_buf *b = &c->page;
 	if (fill_gray >= 0) {
-		cairo_set_source_rgb(c->cr, fill_gray, fill_gray, fill_gray);
-		if (line_width > 0)
-			cairo_fill_preserve(c->cr);
-		else
-			cairo_fill(c->cr);
-		cairo_set_source_rgb(c->cr, 0, 0, 0);
+		pdf_buf_num(b, fill_gray);
+		pdf_buf_puts(b, " g ");
 	}
 	if (line_width > 0) {
-		cairo_set_line_width(c->cr, line_width);
-		cairo_stroke(c->cr);
+		pdf_buf_num(b, line_width);
+		pdf_buf_puts(b, " w ");
 	}
+	native_rect(c, x, y, w, h);
+	pdf_buf_puts(b, fill_gray < 0 ? " S\n" : line_width > 0 ? " B 0 g\n" : " f 0 g\n");
 }
 
-status pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h)
+void pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h)
 {
+	if (c->way == WAY_NATIVE && c->redo)
+		return;
 	struct zint_symbol *z = ZBarcode_Create();
-	if (!z)
-		return c->st = status_fail(ST_NOMEM, "out of memory encoding a barcode");
+	if (!z) {
+		fail(c, status_fail(ST_NOMEM, "out of memory encoding a barcode"));
+		return;
+	}
 	z->symbology = BARCODE_CODE128;
 	z->show_hrt = 0;
 	z->whitespace_width = 10;   /* the quiet zones Code 128 needs, in modules */
-	status st = ST_OK;
 	int e = ZBarcode_Encode(z, (const unsigned char *)data, (int)strlen(data));
 	if (e < ZINT_ERROR)
 		e = ZBarcode_Buffer_Vector(z, 0);
 	if (e >= ZINT_ERROR || !z->vector || z->vector->width <= 0 || z->vector->height <= 0) {
-		st = status_fail(ST_INTERNAL, "cannot encode the barcode %s: %s", data, z->errtxt);
+		fail(c, status_fail(ST_INTERNAL, "cannot encode the barcode %s: %s", data, z->errtxt));
 	} else {
 		const double sx = w / z->vector->width, sy = h / z->vector->height;
-		for (const struct zint_vector_rect *r = z->vector->rectangles; r; r = r->next)
-			cairo_rectangle(c->cr, x + r->x * sx, y + r->y * sy, r->width * sx, r->height * sy);
-		cairo_fill(c->cr);
+		for (const struct zint_vector_rect *r = z->vector->rectangles; r; r = r->next) {
+			if (c->way == WAY_CAIRO) {
+				pdf_cairo_rect(c->cairo, x + r->x * sx, y + r->y * sy, r->width * sx, r->height * sy);
+			} else {
+				native_rect(c, x + r->x * sx, y + r->y * sy, r->width * sx, r->height * sy);
+				pdf_buf_putc(&c->page, '\n');
+			}
+		}
+		if (c->way == WAY_CAIRO)
+			pdf_cairo_fill(c->cairo);
+		else
+			pdf_buf_puts(&c->page, "f\n");
 	}
 	ZBarcode_Delete(z);
-	if (st != ST_OK && c->st == ST_OK)
-		c->st = st;
-	return st;
 }
 
 void pdf_page(pdf_canvas *c)
 {
-	cairo_show_page(c->cr);
+	if (c->way == WAY_CAIRO)
+		pdf_cairo_page(c->cairo);
+	else if (!c->redo)
+		end_page(c);
 }
 
-status pdf_end(pdf_canvas *c)
-{
-	cairo_destroy(c->cr);
-	cairo_surface_finish(c->surface);
-	const cairo_status_t cs = cairo_surface_status(c->surface);
-	cairo_surface_destroy(c->surface);
-	c->surface = NULL;
-	c->cr = NULL;
-	outstream *o = c->out;
-	c->out = NULL;
-	status st = c->st;
-	if (st == ST_OK && cs != CAIRO_STATUS_SUCCESS)
-		st = status_fail(cs == CAIRO_STATUS_NO_MEMORY ? ST_NOMEM : ST_INTERNAL,
-				 "cannot draw a PDF document: %s", cairo_status_to_string(cs));
-	if (st != ST_OK) {
-		outstream_abort(o);
-		return st;
-	}
-	return outstream_close(o);
-}
+/* ---- numbers -------------------------------------------------------------------- */
 
 void pdf_count(char *buf, size_t cap, uint64_t v)
 {

@@ -1,16 +1,21 @@
 /*
- * pdf_canvas.h: printable PDF documents for operators (SPEC §3) — cairo
- * draws, pango lays out text in any script, libzint encodes barcodes.
- * A canvas holds the fonts and is reused for document after document; it
- * is not shared between threads.
+ * pdf_canvas.h: printable PDF documents for operators (SPEC §3).  A canvas
+ * holds the fonts and is reused for document after document; it is not
+ * shared between threads.  A document is drawn by a function of the
+ * caller's, which the canvas may call twice (see pdf_canvas.c: most
+ * documents are written by ssrfill's own PDF writer, the rare ones whose
+ * text needs a shaper by cairo and pango), so it must only draw.
  *
- *   pdf_canvas *c;
- *   st = pdf_canvas_new(&c, date_epoch);          // fonts loaded once
- *   st = pdf_begin(c, dir, "labels/august/1234567.pdf", PDF_4X6_W, PDF_4X6_H, title);
+ *   static void draw(pdf_canvas *c, void *arg)
+ *   {
  *       pdf_text(c, PF_BODY, x, baseline, width, PA_LEFT, "Núñez, José");
  *       pdf_rule(...), pdf_box(...), pdf_barcode128(c, "august-1234567-0001", ...);
  *       pdf_page(c);                               // next page
- *   st = pdf_end(c);                               // the first error, if any
+ *   }
+ *   pdf_canvas *c;
+ *   st = pdf_canvas_new(&c, date_epoch);          // fonts loaded once
+ *   st = pdf_document(c, dir, "labels/august/1234567.pdf", PDF_4X6_W, PDF_4X6_H, title,
+ *                     draw, arg);                 // the first error, if any
  *   pdf_canvas_free(c);
  *
  * Units are PostScript points (1/72 inch), y grows downwards; text is
@@ -34,9 +39,9 @@
 #define PDF_4X6_W 288.0
 #define PDF_4X6_H 432.0
 
-/* One face, DejaVu Sans, in several sizes: every face a document uses is
- * subset and embedded in it, which is most of the cost of a document (see
- * pdf_canvas.c), so emphasis comes from size, rules and shading, not bold. */
+/* One face, DejaVu Sans (with fallbacks for Chinese, Japanese and Korean),
+ * in several sizes: every face a document uses is subset and embedded in
+ * it, so emphasis comes from size, rules and shading, not bold. */
 enum pdf_font {
 	PF_SMALL,      /* 7 pt: column heads, footers */
 	PF_BODY,       /* 8.5 pt: table rows */
@@ -59,8 +64,11 @@ void pdf_canvas_free(pdf_canvas *c);
 /* "2019-08-01", the date of date_epoch in UTC. */
 const char *pdf_canvas_date(const pdf_canvas *c);
 
-status pdf_begin(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
-		 const char *title);
+typedef void (*pdf_draw_fn)(pdf_canvas *c, void *arg);
+
+/* Draws a document of pages width x height into rel under d. */
+status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
+		    const char *title, pdf_draw_fn draw, void *arg);
 void pdf_text(pdf_canvas *c, int font, double x, double baseline, double width, int align,
 	      const char *s);
 double pdf_text_width(pdf_canvas *c, int font, const char *s);
@@ -70,11 +78,10 @@ void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double 
  * .. 1 white; fill_gray < 0: no fill). */
 void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_width,
 	     double fill_gray);
-/* A Code 128 barcode of data filling (x, y, w, h), its quiet zones inside. */
-status pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h);
+/* A Code 128 barcode of data filling (x, y, w, h), its quiet zones inside.
+ * A failure is the document's. */
+void pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h);
 void pdf_page(pdf_canvas *c);
-/* Finish the document and close its file; returns the first error. */
-status pdf_end(pdf_canvas *c);
 
 /* "1,234,567" */
 void pdf_count(char *buf, size_t cap, uint64_t v);

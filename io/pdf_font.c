@@ -1,0 +1,455 @@
+/*
+ * pdf_font.c: faces, glyphs and embedded font subsets for ssrfill's PDF
+ * writer (see pdf_font.h).
+ *
+ * Faces.  fontconfig names the files of DejaVu Sans, Droid Sans Fallback
+ * and NanumGothic once per process; every pdf_fonts (one per drawing
+ * thread) maps them with HarfBuzz.  A character's glyph comes from the
+ * first face whose cmap has it, the order pango used for the same family
+ * list.  Lookups below U+0250 (Latin and its accents) come from a table
+ * built at load.
+ *
+ * Fonts in a PDF.  Each face a document uses becomes a Type0 font with
+ * Identity-H encoding over a CIDFontType2 (ISO 32000-1 §9.7): two-byte
+ * codes (CIDs) that the document assigns one per character as it draws,
+ * a /W array of their widths, a CIDToGIDMap from CID to glyph, and a
+ * ToUnicode CMap from CID to the character, for search and copy.
+ *
+ * Subsets.  hb-subset cuts from the face the used glyphs (and the glyphs
+ * their composites are built from), with hinting and every table a PDF
+ * reader does not need dropped; its plan says where each old glyph went,
+ * which fills the CIDToGIDMap.  For DejaVu Sans it costs about 60 µs a
+ * document once the face is "preprocessed" (23 ms at load); without that
+ * about 400 µs.  The fallback faces are large (Droid: 49,000 glyphs,
+ * 96 ms and 15 MB to preprocess) and seldom needed, so they are
+ * preprocessed only once a few documents have used them.
+ */
+#include "pdf_font.h"
+
+#include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../engine/mem.h"
+
+#define LATIN_N 0x250
+#define PREPROCESS_AFTER 256
+#define MAX_CID 0xFFFE
+
+static const char *const family[PDF_FACES] = {
+	[PDF_FACE_MAIN] = "DejaVu Sans",
+	[PDF_FACE_CJK] = "Droid Sans Fallback",
+	[PDF_FACE_KOREAN] = "NanumGothic",
+};
+
+/* what a TrueType font in a PDF needs; the rest (layout, naming, OS/2
+ * metrics, hinting) only a text shaper or an operating system uses */
+static const char *const keep_table[] = { "head", "hhea", "hmtx", "loca", "glyf", "maxp", "post" };
+
+typedef struct face {
+	hb_blob_t *blob;
+	hb_face_t *face;
+	hb_face_t *subset_face;   /* preprocessed, or face itself */
+	hb_font_t *font;
+	unsigned docs;            /* documents that embedded it */
+	double upem;
+	int bbox[4], ascent, descent, cap_height;   /* in 1/1000 em */
+	char ps_name[64];
+	hb_tag_t drop[64];
+	unsigned n_drop;
+	/* the document being drawn */
+	uint16_t *cid_of;   /* [character] -> CID, 0: none yet */
+	uint32_t *cp_of;    /* [CID] -> character */
+	uint16_t *gid_of;   /* [CID] -> glyph */
+	uint32_t n_cid, cap_cid;
+} face;
+
+struct pdf_fonts {
+	face faces[PDF_FACES];
+	pdf_glyph latin[LATIN_N];
+	uint8_t latin_ok[LATIN_N];
+	pdf_buf tmp;
+};
+
+/* ---- finding the files ------------------------------------------------------- */
+
+static struct {
+	char path[PATH_MAX];
+	int index;
+	int found;
+} font_file[PDF_FACES];
+static pthread_once_t found_once = PTHREAD_ONCE_INIT;
+
+static void find_files(void)
+{
+	for (int i = 0; i < PDF_FACES; i++) {
+		FcPattern *pat = FcPatternCreate();
+		if (!pat)
+			continue;
+		FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family[i]);
+		FcPatternAddInteger(pat, FC_WEIGHT, FC_WEIGHT_REGULAR);
+		FcPatternAddInteger(pat, FC_SLANT, FC_SLANT_ROMAN);
+		FcConfigSubstitute(NULL, pat, FcMatchPattern);
+		FcDefaultSubstitute(pat);
+		FcResult r;
+		FcPattern *m = FcFontMatch(NULL, pat, &r);
+		FcPatternDestroy(pat);
+		if (!m)
+			continue;
+		/* fontconfig always offers something; take only the family asked for */
+		int same = 0;
+		FcChar8 *fam, *file;
+		for (int k = 0; !same && FcPatternGetString(m, FC_FAMILY, k, &fam) == FcResultMatch; k++)
+			same = strcasecmp((const char *)fam, family[i]) == 0;
+		if (same && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
+		    strlen((const char *)file) < sizeof font_file[i].path) {
+			strcpy(font_file[i].path, (const char *)file);
+			if (FcPatternGetInteger(m, FC_INDEX, 0, &font_file[i].index) != FcResultMatch)
+				font_file[i].index = 0;
+			font_file[i].found = 1;
+		}
+		FcPatternDestroy(m);
+	}
+}
+
+/* ---- loading ----------------------------------------------------------------- */
+
+static int be16(const char *p)
+{
+	return (int16_t)((uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]));
+}
+
+static int em1000(const face *fc, double units)
+{
+	return (int)(units * 1000.0 / fc->upem + (units >= 0 ? 0.5 : -0.5));
+}
+
+static void face_metrics(face *fc, int index)
+{
+	fc->upem = hb_face_get_upem(fc->face);
+	hb_blob_t *head = hb_face_reference_table(fc->face, HB_TAG('h', 'e', 'a', 'd'));
+	unsigned n;
+	const char *h = hb_blob_get_data(head, &n);
+	if (h && n >= 44)
+		for (int k = 0; k < 4; k++)
+			fc->bbox[k] = em1000(fc, be16(h + 36 + 2 * k));
+	hb_blob_destroy(head);
+	hb_position_t v;
+	fc->ascent = hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v)
+			     ? em1000(fc, v) : fc->bbox[3];
+	fc->descent = hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v)
+			      ? em1000(fc, v) : fc->bbox[1];
+	fc->cap_height = hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0
+				 ? em1000(fc, v) : fc->ascent;
+	/* the PostScript name, letters and digits only, names the font in the PDF */
+	char name[64];
+	unsigned len = sizeof name;
+	if (!hb_ot_name_get_utf8(fc->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name))
+		name[0] = '\0';
+	size_t at = 0;
+	for (const char *p = name; *p && at + 1 < sizeof fc->ps_name; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+			fc->ps_name[at++] = *p;
+	if (!at)
+		at = (size_t)snprintf(fc->ps_name, sizeof fc->ps_name, "Face%d", index);
+	fc->ps_name[at] = '\0';
+	/* the tables to drop: all but keep_table */
+	hb_tag_t tags[64];
+	unsigned count = 64;
+	hb_face_get_table_tags(fc->face, 0, &count, tags);
+	for (unsigned t = 0; t < count; t++) {
+		int keep = 0;
+		for (size_t k = 0; k < sizeof keep_table / sizeof *keep_table; k++)
+			keep |= tags[t] == hb_tag_from_string(keep_table[k], 4);
+		if (!keep)
+			fc->drop[fc->n_drop++] = tags[t];
+	}
+}
+
+static status load_face(face *fc, int i)
+{
+	fc->blob = hb_blob_create_from_file_or_fail(font_file[i].path);
+	if (!fc->blob)
+		return status_fail(ST_IO, "cannot read the font file %s", font_file[i].path);
+	fc->face = hb_face_create(fc->blob, (unsigned)font_file[i].index);
+	if (hb_face_get_glyph_count(fc->face) == 0)
+		return status_fail(ST_IO, "the font file %s holds no glyphs", font_file[i].path);
+	fc->font = hb_font_create(fc->face);   /* scale: font units */
+	fc->subset_face = hb_face_reference(fc->face);
+	face_metrics(fc, i);
+	return ST_OK;
+}
+
+static void preprocess(face *fc)
+{
+	hb_face_t *pre = hb_subset_preprocess(fc->face);
+	if (pre && hb_face_get_glyph_count(pre) > 0) {
+		hb_face_destroy(fc->subset_face);
+		fc->subset_face = pre;
+	} else {
+		hb_face_destroy(pre);   /* subset from the plain face, only slower */
+	}
+}
+
+static int find_glyph(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
+{
+	for (int i = 0; i < PDF_FACES; i++) {
+		face *fc = &f->faces[i];
+		hb_codepoint_t gid;
+		if (fc->font && hb_font_get_nominal_glyph(fc->font, cp, &gid) && gid > 0 && gid <= 0xFFFF) {
+			g->face = (uint8_t)i;
+			g->gid = (uint16_t)gid;
+			g->adv = (float)(hb_font_get_glyph_h_advance(fc->font, gid) / fc->upem);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+status pdf_fonts_new(pdf_fonts **out)
+{
+	*out = NULL;
+	pthread_once(&found_once, find_files);
+	if (!font_file[PDF_FACE_MAIN].found)
+		return status_fail(ST_IO, "cannot find the font DejaVu Sans (Debian package fonts-dejavu-core)");
+	pdf_fonts *f = mem_calloc(1, sizeof *f);
+	if (!f)
+		return status_fail(ST_NOMEM, "out of memory loading fonts");
+	status st = ST_OK;
+	for (int i = 0; st == ST_OK && i < PDF_FACES; i++)
+		if (font_file[i].found)
+			st = load_face(&f->faces[i], i);
+	if (st != ST_OK) {
+		pdf_fonts_free(f);
+		return st;
+	}
+	preprocess(&f->faces[PDF_FACE_MAIN]);
+	for (uint32_t cp = 0x20; cp < LATIN_N; cp++)
+		f->latin_ok[cp] = (uint8_t)find_glyph(f, cp, &f->latin[cp]);
+	*out = f;
+	return ST_OK;
+}
+
+void pdf_fonts_free(pdf_fonts *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < PDF_FACES; i++) {
+		face *fc = &f->faces[i];
+		hb_font_destroy(fc->font);
+		hb_face_destroy(fc->subset_face);
+		hb_face_destroy(fc->face);
+		hb_blob_destroy(fc->blob);
+		mem_free(fc->cid_of);
+		mem_free(fc->cp_of);
+		mem_free(fc->gid_of);
+	}
+	pdf_buf_release(&f->tmp);
+	mem_free(f);
+}
+
+/* ---- one document ------------------------------------------------------------ */
+
+void pdf_fonts_reset(pdf_fonts *f)
+{
+	for (int i = 0; i < PDF_FACES; i++) {
+		face *fc = &f->faces[i];
+		for (uint32_t c = 1; c <= fc->n_cid; c++)
+			fc->cid_of[fc->cp_of[c]] = 0;
+		fc->n_cid = 0;
+	}
+}
+
+int pdf_fonts_lookup(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
+{
+	if (cp < LATIN_N) {
+		if (!f->latin_ok[cp])
+			return 0;
+		*g = f->latin[cp];
+		return 1;
+	}
+	return cp <= 0xFFFF && find_glyph(f, cp, g);
+}
+
+uint16_t pdf_fonts_use(pdf_fonts *f, const pdf_glyph *g, uint32_t cp)
+{
+	face *fc = &f->faces[g->face];
+	if (!fc->cid_of && !(fc->cid_of = mem_calloc(0x10000, sizeof *fc->cid_of)))
+		return 0;
+	if (fc->cid_of[cp])
+		return fc->cid_of[cp];
+	if (fc->n_cid + 1 >= fc->cap_cid) {
+		if (fc->cap_cid > MAX_CID)
+			return 0;
+		const uint32_t cap = fc->cap_cid ? fc->cap_cid * 2 : 256;
+		uint32_t *cps = mem_realloc(fc->cp_of, cap * sizeof *cps);
+		if (cps)
+			fc->cp_of = cps;
+		uint16_t *gids = cps ? mem_realloc(fc->gid_of, cap * sizeof *gids) : NULL;
+		if (!gids)
+			return 0;
+		fc->gid_of = gids;
+		fc->cap_cid = cap;
+	}
+	const uint16_t cid = (uint16_t)++fc->n_cid;
+	fc->cp_of[cid] = cp;
+	fc->gid_of[cid] = g->gid;
+	fc->cid_of[cp] = cid;
+	return cid;
+}
+
+int pdf_fonts_used(const pdf_fonts *f, int face_id)
+{
+	return f->faces[face_id].n_cid > 0;
+}
+
+/* ---- embedding --------------------------------------------------------------- */
+
+/* The ToUnicode CMap (Adobe technical note #5411), 100 entries a block. */
+static void to_unicode(pdf_buf *b, const face *fc)
+{
+	pdf_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (uint32_t c = 1; c <= fc->n_cid; c += 100) {
+		const uint32_t end = c + 100 <= fc->n_cid + 1 ? c + 100 : fc->n_cid + 1;
+		pdf_buf_u64(b, end - c);
+		pdf_buf_puts(b, " beginbfchar\n");
+		for (uint32_t k = c; k < end; k++) {
+			pdf_buf_putc(b, '<');
+			pdf_buf_hex16(b, k);
+			pdf_buf_puts(b, "> <");
+			pdf_buf_hex16(b, fc->cp_of[k]);
+			pdf_buf_puts(b, ">\n");
+		}
+		pdf_buf_puts(b, "endbfchar\n");
+	}
+	pdf_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+/* "ABCDEF+DejaVuSans": a subset's name starts with a tag of six capitals
+ * that differs between subsets (ISO 32000-1 §9.6.4); derived from the
+ * glyphs, so the same document gets the same name every run. */
+static void subset_name(char *buf, size_t cap, const face *fc)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (uint32_t c = 1; c <= fc->n_cid; c++)
+		h = (h ^ fc->gid_of[c]) * 1099511628211ull;
+	char tag[7];
+	for (int k = 0; k < 6; k++, h /= 26)
+		tag[k] = (char)('A' + h % 26);
+	tag[6] = '\0';
+	snprintf(buf, cap, "%s+%s", tag, fc->ps_name);
+}
+
+status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
+{
+	face *fc = &f->faces[face_id];
+	*obj = 0;
+	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face)
+		preprocess(fc);
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	if (!in)
+		return status_fail(ST_NOMEM, "out of memory embedding a font");
+	hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+	hb_set_add(glyphs, 0);
+	for (uint32_t c = 1; c <= fc->n_cid; c++)
+		hb_set_add(glyphs, fc->gid_of[c]);
+	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	hb_set_clear(drop);
+	for (unsigned t = 0; t < fc->n_drop; t++)
+		hb_set_add(drop, fc->drop[t]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+	hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(fc->subset_face, in);
+	hb_subset_input_destroy(in);
+	hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	if (!sub) {
+		hb_subset_plan_destroy(plan);
+		return status_fail(ST_NOMEM, "cannot cut a subset of the font %s", fc->ps_name);
+	}
+	const hb_map_t *new_gid = hb_subset_plan_old_to_new_glyph_mapping(plan);
+	hb_blob_t *blob = hb_face_reference_blob(sub);
+	unsigned n_bytes;
+	const char *bytes = hb_blob_get_data(blob, &n_bytes);
+
+	const uint32_t type0 = pdf_doc_new_obj(d), cidfont = pdf_doc_new_obj(d), desc = pdf_doc_new_obj(d),
+		       file = pdf_doc_new_obj(d), cid_map = pdf_doc_new_obj(d), tounicode = pdf_doc_new_obj(d);
+	char dict[64], name[96];
+	snprintf(dict, sizeof dict, "/Length1 %u", n_bytes);
+	/* stored: TrueType outlines deflate by only a quarter, at zlib's 80 MB/s
+	 * here that was half a document's time */
+	pdf_doc_stream(d, file, dict, bytes, n_bytes, 0);
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+
+	pdf_buf *b = &f->tmp;
+	b->len = 0;
+	for (uint32_t c = 0; c <= fc->n_cid; c++) {
+		const hb_codepoint_t g = c ? hb_map_get(new_gid, fc->gid_of[c]) : 0;
+		const char be[2] = { (char)(g >> 8 & 0xFF), (char)(g & 0xFF) };
+		pdf_buf_put(b, be, 2);
+	}
+	hb_subset_plan_destroy(plan);
+	pdf_doc_stream(d, cid_map, "", b->p, b->len, 1);
+	b->len = 0;
+	to_unicode(b, fc);
+	pdf_doc_stream(d, tounicode, "", b->p, b->len, 1);
+
+	pdf_buf *o = &d->body;
+	subset_name(name, sizeof name, fc);
+	pdf_doc_begin(d, desc);
+	pdf_buf_puts(o, "<< /Type /FontDescriptor /FontName /");
+	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, " /Flags 4 /FontBBox [");
+	for (int k = 0; k < 4; k++) {
+		pdf_buf_num(o, fc->bbox[k]);
+		pdf_buf_putc(o, k < 3 ? ' ' : ']');
+	}
+	pdf_buf_puts(o, " /ItalicAngle 0 /Ascent ");
+	pdf_buf_num(o, fc->ascent);
+	pdf_buf_puts(o, " /Descent ");
+	pdf_buf_num(o, fc->descent);
+	pdf_buf_puts(o, " /CapHeight ");
+	pdf_buf_num(o, fc->cap_height);
+	pdf_buf_puts(o, " /StemV 80 /FontFile2 ");
+	pdf_buf_u64(o, file);
+	pdf_buf_puts(o, " 0 R >>");
+	pdf_doc_end(d);
+
+	pdf_doc_begin(d, cidfont);
+	pdf_buf_puts(o, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /");
+	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+			" /FontDescriptor ");
+	pdf_buf_u64(o, desc);
+	pdf_buf_puts(o, " 0 R /CIDToGIDMap ");
+	pdf_buf_u64(o, cid_map);
+	pdf_buf_puts(o, " 0 R /W [1 [");
+	for (uint32_t c = 1; c <= fc->n_cid; c++) {
+		pdf_buf_num(o, hb_font_get_glyph_h_advance(fc->font, fc->gid_of[c]) * 1000.0 / fc->upem);
+		pdf_buf_putc(o, c < fc->n_cid ? ' ' : ']');
+	}
+	pdf_buf_puts(o, "] >>");
+	pdf_doc_end(d);
+
+	pdf_doc_begin(d, type0);
+	pdf_buf_puts(o, "<< /Type /Font /Subtype /Type0 /BaseFont /");
+	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, " /Encoding /Identity-H /DescendantFonts [");
+	pdf_buf_u64(o, cidfont);
+	pdf_buf_puts(o, " 0 R] /ToUnicode ");
+	pdf_buf_u64(o, tounicode);
+	pdf_buf_puts(o, " 0 R >>");
+	pdf_doc_end(d);
+	if (b->oom || pdf_doc_oom(d))
+		return status_fail(ST_NOMEM, "out of memory embedding a font");
+	*obj = type0;
+	return ST_OK;
+}
