@@ -64,7 +64,7 @@ struct pdf_canvas {
 	status st;             /* the first drawing error */
 	double height;
 	pdf_doc doc;
-	pdf_buf page;          /* the current page's content */
+	bytebuf page;          /* the current page's content */
 	uint32_t *pages;       /* page objects */
 	uint32_t n_pages, cap_pages;
 	uint32_t resources;
@@ -104,7 +104,7 @@ void pdf_canvas_free(pdf_canvas *c)
 	pdf_fonts_free(c->fonts);
 	pdf_cairo_free(c->cairo);
 	pdf_doc_release(&c->doc);
-	pdf_buf_release(&c->page);
+	bytebuf_release(&c->page);
 	mem_free(c->pages);
 	mem_free(c);
 }
@@ -185,7 +185,7 @@ static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
 static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
 {
 	pdf_doc *d = &c->doc;
-	pdf_buf *o = &d->body;
+	bytebuf *o = &d->body;
 	end_page(c);
 	uint32_t font_obj[PDF_FACES] = { 0 };
 	for (int f = 0; f < PDF_FACES && c->st == ST_OK; f++)
@@ -344,15 +344,15 @@ static double glyphs_width(const pdf_canvas *c, int from, int to)
 /* A byte of a literal string: parentheses and backslash escaped, and line
  * ends too, which a reader would otherwise take as a newline (ISO 32000-1
  * §7.3.4.2). */
-static void put_code_byte(pdf_buf *b, unsigned v)
+static void put_code_byte(bytebuf *b, unsigned v)
 {
 	if (v == '(' || v == ')' || v == '\\') {
 		const char e[2] = { '\\', (char)v };
-		pdf_buf_put(b, e, 2);
+		bytebuf_put(b, e, 2);
 	} else if (v == '\r') {
-		pdf_buf_put(b, "\\r", 2);
+		bytebuf_put(b, "\\r", 2);
 	} else if (v == '\n') {
-		pdf_buf_put(b, "\\n", 2);
+		bytebuf_put(b, "\\n", 2);
 	} else {
 		pdf_buf_putc(b, (char)v);
 	}
@@ -389,7 +389,7 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 	else
 		pen = align == PA_RIGHT ? x - w : align == PA_CENTER ? x - w / 2 : x;
 
-	pdf_buf *b = &c->page;
+	bytebuf *b = &c->page;
 	pdf_buf_puts(b, "BT ");
 	pdf_buf_num(b, pen);
 	pdf_buf_putc(b, ' ');
@@ -452,7 +452,7 @@ void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double 
 		pdf_cairo_rule(c->cairo, x0, y0, x1, y1, line_width);
 		return;
 	}
-	pdf_buf *b = &c->page;
+	bytebuf *b = &c->page;
 	pdf_buf_num(b, line_width);
 	pdf_buf_puts(b, " w ");
 	pdf_buf_num(b, x0);
@@ -467,7 +467,7 @@ void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double 
 
 static void native_rect(pdf_canvas *c, double x, double y, double w, double h)
 {
-	pdf_buf *b = &c->page;
+	bytebuf *b = &c->page;
 	pdf_buf_num(b, x);
 	pdf_buf_putc(b, ' ');
 	pdf_buf_num(b, c->height - y - h);
@@ -485,7 +485,7 @@ void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_
 		pdf_cairo_box(c->cairo, x, y, w, h, line_width, fill_gray);
 		return;
 	}
-	pdf_buf *b = &c->page;
+	bytebuf *b = &c->page;
 	if (fill_gray >= 0) {
 		pdf_buf_num(b, fill_gray);
 		pdf_buf_puts(b, " g ");

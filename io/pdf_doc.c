@@ -17,61 +17,27 @@
 
 #include "../engine/mem.h"
 
-static int grow(pdf_buf *b, size_t need)
+void pdf_buf_puts(bytebuf *b, const char *s)
 {
-	if (b->oom)
-		return 0;
-	if (b->len + need <= b->cap)
-		return 1;
-	size_t cap = b->cap ? b->cap : 16384;
-	while (cap < b->len + need)
-		cap *= 2;
-	char *p = mem_realloc(b->p, cap);
-	if (!p) {
-		b->oom = 1;
-		return 0;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 1;
+	bytebuf_put(b, s, strlen(s));
 }
 
-void pdf_buf_release(pdf_buf *b)
+void pdf_buf_putc(bytebuf *b, char ch)
 {
-	mem_free(b->p);
-	memset(b, 0, sizeof *b);
+	bytebuf_put(b, &ch, 1);
 }
 
-void pdf_buf_put(pdf_buf *b, const void *s, size_t n)
-{
-	if (!grow(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void pdf_buf_puts(pdf_buf *b, const char *s)
-{
-	pdf_buf_put(b, s, strlen(s));
-}
-
-void pdf_buf_putc(pdf_buf *b, char ch)
-{
-	if (grow(b, 1))
-		b->p[b->len++] = ch;
-}
-
-void pdf_buf_u64(pdf_buf *b, uint64_t v)
+void pdf_buf_u64(bytebuf *b, uint64_t v)
 {
 	char tmp[24];
 	int n = 0;
 	do
 		tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	pdf_buf_put(b, tmp + sizeof tmp - n, (size_t)n);
+	bytebuf_put(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
-void pdf_buf_num(pdf_buf *b, double v)
+void pdf_buf_num(bytebuf *b, double v)
 {
 	/* thousandths of a point are far below what a printer resolves */
 	long long m = llround(v * 1000.0);
@@ -87,17 +53,17 @@ void pdf_buf_num(pdf_buf *b, double v)
 	size_t n = 4;
 	while (tmp[n - 1] == '0')
 		n--;
-	pdf_buf_put(b, tmp, n);
+	bytebuf_put(b, tmp, n);
 }
 
-void pdf_buf_hex16(pdf_buf *b, unsigned v)
+void pdf_buf_hex16(bytebuf *b, unsigned v)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char tmp[4] = { hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15] };
-	pdf_buf_put(b, tmp, 4);
+	bytebuf_put(b, tmp, 4);
 }
 
-void pdf_buf_string(pdf_buf *b, const char *s)
+void pdf_buf_string(bytebuf *b, const char *s)
 {
 	pdf_buf_putc(b, '(');
 	for (; *s; s++) {
@@ -115,7 +81,7 @@ void pdf_doc_init(pdf_doc *d)
 
 void pdf_doc_release(pdf_doc *d)
 {
-	pdf_buf_release(&d->body);
+	bytebuf_release(&d->body);
 	mem_free(d->offset);
 	mem_free(d->zout);
 	if (d->z_ready)
@@ -213,16 +179,16 @@ void pdf_doc_stream(pdf_doc *d, uint32_t obj, const char *dict, const void *data
 	}
 	pdf_buf_puts(&d->body, " >>\nstream\n");
 	if (deflate_it)
-		pdf_buf_put(&d->body, d->zout, zn);
+		bytebuf_put(&d->body, d->zout, zn);
 	else
-		pdf_buf_put(&d->body, data, n);
+		bytebuf_put(&d->body, data, n);
 	pdf_buf_puts(&d->body, "\nendstream");
 	pdf_doc_end(d);
 }
 
 void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id)
 {
-	pdf_buf *b = &d->body;
+	bytebuf *b = &d->body;
 	if (b->oom)
 		return;
 	const size_t xref = b->len;
@@ -238,7 +204,7 @@ void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id)
 		memcpy(e + 10, " 00000 n \n", 10);
 		if (d->offset[i] == 0)   /* reserved and never written: free */
 			memcpy(e, "0000000000 65535 f \n", 20);
-		pdf_buf_put(b, e, 20);
+		bytebuf_put(b, e, 20);
 	}
 	pdf_buf_puts(b, "trailer\n<< /Size ");
 	pdf_buf_u64(b, (uint64_t)d->n_obj + 1);

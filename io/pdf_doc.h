@@ -15,10 +15,10 @@
  *       ... d.body.p, d.body.len are the file; d.body.oom says it is incomplete
  *   pdf_doc_release(&d);
  *
- * pdf_buf is the growable byte buffer underneath, with a sticky
- * out-of-memory flag (no call fails; check oom at the end), and the number
- * formatting PDF content needs: at most three decimals, no exponent,
- * no trailing zeros ("612", "8.5", "0.125").
+ * The pdf_buf_ functions append PDF syntax to a bytebuf (fold.h: sticky
+ * out-of-memory flag, so no call fails; check oom at the end), numbers as
+ * PDF content wants them: at most three decimals, no exponent, no trailing
+ * zeros ("612", "8.5", "0.125").
  */
 #ifndef SSRFILL_PDF_DOC_H
 #define SSRFILL_PDF_DOC_H
@@ -27,25 +27,19 @@
 #include <stdint.h>
 #include <zlib.h>
 
-typedef struct pdf_buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} pdf_buf;
+#include "../engine/fold.h"   /* bytebuf */
 
-void pdf_buf_release(pdf_buf *b);
-void pdf_buf_put(pdf_buf *b, const void *s, size_t n);
-void pdf_buf_puts(pdf_buf *b, const char *s);
-void pdf_buf_putc(pdf_buf *b, char ch);
-void pdf_buf_num(pdf_buf *b, double v);
-void pdf_buf_u64(pdf_buf *b, uint64_t v);
+void pdf_buf_puts(bytebuf *b, const char *s);
+void pdf_buf_putc(bytebuf *b, char ch);
+void pdf_buf_num(bytebuf *b, double v);
+void pdf_buf_u64(bytebuf *b, uint64_t v);
 /* "<0041>"-style big-endian hex of a 16-bit code, without the brackets */
-void pdf_buf_hex16(pdf_buf *b, unsigned v);
+void pdf_buf_hex16(bytebuf *b, unsigned v);
 /* a literal string "(...)" with \, ( and ) escaped; ASCII titles only */
-void pdf_buf_string(pdf_buf *b, const char *s);
+void pdf_buf_string(bytebuf *b, const char *s);
 
 typedef struct pdf_doc {
-	pdf_buf body;
+	bytebuf body;
 	size_t *offset;          /* byte offset of object i, [0] unused */
 	uint32_t n_obj, cap_obj;
 	z_stream z;

@@ -74,7 +74,7 @@ struct pdf_fonts {
 	face faces[PDF_FACES];
 	pdf_glyph latin[LATIN_N];
 	uint8_t latin_ok[LATIN_N];
-	pdf_buf tmp;
+	bytebuf tmp;
 };
 
 /* ---- finding the files ------------------------------------------------------- */
@@ -250,7 +250,7 @@ void pdf_fonts_free(pdf_fonts *f)
 		mem_free(fc->cp_of);
 		mem_free(fc->gid_of);
 	}
-	pdf_buf_release(&f->tmp);
+	bytebuf_release(&f->tmp);
 	mem_free(f);
 }
 
@@ -312,7 +312,7 @@ int pdf_fonts_used(const pdf_fonts *f, int face_id)
 /* ---- embedding --------------------------------------------------------------- */
 
 /* The ToUnicode CMap (Adobe technical note #5411), 100 entries a block. */
-static void to_unicode(pdf_buf *b, const face *fc)
+static void to_unicode(bytebuf *b, const face *fc)
 {
 	pdf_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
 			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -389,12 +389,12 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);
 
-	pdf_buf *b = &f->tmp;
+	bytebuf *b = &f->tmp;
 	b->len = 0;
 	for (uint32_t c = 0; c <= fc->n_cid; c++) {
 		const hb_codepoint_t g = c ? hb_map_get(new_gid, fc->gid_of[c]) : 0;
 		const char be[2] = { (char)(g >> 8 & 0xFF), (char)(g & 0xFF) };
-		pdf_buf_put(b, be, 2);
+		bytebuf_put(b, be, 2);
 	}
 	hb_subset_plan_destroy(plan);
 	pdf_doc_stream(d, cid_map, "", b->p, b->len, 1);
@@ -402,7 +402,7 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 	to_unicode(b, fc);
 	pdf_doc_stream(d, tounicode, "", b->p, b->len, 1);
 
-	pdf_buf *o = &d->body;
+	bytebuf *o = &d->body;
 	subset_name(name, sizeof name, fc);
 	pdf_doc_begin(d, desc);
 	pdf_buf_puts(o, "<< /Type /FontDescriptor /FontName /");

@@ -142,6 +142,37 @@ assert a["documents"] == {"packing_lists": 3, "label_files": 3, "labels": 8, "in
 assert b["documents"] is None and "documents" in a["timings_s"]
 PY
 
+# --- text that needs a shaper ----------------------------------------------------------
+# Arabic and Hebrew are laid out by pango (cairo writes that file); a
+# Vietnamese name typed with combining marks is composed (NFC) and written
+# by ssrfill's own writer like every other document.
+python3 - "$work" <<'PY'
+import sys, unicodedata
+d = sys.argv[1]
+nfd = unicodedata.normalize("NFD", "Nguyễn")
+assert nfd != "Nguyễn"
+head = "ssid,lea_code,lea_name,school_code,school_name,grade,last_name,first_name,report,primary_language,ssr_language,paper_ssr\n"
+rows = [f"3000000001,5550008,Gamma Unified,0000081,Gamma Elementary,03,{nfd},Lan,SB,02,,",
+        "3000000002,5550008,Gamma Unified,0000081,Gamma Elementary,03,Young,Yul,SB,00,,",
+        "3000000003,5550009,Delta Unified,0000091,Delta Elementary,03,حداد,ليلى,SB,00,,",
+        "3000000004,5550009,Delta Unified,0000091,Delta Elementary,03,כהן,Dana,SB,00,,"]
+open(f"{d}/shape.csv", "w", encoding="utf-8").write(head + "\n".join(rows) + "\n")
+open(f"{d}/shape_orders.csv", "w").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
+    "5550008,,CAASPP,N,8.5x11,,2019-05-03,\n5550009,,CAASPP,N,8.5x11,,2019-05-03,\n")
+PY
+"$bin" run --quiet --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" \
+	&& ok "names in Arabic and Hebrew: run exits 0" || bad "names in Arabic and Hebrew: run exits 0"
+producer() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Producer: *//p'; }
+txt "$work/shape/packing/august/5550009.pdf" "$work/shape_rtl.txt"
+grep -qF "حداد" "$work/shape_rtl.txt" && grep -q "^cairo" <<<"$(producer "$work/shape/packing/august/5550009.pdf")" \
+	&& ok "an Arabic name is shaped by pango and comes out as text" \
+	|| bad "Arabic name" "$(producer "$work/shape/packing/august/5550009.pdf")"$'\n'"$(cat "$work/shape_rtl.txt")"
+txt "$work/shape/packing/august/5550008.pdf" "$work/shape_nfd.txt"
+grep -qF "Nguyễn, Lan" "$work/shape_nfd.txt" && [ "$(producer "$work/shape/packing/august/5550008.pdf")" = ssrfill ] \
+	&& [ "$(producer "$work/shape/labels/august/5550009.pdf")" = ssrfill ] \
+	&& ok "combining marks are composed (NFC); documents without shaped text are ssrfill's own" \
+	|| bad "NFD name" "$(producer "$work/shape/packing/august/5550008.pdf")"$'\n'"$(cat "$work/shape_nfd.txt")"
+
 # --- a generated run: every box of every LEA, multi-page lists ---------------------------
 "$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
 "$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$fx/docs.ini" \
@@ -193,6 +224,16 @@ got=$(barcodes "$work/gen/labels/august/$lea" 150 $sample | tr '\n' ' ')
 want=$(for i in $sample; do printf '%s ' "$(cut -d' ' -f"$i" <<<"$ids")"; done)
 [ "$got" = "$want" ] && ok "the largest label file's barcodes scan back to their box ids (pages $sample of $m)" \
 	|| bad "largest label file barcodes" "got: $got"$'\n'"want: $want"
+
+# --- structure: every PDF of every run above passes qpdf's checks -------------------------
+bad_pdfs=""
+n_pdfs=0
+while IFS= read -r f; do
+	n_pdfs=$((n_pdfs + 1))
+	qpdf --check "$f" >/dev/null 2>&1 || bad_pdfs="$bad_pdfs $f"
+done < <(find "$o" "$work/shape" "$work/gen" -name '*.pdf')
+[ -z "$bad_pdfs" ] && [ "$n_pdfs" -gt 100 ] && ok "every PDF ($n_pdfs) passes qpdf --check (cross-reference table, streams, objects)" \
+	|| bad "qpdf --check" "$n_pdfs files; failing:$bad_pdfs"$'\n'"$(qpdf --check ${bad_pdfs%% *} 2>&1 | head)"
 
 echo "e2e_docs: $pass passed, $fail failed"
 [ "$fail" = 0 ]
