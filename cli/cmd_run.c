@@ -516,12 +516,13 @@ static status run_job(run_ctx *x)
 	for (size_t i = 0; st == ST_OK && i < n_dirs; i++)
 		st = outdir_mkdir(x->dir, dirs[i]);
 	/* documents are drawn by worker threads when there are cores to spare
-	 * and the budget has room for their fonts and cairo's buffers (about
-	 * 5 MiB a worker; drawn inline they fit in the fixed 32 MiB) */
+	 * and the budget has room for their fonts (about 5 MiB a worker, with
+	 * the font index that makes subsets fast); under a small budget they
+	 * are drawn inline, lean, within the fixed 32 MiB */
+	const int roomy = opt->lim.memory >= ((size_t)64 << 20);
 	if (st == ST_OK && !opt->no_documents)
 		st = doc_pool_new(&x->docs, x->dir, &x->cfg, document_date(),
-				  opt->lim.threads >= 2 && opt->lim.memory >= ((size_t)64 << 20)
-					  ? opt->lim.threads : 0);
+				  opt->lim.threads >= 2 && roomy ? opt->lim.threads : 0, !roomy);
 	x->sum.documents = !opt->no_documents;
 	const sorter_opts so = { opt->lim.memory, opt->lim.threads, opt->lim.tmpdir,
 				 instream_size_hint(opt->students) };

@@ -109,7 +109,8 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, int workers)
+status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, int workers,
+		    int lean)
 {
 	*out = NULL;
 	if (workers > MAX_WORKERS)
@@ -129,11 +130,11 @@ status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, i
 		if ((st = packing_new(&dp->free_p[i], &cfg->box)) == ST_OK)
 			dp->n_free++;
 	if (st == ST_OK && workers == 0)
-		st = pdf_canvas_new(&dp->inline_canvas, date);
+		st = pdf_canvas_new(&dp->inline_canvas, date, lean);
 	for (int i = 0; st == ST_OK && i < workers; i++) {
 		worker *w = &dp->workers[i];
 		w->dp = dp;
-		if ((st = pdf_canvas_new(&w->canvas, date)) != ST_OK)
+		if ((st = pdf_canvas_new(&w->canvas, date, lean)) != ST_OK)
 			break;
 		dp->n_workers++;
 		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {

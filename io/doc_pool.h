@@ -3,7 +3,7 @@
  * the main thread goes on packing and printing.
  *
  *   doc_pool *dp;
- *   st = doc_pool_new(&dp, dir, &config, date, workers);  // 0 workers: drawn inline
+ *   st = doc_pool_new(&dp, dir, &config, date, workers, lean);  // 0 workers: drawn inline
  *   per (shipment, LEA):
  *       st = doc_pool_packing(dp, &p);        // an empty packing (waits for one)
  *       packing_begin(p, ...); packing_add(p, ...) ...
@@ -30,7 +30,9 @@
 
 typedef struct doc_pool doc_pool;
 
-status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, int workers);
+/* lean: canvases without the font index (pdf_canvas_new), for small budgets */
+status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, int workers,
+		    int lean);
 status doc_pool_packing(doc_pool *dp, packing **p);
 status doc_pool_submit_packing(doc_pool *dp, packing *p);
 status doc_pool_submit_invoice(doc_pool *dp, const invoice_doc *inv);

@@ -76,7 +76,7 @@ struct pdf_canvas {
 	pdf_glyph glyph[TEXT_MAX + 3];
 };
 
-status pdf_canvas_new(pdf_canvas **out, time_t date_epoch)
+status pdf_canvas_new(pdf_canvas **out, time_t date_epoch, int lean)
 {
 	*out = NULL;
 	pdf_canvas *c = mem_calloc(1, sizeof *c);
@@ -88,7 +88,7 @@ status pdf_canvas_new(pdf_canvas **out, time_t date_epoch)
 	strftime(c->date_iso, sizeof c->date_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(c->date_pdf, sizeof c->date_pdf, "D:%Y%m%d%H%M%SZ", &tm);
 	pdf_doc_init(&c->doc);
-	const status st = pdf_fonts_new(&c->fonts);
+	const status st = pdf_fonts_new(&c->fonts, lean);
 	if (st != ST_OK) {
 		pdf_canvas_free(c);
 		return st;

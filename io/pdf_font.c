@@ -19,10 +19,13 @@
  * their composites are built from), with hinting and every table a PDF
  * reader does not need dropped; its plan says where each old glyph went,
  * which fills the CIDToGIDMap.  For DejaVu Sans it costs about 60 µs a
- * document once the face is "preprocessed" (23 ms at load); without that
- * about 400 µs.  The fallback faces are large (Droid: 49,000 glyphs,
- * 96 ms and 15 MB to preprocess) and seldom needed, so they are
- * preprocessed only once a few documents have used them.
+ * document once the face is "preprocessed" (an index HarfBuzz builds in
+ * 23 ms and about 3 MiB, skipped by lean canvases), about 400 µs without.
+ * The fallback faces are large (Droid: 49,000 glyphs, 96 ms and 15 MB to
+ * preprocess) and few documents need them (one in forty statewide), so
+ * they are preprocessed only after PREPROCESS_AFTER documents used them.
+ * The subset is stored, not deflated: TrueType outlines shrink by only a
+ * quarter, and zlib took half of a document's time doing it.
  */
 #include "pdf_font.h"
 
@@ -74,6 +77,7 @@ struct pdf_fonts {
 	face faces[PDF_FACES];
 	pdf_glyph latin[LATIN_N];
 	uint8_t latin_ok[LATIN_N];
+	int lean;
 	bytebuf tmp;
 };
 
@@ -212,7 +216,7 @@ static int find_glyph(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
 	return 0;
 }
 
-status pdf_fonts_new(pdf_fonts **out)
+status pdf_fonts_new(pdf_fonts **out, int lean)
 {
 	*out = NULL;
 	pthread_once(&found_once, find_files);
@@ -229,7 +233,9 @@ status pdf_fonts_new(pdf_fonts **out)
 		pdf_fonts_free(f);
 		return st;
 	}
-	preprocess(&f->faces[PDF_FACE_MAIN]);
+	f->lean = lean;
+	if (!lean)
+		preprocess(&f->faces[PDF_FACE_MAIN]);
 	for (uint32_t cp = 0x20; cp < LATIN_N; cp++)
 		f->latin_ok[cp] = (uint8_t)find_glyph(f, cp, &f->latin[cp]);
 	*out = f;
@@ -353,7 +359,7 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 {
 	face *fc = &f->faces[face_id];
 	*obj = 0;
-	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face)
+	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
 		preprocess(fc);
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
@@ -383,9 +389,7 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 		       file = pdf_doc_new_obj(d), cid_map = pdf_doc_new_obj(d), tounicode = pdf_doc_new_obj(d);
 	char dict[64], name[96];
 	snprintf(dict, sizeof dict, "/Length1 %u", n_bytes);
-	/* stored: TrueType outlines deflate by only a quarter, at zlib's 80 MB/s
-	 * here that was half a document's time */
-	pdf_doc_stream(d, file, dict, bytes, n_bytes, 0);
+	pdf_doc_stream(d, file, dict, bytes, n_bytes, 0);   /* stored: see the head */
 	hb_blob_destroy(blob);
 	hb_face_destroy(sub);
 
