@@ -2,8 +2,9 @@
 # End-to-end comparison: `ssrfill sort` against GNU sort keyed on the same
 # columns, at the same memory budgets, run alternately in one session (the
 # machines are shared and noisy: only ratios within a session mean much),
-# then `ssrfill run` as a ratio to `ssrfill sort`.  Prints each median, the
-# ratio and the peak RSS of each (from /usr/bin/time).
+# then `ssrfill run` as a ratio to `ssrfill sort`, then what the PDF
+# documents add to `ssrfill run` (against `run --no-documents`).  Prints
+# each median, the ratio and the peak RSS of each (from /usr/bin/time).
 #
 #   bash bench/compare.sh [ROWS] [REPEATS]      (defaults 3000000, 3)
 #
@@ -53,3 +54,16 @@ done
 s=$(median "$work/sort_256M"); r=$(median "$work/run_256M")
 printf '256M  ssrfill run  %6.2f s (%s MiB peak)   ssrfill sort %6.2f s   run / sort = %.2fx\n' \
 	"$r" "$(maxrss "$work/run_256M")" "$s" "$(echo "$r / $s" | bc -l)"
+
+# The documents: each run into a folder of its own, all removed at the end
+# (deleting ~7,000 files between runs slows the next run's file creation on
+# some file systems, which would be charged to whichever ran second).
+rm -f "$work/nodoc" "$work/doc"
+for i in $(seq "$reps"); do
+	measure "nodoc" "$bin" run --quiet --no-documents --students "$work/s.csv" --orders "$work/o.csv" --out "$work/nodoc_$i" --tmpdir "$work"
+	measure "doc" "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/doc_$i" --tmpdir "$work"
+done
+n=$(find "$work/doc_1" -name '*.pdf' | wc -l)
+a=$(median "$work/nodoc"); b=$(median "$work/doc")
+printf '256M  ssrfill run  %6.2f s with %s PDF documents, %6.2f s with --no-documents: documents add %.0f%%\n' \
+	"$b" "$n" "$a" "$(echo "($b / $a - 1) * 100" | bc -l)"
