@@ -391,9 +391,11 @@ static status write_invoices(run_ctx *x)
 			qty[(keys[i] >> 1) & 3][keys[i] & 1] = *u64map_get(x->invoice_qty, keys[i]);
 		/* the LEA's PO numbers, distinct, in order placed */
 		po.len = 0;
-		const order *list[256];
-		const size_t k = orders_of_lea(x->ord, lea, list, 256);
-		for (size_t a = 0; a < k && a < 256; a++) {
+		const order *small[256], **list = small;
+		const size_t k = orders_of_lea(x->ord, lea, small, 256);
+		if (k > 256 && (list = mem_alloc(k * sizeof *list)) != NULL)
+			orders_of_lea(x->ord, lea, list, k);
+		for (size_t a = 0; list && a < k; a++) {
 			const char *p = list[a]->po_number;
 			int seen = !*p;
 			for (size_t b = 0; b < a && !seen; b++)
@@ -405,10 +407,17 @@ static status write_invoices(run_ctx *x)
 			bytebuf_put(&po, p, strlen(p));
 		}
 		bytebuf_put(&po, "", 1);
+		if (list != small)
+			mem_free(list);
+		/* a missing PO number would go unnoticed on an invoice: fail instead */
+		if (!list || po.oom) {
+			st = status_fail(ST_NOMEM, "out of memory listing the PO numbers of LEA %07u", lea);
+			break;
+		}
 		invoice_line lines[2 * SHIP_COUNT];
 		const size_t nl = invoice_lines(&x->cfg, qty, lines);
 		invoice_doc doc = { .lea = lea, .lea_name = name_of(x, name_key(lea, LEA_ONLY)),
-				    .po_numbers = po.oom ? "" : (const char *)po.p, .n = nl };
+				    .po_numbers = (const char *)po.p, .n = nl };
 		memcpy(doc.lines, lines, sizeof lines);
 		invoice_write(csv, &x->cfg, lea, doc.lea_name, doc.po_numbers, lines, nl, &doc.total_cents);
 		if (x->docs) {

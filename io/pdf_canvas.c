@@ -136,7 +136,7 @@ static void end_page(pdf_canvas *c)
 		c->cap_pages = cap;
 	}
 	const uint32_t content = pdf_doc_new_obj(d), page = pdf_doc_new_obj(d);
-	pdf_doc_stream(d, content, "", c->page.p, c->page.len, 1);
+	pdf_doc_stream(d, content, "", c->page.p, c->page.len, PDF_DEFLATE);
 	pdf_doc_begin(d, page);
 	pdf_buf_puts(&d->body, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
 	pdf_buf_num(&d->body, c->page_width);
@@ -262,11 +262,14 @@ status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, dou
 
 /* Characters the native writer draws one glyph each, left to right, with
  * no contextual forms (see the head of this file).  Marks, joiners and
- * direction controls are outside every range or excluded by category. */
+ * direction controls are outside every range or excluded by category;
+ * so are the IPA tone letters U+02E5..02E9, which DejaVu joins into
+ * contours by contextual substitution. */
 static int simple_char(uint32_t cp)
 {
 	static const uint32_t range[][2] = {
-		{ 0x0020, 0x007E }, { 0x00A0, 0x02FF }, { 0x0370, 0x052F }, { 0x0531, 0x058A },
+		{ 0x0020, 0x007E }, { 0x00A0, 0x02E4 }, { 0x02EA, 0x02FF }, { 0x0370, 0x052F },
+		{ 0x0531, 0x058A },
 		{ 0x10A0, 0x10FF }, { 0x1E00, 0x1FFE }, { 0x2000, 0x200A }, { 0x2010, 0x2027 },
 		{ 0x2030, 0x205E }, { 0x2070, 0x2BFF }, { 0x2E80, 0x2FDF }, { 0x3000, 0x3029 },
 		{ 0x3030, 0x3098 }, { 0x309B, 0x318F }, { 0x3190, 0x4DBF }, { 0x4E00, 0x9FFF },
@@ -371,7 +374,10 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 	if (width > 0 && w > width) {
 		/* cut at a character, drop spaces before the ellipsis */
 		pdf_glyph dot;
-		pdf_fonts_lookup(c->fonts, '.', &dot);
+		if (!pdf_fonts_lookup(c->fonts, '.', &dot)) {
+			c->redo = 1;
+			return;
+		}
 		const double ellipsis = 3 * dot.adv * size;
 		while (n > 0 && w + ellipsis > width)
 			w -= c->glyph[--n].adv * size;
@@ -485,6 +491,8 @@ void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_
 		pdf_cairo_box(c->cairo, x, y, w, h, line_width, fill_gray);
 		return;
 	}
+	if (fill_gray < 0 && line_width <= 0)
+		return;   /* neither filled nor outlined: nothing to see */
 	bytebuf *b = &c->page;
 	if (fill_gray >= 0) {
 		pdf_buf_num(b, fill_gray);

@@ -158,30 +158,28 @@ static size_t deflate_into(pdf_doc *d, const void *data, size_t n)
 }
 
 void pdf_doc_stream(pdf_doc *d, uint32_t obj, const char *dict, const void *data, size_t n,
-		    int deflate_it)
+		    enum pdf_stream_mode mode)
 {
-	size_t zn = 0;
-	if (deflate_it && !d->body.oom) {
-		zn = deflate_into(d, data, n);
+	if (mode == PDF_DEFLATE && !d->body.oom) {
+		const size_t zn = deflate_into(d, data, n);
 		if (!zn) {
 			d->body.oom = 1;
 			return;
 		}
+		data = d->zout;
+		n = zn;
 	}
 	pdf_doc_begin(d, obj);
 	pdf_buf_puts(&d->body, "<< /Length ");
-	pdf_buf_u64(&d->body, deflate_it ? zn : n);
-	if (deflate_it)
+	pdf_buf_u64(&d->body, n);
+	if (mode != PDF_STORED)
 		pdf_buf_puts(&d->body, " /Filter /FlateDecode");
 	if (dict && *dict) {
 		pdf_buf_putc(&d->body, ' ');
 		pdf_buf_puts(&d->body, dict);
 	}
 	pdf_buf_puts(&d->body, " >>\nstream\n");
-	if (deflate_it)
-		bytebuf_put(&d->body, d->zout, zn);
-	else
-		bytebuf_put(&d->body, data, n);
+	bytebuf_put(&d->body, data, n);
 	pdf_buf_puts(&d->body, "\nendstream");
 	pdf_doc_end(d);
 }

@@ -10,7 +10,7 @@
  *       pdf_doc_start(&d);                       // "%PDF-1.5", objects 1..n reserved
  *       const uint32_t o = pdf_doc_new_obj(&d);  // a number, written later or now
  *       pdf_doc_begin(&d, o); pdf_buf_puts(&d.body, "<< ... >>"); pdf_doc_end(&d);
- *       pdf_doc_stream(&d, o2, "/Type /XObject", data, n, 1);   // deflated
+ *       pdf_doc_stream(&d, o2, "/Type /XObject", data, n, PDF_DEFLATE);
  *       pdf_doc_finish(&d, root, info, id);      // xref and trailer
  *       ... d.body.p, d.body.len are the file; d.body.oom says it is incomplete
  *   pdf_doc_release(&d);
@@ -54,9 +54,13 @@ void pdf_doc_start(pdf_doc *d);
 uint32_t pdf_doc_new_obj(pdf_doc *d);
 void pdf_doc_begin(pdf_doc *d, uint32_t obj);
 void pdf_doc_end(pdf_doc *d);
+/* How a stream's bytes go in: as they are, deflated now, or deflated
+ * already (by the caller, once for many documents). */
+enum pdf_stream_mode { PDF_STORED, PDF_DEFLATE, PDF_DEFLATED };
+
 /* A whole stream object: << /Length n [/Filter /FlateDecode] dict >>. */
 void pdf_doc_stream(pdf_doc *d, uint32_t obj, const char *dict, const void *data, size_t n,
-		    int deflate);
+		    enum pdf_stream_mode mode);
 /* The cross-reference table and trailer; id is the file identifier (any
  * 64 bits that tell this file from others, written twice as hex). */
 void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id);

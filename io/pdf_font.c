@@ -16,7 +16,7 @@
  * ToUnicode CMap from CID to the character, for search and copy.
  *
  * Subsets.  hb-subset cuts from the face the used glyphs (and the glyphs
- * their composites are built from), with hinting and every table a PDF
+ * their composites are built from), with every table a PDF
  * reader does not need dropped; its plan says where each old glyph went,
  * which fills the CIDToGIDMap.  For DejaVu Sans it costs about 60 µs a
  * document once the face is "preprocessed" (an index HarfBuzz builds in
@@ -33,17 +33,20 @@
 #include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
+#include <assert.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "../engine/mem.h"
 
 #define LATIN_N 0x250
 #define PREPROCESS_AFTER 256
-#define MAX_CID 0xFFFE
+#define LATIN1_N 0x100   /* main-face characters below this are their own CID */
+#define DYN_BASE 0x100   /* the first CID of other characters */
 
 static const char *const family[PDF_FACES] = {
 	[PDF_FACE_MAIN] = "DejaVu Sans",
@@ -51,8 +54,12 @@ static const char *const family[PDF_FACES] = {
 	[PDF_FACE_KOREAN] = "NanumGothic",
 };
 
-/* what a TrueType font in a PDF needs; the rest (layout, naming, OS/2
- * metrics, hinting) only a text shaper or an operating system uses */
+/* What a TrueType font in a PDF needs.  ISO 32000-1 §9.9 asks for "cvt ",
+ * "fpgm" and "prep" only if the glyphs' instructions need them; the
+ * subsets are unhinted (HB_SUBSET_FLAGS_NO_HINTING strips the instructions
+ * too), as print and PDF viewers rasterize without hints anyway, and half
+ * the size.  The rest (layout, naming, OS/2 metrics) only a text shaper or
+ * an operating system uses. */
 static const char *const keep_table[] = { "head", "hhea", "hmtx", "loca", "glyf", "maxp", "post" };
 
 typedef struct face {
@@ -66,19 +73,39 @@ typedef struct face {
 	char ps_name[64];
 	hb_tag_t drop[64];
 	unsigned n_drop;
-	/* the document being drawn */
+	/* the document being drawn: Latin-1 of the main face (CID = character) */
+	uint8_t latin_used[LATIN1_N];
+	unsigned n_latin;
+	/* and the rest, CIDs from DYN_BASE in the order of first use */
 	uint16_t *cid_of;   /* [character] -> CID, 0: none yet */
-	uint32_t *cp_of;    /* [CID] -> character */
-	uint16_t *gid_of;   /* [CID] -> glyph */
-	uint32_t n_cid, cap_cid;
+	uint32_t *dyn_cp;   /* [CID - DYN_BASE] -> character */
+	uint16_t *dyn_gid;  /* [CID - DYN_BASE] -> glyph */
+	uint32_t n_dyn, cap_dyn;
 } face;
+
+/* What a Type0 font is made of, ready to be written as PDF objects. */
+typedef struct font_parts {
+	bytebuf file;          /* the TrueType subset */
+	size_t file_len;       /* its length before deflate (/Length1) */
+	bytebuf cid_map;       /* CIDToGIDMap: two bytes a CID */
+	bytebuf tounicode;     /* the ToUnicode CMap */
+	bytebuf widths;        /* the /W array */
+	int deflated;          /* cid_map and tounicode (and file) deflated already */
+	char name[96];
+} font_parts;
 
 struct pdf_fonts {
 	face faces[PDF_FACES];
 	pdf_glyph latin[LATIN_N];
 	uint8_t latin_ok[LATIN_N];
 	int lean;
-	bytebuf tmp;
+	font_parts latin1;     /* all of Latin-1 in the main face, made once */
+	int latin1_ready;
+	font_parts parts;      /* one document's font */
+	/* (CID, character, glyph) of the font being made, by CID */
+	uint32_t *list_cid, *list_cp;
+	uint16_t *list_gid;
+	uint32_t list_cap;
 };
 
 /* ---- finding the files ------------------------------------------------------- */
@@ -149,8 +176,16 @@ static void face_metrics(face *fc, int index)
 			     ? em1000(fc, v) : fc->bbox[3];
 	fc->descent = hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v)
 			      ? em1000(fc, v) : fc->bbox[1];
-	fc->cap_height = hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0
-				 ? em1000(fc, v) : fc->ascent;
+	/* OS/2 version 1 (DejaVu's) has no cap height: measure the H */
+	hb_codepoint_t h_gid;
+	hb_glyph_extents_t ext;
+	if (hb_ot_metrics_get_position(fc->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v) && v > 0)
+		fc->cap_height = em1000(fc, v);
+	else if (hb_font_get_nominal_glyph(fc->font, 'H', &h_gid) &&
+		 hb_font_get_glyph_extents(fc->font, h_gid, &ext) && ext.y_bearing > 0)
+		fc->cap_height = em1000(fc, ext.y_bearing);
+	else
+		fc->cap_height = fc->ascent;
 	/* the PostScript name, letters and digits only, names the font in the PDF */
 	char name[64];
 	unsigned len = sizeof name;
@@ -216,6 +251,206 @@ static int find_glyph(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
 	return 0;
 }
 
+/* ---- making a font ------------------------------------------------------------- */
+
+/* Room for n entries in the (CID, character, glyph) list. */
+static int list_reserve(pdf_fonts *f, uint32_t n)
+{
+	if (n <= f->list_cap)
+		return 1;
+	uint32_t cap = f->list_cap ? f->list_cap : 512;
+	while (cap < n)
+		cap *= 2;
+	uint32_t *cid = mem_realloc(f->list_cid, cap * sizeof *cid);
+	if (!cid)
+		return 0;
+	f->list_cid = cid;
+	uint32_t *cp = mem_realloc(f->list_cp, cap * sizeof *cp);
+	if (!cp)
+		return 0;
+	f->list_cp = cp;
+	uint16_t *gid = mem_realloc(f->list_gid, cap * sizeof *gid);
+	if (!gid)
+		return 0;
+	f->list_gid = gid;
+	f->list_cap = cap;
+	return 1;
+}
+
+/* The ToUnicode CMap (Adobe technical note #5411), 100 entries a block. */
+static void to_unicode(bytebuf *b, const pdf_fonts *f, uint32_t n)
+{
+	pdf_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (uint32_t i = 0; i < n; i += 100) {
+		const uint32_t end = i + 100 <= n ? i + 100 : n;
+		pdf_buf_u64(b, end - i);
+		pdf_buf_puts(b, " beginbfchar\n");
+		for (uint32_t k = i; k < end; k++) {
+			pdf_buf_putc(b, '<');
+			pdf_buf_hex16(b, f->list_cid[k]);
+			pdf_buf_puts(b, "> <");
+			pdf_buf_hex16(b, f->list_cp[k]);
+			pdf_buf_puts(b, ">\n");
+		}
+		pdf_buf_puts(b, "endbfchar\n");
+	}
+	pdf_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+/* The /W array, one run per span of consecutive CIDs: [32 [600 318] 256 [...]]. */
+static void widths(bytebuf *b, const pdf_fonts *f, const face *fc, uint32_t n)
+{
+	pdf_buf_putc(b, '[');
+	for (uint32_t i = 0; i < n;) {
+		pdf_buf_u64(b, f->list_cid[i]);
+		pdf_buf_puts(b, " [");
+		uint32_t j = i;
+		do {
+			if (j > i)
+				pdf_buf_putc(b, ' ');
+			pdf_buf_num(b, hb_font_get_glyph_h_advance(fc->font, f->list_gid[j]) * 1000.0 / fc->upem);
+			j++;
+		} while (j < n && f->list_cid[j] == f->list_cid[j - 1] + 1);
+		pdf_buf_puts(b, i + j < 2 * n && j < n ? "] " : "]");
+		i = j;
+	}
+	pdf_buf_putc(b, ']');
+}
+
+/* "ABCDEF+DejaVuSans": a subset's name starts with a tag of six capitals
+ * that differs between subsets (ISO 32000-1 §9.6.4); derived from the
+ * glyphs, so the same document gets the same name every run. */
+static void subset_name(char *buf, size_t cap, const pdf_fonts *f, const face *fc, uint32_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ f->list_gid[i]) * 1099511628211ull;
+	char tag[7];
+	for (int k = 0; k < 6; k++, h /= 26)
+		tag[k] = (char)('A' + h % 26);
+	tag[6] = '\0';
+	snprintf(buf, cap, "%s+%s", tag, fc->ps_name);
+}
+
+/* The parts of a font with the n glyphs of the list (sorted by CID): the
+ * subset hb-subset cuts, and the maps and widths that go with it. */
+static status make_parts(pdf_fonts *f, face *fc, uint32_t n, font_parts *fp)
+{
+	assert(n > 0);
+	fp->file.len = fp->cid_map.len = fp->tounicode.len = fp->widths.len = 0;
+	fp->file.oom = fp->cid_map.oom = fp->tounicode.oom = fp->widths.oom = 0;
+	fp->deflated = 0;
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	if (!in)
+		return status_fail(ST_NOMEM, "out of memory embedding a font");
+	hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+	hb_set_add(glyphs, 0);
+	for (uint32_t i = 0; i < n; i++)
+		hb_set_add(glyphs, f->list_gid[i]);
+	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	hb_set_clear(drop);
+	for (unsigned t = 0; t < fc->n_drop; t++)
+		hb_set_add(drop, fc->drop[t]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+	hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(fc->subset_face, in);
+	hb_subset_input_destroy(in);
+	hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	if (!sub) {
+		hb_subset_plan_destroy(plan);
+		return status_fail(ST_NOMEM, "cannot cut a subset of the font %s", fc->ps_name);
+	}
+	hb_blob_t *blob = hb_face_reference_blob(sub);
+	unsigned n_bytes;
+	const char *bytes = hb_blob_get_data(blob, &n_bytes);
+	bytebuf_put(&fp->file, bytes, n_bytes);
+	fp->file_len = n_bytes;
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+
+	/* CIDToGIDMap: the new glyph of every CID up to the last, 0 between */
+	const hb_map_t *new_gid = hb_subset_plan_old_to_new_glyph_mapping(plan);
+	const size_t n_map = 2 * ((size_t)f->list_cid[n - 1] + 1);
+	bytebuf_reserve(&fp->cid_map, n_map);
+	if (!fp->cid_map.oom) {
+		memset(fp->cid_map.p, 0, n_map);
+		fp->cid_map.len = n_map;
+		for (uint32_t i = 0; i < n; i++) {
+			hb_codepoint_t g = hb_map_get(new_gid, f->list_gid[i]);
+			if (g == HB_MAP_VALUE_INVALID)
+				g = 0;
+			fp->cid_map.p[2 * f->list_cid[i]] = (uint8_t)(g >> 8);
+			fp->cid_map.p[2 * f->list_cid[i] + 1] = (uint8_t)g;
+		}
+	}
+	hb_subset_plan_destroy(plan);
+	to_unicode(&fp->tounicode, f, n);
+	widths(&fp->widths, f, fc, n);
+	subset_name(fp->name, sizeof fp->name, f, fc, n);
+	if (fp->file.oom || fp->cid_map.oom || fp->tounicode.oom || fp->widths.oom)
+		return status_fail(ST_NOMEM, "out of memory embedding a font");
+	return ST_OK;
+}
+
+static int deflate_buf(bytebuf *b)
+{
+	uLongf n = compressBound((uLong)b->len);
+	uint8_t *z = mem_alloc(n);
+	if (!z || compress2(z, &n, b->p, (uLong)b->len, Z_BEST_COMPRESSION) != Z_OK) {
+		mem_free(z);
+		return 0;
+	}
+	mem_free(b->p);
+	b->p = z;
+	b->len = b->cap = n;
+	return 1;
+}
+
+static void release_parts(font_parts *fp)
+{
+	bytebuf_release(&fp->file);
+	bytebuf_release(&fp->cid_map);
+	bytebuf_release(&fp->tounicode);
+	bytebuf_release(&fp->widths);
+}
+
+/* Printable ASCII and the letters of Latin-1 (accented capitals and small
+ * letters; not its symbols, which names and codes do not use). */
+static int latin1_common(uint32_t cp)
+{
+	return cp < 0x7F || (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7);
+}
+
+/* The main face's Latin-1 — every printable character below U+0100, which
+ * is all most documents print — as a font made once and deflated hard,
+ * written whole into each document that needs nothing else from the face:
+ * no subset to cut and nothing to deflate per document, for about 4 KB more
+ * a file than a subset of just its glyphs. */
+static status make_latin1(pdf_fonts *f)
+{
+	face *fc = &f->faces[PDF_FACE_MAIN];
+	if (!list_reserve(f, LATIN1_N))
+		return status_fail(ST_NOMEM, "out of memory loading fonts");
+	uint32_t n = 0;
+	for (uint32_t cp = 0x20; cp < LATIN1_N; cp++) {
+		if (!f->latin_ok[cp] || f->latin[cp].face != PDF_FACE_MAIN || !latin1_common(cp))
+			continue;
+		f->list_cid[n] = f->list_cp[n] = cp;
+		f->list_gid[n++] = f->latin[cp].gid;
+	}
+	status st = make_parts(f, fc, n, &f->latin1);
+	if (st == ST_OK && !(deflate_buf(&f->latin1.file) && deflate_buf(&f->latin1.cid_map) &&
+			     deflate_buf(&f->latin1.tounicode)))
+		st = status_fail(ST_NOMEM, "out of memory loading fonts");
+	f->latin1.deflated = 1;
+	f->latin1_ready = st == ST_OK;
+	return st;
+}
+
+/* ---- loading and freeing ------------------------------------------------------- */
+
 status pdf_fonts_new(pdf_fonts **out, int lean)
 {
 	*out = NULL;
@@ -229,15 +464,18 @@ status pdf_fonts_new(pdf_fonts **out, int lean)
 	for (int i = 0; st == ST_OK && i < PDF_FACES; i++)
 		if (font_file[i].found)
 			st = load_face(&f->faces[i], i);
+	if (st == ST_OK) {
+		f->lean = lean;
+		if (!lean)
+			preprocess(&f->faces[PDF_FACE_MAIN]);
+		for (uint32_t cp = 0x20; cp < LATIN_N; cp++)
+			f->latin_ok[cp] = (uint8_t)find_glyph(f, cp, &f->latin[cp]);
+		st = make_latin1(f);
+	}
 	if (st != ST_OK) {
 		pdf_fonts_free(f);
 		return st;
 	}
-	f->lean = lean;
-	if (!lean)
-		preprocess(&f->faces[PDF_FACE_MAIN]);
-	for (uint32_t cp = 0x20; cp < LATIN_N; cp++)
-		f->latin_ok[cp] = (uint8_t)find_glyph(f, cp, &f->latin[cp]);
 	*out = f;
 	return ST_OK;
 }
@@ -253,10 +491,14 @@ void pdf_fonts_free(pdf_fonts *f)
 		hb_face_destroy(fc->face);
 		hb_blob_destroy(fc->blob);
 		mem_free(fc->cid_of);
-		mem_free(fc->cp_of);
-		mem_free(fc->gid_of);
+		mem_free(fc->dyn_cp);
+		mem_free(fc->dyn_gid);
 	}
-	bytebuf_release(&f->tmp);
+	release_parts(&f->latin1);
+	release_parts(&f->parts);
+	mem_free(f->list_cid);
+	mem_free(f->list_cp);
+	mem_free(f->list_gid);
 	mem_free(f);
 }
 
@@ -266,9 +508,12 @@ void pdf_fonts_reset(pdf_fonts *f)
 {
 	for (int i = 0; i < PDF_FACES; i++) {
 		face *fc = &f->faces[i];
-		for (uint32_t c = 1; c <= fc->n_cid; c++)
-			fc->cid_of[fc->cp_of[c]] = 0;
-		fc->n_cid = 0;
+		if (fc->n_latin)
+			memset(fc->latin_used, 0, sizeof fc->latin_used);
+		fc->n_latin = 0;
+		for (uint32_t k = 0; k < fc->n_dyn; k++)
+			fc->cid_of[fc->dyn_cp[k]] = 0;
+		fc->n_dyn = 0;
 	}
 }
 
@@ -286,131 +531,58 @@ int pdf_fonts_lookup(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
 uint16_t pdf_fonts_use(pdf_fonts *f, const pdf_glyph *g, uint32_t cp)
 {
 	face *fc = &f->faces[g->face];
+	if (g->face == PDF_FACE_MAIN && cp < LATIN1_N) {
+		fc->n_latin += !fc->latin_used[cp];
+		fc->latin_used[cp] = 1;
+		return (uint16_t)cp;
+	}
 	if (!fc->cid_of && !(fc->cid_of = mem_calloc(0x10000, sizeof *fc->cid_of)))
 		return 0;
 	if (fc->cid_of[cp])
 		return fc->cid_of[cp];
-	if (fc->n_cid + 1 >= fc->cap_cid) {
-		if (fc->cap_cid > MAX_CID)
+	if (fc->n_dyn >= 0xFFFF - DYN_BASE)
+		return 0;   /* two-byte codes are all taken */
+	if (fc->n_dyn == fc->cap_dyn) {
+		const uint32_t cap = fc->cap_dyn ? fc->cap_dyn * 2 : 256;
+		uint32_t *cps = mem_realloc(fc->dyn_cp, cap * sizeof *cps);
+		if (!cps)
 			return 0;
-		const uint32_t cap = fc->cap_cid ? fc->cap_cid * 2 : 256;
-		uint32_t *cps = mem_realloc(fc->cp_of, cap * sizeof *cps);
-		if (cps)
-			fc->cp_of = cps;
-		uint16_t *gids = cps ? mem_realloc(fc->gid_of, cap * sizeof *gids) : NULL;
+		fc->dyn_cp = cps;
+		uint16_t *gids = mem_realloc(fc->dyn_gid, cap * sizeof *gids);
 		if (!gids)
 			return 0;
-		fc->gid_of = gids;
-		fc->cap_cid = cap;
+		fc->dyn_gid = gids;
+		fc->cap_dyn = cap;
 	}
-	const uint16_t cid = (uint16_t)++fc->n_cid;
-	fc->cp_of[cid] = cp;
-	fc->gid_of[cid] = g->gid;
+	const uint16_t cid = (uint16_t)(DYN_BASE + fc->n_dyn);
+	fc->dyn_cp[fc->n_dyn] = cp;
+	fc->dyn_gid[fc->n_dyn++] = g->gid;
 	fc->cid_of[cp] = cid;
 	return cid;
 }
 
 int pdf_fonts_used(const pdf_fonts *f, int face_id)
 {
-	return f->faces[face_id].n_cid > 0;
+	return f->faces[face_id].n_latin + f->faces[face_id].n_dyn > 0;
 }
 
 /* ---- embedding --------------------------------------------------------------- */
 
-/* The ToUnicode CMap (Adobe technical note #5411), 100 entries a block. */
-static void to_unicode(bytebuf *b, const face *fc)
+static status emit_parts(const face *fc, const font_parts *fp, pdf_doc *d, uint32_t *obj)
 {
-	pdf_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (uint32_t c = 1; c <= fc->n_cid; c += 100) {
-		const uint32_t end = c + 100 <= fc->n_cid + 1 ? c + 100 : fc->n_cid + 1;
-		pdf_buf_u64(b, end - c);
-		pdf_buf_puts(b, " beginbfchar\n");
-		for (uint32_t k = c; k < end; k++) {
-			pdf_buf_putc(b, '<');
-			pdf_buf_hex16(b, k);
-			pdf_buf_puts(b, "> <");
-			pdf_buf_hex16(b, fc->cp_of[k]);
-			pdf_buf_puts(b, ">\n");
-		}
-		pdf_buf_puts(b, "endbfchar\n");
-	}
-	pdf_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-}
-
-/* "ABCDEF+DejaVuSans": a subset's name starts with a tag of six capitals
- * that differs between subsets (ISO 32000-1 §9.6.4); derived from the
- * glyphs, so the same document gets the same name every run. */
-static void subset_name(char *buf, size_t cap, const face *fc)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (uint32_t c = 1; c <= fc->n_cid; c++)
-		h = (h ^ fc->gid_of[c]) * 1099511628211ull;
-	char tag[7];
-	for (int k = 0; k < 6; k++, h /= 26)
-		tag[k] = (char)('A' + h % 26);
-	tag[6] = '\0';
-	snprintf(buf, cap, "%s+%s", tag, fc->ps_name);
-}
-
-status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
-{
-	face *fc = &f->faces[face_id];
-	*obj = 0;
-	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
-		preprocess(fc);
-	hb_subset_input_t *in = hb_subset_input_create_or_fail();
-	if (!in)
-		return status_fail(ST_NOMEM, "out of memory embedding a font");
-	hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-	hb_set_add(glyphs, 0);
-	for (uint32_t c = 1; c <= fc->n_cid; c++)
-		hb_set_add(glyphs, fc->gid_of[c]);
-	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-	hb_set_clear(drop);
-	for (unsigned t = 0; t < fc->n_drop; t++)
-		hb_set_add(drop, fc->drop[t]);
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-	hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(fc->subset_face, in);
-	hb_subset_input_destroy(in);
-	hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-	if (!sub) {
-		hb_subset_plan_destroy(plan);
-		return status_fail(ST_NOMEM, "cannot cut a subset of the font %s", fc->ps_name);
-	}
-	const hb_map_t *new_gid = hb_subset_plan_old_to_new_glyph_mapping(plan);
-	hb_blob_t *blob = hb_face_reference_blob(sub);
-	unsigned n_bytes;
-	const char *bytes = hb_blob_get_data(blob, &n_bytes);
-
 	const uint32_t type0 = pdf_doc_new_obj(d), cidfont = pdf_doc_new_obj(d), desc = pdf_doc_new_obj(d),
 		       file = pdf_doc_new_obj(d), cid_map = pdf_doc_new_obj(d), tounicode = pdf_doc_new_obj(d);
-	char dict[64], name[96];
-	snprintf(dict, sizeof dict, "/Length1 %u", n_bytes);
-	pdf_doc_stream(d, file, dict, bytes, n_bytes, 0);   /* stored: see the head */
-	hb_blob_destroy(blob);
-	hb_face_destroy(sub);
-
-	bytebuf *b = &f->tmp;
-	b->len = 0;
-	for (uint32_t c = 0; c <= fc->n_cid; c++) {
-		const hb_codepoint_t g = c ? hb_map_get(new_gid, fc->gid_of[c]) : 0;
-		const char be[2] = { (char)(g >> 8 & 0xFF), (char)(g & 0xFF) };
-		bytebuf_put(b, be, 2);
-	}
-	hb_subset_plan_destroy(plan);
-	pdf_doc_stream(d, cid_map, "", b->p, b->len, 1);
-	b->len = 0;
-	to_unicode(b, fc);
-	pdf_doc_stream(d, tounicode, "", b->p, b->len, 1);
+	char dict[48];
+	snprintf(dict, sizeof dict, "/Length1 %zu", fp->file_len);
+	pdf_doc_stream(d, file, dict, fp->file.p, fp->file.len, fp->deflated ? PDF_DEFLATED : PDF_STORED);
+	const enum pdf_stream_mode maps = fp->deflated ? PDF_DEFLATED : PDF_DEFLATE;
+	pdf_doc_stream(d, cid_map, "", fp->cid_map.p, fp->cid_map.len, maps);
+	pdf_doc_stream(d, tounicode, "", fp->tounicode.p, fp->tounicode.len, maps);
 
 	bytebuf *o = &d->body;
-	subset_name(name, sizeof name, fc);
 	pdf_doc_begin(d, desc);
 	pdf_buf_puts(o, "<< /Type /FontDescriptor /FontName /");
-	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, fp->name);
 	pdf_buf_puts(o, " /Flags 4 /FontBBox [");
 	for (int k = 0; k < 4; k++) {
 		pdf_buf_num(o, fc->bbox[k]);
@@ -429,31 +601,65 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 
 	pdf_doc_begin(d, cidfont);
 	pdf_buf_puts(o, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /");
-	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, fp->name);
 	pdf_buf_puts(o, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
 			" /FontDescriptor ");
 	pdf_buf_u64(o, desc);
 	pdf_buf_puts(o, " 0 R /CIDToGIDMap ");
 	pdf_buf_u64(o, cid_map);
-	pdf_buf_puts(o, " 0 R /W [1 [");
-	for (uint32_t c = 1; c <= fc->n_cid; c++) {
-		pdf_buf_num(o, hb_font_get_glyph_h_advance(fc->font, fc->gid_of[c]) * 1000.0 / fc->upem);
-		pdf_buf_putc(o, c < fc->n_cid ? ' ' : ']');
-	}
-	pdf_buf_puts(o, "] >>");
+	pdf_buf_puts(o, " 0 R /W ");
+	bytebuf_put(o, fp->widths.p, fp->widths.len);
+	pdf_buf_puts(o, " >>");
 	pdf_doc_end(d);
 
 	pdf_doc_begin(d, type0);
 	pdf_buf_puts(o, "<< /Type /Font /Subtype /Type0 /BaseFont /");
-	pdf_buf_puts(o, name);
+	pdf_buf_puts(o, fp->name);
 	pdf_buf_puts(o, " /Encoding /Identity-H /DescendantFonts [");
 	pdf_buf_u64(o, cidfont);
 	pdf_buf_puts(o, " 0 R] /ToUnicode ");
 	pdf_buf_u64(o, tounicode);
 	pdf_buf_puts(o, " 0 R >>");
 	pdf_doc_end(d);
-	if (b->oom || pdf_doc_oom(d))
+	if (pdf_doc_oom(d))
 		return status_fail(ST_NOMEM, "out of memory embedding a font");
 	*obj = type0;
 	return ST_OK;
+}
+
+/* Whether the Latin-1 font has every character the document used. */
+static int latin1_covers(const pdf_fonts *f, const face *fc)
+{
+	(void)f;
+	for (uint32_t cp = 0xA0; cp < 0xC0; cp++)
+		if (fc->latin_used[cp])
+			return 0;
+	return !fc->latin_used[0xD7] && !fc->latin_used[0xF7];
+}
+
+status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
+{
+	face *fc = &f->faces[face_id];
+	*obj = 0;
+	if (face_id == PDF_FACE_MAIN && fc->n_dyn == 0 && f->latin1_ready && latin1_covers(f, fc))
+		return emit_parts(fc, &f->latin1, d, obj);
+	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
+		preprocess(fc);
+	const uint32_t n = fc->n_latin + fc->n_dyn;
+	if (!list_reserve(f, n))
+		return status_fail(ST_NOMEM, "out of memory embedding a font");
+	uint32_t k = 0;
+	for (uint32_t cp = 0; fc->n_latin && cp < LATIN1_N; cp++) {
+		if (!fc->latin_used[cp])
+			continue;
+		f->list_cid[k] = f->list_cp[k] = cp;
+		f->list_gid[k++] = f->latin[cp].gid;
+	}
+	for (uint32_t i = 0; i < fc->n_dyn; i++, k++) {
+		f->list_cid[k] = DYN_BASE + i;
+		f->list_cp[k] = fc->dyn_cp[i];
+		f->list_gid[k] = fc->dyn_gid[i];
+	}
+	const status st = make_parts(f, fc, n, &f->parts);
+	return st != ST_OK ? st : emit_parts(fc, &f->parts, d, obj);
 }

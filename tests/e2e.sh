@@ -353,5 +353,18 @@ for sig in INT TERM; do
 	if [ $rc -gt 128 ] && [ -z "$left" ]; then ok "SIG$sig during run: nothing left behind"; else bad "SIG$sig during run" "exit $rc; left: $left"; fi
 done
 
+# --- an LEA with more orders than a page of them: every PO number is billed ----
+python3 - "$work/po_orders.csv" <<'PY'
+import sys
+rows = ["lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on",
+        "5550001,,CAASPP,N,11x17,PO-SJ-1,2019-05-01,"]
+rows += [f"5550001,{1000 + i:07d},CAASPP,N,,PO-S-{i:03d},2019-05-02," for i in range(300)]
+rows.append("5550002,,CAASPP,N,8.5x11,,2019-05-03,")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+"$bin" run --quiet --no-documents --students "$fx/run/docs/students.csv" --orders "$work/po_orders.csv" --out "$work/po_run"
+got=$(python3 -c "import csv,sys; r=[x for x in csv.DictReader(open(sys.argv[1])) if x['lea_code']=='5550001']; p=r[0]['po_numbers'].split('; '); print(len(p), p[0], p[-1])" "$work/po_run/invoices/invoices.csv" 2>&1)
+[ "$got" = "301 PO-SJ-1 PO-S-299" ] && ok "an LEA with 301 orders: its invoice lists all 301 PO numbers" || bad "PO numbers of 301 orders" "$got"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

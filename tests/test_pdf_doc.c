@@ -71,8 +71,8 @@ static void build(pdf_doc *d, const char *content)
 	pdf_doc_start(d);
 	const uint32_t root = pdf_doc_new_obj(d), info = pdf_doc_new_obj(d);
 	const uint32_t s1 = pdf_doc_new_obj(d), s2 = pdf_doc_new_obj(d);
-	pdf_doc_stream(d, s2, "", content, strlen(content), 1);
-	pdf_doc_stream(d, s1, "/Length1 5", "hello", 5, 0);
+	pdf_doc_stream(d, s2, "", content, strlen(content), PDF_DEFLATE);
+	pdf_doc_stream(d, s1, "/Length1 5", "hello", 5, PDF_STORED);
 	pdf_doc_begin(d, info);
 	pdf_buf_puts(&d->body, "<< /Producer (test) >>");
 	pdf_doc_end(d);
