@@ -11,9 +11,9 @@
  *   1. The caller's draw function runs against the native writer: page
  *      content streams of a few operators per element (BT/Tf/Td/Tj/ET for
  *      text, re/f/S for boxes, rules and barcode bars) into memory
- *      (pdf_doc.c), text as two-byte codes of a Type0 font per face whose
- *      subsets HarfBuzz cuts at the end (pdf_font.c).  About 0.1–0.2 ms a
- *      document.
+ *      (pdf_doc.c), text as two-byte codes of a Type0 font per face: a
+ *      Latin-1 font made once, or a subset HarfBuzz cuts at the end
+ *      (pdf_font.c).  About 0.1 ms a document, file creation included.
  *   2. If some text needs what only a shaper does — right-to-left or
  *      Indic scripts, combining marks with no precomposed form, characters
  *      in none of the faces — the native attempt is dropped and the draw

@@ -16,9 +16,11 @@
  *           st = pdf_fonts_embed(f, face, &doc, &obj);   // a Type0 font object
  *   pdf_fonts_free(f);
  *
- * Each character gets its own code (CID) in a document, numbered from 1 in
- * the order of first use, so the font's ToUnicode map gives text
- * extraction back exactly the characters that were drawn.
+ * Each character gets its own code (CID) in a document, so the font's
+ * ToUnicode map gives text extraction back exactly the characters that
+ * were drawn: in the main face a character below U+0100 is its own code
+ * (documents that use nothing else share one Latin-1 font made at load),
+ * other characters are numbered from 0x100 in the order of first use.
  */
 #ifndef SSRFILL_PDF_FONT_H
 #define SSRFILL_PDF_FONT_H
@@ -46,7 +48,8 @@ void pdf_fonts_reset(pdf_fonts *f);
 /* 1 and *g when a face has a glyph for the character cp (from the basic
  * multilingual plane), else 0. */
 int pdf_fonts_lookup(pdf_fonts *f, uint32_t cp, pdf_glyph *g);
-/* cp's code in this document's font for g.face; 0 when out of memory. */
+/* cp's code in this document's font for g.face; 0 when out of memory or
+ * out of two-byte codes. */
 uint16_t pdf_fonts_use(pdf_fonts *f, const pdf_glyph *g, uint32_t cp);
 int pdf_fonts_used(const pdf_fonts *f, int face);
 /* Writes the face's font for this document into d — a Type0 font, its
