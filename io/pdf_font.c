@@ -62,6 +62,12 @@ static const char *const family[PDF_FACES] = {
  * an operating system uses. */
 static const char *const keep_table[] = { "head", "hhea", "hmtx", "loca", "glyf", "maxp", "post" };
 
+/* A character in a document's font: its code, and its glyph in the face. */
+typedef struct glyph_ref {
+	uint32_t cid, cp;
+	uint16_t gid;
+} glyph_ref;
+
 typedef struct face {
 	hb_blob_t *blob;
 	hb_face_t *face;
@@ -78,8 +84,7 @@ typedef struct face {
 	unsigned n_latin;
 	/* and the rest, CIDs from DYN_BASE in the order of first use */
 	uint16_t *cid_of;   /* [character] -> CID, 0: none yet */
-	uint32_t *dyn_cp;   /* [CID - DYN_BASE] -> character */
-	uint16_t *dyn_gid;  /* [CID - DYN_BASE] -> glyph */
+	glyph_ref *dyn;     /* [CID - DYN_BASE] */
 	uint32_t n_dyn, cap_dyn;
 } face;
 
@@ -102,9 +107,7 @@ struct pdf_fonts {
 	font_parts latin1;     /* all of Latin-1 in the main face, made once */
 	int latin1_ready;
 	font_parts parts;      /* one document's font */
-	/* (CID, character, glyph) of the font being made, by CID */
-	uint32_t *list_cid, *list_cp;
-	uint16_t *list_gid;
+	glyph_ref *list;       /* the glyphs of the font being made, by CID */
 	uint32_t list_cap;
 };
 
@@ -253,27 +256,19 @@ static int find_glyph(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
 
 /* ---- making a font ------------------------------------------------------------- */
 
-/* Room for n entries in the (CID, character, glyph) list. */
-static int list_reserve(pdf_fonts *f, uint32_t n)
+/* Room for n entries in *refs (capacity *cap). */
+static int refs_reserve(glyph_ref **refs, uint32_t *cap, uint32_t n)
 {
-	if (n <= f->list_cap)
+	if (n <= *cap)
 		return 1;
-	uint32_t cap = f->list_cap ? f->list_cap : 512;
-	while (cap < n)
-		cap *= 2;
-	uint32_t *cid = mem_realloc(f->list_cid, cap * sizeof *cid);
-	if (!cid)
+	uint32_t c = *cap ? *cap : 256;
+	while (c < n)
+		c *= 2;
+	glyph_ref *r = mem_realloc(*refs, c * sizeof *r);
+	if (!r)
 		return 0;
-	f->list_cid = cid;
-	uint32_t *cp = mem_realloc(f->list_cp, cap * sizeof *cp);
-	if (!cp)
-		return 0;
-	f->list_cp = cp;
-	uint16_t *gid = mem_realloc(f->list_gid, cap * sizeof *gid);
-	if (!gid)
-		return 0;
-	f->list_gid = gid;
-	f->list_cap = cap;
+	*refs = r;
+	*cap = c;
 	return 1;
 }
 
@@ -290,9 +285,9 @@ static void to_unicode(bytebuf *b, const pdf_fonts *f, uint32_t n)
 		pdf_buf_puts(b, " beginbfchar\n");
 		for (uint32_t k = i; k < end; k++) {
 			pdf_buf_putc(b, '<');
-			pdf_buf_hex16(b, f->list_cid[k]);
+			pdf_buf_hex16(b, f->list[k].cid);
 			pdf_buf_puts(b, "> <");
-			pdf_buf_hex16(b, f->list_cp[k]);
+			pdf_buf_hex16(b, f->list[k].cp);
 			pdf_buf_puts(b, ">\n");
 		}
 		pdf_buf_puts(b, "endbfchar\n");
@@ -305,15 +300,15 @@ static void widths(bytebuf *b, const pdf_fonts *f, const face *fc, uint32_t n)
 {
 	pdf_buf_putc(b, '[');
 	for (uint32_t i = 0; i < n;) {
-		pdf_buf_u64(b, f->list_cid[i]);
+		pdf_buf_u64(b, f->list[i].cid);
 		pdf_buf_puts(b, " [");
 		uint32_t j = i;
 		do {
 			if (j > i)
 				pdf_buf_putc(b, ' ');
-			pdf_buf_num(b, hb_font_get_glyph_h_advance(fc->font, f->list_gid[j]) * 1000.0 / fc->upem);
+			pdf_buf_num(b, hb_font_get_glyph_h_advance(fc->font, f->list[j].gid) * 1000.0 / fc->upem);
 			j++;
-		} while (j < n && f->list_cid[j] == f->list_cid[j - 1] + 1);
+		} while (j < n && f->list[j].cid == f->list[j - 1].cid + 1);
 		pdf_buf_puts(b, i + j < 2 * n && j < n ? "] " : "]");
 		i = j;
 	}
@@ -327,7 +322,7 @@ static void subset_name(char *buf, size_t cap, const pdf_fonts *f, const face *f
 {
 	uint64_t h = 1469598103934665603ull;
 	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ f->list_gid[i]) * 1099511628211ull;
+		h = (h ^ f->list[i].gid) * 1099511628211ull;
 	char tag[7];
 	for (int k = 0; k < 6; k++, h /= 26)
 		tag[k] = (char)('A' + h % 26);
@@ -349,7 +344,7 @@ static status make_parts(pdf_fonts *f, face *fc, uint32_t n, font_parts *fp)
 	hb_set_t *glyphs = hb_subset_input_glyph_set(in);
 	hb_set_add(glyphs, 0);
 	for (uint32_t i = 0; i < n; i++)
-		hb_set_add(glyphs, f->list_gid[i]);
+		hb_set_add(glyphs, f->list[i].gid);
 	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	hb_set_clear(drop);
 	for (unsigned t = 0; t < fc->n_drop; t++)
@@ -372,17 +367,17 @@ static status make_parts(pdf_fonts *f, face *fc, uint32_t n, font_parts *fp)
 
 	/* CIDToGIDMap: the new glyph of every CID up to the last, 0 between */
 	const hb_map_t *new_gid = hb_subset_plan_old_to_new_glyph_mapping(plan);
-	const size_t n_map = 2 * ((size_t)f->list_cid[n - 1] + 1);
+	const size_t n_map = 2 * ((size_t)f->list[n - 1].cid + 1);
 	bytebuf_reserve(&fp->cid_map, n_map);
 	if (!fp->cid_map.oom) {
 		memset(fp->cid_map.p, 0, n_map);
 		fp->cid_map.len = n_map;
 		for (uint32_t i = 0; i < n; i++) {
-			hb_codepoint_t g = hb_map_get(new_gid, f->list_gid[i]);
+			hb_codepoint_t g = hb_map_get(new_gid, f->list[i].gid);
 			if (g == HB_MAP_VALUE_INVALID)
 				g = 0;
-			fp->cid_map.p[2 * f->list_cid[i]] = (uint8_t)(g >> 8);
-			fp->cid_map.p[2 * f->list_cid[i] + 1] = (uint8_t)g;
+			fp->cid_map.p[2 * f->list[i].cid] = (uint8_t)(g >> 8);
+			fp->cid_map.p[2 * f->list[i].cid + 1] = (uint8_t)g;
 		}
 	}
 	hb_subset_plan_destroy(plan);
@@ -431,14 +426,13 @@ static int latin1_common(uint32_t cp)
 static status make_latin1(pdf_fonts *f)
 {
 	face *fc = &f->faces[PDF_FACE_MAIN];
-	if (!list_reserve(f, LATIN1_N))
+	if (!refs_reserve(&f->list, &f->list_cap, LATIN1_N))
 		return status_fail(ST_NOMEM, "out of memory loading fonts");
 	uint32_t n = 0;
 	for (uint32_t cp = 0x20; cp < LATIN1_N; cp++) {
 		if (!f->latin_ok[cp] || f->latin[cp].face != PDF_FACE_MAIN || !latin1_common(cp))
 			continue;
-		f->list_cid[n] = f->list_cp[n] = cp;
-		f->list_gid[n++] = f->latin[cp].gid;
+		f->list[n++] = (glyph_ref){ cp, cp, f->latin[cp].gid };
 	}
 	status st = make_parts(f, fc, n, &f->latin1);
 	if (st == ST_OK && !(deflate_buf(&f->latin1.file) && deflate_buf(&f->latin1.cid_map) &&
@@ -491,14 +485,11 @@ void pdf_fonts_free(pdf_fonts *f)
 		hb_face_destroy(fc->face);
 		hb_blob_destroy(fc->blob);
 		mem_free(fc->cid_of);
-		mem_free(fc->dyn_cp);
-		mem_free(fc->dyn_gid);
+		mem_free(fc->dyn);
 	}
 	release_parts(&f->latin1);
 	release_parts(&f->parts);
-	mem_free(f->list_cid);
-	mem_free(f->list_cp);
-	mem_free(f->list_gid);
+	mem_free(f->list);
 	mem_free(f);
 }
 
@@ -512,7 +503,7 @@ void pdf_fonts_reset(pdf_fonts *f)
 			memset(fc->latin_used, 0, sizeof fc->latin_used);
 		fc->n_latin = 0;
 		for (uint32_t k = 0; k < fc->n_dyn; k++)
-			fc->cid_of[fc->dyn_cp[k]] = 0;
+			fc->cid_of[fc->dyn[k].cp] = 0;
 		fc->n_dyn = 0;
 	}
 }
@@ -542,21 +533,10 @@ uint16_t pdf_fonts_use(pdf_fonts *f, const pdf_glyph *g, uint32_t cp)
 		return fc->cid_of[cp];
 	if (fc->n_dyn >= 0xFFFF - DYN_BASE)
 		return 0;   /* two-byte codes are all taken */
-	if (fc->n_dyn == fc->cap_dyn) {
-		const uint32_t cap = fc->cap_dyn ? fc->cap_dyn * 2 : 256;
-		uint32_t *cps = mem_realloc(fc->dyn_cp, cap * sizeof *cps);
-		if (!cps)
-			return 0;
-		fc->dyn_cp = cps;
-		uint16_t *gids = mem_realloc(fc->dyn_gid, cap * sizeof *gids);
-		if (!gids)
-			return 0;
-		fc->dyn_gid = gids;
-		fc->cap_dyn = cap;
-	}
+	if (!refs_reserve(&fc->dyn, &fc->cap_dyn, fc->n_dyn + 1))
+		return 0;
 	const uint16_t cid = (uint16_t)(DYN_BASE + fc->n_dyn);
-	fc->dyn_cp[fc->n_dyn] = cp;
-	fc->dyn_gid[fc->n_dyn++] = g->gid;
+	fc->dyn[fc->n_dyn++] = (glyph_ref){ cid, cp, g->gid };
 	fc->cid_of[cp] = cid;
 	return cid;
 }
@@ -646,20 +626,15 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
 		preprocess(fc);
 	const uint32_t n = fc->n_latin + fc->n_dyn;
-	if (!list_reserve(f, n))
+	if (!refs_reserve(&f->list, &f->list_cap, n))
 		return status_fail(ST_NOMEM, "out of memory embedding a font");
 	uint32_t k = 0;
 	for (uint32_t cp = 0; fc->n_latin && cp < LATIN1_N; cp++) {
 		if (!fc->latin_used[cp])
 			continue;
-		f->list_cid[k] = f->list_cp[k] = cp;
-		f->list_gid[k++] = f->latin[cp].gid;
+		f->list[k++] = (glyph_ref){ cp, cp, f->latin[cp].gid };
 	}
-	for (uint32_t i = 0; i < fc->n_dyn; i++, k++) {
-		f->list_cid[k] = DYN_BASE + i;
-		f->list_cp[k] = fc->dyn_cp[i];
-		f->list_gid[k] = fc->dyn_gid[i];
-	}
+	memcpy(f->list + k, fc->dyn, fc->n_dyn * sizeof *fc->dyn);   /* by CID already */
 	const status st = make_parts(f, fc, n, &f->parts);
 	return st != ST_OK ? st : emit_parts(fc, &f->parts, d, obj);
 }
