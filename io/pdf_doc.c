@@ -4,10 +4,11 @@
  * A document is written front to back into one buffer; each object's
  * offset is noted when it begins, so objects may be written in any order
  * of their numbers (a page's number is known before its content is drawn,
- * the page tree's only at the end).  Streams are deflated at zlib level 1:
- * page contents shrink about fourfold and font subsets by a third, and
- * level 1 does it three to four times faster than the default level 6.
- * One z_stream serves every stream of every document (deflateReset).
+ * the page tree's only at the end).  A stream is stored, deflated here at
+ * zlib level 1 (three to four times faster than the default 6), or
+ * deflated already by the caller; which is the caller's trade of size for
+ * time (see pdf_canvas.c and pdf_font.c).  One z_stream serves every
+ * stream of every document (deflateReset).
  */
 #include "pdf_doc.h"
 
