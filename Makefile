@@ -65,9 +65,11 @@ endif
 .PHONY: all test unit e2e asan valgrind demo bench clean deps fuzz
 all: $(BIN)
 
-# Install what is missing, once per build tree and again when this list changes.
-$(DEPS_STAMP): Makefile
-	@missing=""; for p in $(PKGS); do \
+# $(call install_missing,PACKAGES): the recipe that installs those of the
+# Debian packages that are missing (apt-get update once), then touches the
+# target; as root, or through sudo.  fuzz.mk uses it too.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -76,6 +78,11 @@ $(DEPS_STAMP): Makefile
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	@mkdir -p build && touch $@
+endef
+
+# Install what is missing, once per build tree and again when this list changes.
+$(DEPS_STAMP): Makefile
+	$(call install_missing,$(PKGS))
 deps: $(DEPS_STAMP)
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)

@@ -43,15 +43,7 @@ FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-deps
 
 $(FUZZ_STAMP):
-	@missing=""; for p in $(FUZZ_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
-	@mkdir -p build && touch $@
+	$(call install_missing,$(FUZZ_PKGS))
 fuzz-deps: $(FUZZ_STAMP)
 
 # The fuzzers' own sources must be warning-free; the library is built with
