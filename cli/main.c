@@ -18,9 +18,10 @@
 #include "../engine/fault.h"
 
 /* jemalloc (release builds): keep freed blocks up to 1 MiB in each
- * thread's cache.  cairo and zlib allocate and free buffers of a few
- * hundred KiB for every PDF; without this each went back to the arena and
- * was faulted in again, a third of the documents' time. */
+ * thread's cache.  HarfBuzz's subsetter and zlib allocate and free blocks
+ * of tens to hundreds of KiB for PDFs; without this each goes back to the
+ * arena and is faulted in again (documents 0.16–0.26 s against 0.20–0.27 s
+ * for 600,000 rows on one thread, 2026-11-23). */
 const char *malloc_conf = "tcache_max:1048576";
 
 static const char *const usage_text[][2] = {

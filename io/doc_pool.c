@@ -4,9 +4,9 @@
  * One mutex guards a FIFO of jobs (a filled packing, or an invoice copied
  * with its strings) and the stack of free packings; workers wait on `work`,
  * the main thread on `room` when it needs a free packing.  A statewide run
- * draws about 7,000 PDFs at about a millisecond each, most of it cairo
- * subsetting and deflating the fonts; two workers keep that off the main
- * thread's path (see README, Performance).
+ * draws about 7,000 PDFs at about 0.1 ms each, most of it creating and
+ * writing the files; two workers keep that off the main thread's path
+ * (see README, Performance).
  *
  * Workers hold the termination signals blocked (the handler runs on the
  * main thread) and create their files inside tmpfiles_create_begin/end.

@@ -14,8 +14,8 @@
  *
  * A packing is handed over whole, so the main thread never waits for a
  * document unless every packing is queued or being drawn (workers + 2 of
- * them).  Each worker owns a pdf_canvas (pango and cairo objects are not
- * shared between threads).  The first failure stops the pool: later
+ * them).  Each worker owns a pdf_canvas (its fonts and buffers, and
+ * pango and cairo objects, are not shared between threads).  The first failure stops the pool: later
  * submissions return it, and so does doc_pool_finish.
  */
 #ifndef SSRFILL_DOC_POOL_H

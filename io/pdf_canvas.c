@@ -177,12 +177,8 @@ static void native_begin(pdf_canvas *c, double width, double height)
 
 static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = rel; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	for (const char *p = title; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return (h ^ n_bytes) * 1099511628211ull;
+	const uint64_t h = pdf_hash(pdf_hash(PDF_HASH_SEED, rel, strlen(rel)), title, strlen(title));
+	return pdf_hash(h, &n_bytes, sizeof n_bytes);
 }
 
 static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
@@ -339,10 +335,11 @@ static int shape(pdf_canvas *c, const char *s)
 	return n;
 }
 
-static double glyphs_width(const pdf_canvas *c, int from, int to)
+/* The advance of c->glyph[0, n), in em. */
+static double glyphs_width(const pdf_canvas *c, int n)
 {
 	double w = 0;
-	for (int i = from; i < to; i++)
+	for (int i = 0; i < n; i++)
 		w += c->glyph[i].adv;
 	return w;
 }
@@ -373,7 +370,7 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 		c->redo = 1;
 		return;
 	}
-	double w = glyphs_width(c, 0, n) * size;
+	double w = glyphs_width(c, n) * size;
 	if (width > 0 && w > width) {
 		/* cut at a character, drop spaces before the ellipsis */
 		pdf_glyph dot;
@@ -452,7 +449,7 @@ double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
 		c->redo = 1;
 		return 0;
 	}
-	return glyphs_width(c, 0, n) * font_size[font_id];
+	return glyphs_width(c, n) * font_size[font_id];
 }
 
 void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double line_width)

@@ -223,6 +223,14 @@ void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id)
 	pdf_buf_puts(b, "\n%%EOF\n");
 }
 
+uint64_t pdf_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
 int pdf_doc_oom(const pdf_doc *d)
 {
 	return d->body.oom;

@@ -64,6 +64,11 @@ void pdf_doc_stream(pdf_doc *d, uint32_t obj, const char *dict, const void *data
 /* The cross-reference table and trailer; id is the file identifier (any
  * 64 bits that tell this file from others, written twice as hex). */
 void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id);
+/* FNV-1a over n bytes, continuing from h (PDF_HASH_SEED to start): file
+ * identifiers and font subset tags, which must be stable, not secret. */
+#define PDF_HASH_SEED 1469598103934665603ull
+uint64_t pdf_hash(uint64_t h, const void *p, size_t n);
+
 /* Nonzero when memory ran out while assembling the file. */
 int pdf_doc_oom(const pdf_doc *d);
 

@@ -320,9 +320,9 @@ static void widths(bytebuf *b, const pdf_fonts *f, const face *fc, uint32_t n)
  * glyphs, so the same document gets the same name every run. */
 static void subset_name(char *buf, size_t cap, const pdf_fonts *f, const face *fc, uint32_t n)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = PDF_HASH_SEED;
 	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ f->list[i].gid) * 1099511628211ull;
+		h = pdf_hash(h, &f->list[i].gid, sizeof f->list[i].gid);
 	char tag[7];
 	for (int k = 0; k < 6; k++, h /= 26)
 		tag[k] = (char)('A' + h % 26);
