@@ -37,6 +37,11 @@ void cli_limits_defaults(cli_limits *l);
  * was one of them (*st set, ST_USAGE on a bad value), 0 otherwise. */
 int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, status *st);
 
+/* Remove the leftovers of killed ssrfill processes (their owner locks are
+ * free) from the folders of the given output paths and from tmpdir, and
+ * say so in one line on standard error unless quiet. */
+status cli_sweep(const char *cmd, const char *const *outputs, size_t n_outputs, const char *tmpdir, int quiet);
+
 int cmd_sort(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);

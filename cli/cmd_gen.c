@@ -1,6 +1,8 @@
 /*
  * cmd_gen.c: `ssrfill gen` — a deterministic synthetic statewide score
- * reports file and its orders file (engine/synth.c does the work).
+ * reports file and its orders file (engine/synth.c does the work).  Both
+ * are written beside their names and renamed into place once whole, so a
+ * failed or interrupted gen leaves the files that were there as they were.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,18 +11,9 @@
 #include <string.h>
 
 #include "../engine/synth.h"
+#include "../io/staged.h"
 #include "../io/tmpfiles.h"
 #include "cli.h"
-
-/* A path gen may delete if interrupted: one it creates or a regular file
- * it overwrites, never "-", /dev/null or a pipe. */
-static int removable(const char *path)
-{
-	struct stat sb;
-	if (strcmp(path, "-") == 0)
-		return 0;
-	return stat(path, &sb) != 0 ? errno == ENOENT : S_ISREG(sb.st_mode);
-}
 
 int cmd_gen(int argc, char **argv)
 {
@@ -69,18 +62,36 @@ int cmd_gen(int argc, char **argv)
 		return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
 	if (!o.students_path || !o.orders_path)
 		return cli_usage_error("gen", "--out and --orders are required");
-	/* an interrupted gen must not leave a file that looks complete */
-	tmpfiles_install_signals();
-	status st = ST_OK;
-	if (removable(o.students_path))
-		st = tmpfiles_add(o.students_path, 0);
-	if (st == ST_OK && removable(o.orders_path))
-		st = tmpfiles_add(o.orders_path, 0);
+	status st = synth_check(&o);
 	if (st != ST_OK)
 		return st;
+	if (staged_same_file(o.students_path, o.orders_path))
+		return status_fail(ST_USAGE, "--out and --orders name the same file (%s)", o.orders_path);
+	tmpfiles_install_signals();
+	const char *outs[] = { o.students_path, o.orders_path };
+	st = cli_sweep("gen", outs, 2, NULL, quiet);
+	const size_t n = strlen(o.students_path);
+	const int zst = n >= 4 && strcmp(o.students_path + n - 4, ".zst") == 0;
+	staged students = { 0 }, orders = { 0 };
+	if (st == ST_OK)
+		st = staged_open(&students, o.students_path, zst ? OUT_ZSTD : 0);
+	if (st == ST_OK)
+		st = staged_open(&orders, o.orders_path, 0);
 	const double t0 = cli_now();
-	st = synth_run(&o);
-	tmpfiles_forget_all();
+	if (st == ST_OK)
+		st = synth_write(&o, students.o, orders.o);
+	if (st == ST_OK)
+		st = staged_close(&orders);
+	if (st == ST_OK)
+		st = staged_close(&students);
+	if (st == ST_OK)
+		st = staged_commit(&orders);
+	if (st == ST_OK)
+		st = staged_commit(&students);
+	staged_release(&orders);
+	staged_release(&students);
+	if (st != ST_OK)
+		tmpfiles_cleanup();
 	if (st == ST_OK && !quiet)
 		fprintf(stderr, "ssrfill gen: %llu rows to %s, orders to %s in %.2f s\n",
 			(unsigned long long)o.rows, o.students_path, o.orders_path, cli_now() - t0);

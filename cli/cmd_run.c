@@ -53,6 +53,7 @@ typedef struct run_opts {
 
 typedef struct run_ctx {
 	const run_opts *opt;
+	const char *inputs[4]; /* students, orders, config: never inside what --force replaces */
 	config cfg;
 	orders *ord;
 	outdir *dir;
@@ -514,7 +515,7 @@ static status run_job(run_ctx *x)
 	if (st == ST_OK)
 		st = config_check(&x->cfg, opt->config_path ? opt->config_path : "the built-in configuration");
 	if (st == ST_OK)
-		st = outdir_begin(&x->dir, opt->out, opt->force);
+		st = outdir_begin(&x->dir, opt->out, opt->force, x->inputs);
 	static const char *const dirs[] = {
 		"print", "manifests", "invoices", "reports", "rejects",
 		/* the PDF documents' */
@@ -672,9 +673,15 @@ int cmd_run(int argc, char **argv)
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
 	tmpfiles_install_signals();
+	const status swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
+	if (swept != ST_OK)
+		return swept;
 	run_ctx x;
 	memset(&x, 0, sizeof x);
 	x.opt = &o;
+	x.inputs[0] = o.students;
+	x.inputs[1] = o.orders;
+	x.inputs[2] = o.config_path;
 	bytebuf_init(&x.name_pool);
 	bytebuf_init(&x.warnings);
 	const status st = run_job(&x);

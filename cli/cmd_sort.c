@@ -7,7 +7,9 @@
  * record as the payload so each row comes out byte for byte as it came in
  * (its line end normalised to LF) -> output.  The output and rejects files
  * are written beside their final names and renamed into place at the end,
- * so a failed run leaves neither half-written.
+ * so a failed run leaves neither half-written.  Every row is read before the
+ * first is written, so the reject rate is decided before a byte goes out:
+ * a pipe (--out -) never receives rows of a run that then fails.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,62 +25,18 @@
 #include "../io/instream.h"
 #include "../io/outstream.h"
 #include "../io/rejects.h"
+#include "../io/staged.h"
 #include "../io/student_reader.h"
 #include "../io/tmpfiles.h"
 #include "cli.h"
-
-typedef struct staged {
-	outstream *o;
-	char *final;
-	char *tmp;
-} staged;
-
-static status staged_open(staged *sf, const char *path, int flags)
-{
-	sf->o = NULL;
-	sf->final = sf->tmp = NULL;
-	/* Only a regular file (or a new one) is written beside and renamed
-	 * over: a FIFO, a device or /dev/stdout is written to directly, never
-	 * replaced (as root, renaming over /dev/null would replace it). */
-	struct stat sb;
-	if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
-		return outstream_open(&sf->o, path, flags);
-	const size_t n = strlen(path) + 48;
-	sf->final = mem_strndup(path, strlen(path));
-	sf->tmp = mem_alloc(n);
-	if (!sf->final || !sf->tmp)
-		return status_fail(ST_NOMEM, "out of memory");
-	snprintf(sf->tmp, n, "%s.ssrfill-tmp-%ld", path, (long)getpid());
-	status st = tmpfiles_add(sf->tmp, 0);
-	if (st == ST_OK)
-		st = outstream_open(&sf->o, sf->tmp, flags | OUT_EXCL);
-	return st;
-}
-
-static status staged_commit(staged *sf)
-{
-	status st = outstream_close(sf->o);
-	sf->o = NULL;
-	if (st == ST_OK && sf->tmp && (fault_hit(FAULT_RENAME) || rename(sf->tmp, sf->final) != 0))
-		st = status_fail(ST_IO, "%s: cannot rename into place: %m", sf->final);
-	if (st == ST_OK && sf->tmp)
-		tmpfiles_forget(sf->tmp);
-	return st;
-}
-
-static void staged_release(staged *sf)
-{
-	if (sf->o)
-		outstream_abort(sf->o);
-	mem_free(sf->final);
-	mem_free(sf->tmp);
-}
 
 typedef struct phase_times {
 	double read, finish, write;
 } phase_times;
 
-static status sort_rows(student_reader *rd, sorter *so, outstream *out, phase_times *pt)
+/* Read every row into the sorter and sort them (runs merged down to the
+ * last pass); nothing is written yet. */
+static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
 {
 	double t = cli_now();
 	bytebuf key;
@@ -109,11 +67,17 @@ static status sort_rows(student_reader *rd, sorter *so, outstream *out, phase_ti
 	if ((st = sorter_finish(so)) != ST_OK)
 		return st;
 	pt->finish = cli_now() - t;
-	t = cli_now();
+	return ST_OK;
+}
+
+static status write_rows(student_reader *rd, sorter *so, outstream *out, phase_times *pt)
+{
+	const double t = cli_now();
 	const csv_record *h = student_reader_header(rd);
 	outstream_write(out, h->raw, h->raw_len);
 	outstream_putc(out, '\n');
 	sorter_item it;
+	status st;
 	while ((st = sorter_next(so, &it)) == ST_OK) {
 		outstream_write(out, it.payload, it.payload_len);
 		outstream_putc(out, '\n');
@@ -166,14 +130,23 @@ int cmd_sort(int argc, char **argv)
 	if (!students || !out_path)
 		return cli_usage_error("sort", "--students and --out are required");
 
+	if (staged_same_file(out_path, students) || (rejects_path && staged_same_file(rejects_path, students)))
+		return status_fail(ST_USAGE, "%s is the input file; write the output elsewhere, or the input is lost",
+				       staged_same_file(out_path, students) ? out_path : rejects_path);
+	if (rejects_path && staged_same_file(out_path, rejects_path))
+		return status_fail(ST_USAGE, "--out and --rejects name the same file (%s)", out_path);
+
 	const double t0 = cli_now();
 	tmpfiles_install_signals();
+	const char *outs[] = { out_path, rejects_path };
+	status st = cli_sweep("sort", outs, 2, lim.tmpdir, quiet);
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;
 	const sorter_opts sopts = { lim.memory, lim.threads, lim.tmpdir,
 				    instream_size_hint(students) };
-	status st = staged_open(&out, out_path, lim.threads >= 2 ? OUT_ASYNC : 0);
+	if (st == ST_OK)
+		st = staged_open(&out, out_path, lim.threads >= 2 ? OUT_ASYNC : 0);
 	if (st == ST_OK && rejects_path) {
 		st = staged_open(&rej, rejects_path, 0);
 		if (st == ST_OK)
@@ -185,7 +158,7 @@ int cmd_sort(int argc, char **argv)
 		st = sorter_new(&so, &sopts);
 	phase_times pt = { 0, 0, 0 };
 	if (st == ST_OK)
-		st = sort_rows(rd, so, out.o, &pt);
+		st = sort_rows(rd, so, &pt);
 	sorter_stats ss = { 0, 0, 0 };
 	if (so)
 		sorter_stats_get(so, &ss);
@@ -206,6 +179,8 @@ int cmd_sort(int argc, char **argv)
 				 students, (unsigned long long)n.rejected, (unsigned long long)n.rows,
 				 100 * rate, 100 * lim.max_reject_rate,
 				 rejects_path ? ", see the rejects file" : "");
+	if (st == ST_OK)
+		st = write_rows(rd, so, out.o, &pt);
 	if (st == ST_OK)
 		st = staged_commit(&out);
 	sorter_free(so);

@@ -16,6 +16,10 @@
 
 #include "cli.h"
 #include "../engine/fault.h"
+#include "../engine/fold.h"
+#include "../engine/mem.h"
+#include "../io/staged.h"
+#include "../io/tmpfiles.h"
 
 /* jemalloc (release builds): keep freed blocks up to 1 MiB in each
  * thread's cache.  HarfBuzz's subsetter and zlib allocate and free blocks
@@ -157,6 +161,51 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
 	default:
 		return 0;
 	}
+}
+
+static void note_removed(const char *path, void *arg)
+{
+	bytebuf *b = arg;
+	if (b->len)
+		bytebuf_put(b, ", ", 2);
+	bytebuf_put(b, path, strlen(path));
+}
+
+status cli_sweep(const char *cmd, const char *const *outputs, size_t n_outputs, const char *tmpdir, int quiet)
+{
+	bytebuf list;
+	bytebuf_init(&list);
+	status st = ST_OK;
+	char *seen[9];
+	size_t n_seen = 0;
+	for (size_t i = 0; i <= n_outputs && st == ST_OK; i++) {
+		const char *p = i < n_outputs ? outputs[i] : tmpdir;
+		if (!p || !*p || strcmp(p, "-") == 0)
+			continue;
+		char *dir = i < n_outputs ? staged_parent(p) : mem_strndup(p, strlen(p));
+		if (!dir) {
+			st = status_fail(ST_NOMEM, "out of memory");
+			break;
+		}
+		int again = 0;
+		for (size_t k = 0; k < n_seen; k++)
+			again |= strcmp(seen[k], dir) == 0;
+		if (again || n_seen == sizeof seen / sizeof seen[0]) {
+			mem_free(dir);
+			continue;
+		}
+		seen[n_seen++] = dir;
+		st = tmpfiles_sweep(dir, note_removed, &list);
+	}
+	for (size_t k = 0; k < n_seen; k++)
+		mem_free(seen[k]);
+	if (st == ST_OK && list.oom)
+		st = status_fail(ST_NOMEM, "out of memory");
+	if (st == ST_OK && list.len && !quiet)
+		fprintf(stderr, "ssrfill %s: removed what killed runs left behind: %.*s\n", cmd,
+			(int)list.len, (const char *)list.p);
+	bytebuf_release(&list);
+	return st;
 }
 
 static const struct {

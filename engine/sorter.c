@@ -358,7 +358,7 @@ static status make_dir(sorter *s)
 	char *d = mem_alloc(n);
 	if (!d)
 		return status_fail(ST_NOMEM, "out of memory");
-	snprintf(d, n, "%s/ssrfill-XXXXXX", s->opts.tmpdir);
+	snprintf(d, n, "%s/ssrfill-spill-XXXXXX", s->opts.tmpdir);
 	status st = tmpfiles_mkdtemp(d);  /* mode 0700 */
 	if (st == ST_IO)
 		st = status_fail(ST_IO, "%s: cannot create a temporary folder for sorted runs: %m",

@@ -2085,7 +2085,7 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-status synth_run(const synth_opts *o)
+status synth_check(const synth_opts *o)
 {
 	if (!o->students_path || !*o->students_path)
 		return status_fail(ST_USAGE, "gen: no students file given");
@@ -2098,7 +2098,14 @@ status synth_run(const synth_opts *o)
 				   (unsigned long long)o->rows, (unsigned long long)SYNTH_MAX_ROWS);
 	if (!(o->bad_rate >= 0.0 && o->bad_rate <= 1.0))
 		return status_fail(ST_USAGE, "gen: bad row rate must be between 0 and 1");
+	return ST_OK;
+}
 
+status synth_write(const synth_opts *o, outstream *students, outstream *orders)
+{
+	status st = synth_check(o);
+	if (st != ST_OK)
+		return st;
 	synth *s = mem_calloc(1, sizeof *s);
 	if (!s)
 		return status_fail(ST_NOMEM, "synth: out of memory");
@@ -2112,23 +2119,13 @@ status synth_run(const synth_opts *o)
 		for (int i = 0; i < 4; i++)
 			s->feistel_key[i] = splitmix64(&x);
 	}
-	status st = build_world(s, o->rows);
+	st = build_world(s, o->rows);
 	if (st != ST_OK) {
 		synth_free(s);
 		return st;
 	}
 
-	outstream *orders = NULL;
-	st = outstream_open(&s->out, o->students_path,
-			    ends_with(o->students_path, ".zst") ? OUT_ZSTD : 0);
-	if (st == ST_OK && o->orders_path)
-		st = outstream_open(&orders, o->orders_path, 0);
-	if (st != ST_OK) {
-		outstream_abort(s->out);
-		synth_free(s);
-		return st;
-	}
-
+	s->out = students;
 	/* bad_rate as a 32-bit threshold: the only floating point, done once. */
 	const uint64_t bad_threshold = (uint64_t)(o->bad_rate * 4294967296.0);
 	outstream_write(s->out, students_header, sizeof students_header - 1);
@@ -2145,22 +2142,32 @@ status synth_run(const synth_opts *o)
 
 	if (orders)
 		st = write_orders(s, orders);
-	if (st != ST_OK) {
-		outstream_abort(orders);
-		outstream_abort(s->out);
-		synth_free(s);
-		return st;
-	}
-	/* Orders first: if they fail the students file can still go. */
-	st = outstream_close(orders);
-	if (st != ST_OK) {
-		outstream_abort(s->out);
-		synth_free(s);
-		return st;
-	}
-	st = outstream_close(s->out);
-	if (st != ST_OK && o->orders_path && strcmp(o->orders_path, "-") != 0)
-		unlink(o->orders_path);
 	synth_free(s);
+	return st;
+}
+
+status synth_run(const synth_opts *o)
+{
+	status st = synth_check(o);
+	if (st != ST_OK)
+		return st;
+	outstream *students = NULL, *orders = NULL;
+	st = outstream_open(&students, o->students_path,
+			    ends_with(o->students_path, ".zst") ? OUT_ZSTD : 0);
+	if (st == ST_OK && o->orders_path)
+		st = outstream_open(&orders, o->orders_path, 0);
+	if (st == ST_OK)
+		st = synth_write(o, students, orders);
+	/* Orders first: if they fail the students file can still go. */
+	if (st == ST_OK) {
+		st = outstream_close(orders);
+		orders = NULL;
+	}
+	if (st == ST_OK) {
+		st = outstream_close(students);
+		students = NULL;
+	}
+	outstream_abort(orders);   /* each removed only if this call made it */
+	outstream_abort(students);
 	return st;
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "../io/outstream.h"
 
 typedef struct synth_opts {
 	uint64_t rows;             /* data rows of the students file, exactly (header not counted) */
@@ -37,5 +38,11 @@ typedef struct synth_opts {
  * file is left behind (standard output excepted).
  */
 status synth_run(const synth_opts *o);
+/* The option checks synth_run makes (ST_USAGE with a detail). */
+status synth_check(const synth_opts *o);
+/* Generate into streams the caller opened (students_path then only says
+ * what the files are called); orders may be NULL.  Closing, renaming or
+ * removing them is the caller's. */
+status synth_write(const synth_opts *o, outstream *students, outstream *orders);
 
 #endif

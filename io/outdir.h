@@ -2,7 +2,7 @@
  * outdir.h: an output folder that appears whole or not at all (SPEC §3).
  *
  *   outdir *d;
- *   st = outdir_begin(&d, "out/run1", force);   // builds out/run1.ssrfill-tmp-PID
+ *   st = outdir_begin(&d, "out/run1", force, inputs);  // builds out/run1.ssrfill-tmp-XXXXXX
  *   st = outdir_mkdir(d, "print");
  *   st = outdir_open(d, "print/august.csv.zst", OUT_ZSTD, &o);
  *   ... write, outstream_close(o) ...
@@ -11,7 +11,10 @@
  *
  * Folders are mode 0700 and files 0600 while they are built; every path is
  * registered with tmpfiles so a signal removes the half-built folder too.
- * An existing non-empty DIR is refused unless force is set.
+ * An existing non-empty DIR is refused unless force is set, and force
+ * replaces only an earlier run's output that holds none of `inputs` (a
+ * NULL-terminated list of this run's input paths).  A second run into the
+ * same DIR is refused while the first holds it.
  */
 #ifndef SSRFILL_OUTDIR_H
 #define SSRFILL_OUTDIR_H
@@ -21,7 +24,7 @@
 
 typedef struct outdir outdir;
 
-status outdir_begin(outdir **out, const char *path, int force);
+status outdir_begin(outdir **out, const char *path, int force, const char *const *inputs);
 status outdir_mkdir(outdir *d, const char *rel);
 status outdir_open(outdir *d, const char *rel, int flags, outstream **o);
 const char *outdir_final_path(const outdir *d);

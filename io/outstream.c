@@ -34,6 +34,7 @@ struct outstream {
 	int fd;
 	int flags;
 	int is_stdout;
+	int created;          /* this stream made the file: abort may unlink it */
 	status err;           /* sticky: the first failure */
 	char *buf;            /* the buffer being filled */
 	size_t n_buf;
@@ -184,27 +185,57 @@ static void stop_writer(outstream *o)
 	o->async = 0;
 }
 
-status outstream_open(outstream **out, const char *path, int flags)
+/* Open path for writing: created new (O_EXCL) when it may be, else an
+ * existing file truncated, or a FIFO or device written to as it is.  Only
+ * a file this call created is ever unlinked by outstream_abort. */
+static int open_path(const char *path, int flags, int *created)
 {
-	*out = NULL;
+	*created = 0;
+	if (fault_hit(FAULT_OPEN))
+		return -1;
+	const int base = O_WRONLY | O_CLOEXEC;
+	int fd = open(path, base | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		*created = 1;
+		return fd;
+	}
+	if (errno != EEXIST || (flags & OUT_EXCL))
+		return -1;
+	/* it exists: a file ssrfill did not make (a device, a FIFO, a file
+	 * the caller chose to overwrite) is never removed on failure */
+	return open(path, base | O_TRUNC);
+}
+
+static status finish_open(outstream **out, outstream *o, const char *path, int flags);
+
+static outstream *new_stream(const char *path, int flags)
+{
 	outstream *o = mem_alloc(sizeof *o);
 	if (!o)
-		return status_fail(ST_NOMEM, "out of memory opening %s", path);
+		return NULL;
 	memset(o, 0, offsetof(outstream, first));
 	o->buf = o->first;
 	o->flags = flags;
+	o->fd = -1;
 	o->path = mem_strndup(path, strlen(path));
 	if (!o->path) {
 		mem_free(o);
-		return status_fail(ST_NOMEM, "out of memory opening %s", path);
+		return NULL;
 	}
+	return o;
+}
+
+status outstream_open(outstream **out, const char *path, int flags)
+{
+	*out = NULL;
+	outstream *o = new_stream(path, flags);
+	if (!o)
+		return status_fail(ST_NOMEM, "out of memory opening %s", path);
 	if (strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 		o->is_stdout = 1;
 	} else {
-		const int oflags = O_WRONLY | O_CREAT | O_CLOEXEC |
-			((flags & OUT_EXCL) ? O_EXCL : O_TRUNC);
-		o->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, oflags, 0600);
+		o->fd = open_path(path, flags, &o->created);
 		if (o->fd < 0) {
 			status st = status_fail(ST_IO, "%s: cannot create: %s", path, strerror(errno));
 			mem_free(o->path);
@@ -212,6 +243,24 @@ status outstream_open(outstream **out, const char *path, int flags)
 			return st;
 		}
 	}
+	return finish_open(out, o, path, flags);
+}
+
+status outstream_open_fd(outstream **out, int fd, const char *path, int flags)
+{
+	*out = NULL;
+	outstream *o = new_stream(path, flags);
+	if (!o) {
+		close(fd);
+		return status_fail(ST_NOMEM, "out of memory opening %s", path);
+	}
+	o->fd = fd;
+	o->created = 1;
+	return finish_open(out, o, path, flags);
+}
+
+static status finish_open(outstream **out, outstream *o, const char *path, int flags)
+{
 	if (flags & OUT_ZSTD) {
 		o->cctx = ZSTD_createCCtx();
 		o->zbuf_cap = ZSTD_CStreamOutSize();
@@ -381,7 +430,8 @@ void outstream_abort(outstream *o)
 	stop_writer(o);
 	if (!o->is_stdout) {
 		close(o->fd);
-		unlink(o->path);
+		if (o->created)
+			unlink(o->path);
 	}
 	release(o);
 }

@@ -9,7 +9,8 @@
  *
  * Writes never fail on their own: the first error is kept and every later
  * call is a no-op, so writers check once, at close (SQLite's PmaWriter).
- * outstream_abort() closes and unlinks a half-written file.
+ * outstream_abort() closes a half-written file and unlinks it only when
+ * this stream created it: never a device, a FIFO or a file that was there.
  */
 #ifndef SSRFILL_OUTSTREAM_H
 #define SSRFILL_OUTSTREAM_H
@@ -30,6 +31,9 @@ enum {
 
 /* path "-" is standard output.  Files are created with mode 0600. */
 status outstream_open(outstream **out, const char *path, int flags);
+/* The same on a file the caller created and opened (fd is the stream's
+ * from now on, closed even on failure); abort unlinks path. */
+status outstream_open_fd(outstream **out, int fd, const char *path, int flags);
 void outstream_write(outstream *o, const void *buf, size_t n);
 void outstream_puts(outstream *o, const char *s);
 void outstream_putc(outstream *o, char c);

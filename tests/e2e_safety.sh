@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Never destroy a file, never leave student data behind (issue 11, items
+# 1-7): what --force may replace, outputs that are inputs, devices and
+# FIFOs never unlinked, someone else's FIFO refused, the reject rate
+# decided before a byte reaches a pipe, one run at a time per --out, every
+# catchable terminating signal cleaned up after, and the leftovers of a
+# SIGKILLed run removed by the next command, which says so.
+# usage: SSRFILL=/path/to/ssrfill bash tests/e2e_safety.sh
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SSRFILL:-$top/ssrfill}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-e2e-safety.XXXXXX")
+bgpids=()
+trap 'for p in "${bgpids[@]}"; do kill -9 $p 2>/dev/null; done; rm -rf "$work"' EXIT
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+check() { # name condition-exit-status [detail]
+	if [ "$2" = 0 ]; then ok "$1"; else bad "$1" "${3:-}"; fi
+}
+rr=$top/fixtures/run/rules
+rej=$top/fixtures/sort/rejects/students.csv
+run() { "$bin" run --quiet --students "$rr/students.csv" --orders "$rr/orders.csv" --max-reject-rate 0.5 "$@"; }
+
+# wait (up to 20 s) until a path matching a glob exists
+wait_for() { for _ in $(seq 200); do compgen -G "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
+
+# ---- 1. what --force may replace ------------------------------------------
+d=$work/f1
+mkdir -p "$d"; echo "my notes" >"$d/notes.txt"
+run --out "$d" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -f "$d/notes.txt" ] && grep -q 'not written by ssrfill' "$work/err"
+check "--force refuses a folder ssrfill did not write (exit 2, file kept)" $? "exit $rc: $(cat "$work/err")"
+
+run --out "$d/../f1b" 2>"$work/err" && run --out "$d/../f1b" --force 2>"$work/err"
+check "--force replaces an earlier run's output" $? "$(cat "$work/err")"
+[ -f "$work/f1b/.ssrfill-output" ] && grep -qx 'print' "$work/f1b/.ssrfill-output"
+check "an output folder carries the marker listing what the run wrote" $?
+
+echo "an operator's file" >"$work/f1b/readme.txt"
+run --out "$work/f1b" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -f "$work/f1b/readme.txt" ] && grep -q 'readme.txt' "$work/err"
+check "--force refuses an earlier output an operator added a file to" $? "exit $rc: $(cat "$work/err")"
+rm "$work/f1b/readme.txt"
+
+cp "$rr/students.csv" "$work/f1b/reports/s.csv"
+"$bin" run --quiet --students "$work/f1b/reports/s.csv" --orders "$rr/orders.csv" --max-reject-rate 0.5 \
+	--out "$work/f1b" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && cmp -s "$rr/students.csv" "$work/f1b/reports/s.csv" && grep -q 'an input of this run' "$work/err"
+check "--force never replaces a folder holding an input of the run" $? "exit $rc: $(cat "$work/err")"
+
+mkdir -p "$work/dot/e"; echo keep >"$work/dot/keep.txt"; echo keep >"$work/dot/e/keep.txt"
+for o in . e/. "" e/.. /; do
+	( cd "$work/dot" && run --out "$o" --force ) 2>"$work/err"; rc=$?
+	[ $rc = 2 ] && [ -f "$work/dot/keep.txt" ] && [ -f "$work/dot/e/keep.txt" ] &&
+		[ -z "$(ls -A "$work/dot" | grep ssrfill)" ] && grep -q -- '--out' "$work/err"
+	check "--out '$o' is refused up front (exit 2, nothing touched)" $? "exit $rc: $(cat "$work/err"); $(ls -A "$work/dot")"
+done
+
+# ---- 2. never unlink what ssrfill did not create ---------------------------
+mkfifo "$work/fifo"
+cat "$work/fifo" >/dev/null & bgpids+=($!)
+"$bin" sort --quiet --students "$rej" --out "$work/fifo" --rejects "$work/r.csv" 2>"$work/err"; rc=$?
+wait ${bgpids[-1]} 2>/dev/null
+[ $rc = 1 ] && [ -p "$work/fifo" ] && [ -s "$work/r.csv" ]
+check "sort failing the reject rate into a FIFO keeps the FIFO, writes the rejects" $? "exit $rc: $(cat "$work/err")"
+
+if [ "$(id -u)" = 0 ]; then
+	mknod "$work/null" c 1 3
+	"$bin" sort --quiet --students "$rej" --out "$work/null" --rejects "$work/r2.csv" 2>"$work/err"; rc=$?
+	[ $rc = 1 ] && [ -c "$work/null" ]
+	check "sort failing into a character device (a /dev/null) leaves the device" $? "exit $rc: $(cat "$work/err")"
+	"$bin" sort --quiet --students "$rej" --out "$work/null" --rejects "$work/r3.csv" --max-reject-rate 1 2>"$work/err"
+	check "sort into a character device works" $? "$(cat "$work/err")"
+fi
+ln -s "$work/fifo" "$work/fifolink"
+cat "$work/fifo" >/dev/null & bgpids+=($!)
+"$bin" gen --quiet --rows 10 --out "$work/fifolink" --orders "$work/no/such/dir/o.csv" 2>"$work/err"; rc=$?
+kill ${bgpids[-1]} 2>/dev/null; wait ${bgpids[-1]} 2>/dev/null
+[ $rc = 3 ] && [ -p "$work/fifo" ] && [ -L "$work/fifolink" ]
+check "gen failing keeps the FIFO (and the symlink) it was writing to" $? "exit $rc: $(cat "$work/err")"
+
+"$bin" gen --quiet --rows 50 --seed 9 --out "$work/g.csv" --orders "$work/go.csv"
+cp "$work/g.csv" "$work/g.keep"; cp "$work/go.csv" "$work/go.keep"
+# a fault at each of a range of calls, opening and writing the outputs
+failed=0 wrong=""
+for n in $(seq 60 5 140); do
+	SSRFILL_FAULT=$n "$bin" gen --quiet --rows 4000 --seed 3 --out "$work/g.csv" --orders "$work/go.csv" 2>/dev/null
+	rc=$?
+	[ $rc = 0 ] && { cp "$work/g.keep" "$work/g.csv"; cp "$work/go.keep" "$work/go.csv"; continue; }
+	failed=$((failed + 1))
+	{ cmp -s "$work/g.csv" "$work/g.keep" && cmp -s "$work/go.csv" "$work/go.keep" &&
+		[ -z "$(ls "$work" | grep ssrfill-tmp)" ]; } || wrong="$wrong $n"
+done
+[ $failed -gt 0 ] && [ -z "$wrong" ]
+check "gen failing ($failed faults) leaves the files that were there as they were" $? "changed at calls:$wrong"
+
+# ---- 3. an output that is an input ------------------------------------------
+cp "$rej" "$work/in.csv"; ln "$work/in.csv" "$work/in-link.csv"
+for args in "--out $work/sorted.csv --rejects $work/in.csv" "--out $work/in.csv" \
+	    "--out $work/./in.csv" "--out $work/in-link.csv"; do
+	# shellcheck disable=SC2086
+	"$bin" sort --quiet --students "$work/in.csv" $args --max-reject-rate 1 2>"$work/err"; rc=$?
+	[ $rc = 2 ] && cmp -s "$rej" "$work/in.csv" && grep -q 'is the input' "$work/err"
+	check "sort refuses an output that is its input ($args)" $? "exit $rc: $(cat "$work/err")"
+done
+"$bin" sort --quiet --students "$rej" --out "$work/same.csv" --rejects "$work/same.csv" 2>"$work/err"; rc=$?
+check "sort refuses --out and --rejects naming one file" $([ $rc = 2 ]; echo $?) "exit $rc"
+"$bin" gen --quiet --rows 10 --out "$work/gg.csv" --orders "$work/gg.csv" 2>"$work/err"; rc=$?
+check "gen refuses --out and --orders naming one file" $([ $rc = 2 ]; echo $?) "exit $rc"
+
+# ---- 4 and 7. one run per --out; signals; leftovers of killed runs ----------
+# A run reading its students from a FIFO waits there, holding its --out,
+# until the FIFO is fed.
+mkfifo "$work/sfifo"
+# (env --default-signal: a shell starts background jobs with SIGINT and
+# SIGQUIT ignored, and ssrfill leaves an ignored signal ignored, as sort does)
+start_blocked() { # out [extra args]: a run waiting on the FIFO; sets $runpid
+	local out=$1; shift
+	env --default-signal "$bin" run --quiet --students "$work/sfifo" --orders "$rr/orders.csv" --max-reject-rate 0.5 \
+		--out "$out" "$@" 2>"$work/err1" &
+	runpid=$!; bgpids+=($runpid)
+	wait_for "$out.ssrfill-tmp-*"
+}
+start_blocked "$work/l1"
+run --out "$work/l1" 2>"$work/err"; rc=$?
+[ $rc = 3 ] && grep -q "pid $runpid" "$work/err" && grep -q 'in use' "$work/err"
+check "a second run into the same --out is refused (exit 3) naming the holder" $? "exit $rc: $(cat "$work/err")"
+mkdir "$work/l1"; echo "made meanwhile" >"$work/l1/other.txt"
+cat "$rr/students.csv" >"$work/sfifo"
+wait $runpid; rc=$?
+[ $rc = 3 ] && [ -f "$work/l1/other.txt" ] && [ -z "$(ls "$work" | grep 'l1\.ssrfill')" ]
+check "a file put into --out during the run is kept; the run fails at commit" $? "exit $rc: $(cat "$work/err1"); $(ls "$work")"
+
+start_blocked "$work/s1"
+name=$(cd "$work" && ls -d s1.ssrfill-tmp-*)
+case $name in s1.ssrfill-tmp-$runpid) bad "the staged folder is named by pid: $name" ;;
+	*) ok "the staged folder has a unique name, not the pid ($name)" ;; esac
+kill $runpid; wait $runpid 2>/dev/null
+for sig in INT QUIT USR1 USR2 XFSZ XCPU ALRM HUP TRAP ABRT; do
+	start_blocked "$work/s_$sig"
+	kill -$sig $runpid; wait $runpid 2>/dev/null; rc=$?
+	left=$(ls -A "$work" | grep "s_$sig"; ls -A "$TMPDIR")
+	[ $rc -gt 128 ] && [ -z "$left" ]
+	check "SIG$sig: the run dies by it and leaves nothing behind" $? "exit $rc; left: $left"
+done
+
+# SIGKILL while spilling: a staged folder, a spill folder and a lock file
+# stay behind; the next command working there removes them and says so.
+"$bin" gen --quiet --rows 60000 --seed 7 --out "$work/big.csv" --orders "$work/bigo.csv"
+{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+"$bin" run --quiet --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k1" --memory 1M --threads 1 \
+	2>"$work/err1" & runpid=$!; bgpids+=($runpid)
+wait_for "$TMPDIR/ssrfill-spill-*/*"
+kill -9 $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+left=$(ls -d "$work"/k1.ssrfill-* "$TMPDIR"/ssrfill-spill-* 2>/dev/null | wc -l)
+[ "$left" -ge 3 ]
+check "SIGKILL leaves the staged folder, lock and spill folder (only a sweep can help)" $? "$(ls -A "$work" "$TMPDIR")"
+"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --max-reject-rate 0.5 --out "$work/k1" \
+	2>"$work/err"; rc=$?
+n=$(grep -c 'removed what killed runs left behind' "$work/err")
+[ $rc = 0 ] && [ "$n" = 1 ] && grep -q 'k1.ssrfill-tmp-' "$work/err" && grep -q 'ssrfill-spill-' "$work/err" &&
+	[ -z "$(ls -A "$work" | grep 'k1\.ssrfill'; ls -A "$TMPDIR")" ]
+check "the next run removes a killed run's leftovers, in one line" $? "exit $rc: $(cat "$work/err"); $(ls -A "$work" "$TMPDIR")"
+
+# a live run's staged folder and spill folder are never swept
+{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+"$bin" run --quiet --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k2" --memory 1M --threads 1 \
+	2>"$work/err1" & runpid=$!; bgpids+=($runpid)
+wait_for "$TMPDIR/ssrfill-spill-*/*"
+run --out "$work/k3" 2>"$work/err"; rc=$?
+[ $rc = 0 ] && ! grep -q removed "$work/err" && compgen -G "$work/k2.ssrfill-tmp-*" >/dev/null &&
+	compgen -G "$TMPDIR/ssrfill-spill-*" >/dev/null
+check "a live run's staged and spill folders are left alone by another command" $? "exit $rc: $(cat "$work/err")"
+kill $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+
+# killed sort: its staged output file goes at the next sort there
+{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+"$bin" sort --quiet --students "$work/sfifo" --out "$work/ks.csv" --memory 1M --threads 1 2>/dev/null & runpid=$!
+bgpids+=($runpid)
+wait_for "$TMPDIR/ssrfill-spill-*/*"
+kill -9 $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+"$bin" sort --students "$rej" --out "$work/ks.csv" --max-reject-rate 1 2>"$work/err"; rc=$?
+[ $rc = 0 ] && grep -q 'ks.csv.ssrfill-tmp-' "$work/err" && [ -z "$(ls -A "$work" | grep 'ks.csv.ssrfill'; ls -A "$TMPDIR")" ]
+check "the next sort removes a killed sort's staged file and spill folder" $? "exit $rc: $(cat "$work/err")"
+
+# ---- 5. the reject rate is decided before a byte reaches a pipe -------------
+"$bin" gen --quiet --rows 20000 --seed 5 --bad-rows 0.3 --out "$work/bad.csv" --orders "$work/bado.csv"
+"$bin" sort --quiet --students "$work/bad.csv" --out - 2>"$work/err" >"$work/piped"; rc=$?
+[ $rc = 1 ] && [ ! -s "$work/piped" ]
+check "sort --out - failing the reject rate writes nothing to the pipe" $? "exit $rc, $(wc -c <"$work/piped") bytes out"
+
+# ---- 6. someone else's FIFO -------------------------------------------------
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkfifo "$work/trap"; chown nobody "$work/trap"
+	timeout 10 "$bin" sort --quiet --students "$rej" --out "$work/trap" --max-reject-rate 1 2>"$work/err"; rc=$?
+	[ $rc = 2 ] && grep -q 'owned by another user' "$work/err"
+	check "sort refuses a FIFO owned by another user" $? "exit $rc: $(cat "$work/err")"
+fi
+
+echo "e2e_safety: $pass passed, $fail failed"
+[ $fail = 0 ]
