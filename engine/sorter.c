@@ -639,11 +639,18 @@ static void merge_close(sorter *s)
 /* Open a merge of runs[0, n_files) and, if with_mem, the memory buffer. */
 static status merge_open(sorter *s, size_t n_files, int with_mem)
 {
-	s->k = n_files + (with_mem ? 1 : 0);
-	s->src = mem_calloc(s->k, sizeof *s->src);
-	s->tree = mem_alloc(s->k * sizeof *s->tree);
-	if (!s->src || !s->tree)
+	const size_t k = n_files + (with_mem ? 1 : 0);
+	source *src = mem_calloc(k, sizeof *src);
+	int *tree = mem_alloc(k * sizeof *tree);
+	if (!src || !tree) {
+		mem_free(src);
+		mem_free(tree);
 		return status_fail(ST_NOMEM, "out of memory merging sorted runs");
+	}
+	/* k only with its arrays: merge_close() walks k sources */
+	s->src = src;
+	s->tree = tree;
+	s->k = k;
 	if (!s->dctx && !(s->dctx = ZSTD_createDCtx()))
 		return status_fail(ST_NOMEM, "out of memory for zstd");
 	status st = ST_OK;
