@@ -227,7 +227,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		r.lea = s.lea;
 		r.school = s.school;
 		r.ssid = s.ssid;
-		r.weight_mg = (uint32_t)p.weight_mg;
+		r.weight_mg = p.weight_mg;
 		r.grade = s.grade;
 		r.report = s.report;
 		r.copy2 = p.copy2;
