@@ -46,8 +46,11 @@ static uint64_t next_rand(void)
 }
 
 /* Sort n generated keys through a sorter with the given budget and
- * threads, and compare with qsort. */
-static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t memory, int threads)
+ * threads, and compare with qsort.  With reserve_per_record, the caller
+ * claims that many bytes of the budget per record added, as cmd_run does
+ * for the duplicate set, so the buffers shrink while records come in. */
+static void check_sort_reserving(size_t n, int shared_prefix, int alphabet, size_t memory, int threads,
+				 size_t reserve_per_record)
 {
 	ref *refs = calloc(n ? n : 1, sizeof *refs);
 	assert_non_null(refs);
@@ -65,8 +68,11 @@ static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t me
 	sorter *s;
 	const sorter_opts o = { memory, threads, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (reserve_per_record && i % 1024 == 0)
+			sorter_reserve(s, i * reserve_per_record);
 		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
+	}
 	assert_int_equal(sorter_finish(s), ST_OK);
 	qsort(refs, n, sizeof *refs, ref_cmp);
 	sorter_item it;
@@ -89,6 +95,11 @@ static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t me
 	free(refs);
 }
 
+static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t memory, int threads)
+{
+	check_sort_reserving(n, shared_prefix, alphabet, memory, threads, 0);
+}
+
 static void check_sort(size_t n, int shared_prefix, int alphabet)
 {
 	check_sort_with(n, shared_prefix, alphabet, 64u << 20, 1);
@@ -99,7 +110,24 @@ static void spilled_runs(void **state)
 {
 	(void)state;
 	check_sort_with(300000, 0, 256, 1u << 20, 1);
+}
+
+/* The same with a worker thread sorting and writing one buffer while the
+ * caller fills the other.  The tests named *thread* are the ones `make
+ * tsan` runs under ThreadSanitizer. */
+static void spilled_runs_two_threads(void **state)
+{
+	(void)state;
 	check_sort_with(300000, 6, 4, 1u << 20, 2);
+}
+
+/* The budget the caller holds grows while records are added (cmd_run's
+ * duplicate set): sorter_reserve shrinks the buffers on the caller's
+ * thread while the worker thread is spilling one. */
+static void reserve_while_thread_spills(void **state)
+{
+	(void)state;
+	check_sort_reserving(300000, 0, 256, 6u << 20, 2, 12);
 }
 
 static void random_keys(void **state)
@@ -272,11 +300,16 @@ static void finish_fault_walk(void **state)
 	assert_int_equal(rmdir(tmp), 0);
 }
 
-int main(void)
+/* test_sorter [PATTERN]: only the tests whose names match (cmocka's * and ?). */
+int main(int argc, char **argv)
 {
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(random_keys),
 		cmocka_unit_test(spilled_runs),
+		cmocka_unit_test(spilled_runs_two_threads),
+		cmocka_unit_test(reserve_while_thread_spills),
 		cmocka_unit_test(long_shared_prefix),
 		cmocka_unit_test(small_alphabet),
 		cmocka_unit_test(empty_and_one),
