@@ -6,6 +6,7 @@
 #   make          the ./ssrfill binary (jemalloc, -O2)
 #   make test     unit tests (cmocka) and end-to-end tests
 #   make asan     the same tests under AddressSanitizer + UBSan (libc malloc)
+#   make tsan     the threaded tests under ThreadSanitizer (libc malloc)
 #   make demo     generate the built-in sample and run the main job on it
 #   make bench    micro-benchmarks and the end-to-end comparison
 #   make clean
@@ -36,6 +37,11 @@ CFLAGS   = $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefin
            -fno-sanitize-recover=undefined
 LDFLAGS := -fsanitize=address,undefined
 MALLOC  :=
+else ifeq ($(MODE),tsan)
+BUILD   := build/tsan
+CFLAGS   = $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer -fsanitize=thread
+LDFLAGS := -fsanitize=thread
+MALLOC  :=
 else ifeq ($(MODE),plain)
 BUILD   := build/plain
 CFLAGS   = $(CFLAGS_BASE) -O1
@@ -62,7 +68,7 @@ else
 BIN := ssrfill
 endif
 
-.PHONY: all test unit e2e asan valgrind demo bench clean deps fuzz
+.PHONY: all test unit e2e asan tsan valgrind demo bench clean deps fuzz
 all: $(BIN)
 
 # $(call install_missing,PACKAGES): the recipe that installs those of the
@@ -104,6 +110,18 @@ test: $(BIN) $(TEST_BIN)
 
 asan:
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 $(MAKE) MODE=asan test
+
+# ThreadSanitizer over what shares data between threads: the sorter's
+# worker (test_sorter's tests named *thread*) and the end-to-end runs in
+# tests/tsan_runs.sh (spills, asynchronous writers, document workers,
+# SIGTERM while they work).  Not every test: under TSan each run is several
+# times slower, and single-threaded paths have nothing to race.  The first
+# report ends the process with exit 66, which fails the target.
+TSAN_OPTIONS_ALL := halt_on_error=1 exitcode=66 second_deadlock_stack=1
+tsan:
+	$(MAKE) MODE=tsan build/tsan/ssrfill build/tsan/tests/test_sorter
+	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" build/tsan/tests/test_sorter '*thread*'
+	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" SSRFILL=$(abspath build/tsan/ssrfill) bash tests/tsan_runs.sh
 
 # One end-to-end run (with spills, rejects and every document) under
 # valgrind memcheck, on a build with libc malloc.

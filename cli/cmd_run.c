@@ -111,8 +111,12 @@ static status add_count(u64map *m, uint64_t key, uint64_t n)
 	return ST_OK;
 }
 
-static void warn(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(run_ctx *x, const char *fmt, ...)
+/* A warning goes to standard error and into summary.json.  A summary that
+ * silently lacks one would mislead whoever reads it later, so a warning
+ * that cannot be kept fails the run; the buffer's out-of-memory flag is
+ * sticky, so every later warning fails too. */
+static status warn(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static status warn(run_ctx *x, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -124,6 +128,9 @@ static void warn(run_ctx *x, const char *fmt, ...)
 	x->sum.warnings++;
 	if (!x->opt->quiet)
 		fprintf(stderr, "ssrfill run: warning: %s\n", line);
+	if (x->warnings.oom)
+		return status_fail(ST_NOMEM, "out of memory keeping the warnings for summary.json");
+	return ST_OK;
 }
 
 /* ---- 2. orders ---------------------------------------------------------- */
@@ -158,8 +165,9 @@ static status read_orders(run_ctx *x, outstream *rejects)
 			break;
 		if (res.verdict == ORDER_REJECTED)
 			rejects_write(rejects, rec.line, res.reason, rec.raw, rec.raw_len);
-		if (res.warning[0])
-			warn(x, "%s: line %llu: %s", name, (unsigned long long)rec.line, res.warning);
+		if (res.warning[0] &&
+		    (st = warn(x, "%s: line %llu: %s", name, (unsigned long long)rec.line, res.warning)) != ST_OK)
+			break;
 	}
 	csv_reader_free(r);
 	if (st != ST_EOF)
@@ -167,8 +175,8 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	order_counts oc;
 	orders_counts_get(x->ord, &oc);
 	if (oc.rejected)
-		warn(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
-		     x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
+		return warn(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
+			    x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
 	return ST_OK;
 }
 
@@ -220,7 +228,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		r.lea = s.lea;
 		r.school = s.school;
 		r.ssid = s.ssid;
-		r.weight_mg = (uint32_t)p.weight_mg;
+		r.weight_mg = p.weight_mg;
 		r.grade = s.grade;
 		r.report = s.report;
 		r.copy2 = p.copy2;

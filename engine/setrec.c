@@ -13,14 +13,14 @@ void setrec_encode(const setrec *r, bytebuf *out)
 	memcpy(head, &r->lea, 4);
 	memcpy(head + 4, &r->school, 4);
 	memcpy(head + 8, &r->ssid, 8);
-	memcpy(head + 16, &r->weight_mg, 4);
-	head[20] = r->grade;
-	head[21] = r->report;
-	head[22] = r->copy2;
-	head[23] = r->paper;
-	head[24] = r->sheets;
-	head[25] = r->envelopes;
-	head[26] = r->ordered_by;
+	memcpy(head + 16, &r->weight_mg, 8);
+	head[24] = r->grade;
+	head[25] = r->report;
+	head[26] = r->copy2;
+	head[27] = r->paper;
+	head[28] = r->sheets;
+	head[29] = r->envelopes;
+	head[30] = r->ordered_by;
 	bytebuf_put(out, head, HEAD);
 	bytebuf_put(out, r->len, sizeof r->len);
 	for (int i = 0; i < SETREC_NSTR; i++)
@@ -34,14 +34,14 @@ int setrec_decode(const uint8_t *p, size_t n, setrec *r)
 	memcpy(&r->lea, p, 4);
 	memcpy(&r->school, p + 4, 4);
 	memcpy(&r->ssid, p + 8, 8);
-	memcpy(&r->weight_mg, p + 16, 4);
-	r->grade = p[20];
-	r->report = p[21];
-	r->copy2 = p[22];
-	r->paper = p[23];
-	r->sheets = p[24];
-	r->envelopes = p[25];
-	r->ordered_by = p[26];
+	memcpy(&r->weight_mg, p + 16, 8);
+	r->grade = p[24];
+	r->report = p[25];
+	r->copy2 = p[26];
+	r->paper = p[27];
+	r->sheets = p[28];
+	r->envelopes = p[29];
+	r->ordered_by = p[30];
 	memcpy(r->len, p + HEAD, sizeof r->len);
 	size_t at = HEAD + sizeof r->len;
 	for (int i = 0; i < SETREC_NSTR; i++) {

@@ -6,9 +6,11 @@
  *   setrec r = {...};  setrec_encode(&r, &buf);      // at ingest
  *   setrec_decode(payload, n, &r);                   // after the sort
  *
- * Format: a fixed 32-byte head (lea u32, school u32, ssid u64, weight u32,
- * grade, report, copy2, paper, sheets, envelopes, ordered_by, 5 spare
- * bytes), then SETREC_NSTR string lengths (u32 each), then the strings.
+ * Format: a fixed 32-byte head (lea u32, school u32, ssid u64, weight i64,
+ * grade, report, copy2, paper, sheets, envelopes, ordered_by, 1 spare
+ * byte), then SETREC_NSTR string lengths (u32 each), then the strings.
+ * The weight takes 64 bits because the configuration allows sheets of up
+ * to 10^12 mg (config.c), and the box arithmetic is int64 throughout.
  * Host byte order: a payload never leaves the process except in spill runs,
  * which the same binary reads back.
  */
@@ -28,7 +30,7 @@ enum setrec_str {
 typedef struct setrec {
 	uint32_t lea, school;
 	uint64_t ssid;
-	uint32_t weight_mg;
+	int64_t weight_mg;
 	uint8_t grade, report, copy2, paper, sheets, envelopes, ordered_by;
 	const char *str[SETREC_NSTR];
 	uint32_t len[SETREC_NSTR];

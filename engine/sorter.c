@@ -94,7 +94,7 @@ struct sorter {
 	sorter_opts opts;
 	int fits;             /* the whole input is expected to fit one buffer */
 	size_t reserved;      /* bytes of the budget the caller holds */
-	size_t buf_limit;
+	size_t buf_limit;     /* the caller's thread only (sorter_reserve moves it) */
 	size_t block_bytes;
 	int n_bufs;
 	buffer buf[2];
@@ -115,6 +115,7 @@ struct sorter {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int job;              /* buffer being spilled, or -1 */
+	size_t job_limit;     /* buf_limit when the job was handed over */
 	int quit;
 	status worker_st;
 	char worker_msg[512];
@@ -423,8 +424,10 @@ static void drop_run(char *path)
 	mem_free(path);
 }
 
-/* Sort buffer b, write it as a run and empty it. */
-static status spill(sorter *s, buffer *b)
+/* Sort buffer b, write it as a run and empty it, keeping as many of its
+ * blocks as `limit` allows.  The worker thread passes the limit it was
+ * handed with the job: buf_limit itself moves under the caller's thread. */
+static status spill(sorter *s, buffer *b, size_t limit)
 {
 	status st = buffer_sort(b);
 	char *path = NULL;
@@ -441,7 +444,7 @@ static status spill(sorter *s, buffer *b)
 	const status c = runfile_writer_close(w);
 	if (st == ST_OK)
 		st = c;
-	buffer_reset(b, s->buf_limit);
+	buffer_reset(b, limit);
 	if (st == ST_OK)
 		return push_run(s, path);
 	if (path)
@@ -462,9 +465,10 @@ static void *worker(void *arg)
 		if (s->quit)
 			break;
 		const int j = s->job;
+		const size_t limit = s->job_limit;
 		pthread_mutex_unlock(&s->mu);
 		status_clear();
-		const status st = spill(s, &s->buf[j]);
+		const status st = spill(s, &s->buf[j], limit);
 		pthread_mutex_lock(&s->mu);
 		if (st != ST_OK && s->worker_st == ST_OK) {
 			s->worker_st = st;
@@ -554,11 +558,12 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 				return st;
 			pthread_mutex_lock(&s->mu);
 			s->job = s->cur;
+			s->job_limit = s->buf_limit;
 			pthread_cond_broadcast(&s->cv);
 			pthread_mutex_unlock(&s->mu);
 			s->cur ^= 1;
 			b = &s->buf[s->cur];
-		} else if ((st = spill(s, b)) != ST_OK) {
+		} else if ((st = spill(s, b, s->buf_limit)) != ST_OK) {
 			return st;
 		}
 	}
@@ -639,11 +644,18 @@ static void merge_close(sorter *s)
 /* Open a merge of runs[0, n_files) and, if with_mem, the memory buffer. */
 static status merge_open(sorter *s, size_t n_files, int with_mem)
 {
-	s->k = n_files + (with_mem ? 1 : 0);
-	s->src = mem_calloc(s->k, sizeof *s->src);
-	s->tree = mem_alloc(s->k * sizeof *s->tree);
-	if (!s->src || !s->tree)
+	const size_t k = n_files + (with_mem ? 1 : 0);
+	source *src = mem_calloc(k, sizeof *src);
+	int *tree = mem_alloc(k * sizeof *tree);
+	if (!src || !tree) {
+		mem_free(src);
+		mem_free(tree);
 		return status_fail(ST_NOMEM, "out of memory merging sorted runs");
+	}
+	/* k only with its arrays: merge_close() walks k sources */
+	s->src = src;
+	s->tree = tree;
+	s->k = k;
 	if (!s->dctx && !(s->dctx = ZSTD_createDCtx()))
 		return status_fail(ST_NOMEM, "out of memory for zstd");
 	status st = ST_OK;
@@ -752,7 +764,7 @@ status sorter_finish(sorter *s)
 		return st;
 	if (s->n_runs + 1 > fan_in(s, buffer_bytes(last))) {
 		/* too many runs to merge beside the buffer: spill it, merge in passes */
-		if ((st = spill(s, last)) != ST_OK)
+		if ((st = spill(s, last, s->buf_limit)) != ST_OK)
 			return st;
 		buffer_release(last);
 		/* The first pass merges only as many runs as it takes to bring
@@ -823,6 +835,8 @@ status sorter_next(sorter *s, sorter_item *item)
 	return ST_OK;
 }
 
+/* The caller's thread, between adds, while the worker may be spilling:
+ * the worker never reads buf_limit, it was handed its own with the job. */
 void sorter_reserve(sorter *s, size_t bytes)
 {
 	s->reserved = bytes;

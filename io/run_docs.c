@@ -84,7 +84,7 @@ void print_stream_set(outstream *o, uint64_t seq, const char *box_id, const setr
 	str_field(o, r, SR_MIDDLE, 0);
 	str_field(o, r, SR_LEA_NAME, 0);
 	str_field(o, r, SR_SCHOOL_NAME, 0);
-	outstream_csv_u64(o, r->weight_mg, 1);
+	outstream_csv_u64(o, (uint64_t)r->weight_mg, 1);   /* config_check refuses negative weights */
 }
 
 void manifest_header(outstream *o)

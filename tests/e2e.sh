@@ -227,6 +227,18 @@ expect "run with too many rejects: exit 1, nothing written" 1 "1 of 15 rows reje
 printf '[box]\nmax_gross_mg = 486679\n' >"$work/small.ini"
 expect "run: a box too small for a set is a config error" 1 "small.ini: .*max_gross_mg 486679 mg cannot hold one set" -- \
 	"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --config "$work/small.ini" --out "$work/run3"
+# weights up to 10^12 mg are valid: a set of two 3,000,000,000 mg sheets
+# (more than 32 bits) must weigh 6,000,000,000 mg in every document
+printf '[box]\nmax_gross_mg = 1000000000000\ntabloid_sheet_mg = 3000000000\n' >"$work/heavy.ini"
+"$bin" run --quiet --students "$rr/students.csv" --orders "$rr/orders.csv" --config "$work/heavy.ini" \
+	--out "$work/run_heavy" --max-reject-rate 0.5
+# Gamma's box: tare 450000 + divider 4540 + one 11x17 set 2 x 3000000000
+gross=$(cols "$work/run_heavy/manifests/august.csv" 0 11 | sed -n 's/^august-3333333-0001|//p')
+[ "$gross" = 6000454540 ] && ok "run: sets heavier than 2^32 mg keep their weight in manifests" \
+	|| bad "run: sets heavier than 2^32 mg keep their weight in manifests" "gross_mg $gross, wanted 6000454540"
+python3 "$top/tests/oracle_run.py" "$rr/students.csv" "$rr/orders.csv" "$work/run_heavy" --config "$work/heavy.ini" \
+	>"$work/oracle_heavy.txt" 2>&1 && ok "run with sets heavier than 2^32 mg matches the oracle" \
+	|| bad "run with sets heavier than 2^32 mg matches the oracle" "$(tail -5 "$work/oracle_heavy.txt")"
 printf '[caaspp]\nset_price = 1.485\n' >"$work/price.ini"
 expect "config: a price that is not whole cents names the line" 1 "price.ini: line 2" -- "$bin" config --config "$work/price.ini"
 printf '[caaspp]\navailable = no\n' >"$work/noservice.ini"
@@ -255,6 +267,48 @@ if grep -q "line 4: paper_size on a school order is ignored" "$work/stderr" &&
 else
 	bad "run: paper_size on a school order is ignored" "$(cat "$work/stderr")"
 fi
+# --- a warning the run cannot keep fails the run ---------------------------
+# Warnings belong in summary.json; a run that lost one to a failed
+# allocation must not exit 0.  Walk a fault (SSRFILL_FAULT=N) over every
+# fallible call up to the score reports, the orders phase where warnings
+# are made.  That count comes from a run whose score reports file is
+# missing: it makes the same calls up to that open and stops there, and
+# with SSRFILL_FAULT_SIGNAL=TERM the N-th call kills it exactly when N is
+# at most its count, so the largest such N is found by bisection.
+kills() {   # (the braces keep the shell's "Terminated" off the test log)
+	{ ( SSRFILL_FAULT=$1 SSRFILL_FAULT_SIGNAL=TERM exec "$bin" run --quiet --no-documents --threads 1 \
+		--students "$work/no_such_students.csv" --orders "$rr/orders.csv" --out "$work/run6_count" ) >/dev/null 2>&1; } 2>/dev/null
+	[ $? -gt 128 ]
+}
+summary_warnings() { python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["warnings"]))' "$1"; }
+"$bin" run --quiet --no-documents --threads 1 --students "$rr/students.csv" --orders "$rr/orders.csv" \
+	--out "$work/run6" --max-reject-rate 0.5
+summary_warnings "$work/run6/summary.json" >"$work/warnings_all.txt"
+lo=1 hi=4096
+if kills $lo && ! kills $hi; then
+	while [ $((hi - lo)) -gt 1 ]; do
+		mid=$(((lo + hi) / 2))
+		if kills $mid; then lo=$mid; else hi=$mid; fi
+	done
+	lost="" failed=0
+	for n in $(seq 1 $lo); do
+		rm -rf "$work/run6"
+		SSRFILL_FAULT=$n "$bin" run --quiet --no-documents --threads 1 --students "$rr/students.csv" \
+			--orders "$rr/orders.csv" --out "$work/run6" --max-reject-rate 0.5 >/dev/null 2>"$work/stderr"
+		rc=$?
+		if [ $rc = 3 ] && grep -qE "^ssrfill run: .+" "$work/stderr"; then
+			failed=$((failed + 1))
+		elif [ $rc != 0 ] || ! summary_warnings "$work/run6/summary.json" | cmp -s - "$work/warnings_all.txt"; then
+			lost="$lost fault $n: exit $rc;"
+		fi
+	done
+	[ -z "$lost" ] && [ $failed -gt 0 ] && [ "$(wc -l <"$work/warnings_all.txt")" = 2 ] \
+		&& ok "run: a fault at any of the $lo calls up to the score reports fails the run or keeps every warning" \
+		|| bad "run: a fault before the score reports loses no warning" "$lost (exit 3 at $failed of $lo)"
+else
+	bad "run: a fault before the score reports loses no warning" "could not count the calls"
+fi
+rm -rf "$work/run6"
 no_leftovers "run leaves no staging folders" "$work"
 [ -z "$(ls -d "$work"/*.ssrfill-* 2>/dev/null)" ] && ok "run leaves nothing beside its folder" || bad "run leaves nothing beside its folder" "$(ls -d "$work"/*.ssrfill-*)"
 

@@ -5,16 +5,20 @@
  * of each other, and the empty and one-record cases.  Also the duplicate
  * set of SPEC §2.2.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../engine/dupset.h"
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 #include "../engine/sorter.h"
 
@@ -42,8 +46,11 @@ static uint64_t next_rand(void)
 }
 
 /* Sort n generated keys through a sorter with the given budget and
- * threads, and compare with qsort. */
-static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t memory, int threads)
+ * threads, and compare with qsort.  With reserve_per_record, the caller
+ * claims that many bytes of the budget per record added, as cmd_run does
+ * for the duplicate set, so the buffers shrink while records come in. */
+static void check_sort_reserving(size_t n, int shared_prefix, int alphabet, size_t memory, int threads,
+				 size_t reserve_per_record)
 {
 	ref *refs = calloc(n ? n : 1, sizeof *refs);
 	assert_non_null(refs);
@@ -61,8 +68,11 @@ static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t me
 	sorter *s;
 	const sorter_opts o = { memory, threads, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (reserve_per_record && i % 1024 == 0)
+			sorter_reserve(s, i * reserve_per_record);
 		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
+	}
 	assert_int_equal(sorter_finish(s), ST_OK);
 	qsort(refs, n, sizeof *refs, ref_cmp);
 	sorter_item it;
@@ -85,6 +95,11 @@ static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t me
 	free(refs);
 }
 
+static void check_sort_with(size_t n, int shared_prefix, int alphabet, size_t memory, int threads)
+{
+	check_sort_reserving(n, shared_prefix, alphabet, memory, threads, 0);
+}
+
 static void check_sort(size_t n, int shared_prefix, int alphabet)
 {
 	check_sort_with(n, shared_prefix, alphabet, 64u << 20, 1);
@@ -95,7 +110,24 @@ static void spilled_runs(void **state)
 {
 	(void)state;
 	check_sort_with(300000, 0, 256, 1u << 20, 1);
+}
+
+/* The same with a worker thread sorting and writing one buffer while the
+ * caller fills the other.  The tests named *thread* are the ones `make
+ * tsan` runs under ThreadSanitizer. */
+static void spilled_runs_two_threads(void **state)
+{
+	(void)state;
 	check_sort_with(300000, 6, 4, 1u << 20, 2);
+}
+
+/* The budget the caller holds grows while records are added (cmd_run's
+ * duplicate set): sorter_reserve shrinks the buffers on the caller's
+ * thread while the worker thread is spilling one. */
+static void reserve_while_thread_spills(void **state)
+{
+	(void)state;
+	check_sort_reserving(300000, 0, 256, 6u << 20, 2, 12);
 }
 
 static void random_keys(void **state)
@@ -210,11 +242,74 @@ static void allocation_failure(void **state)
 	sorter_free(s);
 }
 
-int main(void)
+static size_t entries_in(const char *dir)
 {
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* Every fallible call of a multi-pass merge fails in turn (allocation,
+ * open, read, write): sorter_finish reports it as a status, and freeing
+ * the sorter afterwards neither crashes nor leaves a spill file behind.
+ * A run that dies here must end with exit 3 and a message, not SIGSEGV. */
+static void finish_fault_walk(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/ssrfill-test-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	const size_t n = 120000;
+	unsigned long walked = 0;
+	for (unsigned long k = 1;; k++) {
+		rng = 88172645463325252ull;
+		sorter *s;
+		const sorter_opts o = { 1u << 20, 1, tmp, 0 };
+		assert_int_equal(sorter_new(&s, &o), ST_OK);
+		for (size_t i = 0; i < n; i++) {
+			uint8_t key[16];
+			for (size_t b = 0; b < 12; b++)
+				key[b] = (uint8_t)next_rand();
+			memcpy(key + 12, &i, 4);   /* unique */
+			assert_int_equal(sorter_add(s, key, sizeof key, &i, sizeof i), ST_OK);
+		}
+		fault_set(k);
+		const status st = sorter_finish(s);
+		fault_set(0);
+		if (st == ST_OK) {
+			sorter_stats ss;
+			sorter_stats_get(s, &ss);
+			/* 1 MiB affords at most 7 run readers: this many runs
+			 * took a merge pass before the final merge */
+			assert_true(ss.n_runs >= 8);
+			sorter_free(s);
+			break;
+		}
+		if (st != ST_NOMEM && st != ST_IO)
+			fail_msg("fault at call %lu of sorter_finish: status %d", k, (int)st);
+		sorter_free(s);
+		if (entries_in(tmp) != 0)
+			fail_msg("fault at call %lu of sorter_finish left spill files in %s", k, tmp);
+		walked++;
+	}
+	assert_true(walked > 10);
+	assert_int_equal(entries_in(tmp), 0);
+	assert_int_equal(rmdir(tmp), 0);
+}
+
+/* test_sorter [PATTERN]: only the tests whose names match (cmocka's * and ?). */
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(random_keys),
 		cmocka_unit_test(spilled_runs),
+		cmocka_unit_test(spilled_runs_two_threads),
+		cmocka_unit_test(reserve_while_thread_spills),
 		cmocka_unit_test(long_shared_prefix),
 		cmocka_unit_test(small_alphabet),
 		cmocka_unit_test(empty_and_one),
@@ -222,6 +317,7 @@ int main(void)
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(duplicates_exact),
 		cmocka_unit_test(allocation_failure),
+		cmocka_unit_test(finish_fault_walk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
