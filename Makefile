@@ -119,7 +119,8 @@ asan:
 # report ends the process with exit 66, which fails the target.
 TSAN_OPTIONS_ALL := halt_on_error=1 exitcode=66 second_deadlock_stack=1
 tsan:
-	$(MAKE) MODE=tsan build/tsan/ssrfill build/tsan/tests/test_sorter
+	$(MAKE) MODE=tsan build/tsan/ssrfill build/tsan/tests/test_sorter build/tsan/tests/test_tmpfiles
+	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" build/tsan/tests/test_tmpfiles
 	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" build/tsan/tests/test_sorter '*thread*'
 	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" SSRFILL=$(abspath build/tsan/ssrfill) bash tests/tsan_runs.sh
 

@@ -51,6 +51,7 @@ struct outdir {
 	char *final;
 	char *stage;
 	char *lock_path;
+	char *parent;        /* DIR's parent folder, synced after the rename */
 	int lock_fd;
 	int force;
 	int committed;
@@ -224,6 +225,16 @@ status outdir_begin(outdir **out, const char *path, int force, const char *const
 	while (len > 1 && d->final[len - 1] == '/')
 		d->final[--len] = '\0';
 	snprintf(d->lock_path, n, "%s.ssrfill-lock", d->final);
+	char *copy = mem_strndup(d->final, strlen(d->final));
+	if (copy) {
+		const char *p = dirname(copy);
+		d->parent = mem_strndup(p, strlen(p));
+		mem_free(copy);
+	}
+	if (!d->parent) {
+		outdir_free(d);
+		return status_fail(ST_NOMEM, "out of memory");
+	}
 	snprintf(d->stage, n, "%s.ssrfill-tmp-XXXXXX", d->final);
 	st = check_final(d, ST_USAGE);
 	if (st == ST_OK)
@@ -314,17 +325,16 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path);
 }
 
-static void sync_parent(const char *path)
+/* After the rename the new name must reach the disk too: fsync DIR's
+ * parent (its path found at the start, so nothing can fail for memory
+ * once the output is in place). */
+static void sync_parent(const outdir *d)
 {
-	char *copy = mem_strndup(path, strlen(path));
-	if (!copy)
-		return;
-	const int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const int fd = open(d->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
 	}
-	mem_free(copy);
 }
 
 /* The marker, last file of the stage: what --force may replace later. */
@@ -404,7 +414,7 @@ status outdir_commit(outdir *d)
 	unlink(d->lock_path);  /* while still holding it: see tmpfiles_lock */
 	tmpfiles_forget_all();
 	d->lock_fd = -1;
-	sync_parent(d->final);
+	sync_parent(d);
 	if (old) {
 		nftw(old, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		close(old_fd);
@@ -422,5 +432,6 @@ void outdir_free(outdir *d)
 	mem_free(d->final);
 	mem_free(d->stage);
 	mem_free(d->lock_path);
+	mem_free(d->parent);
 	mem_free(d);
 }
