@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,27 +97,29 @@ char *staged_parent(const char *path)
 	return out;
 }
 
-/* "folder/name" with the folder resolved (realpath), mem_alloc'ed; NULL
- * when the folder does not resolve. */
-static char *place_of(const char *path)
+/* "folder/name" with the folder resolved (realpath) into out[PATH_MAX];
+ * 0, or -1 when the folder does not resolve.  Stack buffers only: an
+ * allocation failure here could only be swallowed. */
+static int place_of(const char *path, char *out)
 {
-	char *dir = staged_parent(path);
-	char *copy = mem_strndup(path, strlen(path));
-	char *out = NULL;
-	if (dir && copy) {
-		char *real = realpath(dir, NULL);
-		const char *base = basename(copy);
-		if (real) {
-			const size_t n = strlen(real) + strlen(base) + 2;
-			out = mem_alloc(n);
-			if (out)
-				snprintf(out, n, "%s/%s", real, base);
-			free(real);
-		}
+	char dir[PATH_MAX];
+	const size_t n = strlen(path);
+	if (n == 0 || n >= sizeof dir || path[n - 1] == '/')
+		return -1;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (!slash) {
+		strcpy(dir, ".");
+	} else if (slash == path) {
+		strcpy(dir, "/");
+	} else {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
 	}
-	mem_free(dir);
-	mem_free(copy);
-	return out;
+	char real[PATH_MAX];
+	if (!realpath(dir, real))
+		return -1;
+	return snprintf(out, PATH_MAX, "%s/%s", real, base) < PATH_MAX ? 0 : -1;
 }
 
 int staged_same_file(const char *a, const char *b)
@@ -130,9 +133,6 @@ int staged_same_file(const char *a, const char *b)
 		       !S_ISCHR(sa.st_mode);  /* /dev/null twice is fine */
 	if (ea != eb)
 		return 0;
-	char *pa = place_of(a), *pb = place_of(b);
-	const int same = pa && pb && strcmp(pa, pb) == 0;
-	mem_free(pa);
-	mem_free(pb);
-	return same;
+	char pa[PATH_MAX], pb[PATH_MAX];
+	return place_of(a, pa) == 0 && place_of(b, pb) == 0 && strcmp(pa, pb) == 0;
 }
