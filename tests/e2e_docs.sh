@@ -173,6 +173,27 @@ grep -qF "Nguyễn, Lan" "$work/shape_nfd.txt" && [ "$(producer "$work/shape/pac
 	&& ok "combining marks are composed (NFC); documents without shaped text are ssrfill's own" \
 	|| bad "NFD name" "$(producer "$work/shape/packing/august/5550008.pdf")"$'\n'"$(cat "$work/shape_nfd.txt")"
 
+# Latin-1 symbols (U+00A0..U+00BF: no-break space, º, ½, ¿, §) are outside the
+# shared Latin-1 font, so these documents get a font subset of their own.
+python3 - "$work" <<'PY'
+import sys
+d = sys.argv[1]
+head = "ssid,lea_code,lea_name,school_code,school_name,grade,last_name,first_name,report,primary_language,ssr_language,paper_ssr\n"
+open(f"{d}/latin1.csv", "w", encoding="utf-8").write(head +
+    "3000000005,5550010,Epsilon\u00a0Unified,0000101,Escuela N\u00ba 5,03,L\u00f3pez\u00a0\u00bd,\u00bfAna?,SB,00,,\n")
+open(f"{d}/latin1_orders.csv", "w", encoding="utf-8").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
+    "5550010,,CAASPP,N,8.5x11,PO\u00a0\u00a717,2019-05-03,\n")
+PY
+"$bin" run --quiet --students "$work/latin1.csv" --orders "$work/latin1_orders.csv" --out "$work/latin1" \
+	&& ok "names with Latin-1 symbols: run exits 0" || bad "names with Latin-1 symbols: run exits 0"
+l1=$work/latin1/packing/august/5550010.pdf
+txt "$l1" "$work/latin1_pk.txt"
+txt "$work/latin1/invoices/5550010.pdf" "$work/latin1_inv.txt"
+has "names with a no-break space, º, ½ and ¿ print as written on the packing list" "$work/latin1_pk.txt" \
+	"López ½, ¿Ana?" "0000101 Escuela Nº 5"
+has "an invoice's PO number with a no-break space and § prints as written" "$work/latin1_inv.txt" "PO §17"
+[ "$(producer "$l1")" = ssrfill ] && ok "documents with Latin-1 symbols are ssrfill's own" || bad "Latin-1 symbols producer" "$(producer "$l1")"
+
 # --- a generated run: every box of every LEA, multi-page lists ---------------------------
 "$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
 "$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$fx/docs.ini" \
@@ -231,7 +252,7 @@ n_pdfs=0
 while IFS= read -r f; do
 	n_pdfs=$((n_pdfs + 1))
 	qpdf --check "$f" >/dev/null 2>&1 || bad_pdfs="$bad_pdfs $f"
-done < <(find "$o" "$work/shape" "$work/gen" -name '*.pdf')
+done < <(find "$o" "$work/shape" "$work/latin1" "$work/gen" -name '*.pdf')
 [ -z "$bad_pdfs" ] && [ "$n_pdfs" -gt 100 ] && ok "every PDF ($n_pdfs) passes qpdf --check (cross-reference table, streams, objects)" \
 	|| bad "qpdf --check" "$n_pdfs files; failing:$bad_pdfs"$'\n'"$(qpdf --check ${bad_pdfs%% *} 2>&1 | head)"
 
