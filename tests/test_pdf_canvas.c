@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <ftw.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "../engine/config.h"
 #include "../engine/invoice.h"
@@ -170,10 +171,179 @@ static void latin1_symbols(void **state)
 	expect_documents(fx);
 }
 
+/* ---- bounded text ---------------------------------------------------------------- */
+
+/* The characters of a valid UTF-8 string; fails on an invalid one. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s; *p; n++) {
+		utf8proc_int32_t cp;
+		const utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		assert_true(k > 0);
+		p += k;
+	}
+	return n;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	const size_t n = strlen(s), k = strlen(tail);
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* n bytes of unit repeated, NUL-terminated. */
+static char *repeat(const char *unit, size_t n)
+{
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	const size_t k = strlen(unit);
+	for (size_t i = 0; i < n; i++)
+		s[i] = unit[i % k];
+	s[n] = '\0';
+	return s;
+}
+
+static void expect_bound(const char *s, const char *want)
+{
+	char out[PDF_TEXT_BYTES];
+	const size_t n = pdf_text_bound(out, sizeof out, s);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+}
+
+/* What a document draws of a string: the string itself when it is short
+ * and clean. */
+static void bound_keeps_names(void **state)
+{
+	(void)state;
+	expect_bound("", "");
+	expect_bound("Núñez, José", "Núñez, José");
+	expect_bound("Nguyễn, Thị Ánh", "Nguyễn, Thị Ánh");
+	expect_bound("王, 芳", "王, 芳");
+	expect_bound("حداد, ليلى", "حداد, ليلى");
+	char *s = repeat("Abcdefghij", PDF_TEXT_CHARS);   /* exactly the bound */
+	expect_bound(s, s);
+	free(s);
+}
+
+/* A line break inside CSV quotes, a tab, DEL and C1 controls print as
+ * spaces; bytes that are not UTF-8 as U+FFFD. */
+static void bound_cleans(void **state)
+{
+	(void)state;
+	expect_bound("Mary\nAnn\tLee", "Mary Ann Lee");
+	expect_bound("a\x7F" "b\xC2\x85" "c\xE2\x80\xA8" "d", "a b c d");
+	expect_bound("Jos\xE9", "Jos\xEF\xBF\xBD");
+	expect_bound("\xC3", "\xEF\xBF\xBD");
+	expect_bound("a\xF0\x9F" "b", "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+}
+
+/* A megabyte name is cut to PDF_TEXT_CHARS characters and an ellipsis. */
+static void bound_cuts_long_text(void **state)
+{
+	(void)state;
+	char out[PDF_TEXT_BYTES];
+	char *s = repeat("Wolfeschlegelsteinhausenbergerdorff ", 1u << 20);
+	pdf_text_bound(out, sizeof out, s);
+	assert_true(ends_with(out, "..."));
+	assert_true(chars(out) <= PDF_TEXT_CHARS + 3);
+	assert_true(chars(out) > PDF_TEXT_CHARS - 40);
+	assert_memory_equal(out, s, strlen(out) - 3);
+	assert_true(out[strlen(out) - 4] != ' ');   /* no space before the ellipsis */
+	free(s);
+	/* four bytes a character (U+1F600): still PDF_TEXT_CHARS characters */
+	s = repeat("\xF0\x9F\x98\x80", 4u << 20);
+	pdf_text_bound(out, sizeof out, s);
+	assert_int_equal(chars(out), PDF_TEXT_CHARS + 3);
+	free(s);
+}
+
+/* The cut falls between graphemes: a Vietnamese name typed with combining
+ * marks (NFD) loses no mark of the letters it keeps. */
+static void bound_cuts_between_graphemes(void **state)
+{
+	(void)state;
+	/* "Nguyễn " in NFD: e, combining circumflex, combining tilde */
+	const char *unit = "Nguye\xCC\x82\xCC\x83n ";
+	char *s = malloc(64 * 1024);
+	assert_non_null(s);
+	s[0] = '\0';
+	for (int i = 0; i < 1000; i++)
+		strcat(s, unit);
+	char out[PDF_TEXT_BYTES];
+	/* the cut at every character of the unit (its byte offsets) */
+	static const size_t skips[] = { 0, 1, 2, 3, 4, 5, 7, 9, 10 };
+	for (size_t i = 0; i < sizeof skips / sizeof *skips; i++) {
+		const size_t skip = skips[i];
+		const size_t n = pdf_text_bound(out, sizeof out, s + skip);
+		assert_true(ends_with(out, "..."));
+		const size_t kept = n - 3;
+		/* the kept text is the input's, and what follows it there is
+		 * not a mark of its last letter */
+		assert_memory_equal(out, s + skip, kept);
+		utf8proc_int32_t next;
+		utf8proc_iterate((const utf8proc_uint8_t *)s + skip + kept, -1, &next);
+		assert_true(utf8proc_category(next) != UTF8PROC_CATEGORY_MN);
+	}
+	free(s);
+	/* one grapheme longer than the bound: a letter and 100,000 marks */
+	char *zalgo = malloc(2 + 2 * 100000);
+	assert_non_null(zalgo);
+	zalgo[0] = 'Z';
+	for (size_t i = 0; i < 100000; i++)
+		memcpy(zalgo + 1 + 2 * i, "\xCC\x81", 2);
+	zalgo[1 + 2 * 100000] = '\0';
+	pdf_text_bound(out, sizeof out, zalgo);
+	assert_true(out[0] == 'Z' && ends_with(out, "..."));
+	assert_true(chars(out) <= PDF_TEXT_CHARS + 3);
+	free(zalgo);
+}
+
+/* A buffer smaller than PDF_TEXT_BYTES gets what fits, still whole
+ * characters, still with an ellipsis. */
+static void bound_fits_small_buffers(void **state)
+{
+	(void)state;
+	char out[12];
+	pdf_text_bound(out, sizeof out, "Zúñiga Zúñiga");   /* 8 bytes, "...", NUL */
+	assert_string_equal(out, "Zúñiga...");
+	pdf_text_bound(out, sizeof out, "Zúñiga\xE7\x8E\x8B");
+	assert_string_equal(out, "Zúñiga...");
+	pdf_text_bound(out, sizeof out, "Zúñiga");
+	assert_string_equal(out, "Zúñiga");
+}
+
+/* Megabyte fields drawn as a run draws them: short files, drawn by
+ * ssrfill's own writer (cairo used to lay out the whole megabyte). */
+static void megabyte_names(void **state)
+{
+	fixture *fx = *state;
+	char *big = repeat("Wolfeschlegelsteinhausenbergerdorff", 1u << 20);
+	draw_lea(fx, big, big, big, big, big);
+	free(big);
+	expect_documents(fx);
+	static const char *const rel[] = { "packing/august/5550001.pdf", "labels/august/5550001.pdf",
+					   "invoices/5550001.pdf" };
+	for (size_t i = 0; i < 3; i++) {
+		size_t n;
+		char *pdf = slurp(fx, rel[i], &n);
+		assert_true(n < 64 * 1024);
+		assert_non_null(memmem(pdf, n, "/Producer (ssrfill)", 19));
+		free(pdf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(latin1_symbols, setup, teardown),
+		cmocka_unit_test(bound_keeps_names),
+		cmocka_unit_test(bound_cleans),
+		cmocka_unit_test(bound_cuts_long_text),
+		cmocka_unit_test(bound_cuts_between_graphemes),
+		cmocka_unit_test(bound_fits_small_buffers),
+		cmocka_unit_test_setup_teardown(megabyte_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
