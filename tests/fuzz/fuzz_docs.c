@@ -27,7 +27,8 @@
  * which clang's UBSan reports; that is the engine's to fix, and a run
  * reaches it only when its first LEA has an empty name.)
  * Files are written through outdir into a folder under /dev/shm (else
- * $TMPDIR, else /tmp), committed, read back and removed.
+ * $TMPDIR, else /tmp), committed, read back and removed; the folder is
+ * removed at exit.
  *
  * Checked (abort()):
  *   - every document is written (ST_OK): no name makes one fail;
@@ -175,6 +176,13 @@ static void check_file(const char *out, const char *rel, int ascii)
 	free(pdf);
 }
 
+/* The folder goes with the process (libFuzzer ends with exit()); a crash
+ * leaves it, with the files of the input that broke something. */
+static void remove_root(void)
+{
+	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void setup(void)
 {
 	if (root[0])
@@ -187,6 +195,7 @@ static void setup(void)
 		tmp = "/tmp";
 	snprintf(root, sizeof root, "%s/ssrfill-fuzz-docs-XXXXXX", tmp);
 	fuzz_check(mkdtemp(root) != NULL, "mkdtemp %s", root);
+	atexit(remove_root);
 	for (int lean = 0; lean < 2; lean++) {
 		const status st = pdf_canvas_new(&canvas[lean], DATE, lean);
 		fuzz_check(st == ST_OK, "pdf_canvas_new: %s", status_detail(st));
