@@ -207,15 +207,20 @@ status doc_pool_submit_packing(doc_pool *dp, packing *p)
 
 status doc_pool_submit_invoice(doc_pool *dp, const invoice_doc *inv)
 {
-	const size_t a = strlen(inv->lea_name) + 1, b = strlen(inv->po_numbers) + 1;
+	/* the strings as the invoice draws them (pdf_text_bound): a queued
+	 * invoice holds a few kilobytes, however long the LEA's name and PO
+	 * numbers are */
+	char name[PDF_TEXT_BYTES], po[PDF_TEXT_BYTES];
+	const size_t a = pdf_text_bound(name, sizeof name, inv->lea_name) + 1;
+	const size_t b = pdf_text_bound(po, sizeof po, inv->po_numbers) + 1;
 	job *j = mem_alloc(sizeof *j + a + b);
 	if (!j)
 		return status_fail(ST_NOMEM, "out of memory");
 	memset(j, 0, sizeof *j);
 	j->inv = *inv;
 	char *s = (char *)(j + 1);
-	memcpy(s, inv->lea_name, a);
-	memcpy(s + a, inv->po_numbers, b);
+	memcpy(s, name, a);
+	memcpy(s + a, po, b);
 	j->inv.lea_name = s;
 	j->inv.po_numbers = s + a;
 	return submit(dp, j);

@@ -45,7 +45,7 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 	const char *const lea_name = inv->lea_name, *const po_numbers = inv->po_numbers;
 	const invoice_line *const lines = inv->lines;
 	const size_t n = inv->n;
-	char id[64], code[16], buf[512], a[48];
+	char id[64], code[16], po[PDF_TEXT_BYTES], buf[PDF_TEXT_BYTES + 64], a[48];
 	invoice_id_format(id, sizeof id, c, inv->lea);
 	snprintf(code, sizeof code, "%07u", inv->lea);
 	pdf_text(pc, PF_TITLE, left, 60, 0, PA_LEFT, "INVOICE");
@@ -57,7 +57,10 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 	pdf_text(pc, PF_HEAD, left, 114, right - left, PA_LEFT, lea_name);
 	snprintf(buf, sizeof buf, "LEA %s", code);
 	pdf_text(pc, PF_TEXT, left, 130, 0, PA_LEFT, buf);
-	snprintf(buf, sizeof buf, "PO numbers: %s", po_numbers[0] ? po_numbers : "(none)");
+	/* every PO number of the LEA's orders, as many as fit on the line (all
+	 * of them are in invoices.csv) */
+	pdf_text_bound(po, sizeof po, po_numbers[0] ? po_numbers : "(none)");
+	snprintf(buf, sizeof buf, "PO numbers: %s", po);
 	pdf_text(pc, PF_TEXT, left, 148, right - left, PA_LEFT, buf);
 	snprintf(buf, sizeof buf, "Paper Student Score Reports printed and shipped by ETS, %s administration",
 		 c->admin_year);

@@ -110,6 +110,7 @@ typedef struct plist {
 	pdf_canvas *c;       /* NULL: only count the pages */
 	const packing *p;
 	const config *cfg;
+	char lea_name[PDF_TEXT_BYTES];   /* bounded (pdf_text_bound) */
 	char id_first[48], id_last[48];
 	int page, pages;
 	double y;
@@ -133,14 +134,14 @@ static void page_head(plist *pl)
 {
 	const packing *p = pl->p;
 	const int sh = packing_shipment(p);
-	char buf[256], a[64];
+	char buf[PDF_TEXT_BYTES + 64], a[64];
 	if (pl->page == 1) {
 		packing_totals t;
 		packing_totals_get(p, &t);
 		text(pl, PF_TITLE, MARGIN, 56, 0, PA_LEFT, "PACKING LIST");
 		snprintf(buf, sizeof buf, "Paper Student Score Reports, %s", pl->cfg->admin_year);
 		text(pl, PF_TEXT, RIGHT, 56, 0, PA_RIGHT, buf);
-		snprintf(buf, sizeof buf, "%s (LEA %07u)", packing_lea_name(p), packing_lea(p));
+		snprintf(buf, sizeof buf, "%s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_HEAD, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
 		packing_ship_window(buf, sizeof buf, sh, pl->cfg);
@@ -162,7 +163,7 @@ static void page_head(plist *pl)
 		text(pl, PF_BODY, MARGIN + 6, 146, 0, PA_LEFT, buf);
 		pl->y = FIRST_TOP;
 	} else {
-		snprintf(buf, sizeof buf, "Packing list: %s (LEA %07u)", packing_lea_name(p), packing_lea(p));
+		snprintf(buf, sizeof buf, "Packing list: %s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_BODY, MARGIN, 46, 380, PA_LEFT, buf);
 		text(pl, PF_BODY, RIGHT, 46, 0, PA_RIGHT, ship_short[sh]);
 		if (pl->c)
@@ -224,10 +225,11 @@ static void box_head(plist *pl, uint32_t b, const box_span *bs, int continued)
 static void segment_row(plist *pl, const segment *s)
 {
 	const packing *p = pl->p;
-	char buf[256];
+	char name[PDF_TEXT_BYTES], buf[PDF_TEXT_BYTES + 32];
 	const double base = pl->y + 8.4;
 	text(pl, PF_BODY, col[C_DIV].x, base, col[C_DIV].w, PA_LEFT, s->continued ? "CONTINUED" : "school");
-	snprintf(buf, sizeof buf, "%07u %s", s->school, packing_text(p, s->school_name));
+	pdf_text_bound(name, sizeof name, packing_text(p, s->school_name));
+	snprintf(buf, sizeof buf, "%07u %s", s->school, name);
 	text(pl, PF_BODY, col[C_SCHOOL].x, base, col[C_SCHOOL].w, PA_LEFT, buf);
 	grades(buf, sizeof buf, s);
 	text(pl, PF_BODY, col[C_GRADES].x, base, col[C_GRADES].w, PA_LEFT, buf);
@@ -294,6 +296,7 @@ status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const confi
 	memset(&pl, 0, sizeof pl);
 	pl.p = p;
 	pl.cfg = cfg;
+	pdf_text_bound(pl.lea_name, sizeof pl.lea_name, packing_lea_name(p));
 	box_id_format(pl.id_first, sizeof pl.id_first, sh, packing_lea(p), 1);
 	box_id_format(pl.id_last, sizeof pl.id_last, sh, packing_lea(p), packing_box_count(p));
 	pl.pages = lay_out(&pl);
@@ -310,8 +313,9 @@ status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const confi
 static void school_line(pdf_canvas *c, double base, const char *lead, const packing *p,
 			const segment *s)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%07u %s%s", s->school, packing_text(p, s->school_name),
+	char name[PDF_TEXT_BYTES], buf[PDF_TEXT_BYTES + 32];
+	pdf_text_bound(name, sizeof name, packing_text(p, s->school_name));
+	snprintf(buf, sizeof buf, "%07u %s%s", s->school, name,
 		 s->continued ? " (continued)" : "");
 	pdf_text(c, PF_BODY, L_MARGIN, base, 0, PA_LEFT, lead);
 	pdf_text(c, PF_BODY, L_MARGIN + 30, base, L_WIDTH - 30, PA_LEFT, buf);

@@ -33,6 +33,7 @@
  */
 #include "pdf_canvas.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,11 @@
 #include "pdf_doc.h"
 #include "pdf_font.h"
 
-#define TEXT_MAX 1024   /* characters; longer strings (none in practice) go to cairo */
+/* Characters of one string after NFC composition, which turns a few
+ * characters into up to three (U+FB2C), so that every bounded string
+ * (pdf_text_bound: PDF_TEXT_CHARS and "...") fits; longer ones would go to
+ * cairo. */
+#define TEXT_MAX (3 * (PDF_TEXT_CHARS + 3))
 
 static const double font_size[PF_COUNT] = {
 	[PF_SMALL] = 7, [PF_BODY] = 8.5, [PF_TEXT] = 10, [PF_LEAD] = 11,
@@ -272,7 +277,7 @@ static int simple_char(uint32_t cp)
 		{ 0x10A0, 0x10FF }, { 0x1E00, 0x1FFE }, { 0x2000, 0x200A }, { 0x2010, 0x2027 },
 		{ 0x2030, 0x205E }, { 0x2070, 0x2BFF }, { 0x2E80, 0x2FDF }, { 0x3000, 0x3029 },
 		{ 0x3030, 0x3098 }, { 0x309B, 0x318F }, { 0x3190, 0x4DBF }, { 0x4E00, 0x9FFF },
-		{ 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFF01, 0xFFEE },
+		{ 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFF01, 0xFFEE }, { 0xFFFD, 0xFFFD },
 	};
 	if (cp < 0x7F)
 		return cp >= 0x20;
@@ -427,6 +432,79 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 	pdf_buf_puts(b, " ET\n");
 }
 
+/* ---- bounded text ---------------------------------------------------------------- */
+
+/* What pdf_text_bound draws in place of cp: a space for a control
+ * character (C0, DEL, C1) or a line or paragraph separator, else cp. */
+static uint32_t drawable(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ? ' ' : cp;
+}
+
+/* Whether s is its own bound: short, valid UTF-8, nothing drawable()
+ * changes.  Nearly every string is, and this test costs a few nanoseconds
+ * a byte where grapheme breaking costs tens. */
+static int bounded_already(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	while (*p) {
+		if (++n > PDF_TEXT_CHARS)
+			return 0;
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7F)
+				return 0;
+			p++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		const utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0 || drawable((uint32_t)cp) != (uint32_t)cp)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+size_t pdf_text_bound(char *out, size_t cap, const char *s)
+{
+	assert(cap >= 8);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = 0;          /* bytes written */
+	size_t boundary = 0;     /* bytes written up to the last grapheme boundary */
+	size_t n = 0;            /* characters written */
+	utf8proc_int32_t prev = -1, state = 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0) {
+			cp = 0xFFFD;   /* one byte of an invalid sequence */
+			k = 1;
+		}
+		cp = (utf8proc_int32_t)drawable((uint32_t)cp);
+		if (prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state))
+			boundary = len;
+		utf8proc_uint8_t enc[4];
+		const size_t w = (size_t)utf8proc_encode_char(cp, enc);
+		if (n == PDF_TEXT_CHARS || len + w + 4 > cap) {
+			/* cut: whole graphemes, unless the first alone is too long */
+			len = boundary ? boundary : len;
+			while (len > 0 && out[len - 1] == ' ')
+				len--;
+			memcpy(out + len, "...", 3);
+			len += 3;
+			break;
+		}
+		memcpy(out + len, enc, w);
+		len += w;
+		n++;
+		prev = cp;
+		p += k;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 /* ---- drawing -------------------------------------------------------------------- */
 
 void pdf_text(pdf_canvas *c, int font_id, double x, double baseline, double width, int align,
@@ -434,6 +512,11 @@ void pdf_text(pdf_canvas *c, int font_id, double x, double baseline, double widt
 {
 	if (!*s)
 		return;
+	char cut[PDF_TEXT_BYTES];
+	if (!bounded_already(s)) {
+		pdf_text_bound(cut, sizeof cut, s);
+		s = cut;
+	}
 	if (c->way == WAY_CAIRO)
 		pdf_cairo_text(c->cairo, font_size[font_id], x, baseline, width, align, s);
 	else if (!c->redo)
@@ -442,6 +525,11 @@ void pdf_text(pdf_canvas *c, int font_id, double x, double baseline, double widt
 
 double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
 {
+	char cut[PDF_TEXT_BYTES];
+	if (!bounded_already(s)) {
+		pdf_text_bound(cut, sizeof cut, s);
+		s = cut;
+	}
 	if (c->way == WAY_CAIRO)
 		return pdf_cairo_text_width(c->cairo, font_size[font_id], s);
 	const int n = c->redo ? -1 : shape(c, s);

@@ -20,7 +20,10 @@
  *
  * Units are PostScript points (1/72 inch), y grows downwards; text is
  * placed by its baseline inside a box [x, x + width] and cut with an
- * ellipsis when it does not fit (width 0: no limit).  Files go through
+ * ellipsis when it does not fit (width 0: no limit).  Every string is
+ * first bounded (pdf_text_bound), so no field, however long, costs the
+ * drawing (or pango, cairo and HarfBuzz under it) more than a
+ * PDF_TEXT_CHARS-character string would.  Files go through
  * outdir, so they are staged, mode 0600 and removed on failure like every
  * other output.
  */
@@ -83,6 +86,25 @@ void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_
  * A failure is the document's. */
 void pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double w, double h);
 void pdf_page(pdf_canvas *c);
+
+/* The most characters of one string that a document draws: more than the
+ * widest text box holds (540 pt, the page less its margins: 194 of DejaVu
+ * Sans' narrowest letters, i and l, at the 10 pt of the PO numbers, 138 at
+ * the 14 pt of an LEA name), so with ordinary text the width cut comes
+ * first and this bound never shows on paper; and small, so a megabyte
+ * field costs what a short one does. */
+#define PDF_TEXT_CHARS 256
+/* Room for any string pdf_text_bound makes: 4 bytes a character, "...", NUL. */
+#define PDF_TEXT_BYTES (4 * PDF_TEXT_CHARS + 4)
+
+/* s as a document draws it, into out (cap >= 8 bytes): valid UTF-8 (each
+ * byte of an invalid sequence becomes U+FFFD), control characters and line
+ * or paragraph separators as spaces (a name may hold a line break inside
+ * CSV quotes), and when s has more than PDF_TEXT_CHARS characters or does
+ * not fit in cap, cut at the last grapheme boundary (inside the first
+ * grapheme only when that one alone is too long) with trailing spaces
+ * dropped and "..." appended.  Returns out's length in bytes. */
+size_t pdf_text_bound(char *out, size_t cap, const char *s);
 
 /* "1,234,567" */
 void pdf_count(char *buf, size_t cap, uint64_t v);

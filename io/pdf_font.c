@@ -633,7 +633,10 @@ status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 			continue;
 		f->list[k++] = (glyph_ref){ cp, cp, f->latin[cp].gid };
 	}
-	memcpy(f->list + k, fc->dyn, fc->n_dyn * sizeof *fc->dyn);   /* by CID already */
+	/* by CID already; dyn is NULL until a face's first character past
+	 * Latin-1, and memcpy's source must not be NULL even for 0 bytes */
+	if (fc->n_dyn)
+		memcpy(f->list + k, fc->dyn, fc->n_dyn * sizeof *fc->dyn);
 	const status st = make_parts(f, fc, n, &f->parts);
 	return st != ST_OK ? st : emit_parts(fc, &f->parts, d, obj);
 }

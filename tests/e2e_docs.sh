@@ -173,6 +173,103 @@ grep -qF "Nguyễn, Lan" "$work/shape_nfd.txt" && [ "$(producer "$work/shape/pac
 	&& ok "combining marks are composed (NFC); documents without shaped text are ssrfill's own" \
 	|| bad "NFD name" "$(producer "$work/shape/packing/august/5550008.pdf")"$'\n'"$(cat "$work/shape_nfd.txt")"
 
+# Latin-1 symbols (U+00A0..U+00BF: no-break space, º, ½, ¿, §) are outside the
+# shared Latin-1 font, so these documents get a font subset of their own.
+python3 - "$work" <<'PY'
+import sys
+d = sys.argv[1]
+head = "ssid,lea_code,lea_name,school_code,school_name,grade,last_name,first_name,report,primary_language,ssr_language,paper_ssr\n"
+open(f"{d}/latin1.csv", "w", encoding="utf-8").write(head +
+    "3000000005,5550010,Epsilon\u00a0Unified,0000101,Escuela N\u00ba 5,03,L\u00f3pez\u00a0\u00bd,\u00bfAna?,SB,00,,\n")
+open(f"{d}/latin1_orders.csv", "w", encoding="utf-8").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
+    "5550010,,CAASPP,N,8.5x11,PO\u00a0\u00a717,2019-05-03,\n")
+PY
+"$bin" run --quiet --students "$work/latin1.csv" --orders "$work/latin1_orders.csv" --out "$work/latin1" \
+	&& ok "names with Latin-1 symbols: run exits 0" || bad "names with Latin-1 symbols: run exits 0"
+l1=$work/latin1/packing/august/5550010.pdf
+txt "$l1" "$work/latin1_pk.txt"
+txt "$work/latin1/invoices/5550010.pdf" "$work/latin1_inv.txt"
+has "names with a no-break space, º, ½ and ¿ print as written on the packing list" "$work/latin1_pk.txt" \
+	"López ½, ¿Ana?" "0000101 Escuela Nº 5"
+has "an invoice's PO number with a no-break space and § prints as written" "$work/latin1_inv.txt" "PO §17"
+[ "$(producer "$l1")" = ssrfill ] && ok "documents with Latin-1 symbols are ssrfill's own" || bad "Latin-1 symbols producer" "$(producer "$l1")"
+
+# --- a megabyte in a field: pango, cairo and HarfBuzz get a bounded string ----------------
+# Fields are not size-limited at ingest, so an LEA, school, student or PO
+# number may be a megabyte long; the documents draw a short prefix of each
+# (pdf_text_bound), natively or, for the Arabic name, through pango.
+python3 - "$work" <<'PY'
+import sys
+d = sys.argv[1]
+mb = 1 << 20
+head = "ssid,lea_code,lea_name,school_code,school_name,grade,last_name,first_name,report,primary_language,ssr_language,paper_ssr\n"
+# big: megabyte fields; short: the same file with short ones, to compare
+for name, n in (("big", 1 << 20), ("short", 40)):
+    latin = ("Wolfeschlegelsteinhausenbergerdorff" * (n // 35 + 1))[:n]
+    arabic = ("حداد" * (n // 8 + 1))[:n // 2]   # two bytes a letter
+    rows = [f"3000000011,5550011,{latin},0000111,{latin},03,{latin},Lan,SB,00,,",
+            f"3000000012,5550011,{latin},0000111,{latin},03,Young,{latin},SB,00,,",
+            f"3000000013,5550012,Zeta Unified,0000121,Zeta Elementary,03,{arabic},ليلى,SB,00,,"]
+    open(f"{d}/{name}.csv", "w", encoding="utf-8").write(head + "\n".join(rows) + "\n")
+    open(f"{d}/{name}_orders.csv", "w", encoding="utf-8").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
+        f"5550011,,CAASPP,N,8.5x11,{latin},2019-05-03,\n5550012,,CAASPP,N,8.5x11,{arabic},2019-05-03,\n")
+PY
+peak_kb() { # name: peak RSS in KB of the run whose arguments follow
+	local name=$1
+	shift
+	/usr/bin/time -f %M -o "$work/$name.rss" "$bin" run --quiet "$@" 2>"$work/$name.err" || echo "exit $?" >>"$work/$name.err"
+	tail -1 "$work/$name.rss"
+}
+for m in 16 64; do   # 16M: documents drawn inline; 64M: by worker threads
+	"$bin" run --quiet --students "$work/big.csv" --orders "$work/big_orders.csv" --out "$work/big$m" \
+		--memory ${m}M --threads 2 2>"$work/big_err" \
+		&& ok "megabyte fields, --memory ${m}M: run exits 0" || bad "megabyte fields, --memory ${m}M: run exits 0" "$(cat "$work/big_err")"
+	# resident memory means nothing under AddressSanitizer (shadow memory)
+	[ -n "${SSRFILL_SANITIZED:-}" ] && continue
+	# What the documents add to a run's peak: the CSV part alone of a run
+	# with megabyte rows peaks above the budget + 32M at 16M (ingest and the
+	# sort hold whole rows), and the documents' own part (fonts, pango and
+	# cairo) is larger with worker threads; megabyte fields must add nothing.
+	add=""
+	for f in big short; do
+		with=$(peak_kb "$f$m" --students "$work/$f.csv" --orders "$work/${f}_orders.csv" --out "$work/${f}_rss$m" --memory ${m}M --threads 2)
+		without=$(peak_kb "$f${m}_csv" --no-documents --students "$work/$f.csv" --orders "$work/${f}_orders.csv" \
+			--out "$work/${f}_csv$m" --memory ${m}M --threads 2)
+		add="$add $((with - without))"
+	done
+	set -- $add
+	[ "$1" -lt $(($2 + 4096)) ] \
+		&& ok "megabyte fields, --memory ${m}M: the documents add $1 KB to peak RSS, as with short fields ($2 KB)" \
+		|| bad "megabyte fields, --memory ${m}M: what the documents add to peak RSS" "$1 KB, with short fields $2 KB"
+	if [ "$m" = 64 ]; then
+		rss=$(tail -1 "$work/big64.rss")
+		[ "$rss" -lt $(( (m + 32) * 1024 )) ] && ok "megabyte fields, --memory ${m}M: peak RSS ${rss} KB (< ${m}M + 32M)" \
+			|| bad "megabyte fields, --memory ${m}M: peak RSS" "$rss KB"
+	fi
+done
+txt "$work/big16/packing/august/5550011.pdf" "$work/big_pk.txt"
+txt "$work/big16/labels/august/5550011.pdf" "$work/big_lb.txt"
+txt "$work/big16/invoices/5550011.pdf" "$work/big_inv.txt"
+txt "$work/big16/packing/august/5550012.pdf" "$work/big_rtl.txt"
+has "megabyte LEA, school and student names print" "$work/big_pk.txt" \
+	"PACKING LIST" "Wolfeschlegelsteinhausenbergerdorff" "0000111 Wolfeschlegel" "Young, Wolfeschlege"
+has "a megabyte LEA name prints on the labels" "$work/big_lb.txt" "Box 1 of 1" "Wolfeschlegelsteinhausenbergerdorff"
+has "a megabyte PO number prints on the invoice" "$work/big_inv.txt" "PO numbers: Wolfeschlegel" "Total"
+has "a megabyte Arabic name prints, shaped by pango" "$work/big_rtl.txt" "PACKING LIST" "حداد"
+python3 - "$work"/big_pk.txt "$work"/big_lb.txt "$work"/big_inv.txt <<'PY' >"$work/big_cut.txt" 2>&1 \
+	&& ok "every megabyte name ends in an ellipsis where it is cut" || bad "megabyte names cut" "$(cat "$work/big_cut.txt")"
+import re, sys
+for path in sys.argv[1:]:
+    for line in open(path, encoding="utf-8"):
+        # pdftotext may break a line that runs off the page, which an uncut name does
+        for run in re.findall(r"(?:Wolfeschlegelsteinhausenbergerdorff)+[a-z]*\S*", line):
+            assert run.endswith("..."), f"{path}: {run[:60]}...{run[-20:]} ({len(run)} characters)"
+PY
+n=$(cat "$work/big_pk.txt" "$work/big_lb.txt" "$work/big_inv.txt" "$work/big_rtl.txt" | wc -c)
+[ "$n" -lt 20000 ] && ok "the documents of megabyte fields hold a few lines of text ($n bytes)" || bad "megabyte fields: text size" "$n bytes"
+big=$(find "$work/big16" "$work/big64" -name '*.pdf' -size +200k)
+[ -z "$big" ] && ok "the documents of megabyte fields are small files" || bad "megabyte fields: PDF sizes" "$(ls -l $big)"
+
 # --- a generated run: every box of every LEA, multi-page lists ---------------------------
 "$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
 "$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$fx/docs.ini" \
@@ -231,7 +328,7 @@ n_pdfs=0
 while IFS= read -r f; do
 	n_pdfs=$((n_pdfs + 1))
 	qpdf --check "$f" >/dev/null 2>&1 || bad_pdfs="$bad_pdfs $f"
-done < <(find "$o" "$work/shape" "$work/gen" -name '*.pdf')
+done < <(find "$o" "$work/shape" "$work/latin1" "$work/big16" "$work/big64" "$work/gen" -name '*.pdf')
 [ -z "$bad_pdfs" ] && [ "$n_pdfs" -gt 100 ] && ok "every PDF ($n_pdfs) passes qpdf --check (cross-reference table, streams, objects)" \
 	|| bad "qpdf --check" "$n_pdfs files; failing:$bad_pdfs"$'\n'"$(qpdf --check ${bad_pdfs%% *} 2>&1 | head)"
 

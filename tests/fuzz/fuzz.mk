@@ -1,7 +1,9 @@
 # tests/fuzz/fuzz.mk: libFuzzer targets for the three inputs ssrfill parses
-# (score reports, orders, configuration).  Included by the Makefile:
+# (score reports, orders, configuration) and for the documents it draws
+# from them (names through the PDF writers, cairo, pango and HarfBuzz).
+# Included by the Makefile:
 #
-#   make fuzz-build     build/fuzz/fuzz_{students,orders,config}
+#   make fuzz-build     build/fuzz/fuzz_{students,orders,config,docs}
 #   make fuzz           fuzz each for FUZZ_SECONDS (default 60), one after
 #                       the other, on a copy of its seed corpus; one result
 #                       line per target; fails if any finds a crash, a leak,
@@ -13,6 +15,8 @@
 # libc malloc (no jemalloc: ASan brings its own allocator), compiling the
 # library sources (engine/*.c, io/*.c, the Makefile's LIB_SRC) into
 # build/fuzz/obj/ so they carry libFuzzer's coverage instrumentation.
+# The PDF writers (FUZZ_PDF_SRC) go only into fuzz_docs, which links
+# HarfBuzz, fontconfig, cairo, pango and zint as they are (uninstrumented).
 # clang-14 and its fuzzer runtime (libclang-rt-14-dev) are installed with
 # apt-get when missing, as the Makefile does for its own packages.
 
@@ -20,24 +24,30 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := students orders config
-FUZZ_PKGS    := clang-14 libclang-rt-14-dev libcsv-dev libzstd-dev libutf8proc-dev libinih-dev
+FUZZ_TARGETS := students orders config docs
+FUZZ_PKGS    := clang-14 libclang-rt-14-dev libcsv-dev libzstd-dev libutf8proc-dev libinih-dev \
+                pkg-config libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev \
+                zlib1g-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum
 FUZZ_STAMP   := build/.fuzz-deps-installed
 # `clang` when the clang package is there, else the versioned binary that
 # clang-14 always installs; expanded when a recipe runs, after the install.
 FUZZ_CC      ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo clang-14)
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -pthread \
+# pkg-config runs when a recipe does, after the packages are installed
+FUZZ_PDF_PC  := harfbuzz-subset harfbuzz fontconfig pangocairo cairo-pdf
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -pthread \
                 -MMD -MP -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-                -Wwrite-strings -Wformat=2
+                -Wwrite-strings -Wformat=2 $(shell pkg-config --cflags $(FUZZ_PDF_PC) 2>/dev/null)
 FUZZ_LIBS    := -lcsv -lzstd -lutf8proc -linih -lm -pthread
+FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 
 # The same list as the Makefile's LIB_SRC, taken here so this fragment does
-# not depend on where it is included, less the PDF writers (cairo, pango,
-# zint), which no fuzzer reaches.
-FUZZ_LIB_SRC := $(filter-out io/pdf_canvas.c io/pdf_cairo.c io/pdf_doc.c io/pdf_font.c io/packing_pdf.c io/invoice_writer.c io/doc_pool.c, \
-                  $(wildcard engine/*.c) $(wildcard io/*.c))
+# not depend on where it is included; the PDF writers only in fuzz_docs.
+FUZZ_PDF_SRC := io/pdf_canvas.c io/pdf_cairo.c io/pdf_doc.c io/pdf_font.c io/packing_pdf.c \
+                io/invoice_writer.c io/doc_pool.c
+FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(wildcard engine/*.c) $(wildcard io/*.c))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_PDF_OBJ := $(FUZZ_PDF_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-deps
@@ -55,7 +65,10 @@ $(FUZZ_DIR)/obj/%.o: %.c | $(FUZZ_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -c $< -o $@
 
 $(FUZZ_BIN): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
-	$(FUZZ_CC) $(FUZZ_SAN) $^ -o $@ $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) $^ -o $@ $(FUZZ_LIBS) $(FUZZ_EXTRA_LIBS)
+
+$(FUZZ_DIR)/fuzz_docs: $(FUZZ_PDF_OBJ)
+$(FUZZ_DIR)/fuzz_docs: FUZZ_EXTRA_LIBS = $(FUZZ_PDF_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
