@@ -53,6 +53,8 @@ void bytebuf_reserve(bytebuf *b, size_t extra)
 
 void bytebuf_put(bytebuf *b, const void *p, size_t n)
 {
+	if (n == 0)  /* b->p may still be NULL: no NULL + 0, no memcpy from it */
+		return;
 	bytebuf_reserve(b, n);
 	if (b->oom)
 		return;

@@ -49,7 +49,7 @@ static int setup(void **state)
 	snprintf(fx->dir, sizeof fx->dir, "%s", "/tmp/test_pdf_canvas.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->out, sizeof fx->out, "%s/out", fx->dir);
-	assert_int_equal(outdir_begin(&fx->d, fx->out, 0), ST_OK);
+	assert_int_equal(outdir_begin(&fx->d, fx->out, 0, NULL), ST_OK);
 	static const char *const folders[] = { "packing", "packing/august", "labels", "labels/august",
 					       "invoices" };
 	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)

@@ -226,7 +226,7 @@ static void draw(const uint8_t opt, const fields *f, int ascii)
 	char out[300];
 	snprintf(out, sizeof out, "%s/out", root);
 	outdir *d;
-	fuzz_check(outdir_begin(&d, out, 0) == ST_OK, "outdir_begin %s", out);
+	fuzz_check(outdir_begin(&d, out, 0, NULL) == ST_OK, "outdir_begin %s", out);
 	static const char *const folders[] = { "packing", "packing/august", "packing/winter", "packing/elpac",
 					       "labels", "labels/august", "labels/winter", "labels/elpac",
 					       "invoices" };
@@ -282,7 +282,7 @@ static void draw(const uint8_t opt, const fields *f, int ascii)
 	/* the invoice again, on the same canvas: the same bytes */
 	char again[300];
 	snprintf(again, sizeof again, "%s/again", root);
-	fuzz_check(outdir_begin(&d, again, 0) == ST_OK, "outdir_begin %s", again);
+	fuzz_check(outdir_begin(&d, again, 0, NULL) == ST_OK, "outdir_begin %s", again);
 	fuzz_check(outdir_mkdir(d, "invoices") == ST_OK, "outdir_mkdir");
 	st = invoice_pdf_write(c, d, cfg, &inv);
 	fuzz_check(st == ST_OK, "invoice_pdf_write again: %s", status_detail(st));
