@@ -10,7 +10,11 @@
 
 #include "../engine/status.h"
 
-/* "256M", "1G", "64k", "1048576": bytes.  Returns 0 or -1. */
+/* The largest size a flag takes: 1 TiB, far beyond any budget a run
+ * needs (a statewide file sorts in 16M), so a bigger one is a typo. */
+#define CLI_MAX_SIZE ((size_t)1 << 40)
+/* "256M", "1G", "64k", "1048576": bytes.  Returns 0, -1 when it is not a
+ * size, -2 when it is larger than CLI_MAX_SIZE. */
 int cli_parse_size(const char *s, size_t *out);
 int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_rate(const char *s, double *out);
@@ -41,6 +45,10 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
  * free) from the folders of the given output paths and from tmpdir, and
  * say so in one line on standard error unless quiet. */
 status cli_sweep(const char *cmd, const char *const *outputs, size_t n_outputs, const char *tmpdir, int quiet);
+
+/* --tmpdir must be a folder this process can create in: checked at the
+ * start, not when the data first spills (on the big production file). */
+status cli_check_tmpdir(const char *tmpdir);
 
 int cmd_sort(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

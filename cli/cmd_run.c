@@ -313,7 +313,7 @@ static status pack_and_print(run_ctx *x)
 		st = outdir_open(x->dir, rel, OUT_ZSTD | (x->opt->lim.threads >= 2 ? OUT_ASYNC : 0), &so[s].print);
 		if (st == ST_OK) {
 			snprintf(rel, sizeof rel, "manifests/%s.csv", shipment_name[s]);
-			st = outdir_open(x->dir, rel, 0, &so[s].manifest);
+			st = outdir_open(x->dir, rel, OUT_CSV_SAFE, &so[s].manifest);
 		}
 		if (st == ST_OK) {
 			print_stream_header(so[s].print);
@@ -380,7 +380,7 @@ static status pack_and_print(run_ctx *x)
 static status write_invoices(run_ctx *x)
 {
 	outstream *csv;
-	status st = outdir_open(x->dir, "invoices/invoices.csv", 0, &csv);
+	status st = outdir_open(x->dir, "invoices/invoices.csv", OUT_CSV_SAFE, &csv);
 	if (st != ST_OK)
 		return st;
 	invoice_csv_header(csv);
@@ -463,7 +463,7 @@ static status sum_by_lea(run_ctx *x)
 static status write_distribution(run_ctx *x, u64map *m, const char *rel, int by_school)
 {
 	outstream *o;
-	status st = outdir_open(x->dir, rel, 0, &o);
+	status st = outdir_open(x->dir, rel, OUT_CSV_SAFE, &o);
 	if (st != ST_OK)
 		return st;
 	outstream_puts(o, by_school ? "lea_code,school_code,school_name,report,copy2_lang,delivery,sets\n"
@@ -681,7 +681,9 @@ int cmd_run(int argc, char **argv)
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
 	tmpfiles_install_signals();
-	const status swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
+	status swept = cli_check_tmpdir(o.lim.tmpdir);
+	if (swept == ST_OK)
+		swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
 	if (swept != ST_OK)
 		return swept;
 	run_ctx x;

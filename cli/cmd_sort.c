@@ -139,7 +139,9 @@ int cmd_sort(int argc, char **argv)
 	const double t0 = cli_now();
 	tmpfiles_install_signals();
 	const char *outs[] = { out_path, rejects_path };
-	status st = cli_sweep("sort", outs, 2, lim.tmpdir, quiet);
+	status st = cli_check_tmpdir(lim.tmpdir);
+	if (st == ST_OK)
+		st = cli_sweep("sort", outs, 2, lim.tmpdir, quiet);
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;

@@ -5,6 +5,8 @@
  * too many rejects, 2 usage, 3 I/O or resource failure).
  */
 #include <ctype.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +86,8 @@ int cli_parse_size(const char *s, size_t *out)
 		end++;
 	if (*end)
 		return -1;
+	if (v * mult > (double)CLI_MAX_SIZE)
+		return -2;
 	*out = (size_t)(v * mult);
 	return 0;
 }
@@ -141,10 +145,14 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
 	uint64_t threads;
 	*st = ST_OK;
 	switch (c) {
-	case 'm':
-		if (cli_parse_size(arg, &l->memory) != 0 || l->memory < (1u << 20))
+	case 'm': {
+		const int rc = cli_parse_size(arg, &l->memory);
+		if (rc == -2)
+			*st = cli_usage_error(cmd, "--memory %s is too large: at most 1T", arg);
+		else if (rc != 0 || l->memory < (1u << 20))
 			*st = cli_usage_error(cmd, "--memory wants a size of at least 1M, like 64M or 2G");
 		return 1;
+	}
 	case 't':
 		if (cli_parse_u64(arg, &threads) != 0 || threads < 1 || threads > 256)
 			*st = cli_usage_error(cmd, "--threads wants a number from 1 to 256");
@@ -161,6 +169,21 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
 	default:
 		return 0;
 	}
+}
+
+status cli_check_tmpdir(const char *tmpdir)
+{
+	struct stat sb;
+	if (stat(tmpdir, &sb) != 0)
+		return status_fail(ST_IO, "--tmpdir %s: cannot create a temporary folder for sorted runs there: %s",
+				   tmpdir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return status_fail(ST_IO, "--tmpdir %s: cannot create a temporary folder for sorted runs there: "
+				   "not a folder", tmpdir);
+	if (faccessat(AT_FDCWD, tmpdir, W_OK | X_OK, AT_EACCESS) != 0)
+		return status_fail(ST_IO, "--tmpdir %s: cannot create a temporary folder for sorted runs there: %s",
+				   tmpdir, strerror(errno));
+	return ST_OK;
 }
 
 static void note_removed(const char *path, void *arg)

@@ -30,8 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Upper bounds shared with io/config_ini.c: 1000 t and $1,000,000.00. */
-#define CONFIG_MAX_MG 1000000000000LL
+/* Upper bound shared with io/config_ini.c: $1,000,000.00 (weights have
+ * the ranges of CONFIG_MG_RANGES in config.h). */
 #define CONFIG_MAX_CENTS 100000000LL
 
 static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };
@@ -132,26 +132,33 @@ static status check_program(const config *c, const char *path, int p)
 	return ST_OK;
 }
 
+int config_mg_range(const char *name, int64_t *lo, int64_t *hi)
+{
+#define RANGE_OF(key, min, max)                  \
+	if (strcmp(name, #key) == 0) {           \
+		*lo = (min);                     \
+		*hi = (max);                     \
+		return 0;                        \
+	}
+	CONFIG_MG_RANGES(RANGE_OF)
+#undef RANGE_OF
+	return -1;
+}
+
 static status check_box(const box_config *b, const char *path)
 {
+#define WEIGHT_OF(key, min, max) { #key, b->key, (min), (max) },
 	const struct {
 		const char *name;
-		int64_t mg;
-	} w[] = {
-		{ "max_gross_mg", b->max_gross_mg },
-		{ "tare_mg", b->tare_mg },
-		{ "letter_sheet_mg", b->letter_sheet_mg },
-		{ "tabloid_sheet_mg", b->tabloid_sheet_mg },
-		{ "divider_mg", b->divider_mg },
-		{ "envelope_10_mg", b->envelope_10_mg },
-		{ "envelope_6x9_mg", b->envelope_6x9_mg },
-	};
+		int64_t mg, lo, hi;
+	} w[] = { CONFIG_MG_RANGES(WEIGHT_OF) };
+#undef WEIGHT_OF
 	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (w[i].mg < 0 || w[i].mg > CONFIG_MAX_MG)
+		if (w[i].mg < w[i].lo || w[i].mg > w[i].hi)
 			return status_fail(ST_BADCONFIG,
-					   "%s: [box] %s is %lld mg; it must be between 0 and %lld",
+					   "%s: [box] %s is %lld mg; it must be from %lld to %lld mg",
 					   where(path), w[i].name, (long long)w[i].mg,
-					   CONFIG_MAX_MG);
+					   (long long)w[i].lo, (long long)w[i].hi);
 	if (b->keep_schools_together != 0 && b->keep_schools_together != 1)
 		return status_fail(ST_BADCONFIG, "%s: [box] keep_schools_together must be yes or no",
 				   where(path));

@@ -44,6 +44,23 @@ typedef struct config {
 	box_config box;
 } config;
 
+/* The range each [box] weight may take, in mg.  Outside it a value is a
+ * typo, not a configuration: a 0 g sheet puts every set in one box, a
+ * 1,000-tonne box ships nothing a carrier takes.  Generous on purpose (a
+ * test box of 100 g is allowed); the top of max_gross_mg is 150 lb, the
+ * heaviest parcel UPS and FedEx Ground accept. */
+#define CONFIG_MG_RANGES(X)                                  \
+	X(max_gross_mg,     100000, 68038855) /* 100 g .. 150 lb */ \
+	X(tare_mg,            1000, 10000000) /* 1 g .. 10 kg */    \
+	X(letter_sheet_mg,     100,   100000) /* 0.1 g .. 100 g */  \
+	X(tabloid_sheet_mg,    100,   100000)                       \
+	X(divider_mg,          100,   100000)                       \
+	X(envelope_10_mg,      100,   100000)                       \
+	X(envelope_6x9_mg,     100,   100000)
+
+/* The range of the [box] key `name` (mg): 0, or -1 for no such key. */
+int config_mg_range(const char *name, int64_t *lo, int64_t *hi);
+
 void config_defaults(config *c);
 /* Rules across keys: the heaviest set fits an empty box with its divider.
  * Returns ST_BADCONFIG with a message, or ST_OK. */

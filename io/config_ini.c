@@ -19,7 +19,9 @@
  *     continuation of the previous value (inih's multi-line values) and the
  *     file means the same whatever options libinih was built with;
  *   - refuses a line longer than inih's buffer or holding a NUL byte,
- *     instead of letting inih cut it in two;
+ *     instead of letting inih cut it in two, except that a comment (a
+ *     line starting with # or ;, or " ;" after a value) may be as long
+ *     as it likes: its tail is dropped;
  *   - checks a [section] header when it is read, so an unknown section is
  *     named at its own line even when no key follows it;
  *   - stops the parse (returns NULL) at the first error the handler or the
@@ -39,6 +41,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -338,11 +341,17 @@ static int on_pair(void *user, const char *section, const char *name, const char
 		if (why)
 			return fail(ls, "line %d: %s '%.30s' %s", line, kd->name, value, why);
 		return 1;
-	case K_MG:
-		why = parse_mg(value, (int64_t *)(void *)at);
+	case K_MG: {
+		int64_t *mg = (int64_t *)(void *)at, lo, hi;
+		why = parse_mg(value, mg);
 		if (why)
 			return fail(ls, "line %d: %s '%.30s' %s", line, kd->name, value, why);
+		if (config_mg_range(kd->name, &lo, &hi) == 0 && (*mg < lo || *mg > hi))
+			return fail(ls, "line %d: %s %lld mg is out of range: it must be from %lld to %lld mg "
+				    "(%.1f g to %.1f kg)", line, kd->name, (long long)*mg, (long long)lo,
+				    (long long)hi, (double)lo / 1000, (double)hi / 1e6);
 		return 1;
+	}
 	case K_MMDD: {
 		const int mmdd = parse_mmdd(value, ls->work.end_year);
 		if (mmdd < 0)
@@ -367,17 +376,33 @@ static char *read_line(char *str, int num, void *stream)
 	const int line = ls->lineno + 1;
 	size_t n = 0;
 	int ch;
+	size_t comment = SIZE_MAX;  /* where a comment starts, once seen */
+	int blank = 1;              /* only blanks so far */
 	while ((ch = getc(ls->f)) != EOF && ch != '\n') {
-		if (ch == '\0' || n == cap) {
+		if (ch == '\0') {
 			ls->lineno = line;
-			if (ch == '\0')
-				fail(ls, "line %d: holds a NUL byte", line);
-			else
-				fail(ls, "line %d: longer than %zu bytes", line, cap);
+			fail(ls, "line %d: holds a NUL byte", line);
+			return NULL;
+		}
+		if (comment == SIZE_MAX && ((blank && (ch == '#' || ch == ';')) ||
+					    (ch == ';' && n > 0 && (str[n - 1] == ' ' || str[n - 1] == '\t'))))
+			comment = n;
+		if (ch != ' ' && ch != '\t')
+			blank = 0;
+		if (n == cap) {
+			/* a comment may run on: what follows it is dropped, not
+			 * cut into a second line; anything else that long is
+			 * refused */
+			if (comment != SIZE_MAX)
+				continue;
+			ls->lineno = line;
+			fail(ls, "line %d: longer than %zu bytes", line, cap);
 			return NULL;
 		}
 		str[n++] = (char)ch;
 	}
+	if (n == cap && comment != SIZE_MAX)
+		n = comment + 1 <= n ? comment + 1 : n;  /* keep the ';' or '#' itself */
 	if (ch == EOF && ferror(ls->f)) {
 		ls->read_errno = errno ? errno : EIO;
 		return NULL;

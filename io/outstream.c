@@ -345,7 +345,12 @@ void outstream_printf(outstream *o, const char *fmt, ...)
 
 void outstream_csv_field(outstream *o, const char *s, size_t n, int last)
 {
-	int quote = 0;
+	/* see OUT_CSV_SAFE: a leading quote makes the cell text */
+	const int formula = (o->flags & OUT_CSV_SAFE) && n > 0 &&
+		(s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+	if (formula)
+		outstream_write(o, "\"'", 2);
+	int quote = formula;
 	for (size_t i = 0; i < n; i++) {
 		const char c = s[i];
 		if (c == ',' || c == '"' || c == '\n' || c == '\r') {
@@ -356,7 +361,8 @@ void outstream_csv_field(outstream *o, const char *s, size_t n, int last)
 	if (!quote) {
 		outstream_write(o, s, n);
 	} else {
-		outstream_putc(o, '"');
+		if (!formula)
+			outstream_putc(o, '"');
 		size_t from = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (s[i] == '"') {

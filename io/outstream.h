@@ -27,6 +27,12 @@ enum {
 	OUT_EXCL = 2,      /* fail if the file exists (else it is truncated) */
 	OUT_NO_FSYNC = 4,  /* skip fsync at close (scratch files) */
 	OUT_ASYNC = 8,     /* compress and write on a thread of its own */
+	/* A CSV for people and spreadsheets (manifests, invoices.csv,
+	 * reports): a text cell starting with =, +, -, @, a tab or a CR is
+	 * written as '<cell>, quoted, so a spreadsheet shows it as text and
+	 * never runs it as a formula (OWASP "CSV Injection").  The print
+	 * stream and the rejects keep their bytes exact and do not set it. */
+	OUT_CSV_SAFE = 16,
 };
 
 /* path "-" is standard output.  Files are created with mode 0600. */

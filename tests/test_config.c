@@ -252,7 +252,7 @@ static void test_bad_prices_are_rejected_naming_the_line(void **state)
 static void test_unknown_key_is_rejected_naming_the_line(void **state)
 {
 	(void)state;
-	expect_bad("admin_year = 2018-19\n\n[box]\ntare_mg = 1\n; note\n\ncolour = brown\n",
+	expect_bad("admin_year = 2018-19\n\n[box]\ntare_mg = 1000\n; note\n\ncolour = brown\n",
 		   "line 7: unknown key 'colour' in [box]");
 	expect_bad("[caaspp]\nprice = 1.48\n", "line 2: unknown key 'price' in [caaspp]");
 	expect_bad("year = 2018-19\n", "line 1: unknown key 'year' before the first section");
@@ -262,9 +262,9 @@ static void test_unknown_key_is_rejected_naming_the_line(void **state)
 static void test_unknown_section_is_rejected_naming_the_line(void **state)
 {
 	(void)state;
-	expect_bad("admin_year = 2018-19\n[boxes]\ntare_mg = 1\n", "line 2: unknown section [boxes]");
+	expect_bad("admin_year = 2018-19\n[boxes]\ntare_mg = 1000\n", "line 2: unknown section [boxes]");
 	/* Named even when no key follows it. */
-	expect_bad("[box]\ntare_mg = 1\n\n[csa]\n", "line 4: unknown section [csa]");
+	expect_bad("[box]\ntare_mg = 1000\n\n[csa]\n", "line 4: unknown section [csa]");
 	expect_bad("[box] extra\n", "line 1: unexpected text after [box]");
 }
 
@@ -277,7 +277,7 @@ static void test_malformed_lines_are_rejected_naming_the_line(void **state)
 	expect_bad("[box]\ngarbage\ncolour = red\n", "line 2:");
 	expect_bad("[box]\ncolour = red\ngarbage\n", "line 2: unknown key 'colour'");
 	char big[400];
-	snprintf(big, sizeof big, "[box]\n; %0300d\n", 0);
+	snprintf(big, sizeof big, "[box]\ntare_mg = %0300d\n", 1);
 	expect_bad(big, "line 2: longer than");
 	static const char nul[] = "[box]\ntare_mg = 1\0\n";
 	expect_bad_bytes(nul, sizeof nul - 1, "line 2: holds a NUL byte");
@@ -371,6 +371,27 @@ static void test_bad_weights_are_rejected(void **state)
 	expect_bad("[box]\ndivider_mg = 4.5\n", "line 2: divider_mg '4.5' is not a whole number of milligrams");
 	expect_bad("[box]\ndivider_mg = 4540mg\n", "line 2");
 	expect_bad("[box]\nmax_gross_mg = 99999999999999999999\n", "line 2: max_gross_mg");
+	/* sane ranges: a 0 g sheet or a 1,000-tonne box is a typo */
+	expect_bad("[box]\nletter_sheet_mg = 0\n",
+		   "line 2: letter_sheet_mg 0 mg is out of range: it must be from 100 to 100000 mg");
+	expect_bad("[box]\nmax_gross_mg = 1000000000000\n", "line 2: max_gross_mg 1000000000000 mg is out of range");
+	expect_bad("[box]\ntare_mg = 0\n", "line 2: tare_mg 0 mg is out of range");
+	expect_bad("[box]\ndivider_mg = 100001\n", "line 2: divider_mg 100001 mg is out of range");
+}
+
+/* A comment may be as long as it likes; a value line may not. */
+static void test_long_comments_are_fine(void **state)
+{
+	(void)state;
+	char text[4000];
+	int n = snprintf(text, sizeof text, "# %0999d\n[box]\n; %01999d\ntare_mg = 500000 ; %0500d\n", 0, 0, 0);
+	assert_true(n > 0 && (size_t)n < sizeof text);
+	config c;
+	config_defaults(&c);
+	const status st = load_text(&c, text);
+	if (st != ST_OK)
+		fail_msg("long comments refused: %s", status_detail(st));
+	assert_int_equal(c.box.tare_mg, 500000);
 }
 
 /* The boundary of config_check: an empty box holds exactly a divider and
@@ -406,10 +427,10 @@ static void test_box_must_hold_a_divider_and_the_heaviest_set(void **state)
 	expect_boundary(&c, 44000, "4 letter sheets + 2 #10 envelopes");
 
 	config_defaults(&c);
-	c.box.letter_sheet_mg = 0;
-	c.box.tabloid_sheet_mg = 0;
-	c.box.envelope_6x9_mg = 0;      /* only the envelopes weigh: 2 x 6000 */
-	expect_boundary(&c, 12000, "2 #10 envelopes");
+	c.box.letter_sheet_mg = 100;
+	c.box.tabloid_sheet_mg = 100;
+	c.box.envelope_6x9_mg = 100;    /* the lightest sheets: 4 x 100 + 2 x 6000 */
+	expect_boundary(&c, 12400, "4 letter sheets + 2 #10 envelopes");
 }
 
 static void test_check_rejects_impossible_values(void **state)
@@ -487,12 +508,12 @@ static void test_written_config_reads_back_the_same(void **state)
 	changed.program[PROGRAM_ELPAC].cancel_deadline_mmdd = 101;
 	changed.program[PROGRAM_ELPAC].languages = LANG(EN) | LANG(KO) | LANG(ZH);
 	changed.box.max_gross_mg = 22679618;
-	changed.box.tare_mg = 0;
-	changed.box.letter_sheet_mg = 1;
-	changed.box.tabloid_sheet_mg = 2;
-	changed.box.divider_mg = 3;
-	changed.box.envelope_10_mg = 4;
-	changed.box.envelope_6x9_mg = 5;
+	changed.box.tare_mg = 1000;
+	changed.box.letter_sheet_mg = 101;
+	changed.box.tabloid_sheet_mg = 102;
+	changed.box.divider_mg = 103;
+	changed.box.envelope_10_mg = 104;
+	changed.box.envelope_6x9_mg = 105;
 	changed.box.keep_schools_together = 1;
 	status_clear();
 	assert_int_equal(config_check(&changed, NULL), ST_OK);
@@ -533,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_bad_weights_are_rejected),
+		cmocka_unit_test(test_long_comments_are_fine),
 		cmocka_unit_test(test_box_must_hold_a_divider_and_the_heaviest_set),
 		cmocka_unit_test(test_check_rejects_impossible_values),
 		cmocka_unit_test(test_written_config_reads_back_the_same),
