@@ -514,7 +514,8 @@ elif command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 	cp "$bin" "$pub/ssrfill"; cp "$fx/bad_utf8.csv" "$pub/"; chmod 755 "$pub/ssrfill"; chmod 644 "$pub/bad_utf8.csv"
 	expect "run's advice 'sort --out /dev/null --rejects FILE' works (as nobody)" 0 "3 rejected" -- \
 		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
-		"$pub/ssrfill" sort --students "$pub/bad_utf8.csv" --out /dev/null --rejects "$pub/r.csv" --max-reject-rate 1
+		"$pub/ssrfill" sort --students "$pub/bad_utf8.csv" --out /dev/null --rejects "$pub/r.csv" --max-reject-rate 1 \
+		--tmpdir "$pub"   # nobody cannot write into root's $TMPDIR, and sort checks it at the start
 	chmod 700 "$work"
 else
 	echo "skip run's advice 'sort --out /dev/null' (root and no setpriv)"
