@@ -151,11 +151,10 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path);
 }
 
-static void sync_parent(const char *path)
+/* Best effort: the output is in place already.  `copy` is the final path,
+ * allocated before the rename so that nothing can fail after it. */
+static void sync_parent(char *copy)
 {
-	char *copy = mem_strndup(path, strlen(path));
-	if (!copy)
-		return;
 	const int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -203,9 +202,12 @@ status outdir_commit(outdir *d)
 			return status_fail(ST_IO, "%s: cannot replace: %s", d->final, strerror(errno));
 		}
 	}
-	if (fault_hit(FAULT_RENAME) || rename(d->stage, d->final) != 0) {
-		status s = status_fail(ST_IO, "%s: cannot rename the output into place: %s",
-				       d->final, strerror(errno));
+	char *parent = mem_strndup(d->final, strlen(d->final));
+	if (!parent || fault_hit(FAULT_RENAME) || rename(d->stage, d->final) != 0) {
+		status s = parent ? status_fail(ST_IO, "%s: cannot rename the output into place: %s",
+						d->final, strerror(errno))
+				  : status_fail(ST_NOMEM, "out of memory");
+		mem_free(parent);
 		if (old) {
 			rename(old, d->final);
 			mem_free(old);
@@ -214,7 +216,7 @@ status outdir_commit(outdir *d)
 	}
 	d->committed = 1;
 	tmpfiles_forget_all();
-	sync_parent(d->final);
+	sync_parent(parent);
 	if (old) {
 		nftw(old, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		mem_free(old);
