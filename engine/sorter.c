@@ -639,11 +639,12 @@ static void merge_close(sorter *s)
 /* Open a merge of runs[0, n_files) and, if with_mem, the memory buffer. */
 static status merge_open(sorter *s, size_t n_files, int with_mem)
 {
-	s->k = n_files + (with_mem ? 1 : 0);
-	s->src = mem_calloc(s->k, sizeof *s->src);
-	s->tree = mem_alloc(s->k * sizeof *s->tree);
+	const size_t k = n_files + (with_mem ? 1 : 0);
+	s->src = mem_calloc(k, sizeof *s->src);
+	s->tree = mem_alloc(k * sizeof *s->tree);
 	if (!s->src || !s->tree)
 		return status_fail(ST_NOMEM, "out of memory merging sorted runs");
+	s->k = k;   /* only now: merge_close frees s->src[0, k) */
 	if (!s->dctx && !(s->dctx = ZSTD_createDCtx()))
 		return status_fail(ST_NOMEM, "out of memory for zstd");
 	status st = ST_OK;
