@@ -9,9 +9,11 @@
 # How far to walk comes from the binary: with SSRFILL_FAULT_COUNT=FILE it
 # writes "CALLS FIRED" there on exit, so one fault-free run gives the number
 # of fallible calls C, and every later run says whether its fault fired.
-# Small runs are walked at every call 1..C with --threads 1 (the calls then
-# come in the same order every time); long spilling runs are sampled, their
-# document phase and commit more densely, and once with --threads 2.
+# A small run with --no-documents and a small sort are walked at every call
+# 1..C with --threads 1 (the calls then come in the same order every
+# time); small runs with documents are sampled (every 3rd or 5th call), and
+# long spilling runs more thinly: their packing, documents and commit more
+# densely, their last calls one by one, and once with --threads 2.
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_faults.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +41,7 @@ count() {
 		calls=0
 		return 1
 	fi
+	rm -rf "$out"*
 }
 
 # walk NAME OUTPUT FIRST STRIDE LAST THREADS -- cmd...: N = FIRST,
@@ -54,8 +57,8 @@ walk() {
 		rc=$?
 		ncalls=- fired=-
 		[ -s "$work/count" ] && read -r ncalls fired <"$work/count"
-		left=$(ls -A "$work/spill"; ls -d "$out"* 2>/dev/null)
-		rm -rf "$work/spill"/* "$out"*   # one failure must not fail every later point
+		left=$(ls -A "$work/spill"; ls -d "$out"* "$work"/*.ssrfill-tmp-* 2>/dev/null)
+		rm -rf "$work/spill"/* "$out"* "$work"/*.ssrfill-tmp-*   # one failure must not fail every later point
 		if [ $rc = 0 ] && [ "$fired" = 0 ] && [ "$threads" != 1 ]; then
 			missed=$((missed + 1))
 		elif [ $rc = 0 ] && [ "$fired" = 0 ]; then
@@ -81,31 +84,37 @@ walk() {
 	[ $fail = "$failed" ] && echo "ok   $name: $((points - missed)) injected faults, each exit 3, nothing left behind$note"
 }
 
-# walk_all NAME OUTPUT -- cmd...: every call of a run on one thread
+# walk_all NAME OUTPUT STRIDE -- cmd...: every STRIDE-th call of a run
+# on one thread, from the first to the last
 walk_all() {
-	local name=$1 out=$2; shift 3
+	local name=$1 out=$2 stride=$3; shift 4
 	count "$out" -- "$@" || return
-	walk "$name (all $calls calls)" "$out" 1 1 "$calls" 1 -- "$@"
+	local what="all $calls calls"
+	[ "$stride" != 1 ] && what="every ${stride}th of $calls calls"
+	walk "$name ($what)" "$out" 1 "$stride" "$calls" 1 -- "$@"
 }
 
-# Under sanitizers every call costs more: sample the long walks more thinly.
+# Under sanitizers every call costs more: sample the document and the long
+# walks more thinly.
 k=1; [ -n "${SSRFILL_SANITIZED:-}" ] && k=4
 
 rr=$top/fixtures/run/rules
 dx=$top/fixtures/run/docs
-walk_all "run --no-documents" "$work/out" -- \
+walk_all "run --no-documents" "$work/out" 1 -- \
 	"$bin" run --quiet --threads 1 --no-documents --students "$rr/students.csv" --orders "$rr/orders.csv" \
 	--out "$work/out" --max-reject-rate 0.5
-walk_all "run with documents" "$work/out" -- \
+walk_all "run with documents" "$work/out" $((5 * k)) -- \
 	"$bin" run --quiet --threads 1 --students "$rr/students.csv" --orders "$rr/orders.csv" \
 	--out "$work/out" --max-reject-rate 0.5
-walk_all "run with shaped documents" "$work/out" -- \
+walk_all "run with shaped documents" "$work/out" $((3 * k)) -- \
 	"$bin" run --quiet --threads 1 --students "$dx/students.csv" --orders "$dx/orders.csv" \
 	--config "$dx/docs.ini" --out "$work/out"
-# (the rejects' name starts with the output's: "left behind" checks both)
-walk_all "sort with rejects" "$work/sorted.csv" -- \
+# (the rejects are renamed into place before the output, on purpose: an
+# operator needs them even when the output then fails; "left behind" looks
+# for their staged file)
+walk_all "sort with rejects" "$work/sorted.csv" 1 -- \
 	"$bin" sort --quiet --threads 1 --students "$top/fixtures/sort/rejects/students.csv" \
-	--out "$work/sorted.csv" --rejects "$work/sorted.csv.rejects" --max-reject-rate 1
+	--out "$work/sorted.csv" --rejects "$work/rej.csv" --max-reject-rate 1
 
 # Spilling runs make ten thousand calls and more: sample them.  Reading,
 # spilling and merging are the first ~11,600 calls of both sort and run;
@@ -117,26 +126,26 @@ zstd -q "$work/g.csv" -o "$work/g.csv.zst"
 gsort=("$bin" sort --quiet --students "$work/g.csv.zst" --out "$work/gsorted.csv" --memory 1M)
 grun=("$bin" run --quiet --students "$work/g.csv" --orders "$work/go.csv" --out "$work/gout" --memory 1M)
 if count "$work/gsorted.csv" -- "${gsort[@]}" --threads 1; then
-	walk "sort spilling runs, zstd input (every $((97 * k))th of $calls calls)" "$work/gsorted.csv" \
-		1 $((97 * k)) "$calls" 1 -- "${gsort[@]}" --threads 1
-	walk "sort spilling runs, the last $((40 / k)) calls" "$work/gsorted.csv" \
-		$((calls - 40 / k + 1)) 1 "$calls" 1 -- "${gsort[@]}" --threads 1
+	walk "sort spilling runs, zstd input (every $((151 * k))th of $calls calls)" "$work/gsorted.csv" \
+		1 $((151 * k)) "$calls" 1 -- "${gsort[@]}" --threads 1
+	walk "sort spilling runs, the last $((60 / k)) calls (the last merge, the output)" "$work/gsorted.csv" \
+		$((calls - 60 / k + 1)) 1 "$calls" 1 -- "${gsort[@]}" --threads 1
 fi
 nodocs=
 if count "$work/gout" -- "${grun[@]}" --threads 1 --no-documents; then
 	nodocs=$calls
-	walk "run spilling runs --no-documents (every $((101 * k))th of $calls calls)" "$work/gout" \
-		1 $((101 * k)) "$calls" 1 -- "${grun[@]}" --threads 1 --no-documents
+	walk "run spilling runs --no-documents (every $((151 * k))th of $calls calls)" "$work/gout" \
+		1 $((151 * k)) "$calls" 1 -- "${grun[@]}" --threads 1 --no-documents
 fi
 if [ -n "$nodocs" ] && count "$work/gout" -- "${grun[@]}" --threads 1; then
-	walk "run spilling runs, packing and documents (every $((13 * k))th of calls $((nodocs - 200))-$calls)" \
-		"$work/gout" $((nodocs - 200)) $((13 * k)) "$calls" 1 -- "${grun[@]}" --threads 1
-	walk "run spilling runs, the last $((40 / k)) calls" "$work/gout" \
-		$((calls - 40 / k + 1)) 1 "$calls" 1 -- "${grun[@]}" --threads 1
+	walk "run spilling runs, packing and documents (every $((29 * k))th of calls $((nodocs - 200))-$calls)" \
+		"$work/gout" $((nodocs - 200)) $((29 * k)) "$calls" 1 -- "${grun[@]}" --threads 1
+	walk "run spilling runs, the last $((25 / k)) calls" "$work/gout" \
+		$((calls - 25 / k + 1)) 1 "$calls" 1 -- "${grun[@]}" --threads 1
 fi
 if count "$work/gout" -- "${grun[@]}" --threads 2; then
-	walk "run spilling runs --threads 2 (every $((263 * k))th of $calls calls)" "$work/gout" \
-		1 $((263 * k)) "$calls" 2 -- "${grun[@]}" --threads 2
+	walk "run spilling runs --threads 2 (every $((397 * k))th of $calls calls)" "$work/gout" \
+		1 $((397 * k)) "$calls" 2 -- "${grun[@]}" --threads 2
 fi
 
 # Signals in every phase: the N-th fallible call raises SIGTERM or SIGINT
@@ -153,8 +162,8 @@ sigwalk() {
 		rc=$?
 		ncalls=- fired=-
 		[ -s "$work/count" ] && read -r ncalls fired <"$work/count"
-		left=$(ls -A "$work/spill"; ls -d "$out"* 2>/dev/null)
-		rm -rf "$work/spill"/* "$out"*   # one failure must not fail every later point
+		left=$(ls -A "$work/spill"; ls -d "$out"* "$work"/*.ssrfill-tmp-* 2>/dev/null)
+		rm -rf "$work/spill"/* "$out"* "$work"/*.ssrfill-tmp-*   # one failure must not fail every later point
 		if [ $rc = 0 ] && [ "$fired" = 0 ]; then
 			:   # two threads: the run made fewer calls this time
 		elif [ $rc -le 128 ]; then
@@ -169,8 +178,8 @@ sigwalk() {
 	done
 	[ $fail = "$failed" ] && echo "ok   $name: SIG$sig at $points points of $calls calls, nothing left behind"
 }
-sigwalk "run spilling runs" TERM $((149 * k)) "$work/gout" -- "${grun[@]}" --threads 2
-sigwalk "sort spilling runs" INT $((151 * k)) "$work/gsorted.csv" -- "${gsort[@]}" --threads 2
+sigwalk "run spilling runs" TERM $((199 * k)) "$work/gout" -- "${grun[@]}" --threads 2
+sigwalk "sort spilling runs" INT $((211 * k)) "$work/gsorted.csv" -- "${gsort[@]}" --threads 2
 
 echo "e2e_faults: $pass passed, $fail failed"
 [ "$fail" = 0 ]
