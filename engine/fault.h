@@ -8,7 +8,13 @@
  * returns NULL, writes fail with ENOSPC (a full disk), everything else with
  * EIO.  With SSRFILL_FAULT_SIGNAL=TERM (or INT) that call raises the signal
  * instead, which lands a signal in any chosen phase of a run.
- * tests/e2e_faults.sh walks N over every call of end-to-end runs.
+ *
+ * With SSRFILL_FAULT_COUNT=FILE, main writes to FILE when the command
+ * returns one line, "CALLS FIRED": how many fallible calls the process
+ * made and whether the injected fault fired (1) or not (0).  A run without
+ * a fault gives the number of calls to walk; a run that exits 0 with
+ * FIRED 1 swallowed a failure.  tests/e2e_faults.sh walks N over every
+ * call of end-to-end runs.
  */
 #ifndef SSRFILL_FAULT_H
 #define SSRFILL_FAULT_H
@@ -19,7 +25,10 @@ enum fault_op { FAULT_ALLOC, FAULT_OPEN, FAULT_READ, FAULT_WRITE, FAULT_RENAME, 
 int fault_hit(enum fault_op op);
 /* Fail the n-th fallible call from now (0: never). */
 void fault_set(unsigned long n);
-/* Read SSRFILL_FAULT from the environment. */
+/* Read SSRFILL_FAULT, SSRFILL_FAULT_SIGNAL and SSRFILL_FAULT_COUNT. */
 void fault_init_from_env(void);
+/* Write "CALLS FIRED" to the SSRFILL_FAULT_COUNT file, if one was asked
+ * for (0 done or nothing asked, -1 the file could not be written). */
+int fault_report(void);
 
 #endif

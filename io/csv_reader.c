@@ -64,9 +64,19 @@ static int never_space(unsigned char c)
 	return 0;
 }
 
+/* libcsv's realloc_func takes no context, hence a flag per thread.  When
+ * growing its field buffer fails, libcsv retries with half the block, and
+ * half again, and carries on if one fits; an allocation that failed would
+ * then go unnoticed.  The reader stops at the first failure instead, like
+ * every other allocation of a run. */
+static _Thread_local int csv_alloc_failed;
+
 static void *csv_realloc(void *p, size_t n)
 {
-	return mem_realloc(p, n);
+	void *q = mem_realloc(p, n);
+	if (!q)
+		csv_alloc_failed = 1;
+	return q;
 }
 
 static int grow_field_index(csv_reader *r)
@@ -417,8 +427,9 @@ found:;
 
 		/* Step 2: libcsv splits and unescapes the fields. */
 		r->nf = 0;
+		csv_alloc_failed = 0;
 		const size_t used = csv_parse(&r->parser, r->buf + start, n, on_field, NULL, r);
-		if (used != n && csv_error(&r->parser) != CSV_EPARSE) {
+		if (csv_alloc_failed || (used != n && csv_error(&r->parser) != CSV_EPARSE)) {
 			csv_fini(&r->parser, NULL, NULL, NULL);
 			return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
 					   instream_name(r->in), (unsigned long long)line);

@@ -901,8 +901,11 @@ static void zstd_input_gives_same_records(void **state)
  * Make each allocation in turn fail (engine/mem.h's test seam), from
  * instream_open() to the end of the input: the run either stops with
  * ST_NOMEM and a message naming the file, or reads exactly the right
- * records; never a wrong record, a crash or a leak.  Kept last: a memory
- * error found here aborts a sanitizer build.
+ * records; never a wrong record, a crash or a leak.  Reading this input
+ * makes a fixed number of allocations, so the failures come first and the
+ * whole reads after them: a whole read between two failures is a failed
+ * allocation that was ignored (as libcsv does when a smaller block fits).
+ * Kept last: a memory error found here aborts a sanitizer build.
  */
 static void out_of_memory_at_each_allocation(void **state)
 {
@@ -915,6 +918,7 @@ static void out_of_memory_at_each_allocation(void **state)
 	};
 	const size_t n_want = sizeof w / sizeof w[0];
 	write_temp(fx->path, input, sizeof input - 1);
+	unsigned long failed = 0, whole = 0, first_whole = 0;
 	for (unsigned long nth = 1; nth <= 40; nth++) {
 		status_clear();
 		mem_fail_nth(nth);
@@ -946,10 +950,20 @@ static void out_of_memory_at_each_allocation(void **state)
 			if (!strstr(detail, fx->path))
 				fail_msg("allocation %lu failing: message does not name %s: \"%s\"",
 					 nth, fx->path, detail);
+			if (whole)
+				fail_msg("allocation %lu failing: ST_NOMEM, but with allocation %lu "
+					 "failing every record was read (a failure ignored)", nth, first_whole);
+			failed++;
+		} else {
+			if (!whole++)
+				first_whole = nth;
 		}
 		csv_reader_free(fx->r);
 		fx->r = NULL;
 	}
+	/* some allocations really failed, and the walk went past the last */
+	assert_true(failed > 0);
+	assert_true(whole > 0);
 }
 
 /* An optional argument runs only the tests whose names match it
