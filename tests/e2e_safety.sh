@@ -25,8 +25,8 @@ rr=$top/fixtures/run/rules
 rej=$top/fixtures/sort/rejects/students.csv
 run() { "$bin" run --quiet --students "$rr/students.csv" --orders "$rr/orders.csv" --max-reject-rate 0.5 "$@"; }
 
-# wait (up to 20 s) until a path matching a glob exists
-wait_for() { for _ in $(seq 200); do compgen -G "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
+# wait (up to 90 s: CI machines are loaded) until a path matching a glob exists
+wait_for() { for _ in $(seq 900); do compgen -G "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
 
 # ---- 1. what --force may replace ------------------------------------------
 d=$work/f1
