@@ -149,6 +149,10 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	st = csv_reader_next(r, &rec);
 	if (st == ST_EOF) {
 		st = status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
+	} else if (st == ST_OK && rec.over_limit) {
+		char why[160];
+		csv_limit_header_reason(&rec, why, sizeof why);
+		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)rec.line, why);
 	} else if (st == ST_OK) {
 		char err[512];
 		if (rec.malformed || orders_set_header(x->ord, rec.field, rec.len, rec.n_fields,
@@ -159,8 +163,16 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	}
 	while (st == ST_OK && (st = csv_reader_next(r, &rec)) == ST_OK) {
 		order_result res;
-		st = orders_add(x->ord, rec.field, rec.len, rec.n_fields, rec.line,
-				rec.malformed ? (int)rec.bad_column : 0, &res);
+		if (rec.over_limit) {
+			char why[sizeof res.reason];
+			csv_limit_reason(&rec, rec.over_limit == CSV_LIMIT_FIELD
+					 ? orders_column_name(x->ord, rec.limit_column - 1) : "",
+					 why, sizeof why);
+			orders_add_rejected(x->ord, why, &res);
+		} else {
+			st = orders_add(x->ord, rec.field, rec.len, rec.n_fields, rec.line,
+					rec.malformed ? (int)rec.bad_column : 0, &res);
+		}
 		if (st != ST_OK)
 			break;
 		if (res.verdict == ORDER_REJECTED)

@@ -15,6 +15,11 @@
  * Folding after dropping marks matters for the odd character: U+0345
  * (a combining mark that case folds to the letter iota) is gone before
  * folding could turn it into a letter, as the SPEC's order says.
+ *
+ * fold_marks_run() counts combining marks as written, for the cap on marks
+ * per character that validation applies before a name is folded or drawn:
+ * ASCII bytes are characters, anything else is decoded and its category
+ * looked up.
  */
 #include "fold.h"
 
@@ -143,4 +148,36 @@ void fold_name(const char *s, size_t n, bytebuf *out)
 		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			out->p[out->len++] = c;
 	}
+}
+
+size_t fold_marks_run(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t run = 0, longest = 0, i = 0;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			run = 0;
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		const utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) {
+			run = 0;  /* invalid UTF-8: the caller rejects it for that */
+			i++;
+			continue;
+		}
+		i += (size_t)k;
+		switch (utf8proc_category(cp)) {
+		case UTF8PROC_CATEGORY_MN:
+		case UTF8PROC_CATEGORY_MC:
+		case UTF8PROC_CATEGORY_ME:
+			if (++run > longest)
+				longest = run;
+			break;
+		default:
+			run = 0;
+		}
+	}
+	return longest;
 }

@@ -27,4 +27,16 @@ void bytebuf_put(bytebuf *b, const void *p, size_t n);
 /* Append the folding of s[0, n) (valid UTF-8) to out. */
 void fold_name(const char *s, size_t n, bytebuf *out);
 
+/* Combining marks (Unicode Mn, Mc, Me) allowed on one character in a text
+ * field.  Real orthographies use at most three (Vietnamese two: ệ is e,
+ * circumflex, dot below; Yoruba and Navajo two; Devanagari and Tibetan
+ * stacks three); a longer run is malformed text, and would make shaping
+ * the name quadratic in the PDFs (a cluster of 32 K marks takes pango
+ * seconds). */
+#define FOLD_MAX_MARKS 4
+
+/* The longest run of combining marks after one character (or at the start)
+ * in s[0, n), UTF-8 as written (not normalized). */
+size_t fold_marks_run(const char *s, size_t n);
+
 #endif

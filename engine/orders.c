@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "fold.h"
 #include "mem.h"
 
 static const char *const ocol_name[OCOL_COUNT] = {
@@ -132,7 +133,7 @@ static int field_is(const char *s, size_t n, const char *lit)
 	return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
-static const char *column_name(const orders *o, size_t i)
+const char *orders_column_name(const orders *o, size_t i)
 {
 	for (int c = 0; c < OCOL_COUNT; c++)
 		if (o->index[c] == (int)i)
@@ -147,6 +148,15 @@ static void reject(orders *o, order_result *res, int col, const char *what)
 		 o->index[col] + 1, ocol_name[col], what);
 }
 
+void orders_add_rejected(orders *o, const char *reason, order_result *res)
+{
+	memset(res, 0, sizeof *res);
+	o->counts.rows++;
+	o->counts.rejected++;
+	res->verdict = ORDER_REJECTED;
+	snprintf(res->reason, sizeof res->reason, "%s", reason);
+}
+
 status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		  size_t n, uint64_t line, int malformed_column, order_result *res)
 {
@@ -156,7 +166,7 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 	if (malformed_column > 0) {
 		snprintf(res->reason, sizeof res->reason,
 			 "column %d (%s): malformed quotes (a quote inside an unquoted field or text after a closing quote)",
-			 malformed_column, column_name(o, (size_t)malformed_column - 1));
+			 malformed_column, orders_column_name(o, (size_t)malformed_column - 1));
 		goto rejected;
 	}
 	if (n != o->n_fields) {
@@ -169,7 +179,7 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
 		if (why) {
 			snprintf(res->reason, sizeof res->reason, "column %zu (%s): %s", i + 1,
-				 column_name(o, i), why);
+				 orders_column_name(o, i), why);
 			goto rejected;
 		}
 	}
@@ -178,6 +188,14 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 	for (int c = 0; c < OCOL_COUNT; c++) {
 		f[c] = o->index[c] >= 0 ? fields[o->index[c]] : "";
 		len[c] = o->index[c] >= 0 ? lens[o->index[c]] : 0;
+	}
+	/* the PO number is drawn on the invoice: no cluster of marks */
+	if (fold_marks_run(f[OCOL_PO_NUMBER], len[OCOL_PO_NUMBER]) > FOLD_MAX_MARKS) {
+		char what[96];
+		snprintf(what, sizeof what, "more than %d combining marks on one character (malformed text)",
+			 FOLD_MAX_MARKS);
+		reject(o, res, OCOL_PO_NUMBER, what);
+		goto rejected;
 	}
 	order ord;
 	memset(&ord, 0, sizeof ord);

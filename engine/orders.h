@@ -73,6 +73,12 @@ int orders_set_header(orders *o, const char *const *names, const size_t *lens,
 /* Judge one data row.  ST_OK (see res->verdict) or ST_NOMEM. */
 status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		  size_t n, uint64_t line, int malformed_column, order_result *res);
+/* Count a row the reader rejected before its fields could be judged (over
+ * a limit of io/csv_reader.h): res->reason = reason. */
+void orders_add_rejected(orders *o, const char *reason, order_result *res);
+/* The name of input column i (0-based) if ssrfill knows it, else
+ * "unknown column". */
+const char *orders_column_name(const orders *o, size_t i);
 /* The active order covering (lea, school, program): the school's own order,
  * else the LEA-wide one, else NULL. */
 const order *orders_cover(const orders *o, uint32_t lea, uint32_t school, enum program p);

@@ -4,7 +4,8 @@
  *
  * Validation runs in a fixed order so every bad row gets one reason, the
  * first it breaks: field count, quoting (checked by the caller), UTF-8 of
- * every field, then each known column in the SPEC's table order, then
+ * every field, combining marks in the text columns (at most FOLD_MAX_MARKS
+ * on one character), then each known column in the SPEC's table order, then
  * whether the report is given in the row's grade.  Duplicates (SPEC §2.2)
  * are the caller's business: only a valid row counts as a first occurrence.
  *
@@ -170,6 +171,22 @@ static int student_parse_checked(student *s, const student_cols *cols,
 		const int i = cols->index[c];
 		s->f[c] = i >= 0 ? fields[i] : "";
 		s->len[c] = i >= 0 ? lens[i] : 0;
+	}
+	/* the text columns (codes are checked digit by digit below): a run
+	 * of marks beyond FOLD_MAX_MARKS is malformed text */
+	static const int text_cols[] = {
+		COL_LEA_NAME, COL_SCHOOL_NAME, COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME,
+		COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
+	};
+	for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++) {
+		const int c = text_cols[k];
+		if (fold_marks_run(s->f[c], s->len[c]) > FOLD_MAX_MARKS) {
+			char what[96];
+			snprintf(what, sizeof what,
+				 "more than %d combining marks on one character (malformed text)",
+				 FOLD_MAX_MARKS);
+			return bad(reason, reason_cap, cols, c, what);
+		}
 	}
 
 	int64_t v = parse_digits(s->f[COL_SSID], s->len[COL_SSID], 10);

@@ -20,11 +20,22 @@
  *
  * The buffer holds at least one whole record: when the scanner reaches the
  * end of the buffered bytes inside a record, the record is moved to the
- * front, the buffer grows if needed (up to CSV_MAX_RECORD_BYTES) and more
- * input is read; the scanner resumes where it stopped.
+ * front and more input is read; the scanner resumes where it stopped.
+ *
+ * Limits (see csv_reader.h).  A record that has grown past
+ * CSV_MAX_RECORD_BYTES when more input is needed is not kept: its first
+ * CSV_RAW_PREFIX_BYTES are copied aside, the bytes scanned so far are
+ * dropped, and the scanner goes on in the same state (quotes and line ends
+ * still followed) through as many reads as the record takes, holding
+ * nothing.  So the buffer never grows: it holds at most one record within
+ * the limit plus one read.  The fast path looks no further than the record
+ * limit, and neither path records more than CSV_MAX_COLUMNS fields, so a
+ * row of 60 M commas costs one read buffer and a 1,024-entry field index.
  */
 #include "csv_reader.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <csv.h>
@@ -56,6 +67,13 @@ struct csv_reader {
 	const char **fptr;
 	size_t nf, nf_cap;
 	int overflow;          /* an allocation failed in a libcsv callback */
+	int too_many;          /* the record has more than CSV_MAX_COLUMNS fields */
+
+	/* a record over CSV_MAX_RECORD_BYTES being skipped */
+	int skipping;
+	uint64_t skipped;      /* its bytes dropped so far */
+	size_t prefix_len;
+	char prefix[CSV_RAW_PREFIX_BYTES];
 };
 
 static int never_space(unsigned char c)
@@ -116,8 +134,12 @@ static int reserve_fields(csv_reader *r, size_t total)
 static void on_field(void *s, size_t n, void *data)
 {
 	csv_reader *r = data;
-	if (r->overflow)
+	if (r->overflow || r->too_many)
 		return;
+	if (r->nf == CSV_MAX_COLUMNS) {
+		r->too_many = 1;
+		return;
+	}
 	if ((r->nf == r->nf_cap && grow_field_index(r) != 0) ||
 	    reserve_fields(r, r->fbytes_len + n + 1) != 0) {
 		r->overflow = 1;
@@ -172,19 +194,9 @@ static status refill(csv_reader *r)
 		r->len -= r->pos;
 		r->pos = 0;
 	}
-	if (r->cap - r->len < READ_BYTES) {
-		if (r->len >= CSV_MAX_RECORD_BYTES)
-			return status_fail(ST_BADINPUT,
-				"%s: line %llu: a record longer than %u MiB (a quote left open?)",
-				instream_name(r->in), (unsigned long long)r->line,
-				CSV_MAX_RECORD_BYTES >> 20);
-		char *b = mem_realloc(r->buf, r->cap * 2);
-		if (!b)
-			return status_fail(ST_NOMEM, "%s: out of memory for a long record",
-					   instream_name(r->in));
-		r->buf = b;
-		r->cap *= 2;
-	}
+	/* skip_long() keeps what is held within the record limit (plus a CR
+	 * whose LF may follow), so one read always fits */
+	assert(r->cap - r->len >= READ_BYTES);
 	size_t n = 0;
 	status st = instream_read(r->in, r->buf + r->len, r->cap - r->len, &n);
 	if (st != ST_OK)
@@ -204,9 +216,12 @@ static status refill(csv_reader *r)
  * Sixteen bytes at a time with SSE2 (every x86-64 has it), else a byte
  * loop.
  */
-/* Record the field that ends at offset `at` (a comma or the line end). */
+/* Record the field that ends at offset `at` (a comma or the line end):
+ * 0, -1 out of memory, 1 one field too many (the exact path decides). */
 static inline int add_field(csv_reader *r, size_t *field_start, size_t at)
 {
+	if (r->nf == CSV_MAX_COLUMNS)
+		return 1;
 	if (r->nf == r->nf_cap && grow_field_index(r) != 0)
 		return -1;
 	r->foff[r->nf] = *field_start;
@@ -218,17 +233,22 @@ static inline int add_field(csv_reader *r, size_t *field_start, size_t at)
 /* Record a field for every comma bit set in a 16-byte chunk at offset i. */
 static inline int take_commas(csv_reader *r, unsigned commas, size_t i, size_t *field_start)
 {
-	for (; commas; commas &= commas - 1)
-		if (add_field(r, field_start, i + (size_t)__builtin_ctz(commas)) != 0)
-			return -1;
+	for (; commas; commas &= commas - 1) {
+		const int e = add_field(r, field_start, i + (size_t)__builtin_ctz(commas));
+		if (e != 0)
+			return e;
+	}
 	return 0;
 }
 
 static int scan_plain_line(csv_reader *r, size_t *end)
 {
 	const char *const b = r->buf + r->pos;
-	const size_t avail = r->len - r->pos;
+	/* a line end further on than this ends a record over the limit */
+	const size_t avail = r->len - r->pos < CSV_MAX_RECORD_BYTES + 1
+		? r->len - r->pos : CSV_MAX_RECORD_BYTES + 1;
 	size_t field_start = 0, i = 0;
+	int e;
 	r->nf = 0;
 #ifdef __SSE2__
 	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
@@ -243,13 +263,13 @@ static int scan_plain_line(csv_reader *r, size_t *end)
 			if (b[i + first] != '\n' || (i == 0 && first == 0))
 				return 0;
 			commas &= (1u << first) - 1;
-			if (take_commas(r, commas, i, &field_start) != 0)
-				return -1;
+			if ((e = take_commas(r, commas, i, &field_start)) != 0)
+				return e < 0 ? -1 : 0;
 			i += first;
 			goto line_end;
 		}
-		if (take_commas(r, commas, i, &field_start) != 0)
-			return -1;
+		if ((e = take_commas(r, commas, i, &field_start)) != 0)
+			return e < 0 ? -1 : 0;
 	}
 #endif
 	for (; i < avail; i++) {
@@ -261,17 +281,83 @@ static int scan_plain_line(csv_reader *r, size_t *end)
 		}
 		if (c == '"' || c == '\r')
 			return 0;
-		if (c == ',' && add_field(r, &field_start, i) != 0)
-			return -1;
+		if (c == ',' && (e = add_field(r, &field_start, i)) != 0)
+			return e < 0 ? -1 : 0;
 	}
 	return 0;  /* no line end buffered yet */
 line_end:
-	if (add_field(r, &field_start, i) != 0)
-		return -1;
+	if ((e = add_field(r, &field_start, i)) != 0)
+		return e < 0 ? -1 : 0;
 	if (reserve_fields(r, i + 1) != 0)
 		return -1;
 	*end = r->pos + i;
 	return 1;
+}
+
+/*
+ * Called before reading more input in the middle of the record at
+ * buf[pos, i): a record already over CSV_MAX_RECORD_BYTES is not kept.  Its
+ * prefix is copied aside (the first time) and the bytes up to i dropped;
+ * the scanner's state lives in csv_reader_next()'s locals and goes on.
+ */
+static void skip_long(csv_reader *r, size_t i)
+{
+	const size_t n = i - r->pos;
+	if (!r->skipping && n <= CSV_MAX_RECORD_BYTES)
+		return;
+	if (!r->skipping) {
+		r->skipping = 1;
+		r->skipped = 0;
+		r->prefix_len = n < sizeof r->prefix ? n : sizeof r->prefix;
+		memcpy(r->prefix, r->buf + r->pos, r->prefix_len);
+	}
+	r->skipped += n;
+	r->n_consumed += n;
+	r->pos = i;
+}
+
+/* p[0, n) without a UTF-8 sequence cut at its end. */
+static size_t utf8_whole(const char *p, size_t n)
+{
+	size_t k = n;
+	while (k > 0 && n - k < 3 && ((unsigned char)p[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0)
+		return n;
+	const unsigned char c = (unsigned char)p[k - 1];
+	const size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	return n - (k - 1) < want ? k - 1 : n;
+}
+
+static void limit_record(csv_record *rec, uint64_t line, enum csv_limit limit, const char *raw,
+			 size_t raw_len, uint64_t n_bytes)
+{
+	rec->line = line;
+	rec->raw = raw;
+	rec->raw_len = raw_len;
+	rec->n_fields = 0;
+	rec->field = NULL;
+	rec->len = NULL;
+	rec->malformed = 0;
+	rec->bad_column = 0;
+	rec->over_limit = limit;
+	rec->limit_column = 0;
+	rec->record_bytes = n_bytes;
+}
+
+/* The first field over CSV_MAX_FIELD_BYTES of a well-quoted record. */
+static void check_fields(const csv_reader *r, csv_record *rec)
+{
+	rec->over_limit = CSV_LIMIT_NONE;
+	rec->limit_column = 0;
+	if (rec->malformed)
+		return;
+	for (size_t k = 0; k < r->nf; k++)
+		if (r->flen[k] > CSV_MAX_FIELD_BYTES) {
+			rec->over_limit = CSV_LIMIT_FIELD;
+			rec->limit_column = k + 1;
+			return;
+		}
 }
 
 status csv_reader_next(csv_reader *r, csv_record *rec)
@@ -284,6 +370,7 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 		uint64_t quote_breaks = 0; /* line ends before the last opening quote */
 		size_t end = 0, next = 0;  /* record end, start of what follows */
 		int has_quote = 1;         /* unknown: take the libcsv path */
+		r->skipping = 0;
 		/* Fast path: one pass finds the line end and the commas of a line
 		 * with no quote and no CR (nearly every row); the scanner below
 		 * handles everything else exactly. */
@@ -310,6 +397,7 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 					end = next = i;
 					break;
 				}
+				skip_long(r, i);
 				const size_t done = i - r->pos;
 				status st = refill(r);
 				if (st != ST_OK)
@@ -347,6 +435,7 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 				}
 				i = stop;
 				if (split_crlf) {
+					skip_long(r, i);
 					const size_t done = i - r->pos;
 					status st = refill(r);
 					if (st != ST_OK)
@@ -362,6 +451,7 @@ status csv_reader_next(csv_reader *r, csv_record *rec)
 			if (c == '\n' || c == '\r') {
 				if (c == '\r' && i + 1 == r->len && !r->eof) {
 					/* CRLF split across reads: look at the next byte first */
+					skip_long(r, i);
 					const size_t done = i - r->pos;
 					status st = refill(r);
 					if (st != ST_OK)
@@ -394,6 +484,18 @@ found:;
 		r->line += breaks + (next > end ? 1 : 0);
 		r->n_consumed += next - start;
 		r->pos = next;
+		const size_t n = end - start;
+		if (r->skipping || n > CSV_MAX_RECORD_BYTES) {
+			/* over the record limit: the prefix only, no fields */
+			const char *raw = r->skipping ? r->prefix : r->buf + start;
+			size_t raw_len = r->skipping ? r->prefix_len : n;
+			if (raw_len > CSV_RAW_PREFIX_BYTES)
+				raw_len = CSV_RAW_PREFIX_BYTES;
+			limit_record(rec, line, CSV_LIMIT_RECORD, raw, utf8_whole(raw, raw_len),
+				     r->skipped + n);
+			r->skipping = 0;
+			return ST_OK;
+		}
 		if (end == start) {
 			if (next == start)
 				return ST_EOF; /* nothing left */
@@ -402,7 +504,7 @@ found:;
 
 		r->fbytes_len = 0;
 		r->overflow = 0;
-		const size_t n = end - start;
+		r->too_many = 0;
 		if (!has_quote) {
 			/* No quote at all: the fields are the comma-separated spans. */
 			/* scan_plain_line found the commas: one copy of the record,
@@ -422,6 +524,8 @@ found:;
 			rec->len = r->flen;
 			rec->malformed = 0;
 			rec->bad_column = 0;
+			rec->record_bytes = n;
+			check_fields(r, rec);
 			return ST_OK;
 		}
 
@@ -439,6 +543,10 @@ found:;
 		if (r->overflow)
 			return status_fail(ST_NOMEM, "%s: line %llu: out of memory",
 					   instream_name(r->in), (unsigned long long)line);
+		if (r->too_many) {
+			limit_record(rec, line, CSV_LIMIT_COLUMNS, r->buf + start, n, n);
+			return ST_OK;
+		}
 		for (size_t k = 0; k < r->nf; k++)
 			r->fptr[k] = r->fbytes + r->foff[k];
 		rec->line = line;
@@ -449,11 +557,55 @@ found:;
 		rec->len = r->flen;
 		rec->malformed = malformed;
 		rec->bad_column = malformed ? r->nf + 1 : 0;
+		rec->record_bytes = n;
+		check_fields(r, rec);
 		return ST_OK;
 	}
 }
 
 const char *csv_reader_name(const csv_reader *r) { return instream_name(r->in); }
+
+void csv_limit_reason(const csv_record *rec, const char *column_name, char *buf, size_t cap)
+{
+	switch (rec->over_limit) {
+	case CSV_LIMIT_RECORD:
+		snprintf(buf, cap, "record of %llu bytes, over the %u-byte record limit (raw: its first %zu bytes)",
+			 (unsigned long long)rec->record_bytes, CSV_MAX_RECORD_BYTES, rec->raw_len);
+		break;
+	case CSV_LIMIT_COLUMNS:
+		snprintf(buf, cap, "more than %u fields, over the column limit", CSV_MAX_COLUMNS);
+		break;
+	case CSV_LIMIT_FIELD:
+		snprintf(buf, cap, "column %zu (%s): %zu bytes, over the %u-byte field limit",
+			 rec->limit_column, column_name, rec->len[rec->limit_column - 1],
+			 CSV_MAX_FIELD_BYTES);
+		break;
+	case CSV_LIMIT_NONE:
+		snprintf(buf, cap, "within the limits");
+		break;
+	}
+}
+
+void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap)
+{
+	switch (rec->over_limit) {
+	case CSV_LIMIT_RECORD:
+		snprintf(buf, cap, "the header is a record of %llu bytes, over the %u-byte record limit",
+			 (unsigned long long)rec->record_bytes, CSV_MAX_RECORD_BYTES);
+		break;
+	case CSV_LIMIT_COLUMNS:
+		snprintf(buf, cap, "the header has more than %u columns, over the column limit",
+			 CSV_MAX_COLUMNS);
+		break;
+	case CSV_LIMIT_FIELD:
+		snprintf(buf, cap, "header column %zu is %zu bytes, over the %u-byte field limit",
+			 rec->limit_column, rec->len[rec->limit_column - 1], CSV_MAX_FIELD_BYTES);
+		break;
+	case CSV_LIMIT_NONE:
+		snprintf(buf, cap, "the header is within the limits");
+		break;
+	}
+}
 uint64_t csv_reader_bytes(const csv_reader *r) { return r->n_consumed; }
 
 void csv_reader_free(csv_reader *r)

@@ -11,6 +11,17 @@
  * A record's fields and raw bytes stay valid until the next call.  Blank
  * lines are skipped (they hold no record); a UTF-8 byte order mark at the
  * start of the input is skipped.
+ *
+ * Limits (README "Inputs"), enforced while reading so that no input costs
+ * more memory than one record within them: a record longer than
+ * CSV_MAX_RECORD_BYTES is skipped to its end without being held (its line
+ * ends still counted) and comes out with over_limit = CSV_LIMIT_RECORD, its
+ * first bytes only in raw and no fields; a record with more than
+ * CSV_MAX_COLUMNS fields comes out with CSV_LIMIT_COLUMNS and no fields; a
+ * well-quoted record with a field longer than CSV_MAX_FIELD_BYTES comes out
+ * whole with CSV_LIMIT_FIELD and limit_column.  The caller decides: a
+ * header that breaks a limit makes the file unusable, a data record is a
+ * reject (csv_limit_reason() words it).
  */
 #ifndef SSRFILL_CSV_READER_H
 #define SSRFILL_CSV_READER_H
@@ -22,6 +33,23 @@
 #include "instream.h"
 
 typedef struct csv_reader csv_reader;
+
+/* A record (without its line end) of more bytes than this is not held;
+ * real records are about 250 bytes, and 64 KiB is 16 fields at the field
+ * limit. */
+#define CSV_MAX_RECORD_BYTES (64u * 1024u)
+/* A field longer than this (UTF-8 bytes after unquoting): CALPADS allows 50
+ * characters in a name and 60 in an address line, at most 200 bytes of
+ * UTF-8 even with combining marks. */
+#define CSV_MAX_FIELD_BYTES 4096u
+/* Fields in a record, header included: the score reports file has 19 known
+ * columns, and district exports add a few dozen. */
+#define CSV_MAX_COLUMNS 1024u
+/* What raw keeps of a record over CSV_MAX_RECORD_BYTES: enough to find the
+ * row (its codes come first), cut back to a whole UTF-8 character. */
+#define CSV_RAW_PREFIX_BYTES 1024u
+
+enum csv_limit { CSV_LIMIT_NONE, CSV_LIMIT_RECORD, CSV_LIMIT_COLUMNS, CSV_LIMIT_FIELD };
 
 typedef struct csv_record {
 	uint64_t line;              /* 1-based line on which the record starts */
@@ -35,15 +63,21 @@ typedef struct csv_record {
 	 * column where it goes wrong and the fields are not to be trusted. */
 	int malformed;
 	size_t bad_column;
+	enum csv_limit over_limit;  /* CSV_LIMIT_NONE for a record within the limits */
+	size_t limit_column;        /* CSV_LIMIT_FIELD: the 1-based column */
+	uint64_t record_bytes;      /* the whole record's length (raw may be a prefix) */
 } csv_record;
-
-/* Records longer than this are an unusable input, not a reject: a quote
- * left open in a huge file would otherwise swallow it whole. */
-#define CSV_MAX_RECORD_BYTES (64u * 1024u * 1024u)
 
 status csv_reader_open(csv_reader **out, instream *in);
 status csv_reader_next(csv_reader *r, csv_record *rec);
 const char *csv_reader_name(const csv_reader *r);
+/* The reason a record over a limit is rejected, e.g. "record of 104857600
+ * bytes, over the 65536-byte record limit (raw: its first 1024 bytes)";
+ * column_name names limit_column for CSV_LIMIT_FIELD. */
+void csv_limit_reason(const csv_record *rec, const char *column_name, char *buf, size_t cap);
+/* The same for a header, which the file cannot be read without:
+ * "the header has more than 1024 columns, over the column limit". */
+void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap);
 /* Bytes of (decompressed) input consumed so far, for progress lines. */
 uint64_t csv_reader_bytes(const csv_reader *r);
 void csv_reader_free(csv_reader *r);

@@ -2,8 +2,9 @@
  * student_reader.c: CSV records in, valid and first-seen score report rows
  * out (see student_reader.h).
  *
- * Each record goes through: quoting (a malformed record is a reject naming
- * the column), student_parse() for every rule of SPEC §1.1 and §2.1, then
+ * Each record goes through: the limits of csv_reader.h (a record, its
+ * field count or a field too long is a reject saying which limit), quoting
+ * (a malformed record is a reject naming the column), student_parse() for every rule of SPEC §1.1 and §2.1, then
  * the duplicate set for SPEC §2.2.  Rejects are written as they happen, in
  * input order.  The header record is copied because the csv_reader's
  * buffer moves on.
@@ -54,6 +55,10 @@ status student_reader_open(student_reader **out, const char *path, outstream *re
 	st = csv_reader_next(r->csv, &h);
 	if (st == ST_EOF) {
 		st = status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
+	} else if (st == ST_OK && h.over_limit) {
+		char why[160];
+		csv_limit_header_reason(&h, why, sizeof why);
+		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h.line, why);
 	} else if (st == ST_OK && (h.malformed || utf8_invalid_at(h.raw, h.raw_len) < h.raw_len ||
 				   memchr(h.raw, '\0', h.raw_len))) {
 		st = status_fail(ST_BADINPUT,
@@ -101,6 +106,13 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 		const csv_record *rec = &r->rec;
 		r->counts.rows++;
 		char reason[256];
+		if (rec->over_limit) {
+			csv_limit_reason(rec, rec->over_limit == CSV_LIMIT_FIELD
+					 ? student_cols_name(&r->cols, rec->limit_column - 1) : "",
+					 reason, sizeof reason);
+			reject(r, rec, reason);
+			continue;
+		}
 		if (rec->malformed) {
 			snprintf(reason, sizeof reason,
 				 "column %zu (%s): malformed quotes (a quote inside an unquoted field or text after a closing quote)",

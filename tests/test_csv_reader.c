@@ -749,26 +749,27 @@ static void gen_plain_row(struct gen *g)
 	gen_row(g, 3, f, len, 0, "\n");
 }
 
-/* A record far longer than the 1 MiB read size (the reader's buffer must
- * grow): a 1.5 MiB quoted field with commas, doubled quotes and line breaks;
- * then a 600 KiB unquoted one, across several reads; among ~4 MiB of rows.
- * Every row must come back whole, on its line. */
+/* Records up to the record limit that span the 1 MiB read size (the
+ * unread rest is moved to the front of the buffer): a 60 KiB quoted field
+ * with commas, doubled quotes and line breaks across the first MiB, a 50 KiB
+ * unquoted one across the second; among 3 MiB of rows.  Every row must come
+ * back whole, on its line. */
 static void record_spanning_read_buffer(void **state)
 {
 	struct fixture *fx = *state;
 	struct gen *g = &fx->g;
-	const size_t big_len = 3u * MIB / 2u, big2_len = 600u * KIB;
+	const size_t big_len = 60u * KIB, big2_len = 50u * KIB;
 	fx->big = malloc(big_len + big2_len);
 	assert_non_null(fx->big);
 	for (size_t j = 0; j < big_len; j++) {
 		char c = (char)('a' + j % 26);
-		if (j % 100003 == 17)
+		if (j % 1003 == 17)
 			c = '"';
-		else if (j % 77777 == 5)
+		else if (j % 777 == 5)
 			c = '\n';
-		else if (j % 50021 == 7)
+		else if (j % 521 == 7)
 			c = ',';
-		else if (j % 91019 == 3)
+		else if (j % 919 == 3)
 			c = '\r'; /* a lone CR: a line end too */
 		fx->big[j] = c;
 	}
@@ -776,7 +777,7 @@ static void record_spanning_read_buffer(void **state)
 	for (size_t j = 0; j < big2_len; j++)
 		big2[j] = (char)('A' + j % 26);
 
-	while (g->in.len < 1200u * KIB)
+	while (g->in.len < 1u * MIB - 30u * KIB)
 		gen_plain_row(g);
 	{
 		const char *f[3] = { "big", fx->big, "end" };
@@ -784,19 +785,173 @@ static void record_spanning_read_buffer(void **state)
 		gen_row(g, 3, f, len, 2u, "\n");
 	}
 	assert_true(g->line > g->rec[g->n_rec - 1].line + 10); /* the field spans lines */
-	for (int k = 0; k < 1000; k++)
+	assert_true(g->rec[g->n_rec - 1].raw_len <= CSV_MAX_RECORD_BYTES);
+	assert_true(g->in.len > 1u * MIB);
+	while (g->in.len < 2u * MIB - 20u * KIB)
 		gen_plain_row(g);
 	{
 		const char *f[2] = { big2, "tail" };
 		const size_t len[2] = { big2_len, 4 };
 		gen_row(g, 2, f, len, 0, "\r\n");
 	}
-	while (g->in.len < 4u * MIB)
+	while (g->in.len < 3u * MIB)
 		gen_plain_row(g);
 
+	/* the fields are over the field limit, the records within the others */
 	open_input(fx, g->in.p, g->in.len);
 	expect_generated(fx->r, g);
 	assert_int_equal(csv_reader_bytes(fx->r), g->in.len);
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+static void put_n(struct bytes *b, char c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bytes_put(b, &c, 1);
+}
+
+static void put_s(struct bytes *b, const char *s)
+{
+	bytes_put(b, s, strlen(s));
+}
+
+/* The next record: its line, the limit it breaks, its raw bytes (raw_len
+ * of them, the first cmp_len equal to want_raw's), its whole length. */
+static csv_record expect_limit(csv_reader *r, size_t idx, uint64_t line, enum csv_limit limit,
+			       const char *want_raw, size_t cmp_len, size_t raw_len,
+			       uint64_t record_bytes, size_t column)
+{
+	const csv_record rec = next_ok(r, idx, line);
+	if (rec.line != line)
+		fail_msg("record %zu: line %llu, want %llu", idx, (unsigned long long)rec.line,
+			 (unsigned long long)line);
+	if (rec.over_limit != limit)
+		fail_msg("record %zu (line %llu): over_limit %d, want %d", idx,
+			 (unsigned long long)line, (int)rec.over_limit, (int)limit);
+	if (rec.raw_len != raw_len || memcmp(rec.raw, want_raw, cmp_len) != 0)
+		fail_msg("record %zu (line %llu): raw %s, want %zu bytes starting %s", idx,
+			 (unsigned long long)line, show(rec.raw, rec.raw_len), raw_len,
+			 show(want_raw, cmp_len));
+	if (rec.record_bytes != record_bytes)
+		fail_msg("record %zu (line %llu): record_bytes %llu, want %llu", idx,
+			 (unsigned long long)line, (unsigned long long)rec.record_bytes,
+			 (unsigned long long)record_bytes);
+	if (limit == CSV_LIMIT_FIELD && rec.limit_column != column)
+		fail_msg("record %zu (line %llu): limit_column %zu, want %zu", idx,
+			 (unsigned long long)line, rec.limit_column, column);
+	if ((limit == CSV_LIMIT_RECORD || limit == CSV_LIMIT_COLUMNS) && rec.n_fields != 0)
+		fail_msg("record %zu (line %llu): %zu fields of a record over a limit", idx,
+			 (unsigned long long)line, rec.n_fields);
+	return rec;
+}
+
+/*
+ * Every limit at its edge, through both the fast path and libcsv: a record
+ * of exactly CSV_MAX_RECORD_BYTES and one byte more, a field of exactly
+ * CSV_MAX_FIELD_BYTES and one more (after unquoting), CSV_MAX_COLUMNS fields
+ * and one more; a malformed record's long field is not judged; a 3 MiB
+ * quoted record with line breaks (its raw prefix cut before a UTF-8
+ * character the limit would split, the lines after it still right); a
+ * 20 MiB record read through without the reader's memory growing; blank
+ * line bombs; a quote left open after it all.
+ */
+static void records_over_the_limits(void **state)
+{
+	struct fixture *fx = *state;
+	struct bytes in = { 0 }, rec16 = { 0 }, cols = { 0 };
+	const size_t peak_before = mem_peak();
+	put_s(&in, "id,name\n");                                   /* line 1 */
+	for (int k = 0; k < 16; k++) {                             /* 16 fields, 65536 bytes */
+		if (k)
+			put_s(&rec16, ",");
+		put_n(&rec16, 'b', k == 15 ? CSV_MAX_FIELD_BYTES : CSV_MAX_FIELD_BYTES - 1);
+	}
+	assert_int_equal(rec16.len, CSV_MAX_RECORD_BYTES);
+	bytes_put(&in, rec16.p, rec16.len);                        /* line 2: within */
+	put_s(&in, "\n");
+	bytes_put(&in, rec16.p, rec16.len);                        /* line 3: one byte over */
+	put_s(&in, "b\n");
+	put_s(&in, "1,");                                          /* line 4: a 4096-byte field */
+	put_n(&in, 'c', CSV_MAX_FIELD_BYTES);
+	put_s(&in, "\n2,");                                        /* line 5: 4097 */
+	put_n(&in, 'c', CSV_MAX_FIELD_BYTES + 1);
+	put_s(&in, "\n\"");                                        /* line 6: 4097 once unquoted */
+	put_n(&in, 'c', CSV_MAX_FIELD_BYTES - 1);
+	put_s(&in, "\"\"c\",3\n");
+	put_n(&cols, ',', CSV_MAX_COLUMNS - 1);                    /* line 7: 1024 fields */
+	bytes_put(&in, cols.p, cols.len);
+	put_s(&in, "\n");
+	bytes_put(&in, cols.p, cols.len);                          /* line 8: 1025 */
+	put_s(&in, ",\n\"q\",");                                   /* line 9: 1025, quoted */
+	bytes_put(&in, cols.p, cols.len);
+	put_s(&in, "\nx\"");                                       /* line 10: malformed */
+	put_n(&in, 'y', 5000);
+	put_s(&in, "\n");
+	const size_t big_at = in.len;                              /* line 11: 3 MiB quoted */
+	put_n(&in, 'p', CSV_RAW_PREFIX_BYTES - 2);
+	put_s(&in, "\xE2\x82\xAC,\"");                             /* a euro sign at 1022..1024 */
+	uint64_t breaks = 0;
+	while (in.len - big_at < 3u * MIB) {
+		put_n(&in, 'q', 3000);
+		put_s(&in, "\r\n");
+		breaks++;
+	}
+	put_s(&in, "\"");
+	const size_t big_len = in.len - big_at;
+	put_s(&in, "\n2,after\n");                                 /* line 12 + breaks */
+	const size_t huge_at = in.len;                             /* line 13 + breaks: 20 MiB */
+	put_n(&in, 'h', 20u * MIB);
+	const size_t huge_len = in.len - huge_at;
+	put_s(&in, "\r\n");
+	put_n(&in, '\n', 100000);                                  /* blank lines */
+	for (int k = 0; k < 100000; k++)
+		put_s(&in, "\r\n");
+	put_n(&in, '\r', 100000);
+	put_s(&in, "3,end\n");                                     /* line 300014 + breaks */
+	put_s(&in, "4,\"open");                                    /* line 300015 + breaks */
+	put_n(&in, 'z', 3u * MIB);
+
+	open_input(fx, in.p, in.len);
+	const char *const hdr[2] = { "id", "name" };
+	const size_t hl[2] = { 2, 4 };
+	csv_record rec = next_ok(fx->r, 0, 1);
+	check_record(&rec, 0, 1, "id,name", 7, 0, 0, 2, hdr, hl);
+	rec = expect_limit(fx->r, 1, 2, CSV_LIMIT_NONE, rec16.p, rec16.len, rec16.len, rec16.len, 0);
+	assert_int_equal(rec.n_fields, 16);
+	expect_limit(fx->r, 2, 3, CSV_LIMIT_RECORD, rec16.p, CSV_RAW_PREFIX_BYTES, CSV_RAW_PREFIX_BYTES,
+		     rec16.len + 1, 0);
+	rec = expect_limit(fx->r, 3, 4, CSV_LIMIT_NONE, "1,cc", 4, 2 + CSV_MAX_FIELD_BYTES,
+			   2 + CSV_MAX_FIELD_BYTES, 0);
+	assert_int_equal(rec.len[1], CSV_MAX_FIELD_BYTES);
+	expect_limit(fx->r, 4, 5, CSV_LIMIT_FIELD, "2,cc", 4, 3 + CSV_MAX_FIELD_BYTES, 3 + CSV_MAX_FIELD_BYTES, 2);
+	rec = expect_limit(fx->r, 5, 6, CSV_LIMIT_FIELD, "\"ccc", 4, CSV_MAX_FIELD_BYTES + 6,
+			   CSV_MAX_FIELD_BYTES + 6, 1);
+	assert_int_equal(rec.len[0], CSV_MAX_FIELD_BYTES + 1);
+	rec = expect_limit(fx->r, 6, 7, CSV_LIMIT_NONE, cols.p, cols.len, cols.len, cols.len, 0);
+	assert_int_equal(rec.n_fields, CSV_MAX_COLUMNS);
+	expect_limit(fx->r, 7, 8, CSV_LIMIT_COLUMNS, cols.p, cols.len, cols.len + 1, cols.len + 1, 0);
+	expect_limit(fx->r, 8, 9, CSV_LIMIT_COLUMNS, "\"q\",", 4, cols.len + 4, cols.len + 4, 0);
+	rec = expect_limit(fx->r, 9, 10, CSV_LIMIT_NONE, "x\"yy", 4, 5002, 5002, 0);
+	assert_true(rec.malformed);
+	expect_limit(fx->r, 10, 11, CSV_LIMIT_RECORD, in.p + big_at, CSV_RAW_PREFIX_BYTES - 2,
+		     CSV_RAW_PREFIX_BYTES - 2, big_len, 0);
+	rec = expect_limit(fx->r, 11, 12 + breaks, CSV_LIMIT_NONE, "2,after", 7, 7, 7, 0);
+	assert_int_equal(rec.n_fields, 2);
+	expect_limit(fx->r, 12, 13 + breaks, CSV_LIMIT_RECORD, in.p + huge_at, CSV_RAW_PREFIX_BYTES,
+		     CSV_RAW_PREFIX_BYTES, huge_len, 0);
+	expect_limit(fx->r, 13, 300014 + breaks, CSV_LIMIT_NONE, "3,end", 5, 5, 5, 0);
+	const status st = csv_reader_next(fx->r, &rec);
+	assert_int_equal(st, ST_BADINPUT);
+	if (!mentions_line(status_detail(st), 300015 + breaks))
+		fail_msg("the open quote's message lacks its line %llu: %s",
+			 (unsigned long long)(300015 + breaks), status_detail(st));
+	/* one read buffer and a record within the limits, never the 20 MiB */
+	if (mem_peak() > peak_before + 4u * MIB && mem_peak() > 4u * MIB)
+		fail_msg("the reader's memory peaked at %zu bytes", mem_peak());
+	free(in.p);
+	free(rec16.p);
+	free(cols.p);
 }
 
 /* CRLF row ends whose CR is the last byte of the first and second MiB of the
@@ -992,6 +1147,7 @@ int main(int argc, char **argv)
 		T(quote_open_at_eof),
 		T(quote_open_at_eof_after_multiline_field),
 		T(record_spanning_read_buffer),
+		T(records_over_the_limits),
 		T(crlf_split_at_1mib_and_2mib),
 		T(line_ends_at_read_boundaries),
 		T(zstd_input_gives_same_records),

@@ -124,6 +124,29 @@ static void folded_order(void **state)
 	assert_true(cmp_folded("Nguyen", "Đặng") < 0);            /* đ is past z in bytes */
 }
 
+static size_t marks_run(const char *s)
+{
+	return fold_marks_run(s, strlen(s));
+}
+
+/* Combining marks counted as written, per character: Vietnamese in NFD has
+ * two on a letter; a run at the start counts; other scripts' marks too. */
+static void marks_per_character(void **state)
+{
+	(void)state;
+	assert_int_equal(marks_run(""), 0);
+	assert_int_equal(marks_run("O'Brien"), 0);
+	assert_int_equal(marks_run("Nguy\u1EC5n"), 0);                 /* NFC: ễ precomposed */
+	assert_int_equal(marks_run("Nguye\u0302\u0303n"), 2);         /* NFD: e + 2 marks */
+	assert_int_equal(marks_run("a\u0301b\u0301\u0301c"), 2);     /* the longest run */
+	assert_int_equal(marks_run("\u0301\u0301\u0301x"), 3);       /* at the start */
+	assert_int_equal(marks_run("e\u0301\u0301\u0301\u0301\u0301"), 5);
+	assert_int_equal(marks_run("\u0915\u094D\u0937\u093F"), 1); /* Devanagari ksi */
+	assert_int_equal(marks_run("x\u20DD\u20DD"), 2);              /* enclosing (Me) */
+	assert_int_equal(marks_run("\u0995\u09BE\u0981"), 2);        /* Bengali: Mc then Mn */
+	assert_int_equal(marks_run("a\xcc"), 0);                       /* cut sequence: no mark */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +158,7 @@ int main(void)
 		cmocka_unit_test(hangul_and_han),
 		cmocka_unit_test(other_scripts),
 		cmocka_unit_test(folded_order),
+		cmocka_unit_test(marks_per_character),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,22 @@ static void every_reason(void **state)
 	expect_reject("first_name", "\xc0\xaf", "invalid UTF-8");       /* overlong */
 }
 
+/* At most FOLD_MAX_MARKS combining marks on one character in a text column
+ * (a name of 32 K marks took pango seconds to draw); real names pass. */
+static void combining_marks(void **state)
+{
+	(void)state;
+	expect_accept("last_name", "Nguye\u0302\u0303n");                 /* Vietnamese, NFD */
+	expect_accept("last_name", "A\u0301\u0301\u0301\u0301");         /* 4: the cap */
+	expect_accept("first_name", "\u0939\u093F\u0928\u094D\u0926\u0940");   /* Hindi */
+	expect_reject("last_name", "A\u0301\u0301\u0301\u0301\u0301",
+		      "column 5 (last_name): more than 4 combining marks on one character (malformed text)");
+	expect_reject("first_name", "\u0301\u0301\u0301\u0301\u0301Jos\u00e9", "column 6 (first_name): more than 4");
+	expect_reject("zip", "9\u20DD\u20DD\u20DD\u20DD\u20DD", "column 11 (zip): more than 4");
+	/* invalid UTF-8 is the first reason, before marks are counted */
+	expect_reject("last_name", "\xff" "A\u0301\u0301\u0301\u0301\u0301", "column 5 (last_name): invalid UTF-8");
+}
+
 static void report_grades(void **state)
 {
 	(void)state;
@@ -264,6 +280,7 @@ int main(void)
 		cmocka_unit_test(header_mapping),
 		cmocka_unit_test(valid_row),
 		cmocka_unit_test(every_reason),
+		cmocka_unit_test(combining_marks),
 		cmocka_unit_test(report_grades),
 		cmocka_unit_test(field_count),
 		cmocka_unit_test(key_order),
