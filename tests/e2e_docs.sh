@@ -194,17 +194,18 @@ has "names with a no-break space, º, ½ and ¿ print as written on the packing 
 has "an invoice's PO number with a no-break space and § prints as written" "$work/latin1_inv.txt" "PO §17"
 [ "$(producer "$l1")" = ssrfill ] && ok "documents with Latin-1 symbols are ssrfill's own" || bad "Latin-1 symbols producer" "$(producer "$l1")"
 
-# --- a megabyte in a field: pango, cairo and HarfBuzz get a bounded string ----------------
-# Fields are not size-limited at ingest, so an LEA, school, student or PO
-# number may be a megabyte long; the documents draw a short prefix of each
-# (pdf_text_bound), natively or, for the Arabic name, through pango.
+# --- the longest fields: pango, cairo and HarfBuzz get a bounded string ------------------
+# Ingest takes fields up to 4 KiB (README "Limits"), so an LEA, school,
+# student name or PO number may be 4,000 bytes long, far beyond any line;
+# the documents draw a short prefix of each (pdf_text_bound), natively or,
+# for the Arabic name, through pango.
 python3 - "$work" <<'PY'
 import sys
 d = sys.argv[1]
 mb = 1 << 20
 head = "ssid,lea_code,lea_name,school_code,school_name,grade,last_name,first_name,report,primary_language,ssr_language,paper_ssr\n"
-# big: megabyte fields; short: the same file with short ones, to compare
-for name, n in (("big", 1 << 20), ("short", 40)):
+# big: 4,000-byte fields; short: the same file with short ones, to compare
+for name, n in (("big", 4000), ("short", 40)):
     latin = ("Wolfeschlegelsteinhausenbergerdorff" * (n // 35 + 1))[:n]
     arabic = ("حداد" * (n // 8 + 1))[:n // 2]   # two bytes a letter
     rows = [f"3000000011,5550011,{latin},0000111,{latin},03,{latin},Lan,SB,00,,",
@@ -223,13 +224,13 @@ peak_kb() { # name: peak RSS in KB of the run whose arguments follow
 for m in 16 64; do   # 16M: documents drawn inline; 64M: by worker threads
 	"$bin" run --quiet --students "$work/big.csv" --orders "$work/big_orders.csv" --out "$work/big$m" \
 		--memory ${m}M --threads 2 2>"$work/big_err" \
-		&& ok "megabyte fields, --memory ${m}M: run exits 0" || bad "megabyte fields, --memory ${m}M: run exits 0" "$(cat "$work/big_err")"
+		&& ok "4 KB fields, --memory ${m}M: run exits 0" || bad "4 KB fields, --memory ${m}M: run exits 0" "$(cat "$work/big_err")"
 	# resident memory means nothing under AddressSanitizer (shadow memory)
 	[ -n "${SSRFILL_SANITIZED:-}" ] && continue
 	# What the documents add to a run's peak: the CSV part alone of a run
-	# with megabyte rows peaks above the budget + 32M at 16M (ingest and the
+	# with 4 KB rows peaks above the budget + 32M at 16M (ingest and the
 	# sort hold whole rows), and the documents' own part (fonts, pango and
-	# cairo) is larger with worker threads; megabyte fields must add nothing.
+	# cairo) is larger with worker threads; 4 KB fields must add nothing.
 	add=""
 	for f in big short; do
 		with=$(peak_kb "$f$m" --students "$work/$f.csv" --orders "$work/${f}_orders.csv" --out "$work/${f}_rss$m" --memory ${m}M --threads 2)
@@ -239,25 +240,25 @@ for m in 16 64; do   # 16M: documents drawn inline; 64M: by worker threads
 	done
 	set -- $add
 	[ "$1" -lt $(($2 + 4096)) ] \
-		&& ok "megabyte fields, --memory ${m}M: the documents add $1 KB to peak RSS, as with short fields ($2 KB)" \
-		|| bad "megabyte fields, --memory ${m}M: what the documents add to peak RSS" "$1 KB, with short fields $2 KB"
+		&& ok "4 KB fields, --memory ${m}M: the documents add $1 KB to peak RSS, as with short fields ($2 KB)" \
+		|| bad "4 KB fields, --memory ${m}M: what the documents add to peak RSS" "$1 KB, with short fields $2 KB"
 	if [ "$m" = 64 ]; then
 		rss=$(tail -1 "$work/big64.rss")
-		[ "$rss" -lt $(( (m + 32) * 1024 )) ] && ok "megabyte fields, --memory ${m}M: peak RSS ${rss} KB (< ${m}M + 32M)" \
-			|| bad "megabyte fields, --memory ${m}M: peak RSS" "$rss KB"
+		[ "$rss" -lt $(( (m + 32) * 1024 )) ] && ok "4 KB fields, --memory ${m}M: peak RSS ${rss} KB (< ${m}M + 32M)" \
+			|| bad "4 KB fields, --memory ${m}M: peak RSS" "$rss KB"
 	fi
 done
 txt "$work/big16/packing/august/5550011.pdf" "$work/big_pk.txt"
 txt "$work/big16/labels/august/5550011.pdf" "$work/big_lb.txt"
 txt "$work/big16/invoices/5550011.pdf" "$work/big_inv.txt"
 txt "$work/big16/packing/august/5550012.pdf" "$work/big_rtl.txt"
-has "megabyte LEA, school and student names print" "$work/big_pk.txt" \
+has "4 KB LEA, school and student names print" "$work/big_pk.txt" \
 	"PACKING LIST" "Wolfeschlegelsteinhausenbergerdorff" "0000111 Wolfeschlegel" "Young, Wolfeschlege"
-has "a megabyte LEA name prints on the labels" "$work/big_lb.txt" "Box 1 of 1" "Wolfeschlegelsteinhausenbergerdorff"
-has "a megabyte PO number prints on the invoice" "$work/big_inv.txt" "PO numbers: Wolfeschlegel" "Total"
-has "a megabyte Arabic name prints, shaped by pango" "$work/big_rtl.txt" "PACKING LIST" "حداد"
+has "a 4 KB LEA name prints on the labels" "$work/big_lb.txt" "Box 1 of 1" "Wolfeschlegelsteinhausenbergerdorff"
+has "a 4 KB PO number prints on the invoice" "$work/big_inv.txt" "PO numbers: Wolfeschlegel" "Total"
+has "a 4 KB Arabic name prints, shaped by pango" "$work/big_rtl.txt" "PACKING LIST" "حداد"
 python3 - "$work"/big_pk.txt "$work"/big_lb.txt "$work"/big_inv.txt <<'PY' >"$work/big_cut.txt" 2>&1 \
-	&& ok "every megabyte name ends in an ellipsis where it is cut" || bad "megabyte names cut" "$(cat "$work/big_cut.txt")"
+	&& ok "every 4 KB name ends in an ellipsis where it is cut" || bad "4 KB names cut" "$(cat "$work/big_cut.txt")"
 import re, sys
 for path in sys.argv[1:]:
     for line in open(path, encoding="utf-8"):
@@ -266,9 +267,9 @@ for path in sys.argv[1:]:
             assert run.endswith("..."), f"{path}: {run[:60]}...{run[-20:]} ({len(run)} characters)"
 PY
 n=$(cat "$work/big_pk.txt" "$work/big_lb.txt" "$work/big_inv.txt" "$work/big_rtl.txt" | wc -c)
-[ "$n" -lt 20000 ] && ok "the documents of megabyte fields hold a few lines of text ($n bytes)" || bad "megabyte fields: text size" "$n bytes"
+[ "$n" -lt 20000 ] && ok "the documents of 4 KB fields hold a few lines of text ($n bytes)" || bad "4 KB fields: text size" "$n bytes"
 big=$(find "$work/big16" "$work/big64" -name '*.pdf' -size +200k)
-[ -z "$big" ] && ok "the documents of megabyte fields are small files" || bad "megabyte fields: PDF sizes" "$(ls -l $big)"
+[ -z "$big" ] && ok "the documents of 4 KB fields are small files" || bad "4 KB fields: PDF sizes" "$(ls -l $big)"
 
 # --- a generated run: every box of every LEA, multi-page lists ---------------------------
 "$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
