@@ -681,6 +681,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
 	tmpfiles_install_signals();
+	instream_set_window_limit(o.lim.memory);   /* a zstd window is memory too */
 	const status swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
 	if (swept != ST_OK)
 		return swept;

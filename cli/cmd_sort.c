@@ -138,6 +138,7 @@ int cmd_sort(int argc, char **argv)
 
 	const double t0 = cli_now();
 	tmpfiles_install_signals();
+	instream_set_window_limit(lim.memory);   /* a zstd window is memory too */
 	const char *outs[] = { out_path, rejects_path };
 	status st = cli_sweep("sort", outs, 2, lim.tmpdir, quiet);
 	staged out = { 0 }, rej = { 0 };

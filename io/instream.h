@@ -7,8 +7,9 @@
  *   instream_free(in);
  *
  * Compression is detected by the zstd magic number in the first four bytes,
- * never by the file name.  A zstd stream cut short is ST_BADINPUT at its
- * end, with a message naming the file.
+ * never by the file name; pzstd's files, which open with a skippable
+ * frame, are zstd too.  A zstd stream cut short, or one whose decoding
+ * window is over the limit, is ST_BADINPUT with a message naming the file.
  */
 #ifndef SSRFILL_INSTREAM_H
 #define SSRFILL_INSTREAM_H
@@ -33,5 +34,13 @@ void instream_free(instream *in);
  * regular file's size, eight times a zstd file's; 0 for standard input,
  * pipes or anything that cannot be looked at. */
 uint64_t instream_size_hint(const char *path);
+
+/* The largest zstd decoding window accepted: 2 GiB, what zstd --long=31
+ * (its largest) asks for. */
+#define INSTREAM_WINDOW_LOG_MAX 31
+#define INSTREAM_WINDOW_MAX ((uint64_t)1 << INSTREAM_WINDOW_LOG_MAX)
+/* Lower that limit for every stream opened later (the commands pass
+ * --memory: the window is memory the decoder holds). */
+void instream_set_window_limit(uint64_t n_bytes);
 
 #endif
