@@ -135,6 +135,24 @@ static status warn(run_ctx *x, const char *fmt, ...)
 
 /* ---- 2. orders ---------------------------------------------------------- */
 
+/* A header's unknown columns (with the closest known name) and BOMs in
+ * names: warned, and kept for summary.json's unknown_columns (slot 0 the
+ * score reports, 1 the orders). */
+static status warn_columns(run_ctx *x, int slot, const char *file, const column_notes *cn)
+{
+	x->sum.columns[slot] = *cn;
+	x->sum.columns_file[slot] = file;
+	char line[256];
+	status st = ST_OK;
+	for (size_t i = 0; i < cn->n && st == ST_OK; i++) {
+		columns_note_text(&cn->note[i], line, sizeof line);
+		st = warn(x, "%s: line 1: %s", file, line);
+	}
+	if (st == ST_OK && cn->more)
+		st = warn(x, "%s: line 1: %zu more columns not recognised", file, cn->more);
+	return st;
+}
+
 static status read_orders(run_ctx *x, outstream *rejects)
 {
 	instream *in;
@@ -156,6 +174,8 @@ static status read_orders(run_ctx *x, outstream *rejects)
 			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
 					 (unsigned long long)rec.line,
 					 rec.malformed ? "the header is not CSV" : err);
+		else
+			st = warn_columns(x, 1, x->opt->orders, orders_header_notes(x->ord));
 	}
 	while (st == ST_OK && (st = csv_reader_next(r, &rec)) == ST_OK) {
 		order_result res;
@@ -188,6 +208,10 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	status st = student_reader_open(&rd, x->opt->students, rejects);
 	if (st != ST_OK)
 		return st;
+	if ((st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd))) != ST_OK) {
+		student_reader_free(rd);
+		return st;
+	}
 	bytebuf key, payload;
 	bytebuf_init(&key);
 	bytebuf_init(&payload);

@@ -128,6 +128,28 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 				 (unsigned long long)s->invoices);
 	else
 		outstream_puts(o, "  \"documents\": null,\n");
+	outstream_puts(o, "  \"unknown_columns\": [");
+	int any = 0;
+	for (int f = 0; f < 2; f++) {
+		const column_notes *cn = &s->columns[f];
+		for (size_t i = 0; i < cn->n; i++) {
+			const column_note *u = &cn->note[i];
+			if (u->kind != COLUMN_UNKNOWN)
+				continue;
+			outstream_puts(o, any ? ",\n    {\"file\": " : "\n    {\"file\": ");
+			json_str(o, s->columns_file[f], strlen(s->columns_file[f]));
+			outstream_printf(o, ", \"line\": 1, \"column\": %zu, \"name\": ", u->column);
+			json_str(o, u->name, strlen(u->name));
+			outstream_puts(o, ", \"did_you_mean\": ");
+			if (u->did_you_mean)
+				json_str(o, u->did_you_mean, strlen(u->did_you_mean));
+			else
+				outstream_puts(o, "null");
+			outstream_putc(o, '}');
+			any = 1;
+		}
+	}
+	outstream_puts(o, any ? "\n  ],\n" : "],\n");
 	outstream_puts(o, "  \"config\": ");
 	config_obj(o, c);
 	outstream_puts(o, ",\n  \"warnings\": [");

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../engine/columns.h"
 #include "../engine/config.h"
 #include "../engine/orders.h"
 #include "outstream.h"
@@ -34,6 +35,9 @@ typedef struct run_summary {
 	uint64_t packing_lists;        /* = label files; invoice PDFs = invoices */
 	double t_read, t_sort, t_write, t_total;
 	double t_documents;            /* the PDFs' share of t_write */
+	/* the header columns of the score reports [0] and orders [1] files */
+	column_notes columns[2];
+	const char *columns_file[2];
 } run_summary;
 
 void summary_write(outstream *o, const run_summary *s, const config *c,
