@@ -12,9 +12,11 @@
  * Decoding windows.  A frame names the window (history) its decoder must
  * keep: 8 MiB at most for zstd's levels 1-19, 128 MiB for --long, up to
  * 2 GiB for --long=31.  The decoder allocates it whole, so it is memory
- * outside the sort's buffers; ssrfill accepts a window up to the smaller of
- * INSTREAM_WINDOW_MAX and the limit set by instream_set_window_limit()
- * (the commands pass --memory).  Before each frame its header is read
+ * outside the sort's buffers.  Like the zstd tool, ssrfill accepts windows
+ * up to 128 MiB (INSTREAM_WINDOW_FREE, ZSTD_WINDOWLOG_LIMIT_DEFAULT) from
+ * any file, and larger ones, up to INSTREAM_WINDOW_MAX, when the memory
+ * limit allows (instream_set_window_limit(); the commands pass --memory,
+ * as zstd -d --memory=).  Before each frame its header is read
  * (ZSTD_getFrameHeader) so a larger window is refused with its size rather
  * than with zstd's "Frame requires too much memory".
  */
@@ -38,7 +40,8 @@ static uint64_t window_limit = INSTREAM_WINDOW_MAX;
 
 void instream_set_window_limit(uint64_t n_bytes)
 {
-	window_limit = n_bytes < INSTREAM_WINDOW_MAX ? n_bytes : INSTREAM_WINDOW_MAX;
+	window_limit = n_bytes < INSTREAM_WINDOW_FREE ? INSTREAM_WINDOW_FREE
+		: n_bytes < INSTREAM_WINDOW_MAX ? n_bytes : INSTREAM_WINDOW_MAX;
 }
 
 struct instream {
@@ -117,10 +120,11 @@ static status check_window(instream *in)
 	const unsigned long long mib = 1024 * 1024;
 	return status_fail(ST_BADINPUT,
 		"%s: the zstd stream needs a decoding window of %llu MiB, more than the limit of %llu MiB "
-		"(the smaller of --memory and %llu MiB, the most zstd --long=31 makes); "
+		"(--memory, at least %llu MiB and at most %llu MiB, the most zstd --long=31 makes); "
 		"raise --memory or recompress without --long",
 		in->name, ((unsigned long long)fh.windowSize + mib - 1) / mib,
-		(unsigned long long)window_limit / mib, (unsigned long long)INSTREAM_WINDOW_MAX / mib);
+		(unsigned long long)window_limit / mib, (unsigned long long)INSTREAM_WINDOW_FREE / mib,
+		(unsigned long long)INSTREAM_WINDOW_MAX / mib);
 }
 
 status instream_open(instream **out, const char *path)

@@ -35,12 +35,14 @@ void instream_free(instream *in);
  * pipes or anything that cannot be looked at. */
 uint64_t instream_size_hint(const char *path);
 
-/* The largest zstd decoding window accepted: 2 GiB, what zstd --long=31
- * (its largest) asks for. */
+/* zstd decoding windows: up to INSTREAM_WINDOW_FREE (128 MiB, what every
+ * zstd decoder accepts by default; zstd --long makes it) always, up to
+ * INSTREAM_WINDOW_MAX (2 GiB, zstd --long=31, its largest) within the
+ * limit set here, for every stream opened later (the commands pass
+ * --memory: the window is memory the decoder holds). */
 #define INSTREAM_WINDOW_LOG_MAX 31
 #define INSTREAM_WINDOW_MAX ((uint64_t)1 << INSTREAM_WINDOW_LOG_MAX)
-/* Lower that limit for every stream opened later (the commands pass
- * --memory: the window is memory the decoder holds). */
+#define INSTREAM_WINDOW_FREE ((uint64_t)1 << 27)
 void instream_set_window_limit(uint64_t n_bytes);
 
 #endif

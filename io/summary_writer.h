@@ -20,6 +20,7 @@ typedef struct run_ship {
 	uint64_t invoiced;     /* summed from invoice lines */
 	uint64_t leas, boxes, sheets, envelopes, dividers;
 	int64_t gross_mg;
+	uint64_t no_address;   /* sets in envelopes without a complete mailing address */
 } run_ship;
 
 typedef struct run_summary {
@@ -30,6 +31,9 @@ typedef struct run_summary {
 	uint64_t invoices;
 	int64_t grand_total_cents;
 	uint64_t warnings;
+	uint64_t order_warnings;       /* of warnings, those about the orders file */
+	uint64_t orders_without_reports; /* active orders no valid row falls under */
+	uint64_t leas;                 /* distinct LEAs packed, over all shipments */
 	int reconciled;
 	int documents;                 /* the PDFs were written */
 	uint64_t packing_lists;        /* = label files; invoice PDFs = invoices */
