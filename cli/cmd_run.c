@@ -7,9 +7,11 @@
  *      rows are only counted; printed rows go to the sorter keyed by
  *      shipment then print order, with their set record as payload, and
  *      their weight is added to their school's total (keep_schools_together
- *      needs it before the school's first set is placed);
+ *      needs it before the school's first set is placed); then active
+ *      orders no valid row falls under go to reports/orders_without_reports.csv;
  *   4. one pass over the sorted sets: boxes (engine/packing.c), the print
- *      stream row of every divider and set, and at each (shipment, LEA)
+ *      stream row of every divider and set (and reports/envelopes_without_address.csv
+ *      for envelope sets lacking one), and at each (shipment, LEA)
  *      boundary its manifest rows, packing list and box labels (PDF);
  *   5. invoices (CSV and PDF), distribution reports, the reconciliation of §2.10 and
  *      summary.json; then the staged folder is renamed into place.
