@@ -7,9 +7,11 @@
  *      rows are only counted; printed rows go to the sorter keyed by
  *      shipment then print order, with their set record as payload, and
  *      their weight is added to their school's total (keep_schools_together
- *      needs it before the school's first set is placed);
+ *      needs it before the school's first set is placed); then active
+ *      orders no valid row falls under go to reports/orders_without_reports.csv;
  *   4. one pass over the sorted sets: boxes (engine/packing.c), the print
- *      stream row of every divider and set, and at each (shipment, LEA)
+ *      stream row of every divider and set (and reports/envelopes_without_address.csv
+ *      for envelope sets lacking one), and at each (shipment, LEA)
  *      boundary its manifest rows, packing list and box labels (PDF);
  *   5. invoices (CSV and PDF), distribution reports, the reconciliation of §2.10 and
  *      summary.json; then the staged folder is renamed into place.
@@ -64,6 +66,8 @@ typedef struct run_ctx {
 	u64map *dist_school;   /* dist_key(lea, school, ...) -> sets */
 	u64map *names;         /* name_key -> offset + 1 in name_pool */
 	u64map *invoice_qty;   /* lea<<3 | shipment<<1 | envelopes -> sets */
+	u64map *leas_packed;   /* lea -> 1: overall.leas counts LEAs, not (shipment, LEA)s */
+	outstream *no_address; /* reports/envelopes_without_address.csv */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;
@@ -115,14 +119,13 @@ static status add_count(u64map *m, uint64_t key, uint64_t n)
  * silently lacks one would mislead whoever reads it later, so a warning
  * that cannot be kept fails the run; the buffer's out-of-memory flag is
  * sticky, so every later warning fails too. */
-static status warn(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static status warn(run_ctx *x, const char *fmt, ...)
+static status vwarn(run_ctx *x, int about_orders, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static status vwarn(run_ctx *x, int about_orders, const char *fmt, va_list ap)
 {
 	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
+	x->sum.order_warnings += about_orders != 0;
 	bytebuf_put(&x->warnings, line, strlen(line));
 	bytebuf_put(&x->warnings, "\n", 1);
 	x->sum.warnings++;
@@ -133,7 +136,48 @@ static status warn(run_ctx *x, const char *fmt, ...)
 	return ST_OK;
 }
 
+static status warn(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static status warn(run_ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const status st = vwarn(x, 0, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/* A warning about the orders file: summary.json's orders.warnings counts
+ * these, so it agrees with its warnings[]. */
+static status warn_orders(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static status warn_orders(run_ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const status st = vwarn(x, 1, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
 /* ---- 2. orders ---------------------------------------------------------- */
+
+/* A header's unknown columns (with the closest known name) and BOMs in
+ * names: warned, and kept for summary.json's unknown_columns (slot 0 the
+ * score reports, 1 the orders). */
+static status warn_columns(run_ctx *x, int slot, const char *file, const column_notes *cn)
+{
+	x->sum.columns[slot] = *cn;
+	x->sum.columns_file[slot] = file;
+	char line[256];
+	status st = ST_OK;
+	for (size_t i = 0; i < cn->n && st == ST_OK; i++) {
+		columns_note_text(&cn->note[i], line, sizeof line);
+		st = (slot ? warn_orders : warn)(x, "%s: line 1: %s", file, line);
+	}
+	if (st == ST_OK && cn->more)
+		st = (slot ? warn_orders : warn)(x, "%s: line 1: %zu more columns not recognised",
+						 file, cn->more);
+	return st;
+}
 
 static status read_orders(run_ctx *x, outstream *rejects)
 {
@@ -160,6 +204,8 @@ static status read_orders(run_ctx *x, outstream *rejects)
 			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
 					 (unsigned long long)rec.line,
 					 rec.malformed ? "the header is not CSV" : err);
+		else
+			st = warn_columns(x, 1, x->opt->orders, orders_header_notes(x->ord));
 	}
 	while (st == ST_OK && (st = csv_reader_next(r, &rec)) == ST_OK) {
 		order_result res;
@@ -178,7 +224,8 @@ static status read_orders(run_ctx *x, outstream *rejects)
 		if (res.verdict == ORDER_REJECTED)
 			rejects_write(rejects, rec.line, res.reason, rec.raw, rec.raw_len);
 		if (res.warning[0] &&
-		    (st = warn(x, "%s: line %llu: %s", name, (unsigned long long)rec.line, res.warning)) != ST_OK)
+		    (st = warn_orders(x, "%s: line %llu: %s", name, (unsigned long long)rec.line,
+				      res.warning)) != ST_OK)
 			break;
 	}
 	csv_reader_free(r);
@@ -187,7 +234,7 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	order_counts oc;
 	orders_counts_get(x->ord, &oc);
 	if (oc.rejected)
-		return warn(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
+		return warn_orders(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
 			    x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
 	return ST_OK;
 }
@@ -200,6 +247,10 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	status st = student_reader_open(&rd, x->opt->students, rejects);
 	if (st != ST_OK)
 		return st;
+	if ((st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd))) != ST_OK) {
+		student_reader_free(rd);
+		return st;
+	}
 	bytebuf key, payload;
 	bytebuf_init(&key);
 	bytebuf_init(&payload);
@@ -281,7 +332,167 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	return st == ST_EOF ? ST_OK : st;
 }
 
+/* ---- 3b. orders that cover no score report row ---------------------------- */
+
+/* An active order whose LEA, school or program has no valid score report
+ * row prints nothing: most often a typo in a code, and the district gets
+ * no paper.  Each is listed in reports/orders_without_reports.csv, and
+ * warned (the first ORDER_GAPS_WARNED of them one by one, then a count).
+ * Rows are known by the distribution counts: every valid row has one. */
+#define ORDER_GAPS_WARNED 20
+enum { ANY_PROGRAM = PROGRAM_COUNT };
+
+static uint64_t seen_key(uint32_t lea, uint32_t school, unsigned program)
+{
+	return name_key(lea, school) << 2 | program;
+}
+
+static status orders_without_reports(run_ctx *x)
+{
+	u64map *seen;
+	status st = u64map_new(&seen);
+	if (st != ST_OK)
+		return st;
+	uint64_t *keys = NULL;
+	const long nk = u64map_sorted_keys(x->dist_school, &keys);
+	if (nk < 0)
+		st = status_fail(ST_NOMEM, "out of memory checking the orders");
+	for (long i = 0; i < nk && st == ST_OK; i++) {
+		const uint32_t lea = (uint32_t)(keys[i] >> 32), school = (uint32_t)(keys[i] >> 8) & 0xFFFFFF;
+		const unsigned prog = report_table[(keys[i] >> 5) & 7].program;
+		const uint64_t k[4] = { seen_key(lea, school, prog), seen_key(lea, school, ANY_PROGRAM),
+					seen_key(lea, LEA_ONLY, prog), seen_key(lea, LEA_ONLY, ANY_PROGRAM) };
+		for (int j = 0; j < 4 && st == ST_OK; j++)
+			st = add_count(seen, k[j], 1);
+	}
+	mem_free(keys);
+	outstream *o = NULL;
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "reports/orders_without_reports.csv", OUT_CSV_SAFE, &o);
+	if (st == ST_OK)
+		outstream_puts(o, "line,lea_code,school_code,program,po_number,reason\n");
+	size_t n;
+	const order *ord = orders_active(x->ord, &n);
+	uint64_t gaps = 0;
+	for (size_t i = 0; i < n && st == ST_OK; i++) {
+		const order *a = &ord[i];
+		const int lea_wide = a->school == ORDER_SCHOOL_NONE;
+		const uint32_t school = lea_wide ? LEA_ONLY : a->school;
+		if (u64map_get(seen, seen_key(a->lea, school, a->program)))
+			continue;
+		char reason[64], school_code[16] = "", where[32];
+		if (!u64map_get(seen, seen_key(a->lea, LEA_ONLY, ANY_PROGRAM)))
+			snprintf(reason, sizeof reason, "no score report rows for this LEA");
+		else if (!u64map_get(seen, seen_key(a->lea, school, ANY_PROGRAM)))
+			snprintf(reason, sizeof reason, "no score report rows for this school");
+		else
+			snprintf(reason, sizeof reason, "no %s score report rows for this %s",
+				 program_name[a->program], lea_wide ? "LEA" : "school");
+		if (!lea_wide)
+			snprintf(school_code, sizeof school_code, "%07u", a->school);
+		snprintf(where, sizeof where, "%s%s", lea_wide ? "" : " school ", school_code);
+		outstream_csv_u64(o, a->line, 0);
+		char lea_code[16];
+		snprintf(lea_code, sizeof lea_code, "%07u", a->lea);
+		outstream_csv_str(o, lea_code, 0);
+		outstream_csv_str(o, school_code, 0);
+		outstream_csv_str(o, program_name[a->program], 0);
+		outstream_csv_str(o, a->po_number, 0);
+		outstream_csv_str(o, reason, 1);
+		if (++gaps <= ORDER_GAPS_WARNED)
+			st = warn_orders(x, "%s: line %llu: the %s order of LEA %07u%s covers no score report row (%s)",
+					 x->opt->orders, (unsigned long long)a->line, program_name[a->program],
+					 a->lea, where, reason);
+	}
+	if (st == ST_OK && gaps > ORDER_GAPS_WARNED)
+		st = warn_orders(x, "%s: %llu more orders cover no score report row",
+				 x->opt->orders, (unsigned long long)(gaps - ORDER_GAPS_WARNED));
+	if (st == ST_OK && gaps)
+		st = warn_orders(x, "%s: %llu active orders cover no score report row; they print nothing "
+				 "(listed in reports/orders_without_reports.csv)",
+				 x->opt->orders, (unsigned long long)gaps);
+	x->sum.orders_without_reports = gaps;
+	u64map_free(seen);
+	if (st != ST_OK) {
+		outstream_abort(o);
+		return st;
+	}
+	return outstream_close(o);
+}
+
 /* ---- 4. boxes, print streams, manifests, packing lists ------------------- */
+
+/* The blocks of the mailing address a set in envelopes needs; the guardian
+ * name and address_line2 may be blank (envelopes then go "to the parent or
+ * guardian of" the student). */
+static size_t missing_address(const setrec *r, char *out, size_t cap)
+{
+	static const struct { int str; const char *name; } need[] = {
+		{ SR_ADDR1, "address_line1" }, { SR_CITY, "city" }, { SR_STATE, "state" }, { SR_ZIP, "zip" },
+	};
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+		const char *p = r->str[need[i].str];
+		size_t n = r->len[need[i].str];
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		while (n && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		if (n)
+			continue;
+		const int w = snprintf(out + used, cap - used, "%s%s", used ? " " : "", need[i].name);
+		if (w > 0 && (size_t)w < cap - used)
+			used += (size_t)w;
+	}
+	return used;
+}
+
+/* A set going into envelopes without a complete mailing address: one row
+ * of reports/envelopes_without_address.csv, for the operator to pull the
+ * set (box, print stream seq, name) and the coordinator to look the
+ * address up (ssid).  Student data, so only in the output folder (0700),
+ * as in the print stream; warnings give a count. */
+static void note_envelopes_without_address(run_ctx *x, int sh, const char *box_id, uint64_t seq,
+					   const setrec *r)
+{
+	char missing[64];
+	if (!r->envelopes || !missing_address(r, missing, sizeof missing))
+		return;
+	x->sum.ship[sh].no_address++;
+	outstream *o = x->no_address;
+	char code[24];
+	outstream_csv_str(o, shipment_name[sh], 0);
+	outstream_csv_str(o, box_id, 0);
+	outstream_csv_u64(o, seq, 0);
+	snprintf(code, sizeof code, "%07u", r->lea);
+	outstream_csv_str(o, code, 0);
+	snprintf(code, sizeof code, "%07u", r->school);
+	outstream_csv_str(o, code, 0);
+	outstream_csv_str(o, grade_name[r->grade], 0);
+	snprintf(code, sizeof code, "%010llu", (unsigned long long)r->ssid);
+	outstream_csv_str(o, code, 0);
+	outstream_csv_str(o, report_table[r->report].code, 0);
+	outstream_csv_field(o, r->str[SR_LAST], r->len[SR_LAST], 0);
+	outstream_csv_field(o, r->str[SR_FIRST], r->len[SR_FIRST], 0);
+	outstream_csv_str(o, missing, 1);
+}
+
+static status envelopes_without_address_close(run_ctx *x)
+{
+	const status st = outstream_close(x->no_address);
+	x->no_address = NULL;
+	uint64_t n = 0;
+	for (int s = 0; s < SHIP_COUNT; s++)
+		n += x->sum.ship[s].no_address;
+	if (st != ST_OK || !n)
+		return st;
+	return warn(x, "%llu set%s into envelopes without a complete mailing address "
+		    "(listed in reports/envelopes_without_address.csv)",
+		    (unsigned long long)n, n == 1 ? " goes" : "s go");
+}
 
 typedef struct ship_out {
 	outstream *print, *manifest;
@@ -298,6 +509,10 @@ static status finish_lea(run_ctx *x, packing **pk, ship_out *so)
 	packing_totals_get(*pk, &t);
 	run_ship *rs = &x->sum.ship[sh];
 	rs->leas++;
+	uint64_t *seen = u64map_slot(x->leas_packed, packing_lea(*pk));
+	if (!seen)
+		return status_fail(ST_NOMEM, "out of memory for counts");
+	x->sum.leas += (*seen)++ == 0;
 	rs->boxes += t.boxes;
 	rs->packed += t.sets;
 	rs->sheets += t.sheets;
@@ -332,6 +547,11 @@ static status pack_and_print(run_ctx *x)
 			manifest_header(so[s].manifest);
 		}
 	}
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "reports/envelopes_without_address.csv", OUT_CSV_SAFE, &x->no_address);
+	if (st == ST_OK)
+		outstream_puts(x->no_address, "shipment,box_id,seq,lea_code,school_code,grade,ssid,report,"
+			       "last_name,first_name,missing\n");
 	packing *pk = NULL;   /* ours until finish_lea hands it over */
 	if (st == ST_OK && !x->docs)
 		st = packing_new(&pk, &x->cfg.box);
@@ -373,6 +593,7 @@ static status pack_and_print(run_ctx *x)
 			print_stream_divider(so[sh].print, ++so[sh].seq, id,
 					     where.divider == DIVIDER_CONTINUED, &r, x->cfg.box.divider_mg);
 		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
+		note_envelopes_without_address(x, sh, id, so[sh].seq, &r);
 		st = add_count(x->invoice_qty, (uint64_t)r.lea << 3 | (uint64_t)sh << 1 | (r.envelopes ? 1 : 0), 1);
 	}
 	if (st == ST_EOF)
@@ -384,6 +605,10 @@ static status pack_and_print(run_ctx *x)
 			st = a != ST_OK ? a : b;
 	}
 	packing_free(pk);
+	if (st == ST_OK)
+		return envelopes_without_address_close(x);
+	outstream_abort(x->no_address);
+	x->no_address = NULL;
 	return st;
 }
 
@@ -560,7 +785,8 @@ static status run_job(run_ctx *x)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)
 		st = sorter_new(&x->so, &so);
-	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->names, &x->invoice_qty };
+	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->names, &x->invoice_qty,
+			    &x->leas_packed };
 	for (size_t i = 0; st == ST_OK && i < sizeof maps / sizeof maps[0]; i++)
 		st = u64map_new(maps[i]);
 
@@ -576,6 +802,8 @@ static status run_job(run_ctx *x)
 	}
 	if (st == ST_OK)
 		st = plan_rows(x, rej_students);
+	if (st == ST_OK)
+		st = orders_without_reports(x);
 	if (st == ST_OK) {
 		const status a = outstream_close(rej_orders);
 		const status b = outstream_close(rej_students);
@@ -617,6 +845,7 @@ static status run_job(run_ctx *x)
 	if ((st = write_distribution(x, x->dist_school, "reports/distribution_school.csv", 1)) != ST_OK)
 		return st;
 	orders_counts_get(x->ord, &x->sum.orders);
+	x->sum.orders.warnings = x->sum.order_warnings;
 
 	/* §2.10: every row accounted for; packed = printed = invoiced */
 	uint64_t printed = 0;
@@ -695,6 +924,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
 	tmpfiles_install_signals();
+	instream_set_window_limit(o.lim.memory);   /* a zstd window is memory too */
 	status swept = cli_check_tmpdir(o.lim.tmpdir);
 	if (swept == ST_OK)
 		swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
@@ -731,6 +961,7 @@ int cmd_run(int argc, char **argv)
 	u64map_free(x.dist_school);
 	u64map_free(x.names);
 	u64map_free(x.invoice_qty);
+	u64map_free(x.leas_packed);
 	bytebuf_release(&x.name_pool);
 	bytebuf_release(&x.warnings);
 	doc_pool_free(x.docs);

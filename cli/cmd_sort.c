@@ -86,6 +86,21 @@ static status write_rows(student_reader *rd, sorter *so, outstream *out, phase_t
 	return st == ST_EOF ? ST_OK : st;
 }
 
+/* Unknown header columns (with the closest known name) and BOMs in names,
+ * on standard error before the long part of the work. */
+static void warn_columns(const char *file, const student_reader *rd)
+{
+	const column_notes *cn = student_reader_notes(rd);
+	char line[256];
+	for (size_t i = 0; i < cn->n; i++) {
+		columns_note_text(&cn->note[i], line, sizeof line);
+		fprintf(stderr, "ssrfill sort: warning: %s: line 1: %s\n", file, line);
+	}
+	if (cn->more)
+		fprintf(stderr, "ssrfill sort: warning: %s: line 1: %zu more columns not recognised\n",
+			file, cn->more);
+}
+
 int cmd_sort(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -138,6 +153,7 @@ int cmd_sort(int argc, char **argv)
 
 	const double t0 = cli_now();
 	tmpfiles_install_signals();
+	instream_set_window_limit(lim.memory);   /* a zstd window is memory too */
 	const char *outs[] = { out_path, rejects_path };
 	status st = cli_check_tmpdir(lim.tmpdir);
 	if (st == ST_OK)
@@ -156,6 +172,8 @@ int cmd_sort(int argc, char **argv)
 	}
 	if (st == ST_OK)
 		st = student_reader_open(&rd, students, rej.o);
+	if (st == ST_OK && !quiet)
+		warn_columns(students, rd);
 	if (st == ST_OK)
 		st = sorter_new(&so, &sopts);
 	phase_times pt = { 0, 0, 0 };

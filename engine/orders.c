@@ -38,6 +38,7 @@ struct orders {
 	uint32_t *slot;     /* hash index: position + 1 in active[], 0 empty */
 	size_t mask;
 	order_counts counts;
+	column_notes notes;
 };
 
 static uint64_t order_key(uint32_t lea, uint32_t school, unsigned program)
@@ -102,8 +103,11 @@ int orders_set_header(orders *o, const char *const *names, const size_t *lens,
 		      size_t n, char *err, size_t err_cap)
 {
 	o->n_fields = n;
-	return columns_map(ocol_name, ocol_required, OCOL_COUNT, names, lens, n,
-			   o->index, err, err_cap);
+	if (columns_map(ocol_name, ocol_required, OCOL_COUNT, names, lens, n,
+			o->index, err, err_cap) != 0)
+		return -1;
+	columns_notes(ocol_name, OCOL_COUNT, o->index, names, lens, n, &o->notes);
+	return 0;
 }
 
 /* YYYY-MM-DD, a real calendar date: yyyymmdd, else -1. */
@@ -352,6 +356,17 @@ size_t orders_of_lea(const orders *o, uint32_t lea, const order **out, size_t ca
 			k++;
 		}
 	return k;
+}
+
+const column_notes *orders_header_notes(const orders *o)
+{
+	return &o->notes;
+}
+
+const order *orders_active(const orders *o, size_t *n)
+{
+	*n = o->n;
+	return o->active;
 }
 
 void orders_counts_get(const orders *o, order_counts *c)

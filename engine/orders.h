@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "columns.h"
 #include "config.h"
 #include "status.h"
 
@@ -86,6 +87,10 @@ const order *orders_cover(const orders *o, uint32_t lea, uint32_t school, enum p
 int orders_letter_paper(const orders *o, uint32_t lea);
 /* The LEA's active orders in input order (for PO numbers on invoices). */
 size_t orders_of_lea(const orders *o, uint32_t lea, const order **out, size_t cap);
+/* The header's unknown columns and BOM-carrying names (after set_header). */
+const column_notes *orders_header_notes(const orders *o);
+/* Every active order, in input order. */
+const order *orders_active(const orders *o, size_t *n);
 void orders_counts_get(const orders *o, order_counts *c);
 void orders_free(orders *o);
 

@@ -7,8 +7,9 @@
  *   instream_free(in);
  *
  * Compression is detected by the zstd magic number in the first four bytes,
- * never by the file name.  A zstd stream cut short is ST_BADINPUT at its
- * end, with a message naming the file.
+ * never by the file name; pzstd's files, which open with a skippable
+ * frame, are zstd too.  A zstd stream cut short, or one whose decoding
+ * window is over the limit, is ST_BADINPUT with a message naming the file.
  */
 #ifndef SSRFILL_INSTREAM_H
 #define SSRFILL_INSTREAM_H
@@ -33,5 +34,15 @@ void instream_free(instream *in);
  * regular file's size, eight times a zstd file's; 0 for standard input,
  * pipes or anything that cannot be looked at. */
 uint64_t instream_size_hint(const char *path);
+
+/* zstd decoding windows: up to INSTREAM_WINDOW_FREE (128 MiB, what every
+ * zstd decoder accepts by default; zstd --long makes it) always, up to
+ * INSTREAM_WINDOW_MAX (2 GiB, zstd --long=31, its largest) within the
+ * limit set here, for every stream opened later (the commands pass
+ * --memory: the window is memory the decoder holds). */
+#define INSTREAM_WINDOW_LOG_MAX 31
+#define INSTREAM_WINDOW_MAX ((uint64_t)1 << INSTREAM_WINDOW_LOG_MAX)
+#define INSTREAM_WINDOW_FREE ((uint64_t)1 << 27)
+void instream_set_window_limit(uint64_t n_bytes);
 
 #endif

@@ -28,6 +28,7 @@ struct student_reader {
 	csv_record header;
 	char *header_raw;
 	csv_record rec;
+	column_notes notes;     /* unknown columns, BOMs in names */
 };
 
 status student_reader_open(student_reader **out, const char *path, outstream *rejects)
@@ -69,6 +70,9 @@ status student_reader_open(student_reader **out, const char *path, outstream *re
 		if (student_cols_map(&r->cols, h.field, h.len, h.n_fields, err, sizeof err) != 0)
 			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
 					 (unsigned long long)h.line, err);
+		else
+			columns_notes(student_col_name, COL_COUNT, r->cols.index, h.field, h.len,
+				      h.n_fields, &r->notes);
 	}
 	if (st == ST_OK) {
 		r->header_raw = mem_strndup(h.raw, h.raw_len);
@@ -145,6 +149,7 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 }
 
 const csv_record *student_reader_header(const student_reader *r) { return &r->header; }
+const column_notes *student_reader_notes(const student_reader *r) { return &r->notes; }
 uint64_t student_reader_bytes(const student_reader *r) { return csv_reader_bytes(r->csv); }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
 size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }

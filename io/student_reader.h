@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "../engine/columns.h"
 #include "../engine/student.h"
 #include "csv_reader.h"
 #include "outstream.h"
@@ -35,6 +36,9 @@ status student_reader_open(student_reader **out, const char *path, outstream *re
 status student_reader_next(student_reader *r, student *s, const csv_record **rec);
 /* The header record as read (a BOM skipped). */
 const csv_record *student_reader_header(const student_reader *r);
+/* The header's unknown columns (with the closest known name) and names
+ * that carried a BOM, for warnings. */
+const column_notes *student_reader_notes(const student_reader *r);
 uint64_t student_reader_bytes(const student_reader *r);
 /* Bytes the duplicate check holds (0 once the input is exhausted: the set
  * is freed then, before the sort needs its memory to merge). */

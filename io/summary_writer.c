@@ -29,12 +29,12 @@ static void ship_obj(outstream *o, const run_ship *r)
 {
 	outstream_printf(o, "{\"sets_printed\": %llu, \"sets_packed\": %llu, \"sets_invoiced\": %llu, "
 			 "\"leas\": %llu, \"boxes\": %llu, \"sheets\": %llu, \"dividers\": %llu, "
-			 "\"envelopes\": %llu, \"gross_mg\": %lld}",
+			 "\"envelopes\": %llu, \"envelope_sets_without_address\": %llu, \"gross_mg\": %lld}",
 			 (unsigned long long)r->printed, (unsigned long long)r->packed,
 			 (unsigned long long)r->invoiced, (unsigned long long)r->leas,
 			 (unsigned long long)r->boxes, (unsigned long long)r->sheets,
 			 (unsigned long long)r->dividers, (unsigned long long)r->envelopes,
-			 (long long)r->gross_mg);
+			 (unsigned long long)r->no_address, (long long)r->gross_mg);
 }
 
 static void mmdd(outstream *o, int v)
@@ -87,13 +87,14 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		all.printed += r->printed;
 		all.packed += r->packed;
 		all.invoiced += r->invoiced;
-		all.leas += r->leas;
+		all.no_address += r->no_address;
 		all.boxes += r->boxes;
 		all.sheets += r->sheets;
 		all.dividers += r->dividers;
 		all.envelopes += r->envelopes;
 		all.gross_mg += r->gross_mg;
 	}
+	all.leas = s->leas;   /* distinct LEAs: one LEA ships in up to three shipments */
 	outstream_puts(o, "{\n  \"students\": {\"file\": ");
 	json_str(o, students_path, strlen(students_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "
@@ -106,10 +107,10 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 	outstream_puts(o, "  \"orders\": {\"file\": ");
 	json_str(o, orders_path, strlen(orders_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"active\": %llu, \"cancelled\": %llu, "
-			 "\"rejected\": %llu, \"warnings\": %llu},\n",
+			 "\"rejected\": %llu, \"warnings\": %llu, \"without_reports\": %llu},\n",
 			 (unsigned long long)s->orders.rows, (unsigned long long)s->orders.active,
 			 (unsigned long long)s->orders.cancelled, (unsigned long long)s->orders.rejected,
-			 (unsigned long long)s->orders.warnings);
+			 (unsigned long long)s->orders.warnings, (unsigned long long)s->orders_without_reports);
 	outstream_puts(o, "  \"shipments\": {");
 	for (int i = 0; i < SHIP_COUNT; i++) {
 		outstream_printf(o, "%s\n    \"%s\": ", i ? "," : "", shipment_name[i]);
@@ -128,6 +129,28 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 				 (unsigned long long)s->invoices);
 	else
 		outstream_puts(o, "  \"documents\": null,\n");
+	outstream_puts(o, "  \"unknown_columns\": [");
+	int any = 0;
+	for (int f = 0; f < 2; f++) {
+		const column_notes *cn = &s->columns[f];
+		for (size_t i = 0; i < cn->n; i++) {
+			const column_note *u = &cn->note[i];
+			if (u->kind != COLUMN_UNKNOWN)
+				continue;
+			outstream_puts(o, any ? ",\n    {\"file\": " : "\n    {\"file\": ");
+			json_str(o, s->columns_file[f], strlen(s->columns_file[f]));
+			outstream_printf(o, ", \"line\": 1, \"column\": %zu, \"name\": ", u->column);
+			json_str(o, u->name, strlen(u->name));
+			outstream_puts(o, ", \"did_you_mean\": ");
+			if (u->did_you_mean)
+				json_str(o, u->did_you_mean, strlen(u->did_you_mean));
+			else
+				outstream_puts(o, "null");
+			outstream_putc(o, '}');
+			any = 1;
+		}
+	}
+	outstream_puts(o, any ? "\n  ],\n" : "],\n");
 	outstream_puts(o, "  \"config\": ");
 	config_obj(o, c);
 	outstream_puts(o, ",\n  \"warnings\": [");

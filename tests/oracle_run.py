@@ -17,6 +17,9 @@ and compares:
   3. manifests/<shipment>.csv, row for row;
   4. invoices/invoices.csv, line for line, per-LEA and grand totals;
   5. summary.json counts and reconciliation;
+  5b. reports/orders_without_reports.csv (active orders no accepted row
+     falls under) and reports/envelopes_without_address.csv (envelope sets
+     with address_line1, city, state or zip blank), row for row;
   6. the output's own consistency (print stream vs manifests vs invoices),
      which needs no oracle.
 
@@ -869,6 +872,51 @@ def main(argv):
     ck.eq("invoices.grand_total_cents", grand,
           summ.get("invoices", {}).get("grand_total_cents"))
     ck.eq("reconciled", True, summ.get("reconciled"))
+
+    # ---- 5b. what needs the operator: orders that cover nothing, sets in
+    # envelopes without an address
+    ck.check("reports/orders_without_reports.csv")
+    _, school_orders, lea_orders, _ = orders
+    have = set()
+    for r in students:
+        prog = PROGRAM[r["report"]]
+        have.update({(r["lea_code"], r["school_code"], prog), (r["lea_code"], r["school_code"], None),
+                     (r["lea_code"], "", prog), (r["lea_code"], "", None)})
+    exp_gaps = []
+    for o in sorted(list(school_orders.values()) + list(lea_orders.values()), key=lambda o: o["line"]):
+        lea, school, prog = o["lea_code"], o["school_code"], o["program"]
+        if (lea, school, prog) in have:
+            continue
+        if (lea, "", None) not in have:
+            why = "no score report rows for this LEA"
+        elif (lea, school, None) not in have:
+            why = "no score report rows for this school"
+        else:
+            why = "no %s score report rows for this %s" % (prog, "school" if school else "LEA")
+        exp_gaps.append((str(o["line"]), lea, school, prog, o["po_number"], why))
+    h, rs = as_dicts(read_csv_text(os.path.join(outdir, "reports", "orders_without_reports.csv"), ck))
+    got = [tuple(r.get(k) for k in ("line", "lea_code", "school_code", "program", "po_number", "reason"))
+           for r in rs]
+    compare_lists(ck, "orders without reports", exp_gaps, got, lambda r: "-" if r is None else ",".join(r))
+    ck.eq("orders.without_reports", len(exp_gaps), summ.get("orders", {}).get("without_reports"))
+    ck.check("reports/envelopes_without_address.csv")
+    exp_env = []
+    for sh in SHIPMENTS:
+        for seq, (bid, kind, lea, school, st_) in enumerate(packed[sh][1], start=1):
+            if st_ is None or not st_["envelopes"]:
+                continue
+            missing = [c for c in ("address_line1", "city", "state", "zip") if not st_[c].strip(" \t")]
+            if missing:
+                exp_env.append((sh, bid, str(seq), st_["ssid"], st_["report"], " ".join(missing)))
+    h, rs = as_dicts(read_csv_text(os.path.join(outdir, "reports", "envelopes_without_address.csv"), ck))
+    got = [tuple(r.get(k) for k in ("shipment", "box_id", "seq", "ssid", "report", "missing")) for r in rs]
+    compare_lists(ck, "envelope sets without an address", exp_env, got,
+                  lambda r: "-" if r is None else ",".join(r))
+    ck.eq("overall.envelope_sets_without_address", len(exp_env),
+          summ.get("overall", {}).get("envelope_sets_without_address"))
+    ck.eq("overall.leas (distinct LEAs with boxes)",
+          len({bx["lea_code"] for sh in SHIPMENTS for bx in packed[sh][0]}),
+          summ.get("overall", {}).get("leas"))
 
     # ---- 6. internal consistency of the output alone
     ck.check("internal consistency")
