@@ -819,7 +819,7 @@ static status run_job(run_ctx *x)
 	if (rate > opt->lim.max_reject_rate)
 		return status_fail(ST_REJECTS,
 				   "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; "
-				   "nothing was written (list them with: ssrfill sort --students %s --out /dev/null --rejects FILE)",
+				   "nothing was written (list them with: ssrfill sort --students %s --out /dev/null --rejects FILE --max-reject-rate 1)",
 				   opt->students, (unsigned long long)x->sum.rejected,
 				   (unsigned long long)x->sum.rows, 100 * rate, 100 * opt->lim.max_reject_rate,
 				   opt->students);
@@ -925,7 +925,9 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--students, --orders and --out are required");
 	tmpfiles_install_signals();
 	instream_set_window_limit(o.lim.memory);   /* a zstd window is memory too */
-	status swept = cli_check_tmpdir(o.lim.tmpdir);
+	status swept = outdir_check_name(o.out);    /* before sweeping its parent */
+	if (swept == ST_OK)
+		swept = cli_check_tmpdir(o.lim.tmpdir);
 	if (swept == ST_OK)
 		swept = cli_sweep("run", &o.out, 1, o.lim.tmpdir, o.quiet);
 	if (swept != ST_OK)

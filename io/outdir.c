@@ -33,19 +33,22 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include "../engine/fold.h"
 #include "../engine/mem.h"
 #include "tmpfiles.h"
 
 #define MARKER ".ssrfill-output"
 #define MARKER_HEAD "ssrfill output folder 1\n"
-#define MAX_TOP 32
+#define MAX_MARKER_BYTES (64u << 20)  /* a run writes ~7,000 paths: ~300 KB */
 
 struct outdir {
 	char *final;
@@ -56,8 +59,10 @@ struct outdir {
 	int force;
 	int committed;
 	const char *const *inputs;
-	char *top[MAX_TOP];  /* top-level entries written, for the marker */
-	size_t n_top;
+	/* every path written, relative, one a line: the marker's list.  The
+	 * document workers open files too, hence the lock. */
+	pthread_mutex_t mu;
+	bytebuf paths;
 };
 
 static char *join(const char *a, const char *b)
@@ -95,7 +100,7 @@ static int non_empty(const char *path)
 /* --out names the folder to create: not "", ".", "..", "/" or a path
  * ending in one of them (the stage beside it would be elsewhere, and the
  * folder replaced would be the caller's own). */
-static status check_name(const char *path)
+status outdir_check_name(const char *path)
 {
 	if (!*path)
 		return status_fail(ST_USAGE, "--out is empty; name a folder for the output");
@@ -111,6 +116,16 @@ static status check_name(const char *path)
 	    (len == 1 && path[0] == '/'))
 		return status_fail(ST_USAGE, "--out %s names an existing folder by '.', '..' or '/'; "
 				   "name the output folder itself, like --out out/run1", path);
+	/* a symbolic link would be replaced by the folder, and another run
+	 * could reach the same folder under another name, past its lock */
+	char name[PATH_MAX];
+	struct stat sb;
+	if (len < sizeof name) {
+		memcpy(name, path, len);
+		name[len] = '\0';
+		if (lstat(name, &sb) == 0 && S_ISLNK(sb.st_mode))
+			return status_fail(ST_USAGE, "--out %s is a symbolic link; name the folder itself", path);
+	}
 	return ST_OK;
 }
 
@@ -127,7 +142,48 @@ static int inside(const char *real_dir, const char *path)
 	return in;
 }
 
-/* May the existing, non-empty folder d->final be replaced? */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the walk of DIR needs (nftw has no user pointer; the checks run on
+ * the main thread only). */
+static struct {
+	const char *root;
+	size_t root_len;
+	dev_t dev;
+	char **names;
+	size_t n_names;
+	const char *bad;      /* the first entry not ours, or NULL */
+	const char *why;
+	char bad_buf[512];
+} walk;
+
+static int check_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)flag;
+	if (ftw->level == 0)
+		return 0;
+	const char *rel = path + walk.root_len + 1;
+	const char *why = NULL;
+	if (S_ISLNK(sb->st_mode))
+		why = "a symbolic link ssrfill never makes";
+	else if (sb->st_dev != walk.dev)
+		why = "on another file system (a mount)";
+	else if (strcmp(rel, MARKER) != 0 &&
+		 !bsearch(&rel, walk.names, walk.n_names, sizeof *walk.names, cmp_str))
+		why = "not written there by ssrfill";
+	if (!why)
+		return 0;
+	snprintf(walk.bad_buf, sizeof walk.bad_buf, "%s", rel);
+	walk.bad = walk.bad_buf;
+	walk.why = why;
+	return 1;  /* stop the walk */
+}
+
+/* May the existing, non-empty folder d->final be replaced?  Only when it
+ * is an earlier run's output, every entry of it listed in its marker. */
 static status check_replaceable(const outdir *d, status failure)
 {
 	char *real = realpath(d->final, NULL);
@@ -145,41 +201,68 @@ static status check_replaceable(const outdir *d, status failure)
 	char *marker = join(d->final, MARKER);
 	if (!marker)
 		return status_fail(ST_NOMEM, "out of memory");
-	FILE *f = fopen(marker, "re");
+	const int fd = open(marker, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	mem_free(marker);
-	if (!f)
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > MAX_MARKER_BYTES) {
+		if (fd >= 0)
+			close(fd);
 		return status_fail(failure, "%s was not written by ssrfill run (it has no %s marker); "
 				   "--force replaces only an earlier run's output. Choose another --out or empty it yourself",
 				   d->final, MARKER);
-	char line[64];
-	char names[MAX_TOP][64];
-	size_t n_names = 0;
-	int head = fgets(line, sizeof line, f) && strcmp(line, MARKER_HEAD) == 0;
-	while (head && n_names < MAX_TOP && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = '\0';
-		memcpy(names[n_names++], line, sizeof line);
 	}
-	fclose(f);
-	if (!head)
+	const size_t n = (size_t)sb.st_size;
+	char *text = mem_alloc(n + 1);
+	if (!text) {
+		close(fd);
+		return status_fail(ST_NOMEM, "out of memory");
+	}
+	const ssize_t got = read(fd, text, n);
+	close(fd);
+	text[got > 0 ? got : 0] = '\0';
+	if (got != (ssize_t)n || strncmp(text, MARKER_HEAD, strlen(MARKER_HEAD)) != 0) {
+		mem_free(text);
 		return status_fail(failure, "%s: its %s marker is not ssrfill's; --force will not replace it",
 				   d->final, MARKER);
-	DIR *dir = opendir(d->final);
-	if (!dir)
-		return status_fail(failure, "%s: cannot read: %s", d->final, strerror(errno));
-	struct dirent *e;
-	while ((e = readdir(dir)) != NULL && st == ST_OK) {
-		const char *nm = e->d_name;
-		if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || strcmp(nm, MARKER) == 0)
-			continue;
-		int known = 0;
-		for (size_t i = 0; i < n_names && !known; i++)
-			known = strcmp(names[i], nm) == 0;
-		if (!known)
-			st = status_fail(failure, "%s holds %s, which ssrfill did not write there; "
-					 "--force will not replace it. Move it out or choose another --out",
-					 d->final, nm);
 	}
-	closedir(dir);
+	/* the listed paths, sorted for bsearch */
+	size_t n_names = 0;
+	for (const char *p = text + strlen(MARKER_HEAD); *p; p++)
+		n_names += *p == '\n';
+	char **names = mem_alloc((n_names + 1) * sizeof *names);
+	if (!names) {
+		mem_free(text);
+		return status_fail(ST_NOMEM, "out of memory");
+	}
+	size_t k = 0;
+	for (char *p = text + strlen(MARKER_HEAD); *p && k < n_names;) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		names[k++] = p;
+		p = nl + 1;
+	}
+	qsort(names, k, sizeof *names, cmp_str);
+	struct stat root;
+	if (lstat(d->final, &root) != 0) {
+		st = status_fail(failure, "%s: cannot read: %s", d->final, strerror(errno));
+	} else {
+		walk.root = d->final;
+		walk.root_len = strlen(d->final);
+		walk.dev = root.st_dev;
+		walk.names = names;
+		walk.n_names = k;
+		walk.bad = NULL;
+		const int rc = nftw(d->final, check_entry, 16, FTW_PHYS);
+		if (walk.bad)
+			st = status_fail(failure, "%s holds %s, %s; --force will not replace it. "
+					 "Move it out or choose another --out", d->final, walk.bad, walk.why);
+		else if (rc != 0)
+			st = status_fail(failure, "%s: cannot read it all: %s", d->final, strerror(errno));
+	}
+	mem_free(names);
+	mem_free(text);
 	return st;
 }
 
@@ -203,7 +286,7 @@ static status check_final(const outdir *d, status failure)
 status outdir_begin(outdir **out, const char *path, int force, const char *const *inputs)
 {
 	*out = NULL;
-	status st = check_name(path);
+	status st = outdir_check_name(path);
 	if (st != ST_OK)
 		return st;
 	outdir *d = mem_calloc(1, sizeof *d);
@@ -212,6 +295,8 @@ status outdir_begin(outdir **out, const char *path, int force, const char *const
 	d->force = force;
 	d->inputs = inputs;
 	d->lock_fd = -1;
+	pthread_mutex_init(&d->mu, NULL);
+	bytebuf_init(&d->paths);
 	d->final = mem_strndup(path, strlen(path));
 	const size_t n = strlen(path) + 40;
 	d->stage = mem_alloc(n);
@@ -255,24 +340,20 @@ status outdir_begin(outdir **out, const char *path, int force, const char *const
 	return ST_OK;
 }
 
-/* Remember rel's first component for the marker. */
-static status note_top(outdir *d, const char *rel)
+/* Remember rel for the marker. */
+static status note_path(outdir *d, const char *rel)
 {
-	const size_t n = strcspn(rel, "/");
-	for (size_t i = 0; i < d->n_top; i++)
-		if (strlen(d->top[i]) == n && memcmp(d->top[i], rel, n) == 0)
-			return ST_OK;
-	if (d->n_top == MAX_TOP || n >= 64)
-		return status_fail(ST_INTERNAL, "%s: too many top-level outputs", rel);
-	if (!(d->top[d->n_top] = mem_strndup(rel, n)))
-		return status_fail(ST_NOMEM, "out of memory");
-	d->n_top++;
-	return ST_OK;
+	pthread_mutex_lock(&d->mu);
+	bytebuf_put(&d->paths, rel, strlen(rel));
+	bytebuf_put(&d->paths, "\n", 1);
+	const int oom = d->paths.oom;
+	pthread_mutex_unlock(&d->mu);
+	return oom ? status_fail(ST_NOMEM, "out of memory listing the outputs") : ST_OK;
 }
 
 status outdir_mkdir(outdir *d, const char *rel)
 {
-	status st = note_top(d, rel);
+	status st = note_path(d, rel);
 	if (st != ST_OK)
 		return st;
 	char *p = join(d->stage, rel);
@@ -292,7 +373,7 @@ status outdir_mkdir(outdir *d, const char *rel)
 status outdir_open(outdir *d, const char *rel, int flags, outstream **o)
 {
 	*o = NULL;
-	status st = note_top(d, rel);
+	status st = note_path(d, rel);
 	if (st != ST_OK)
 		return st;
 	char *p = join(d->stage, rel);
@@ -345,10 +426,9 @@ static status write_marker(outdir *d)
 	if (st != ST_OK)
 		return st;
 	outstream_puts(o, MARKER_HEAD);
-	for (size_t i = 0; i < d->n_top; i++) {
-		outstream_puts(o, d->top[i]);
-		outstream_putc(o, '\n');
-	}
+	pthread_mutex_lock(&d->mu);
+	outstream_write(o, d->paths.p, d->paths.len);
+	pthread_mutex_unlock(&d->mu);
 	return outstream_close(o);
 }
 
@@ -376,31 +456,45 @@ status outdir_commit(outdir *d)
 		st = check_final(d, ST_IO);
 	if (st != ST_OK)
 		return st;
+	/* An earlier output is swapped with the stage in one step
+	 * (RENAME_EXCHANGE): there is no moment without DIR, and what a kill
+	 * leaves is the old output under the stage's name, a leftover the next
+	 * sweep removes.  Where the file system cannot swap, the old output is
+	 * moved aside first (locked, so no sweep takes it meanwhile). */
+	const int replacing = non_empty(d->final) > 0;
 	char *old = NULL;
 	int old_fd = -1;
-	struct stat sb;
-	if (stat(d->final, &sb) == 0) {
-		if (non_empty(d->final) > 0) {
-			const size_t n = strlen(d->final) + 40;
-			old = mem_alloc(n);
-			if (!old)
-				return status_fail(ST_NOMEM, "out of memory");
-			/* the stage's unique suffix makes the aside name unique too */
-			snprintf(old, n, "%s.ssrfill-old-%s", d->final, d->stage + strlen(d->stage) - 6);
-			old_fd = open(d->final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (old_fd < 0 || flock(old_fd, LOCK_EX | LOCK_NB) != 0 || rename(d->final, old) != 0) {
-				st = status_fail(ST_IO, "%s: cannot move the old output aside: %s",
-						 d->final, strerror(errno));
-				if (old_fd >= 0)
-					close(old_fd);
-				mem_free(old);
-				return st;
-			}
-		} else if (rmdir(d->final) != 0) {
-			return status_fail(ST_IO, "%s: cannot replace: %s", d->final, strerror(errno));
-		}
+	int swapped = 0;
+	if (replacing && !fault_hit(FAULT_RENAME)) {
+		if (renameat2(AT_FDCWD, d->stage, AT_FDCWD, d->final, RENAME_EXCHANGE) == 0)
+			swapped = 1;
+		else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+			return status_fail(ST_IO, "%s: cannot swap in the new output: %s", d->final, strerror(errno));
+	} else if (replacing) {
+		return status_fail(ST_IO, "%s: cannot swap in the new output: %s", d->final, strerror(errno));
 	}
-	if (fault_hit(FAULT_RENAME) || rename(d->stage, d->final) != 0) {
+	if (replacing && !swapped) {
+		const size_t n = strlen(d->final) + 40;
+		old = mem_alloc(n);
+		if (!old)
+			return status_fail(ST_NOMEM, "out of memory");
+		/* the stage's unique suffix makes the aside name unique too */
+		snprintf(old, n, "%s.ssrfill-old-%s", d->final, d->stage + strlen(d->stage) - 6);
+		old_fd = open(d->final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (old_fd < 0 || flock(old_fd, LOCK_EX | LOCK_NB) != 0 || rename(d->final, old) != 0) {
+			st = status_fail(ST_IO, "%s: cannot move the old output aside: %s",
+					 d->final, strerror(errno));
+			if (old_fd >= 0)
+				close(old_fd);
+			mem_free(old);
+			return st;
+		}
+	} else if (!replacing) {
+		struct stat sb;
+		if (stat(d->final, &sb) == 0 && rmdir(d->final) != 0)
+			return status_fail(ST_IO, "%s: cannot replace: %s", d->final, strerror(errno));
+	}
+	if (!swapped && (fault_hit(FAULT_RENAME) || rename(d->stage, d->final) != 0)) {
 		st = status_fail(ST_IO, "%s: cannot rename the output into place: %s",
 				 d->final, strerror(errno));
 		if (old) {
@@ -415,20 +509,26 @@ status outdir_commit(outdir *d)
 	tmpfiles_forget_all();
 	d->lock_fd = -1;
 	sync_parent(d);
+	/* the old output: under the stage's name after a swap, else aside;
+	 * FTW_MOUNT: never into another file system (none was there at the
+	 * check, but one could have been mounted since) */
+	const char *gone = swapped ? d->stage : old;
+	if (gone && nftw(gone, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0)
+		st = status_fail(ST_IO, "the new output is in %s, but the old one could not all be removed "
+				 "from %s: %s", d->final, gone, strerror(errno));
 	if (old) {
-		nftw(old, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		close(old_fd);
 		mem_free(old);
 	}
-	return ST_OK;
+	return st;
 }
 
 void outdir_free(outdir *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_top; i++)
-		mem_free(d->top[i]);
+	pthread_mutex_destroy(&d->mu);
+	bytebuf_release(&d->paths);
 	mem_free(d->final);
 	mem_free(d->stage);
 	mem_free(d->lock_path);

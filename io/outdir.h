@@ -25,6 +25,9 @@
 typedef struct outdir outdir;
 
 status outdir_begin(outdir **out, const char *path, int force, const char *const *inputs);
+/* The checks on --out's name alone ("", ".", "..", "/", a symbolic
+ * link), for a command to make before it does anything else. */
+status outdir_check_name(const char *path);
 status outdir_mkdir(outdir *d, const char *rel);
 status outdir_open(outdir *d, const char *rel, int flags, outstream **o);
 const char *outdir_final_path(const outdir *d);

@@ -25,6 +25,8 @@ static status check_direct(const char *path, const struct stat *sb)
 {
 	if (S_ISDIR(sb->st_mode))
 		return status_fail(ST_USAGE, "%s is a folder; name a file to write", path);
+	if (S_ISBLK(sb->st_mode))
+		return status_fail(ST_USAGE, "%s is a block device (a disk); refusing to write over it", path);
 	if (sb->st_uid != geteuid() && sb->st_uid != 0)
 		return status_fail(ST_USAGE,
 				   "%s is a %s owned by another user (uid %ld); refusing to write student data to it",
@@ -41,20 +43,44 @@ status staged_open(staged *sf, const char *path, int flags)
 		return status_fail(ST_USAGE, "an output file name is empty");
 	if (strcmp(path, "-") == 0)
 		return outstream_open(&sf->o, path, flags);
-	struct stat sb;
+	struct stat sb, lsb;
 	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		const status st = check_direct(path, &sb);
 		return st != ST_OK ? st : outstream_open(&sf->o, path, flags);
 	}
+	/* A symbolic link (/dev/stdout into a file, a link to the real output)
+	 * is followed, never replaced: the output is staged beside the file it
+	 * leads to and renamed over that.  One planted by another user in a
+	 * shared sticky folder is refused (the kernel's protected_symlinks
+	 * rule, which may be off). */
+	char *resolved = NULL;
+	if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+		char *dir = staged_parent(path);
+		struct stat dsb;
+		const int foreign = dir && stat(dir, &dsb) == 0 && (dsb.st_mode & S_ISVTX) &&
+			(dsb.st_mode & S_IWOTH) && lsb.st_uid != geteuid() && lsb.st_uid != dsb.st_uid;
+		mem_free(dir);
+		if (foreign)
+			return status_fail(ST_USAGE, "%s is a symbolic link another user (uid %ld) put in a shared folder; "
+					   "refusing to follow it", path, (long)lsb.st_uid);
+		resolved = realpath(path, NULL);
+		if (!resolved)
+			return status_fail(ST_USAGE, "%s is a symbolic link to %s; name the file itself",
+					   path, errno == ENOENT ? "nothing" : strerror(errno));
+		path = resolved;
+	}
 	const size_t n = strlen(path) + 24;
 	sf->final = mem_strndup(path, strlen(path));
 	sf->tmp = mem_alloc(n);
-	if (!sf->final || !sf->tmp)
+	if (!sf->final || !sf->tmp) {
+		free(resolved);
 		return status_fail(ST_NOMEM, "out of memory");
+	}
 	snprintf(sf->tmp, n, "%s.ssrfill-tmp-XXXXXX", path);
+	free(resolved);  /* path is not used past here */
 	int fd;
 	if (tmpfiles_mkstemp(sf->tmp, &fd) != ST_OK)
-		return status_fail(ST_IO, "%s: cannot create a file beside it: %s", path, strerror(errno));
+		return status_fail(ST_IO, "%s: cannot create a file beside it: %s", sf->final, strerror(errno));
 	return outstream_open_fd(&sf->o, fd, sf->tmp, flags);
 }
 

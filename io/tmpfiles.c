@@ -110,6 +110,8 @@ static void async_sigset(sigset_t *set)
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof async_sigs / sizeof async_sigs[0]; i++)
 		sigaddset(set, async_sigs[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
 }
 
 int tmpfiles_create_begin(void)
@@ -288,6 +290,9 @@ status tmpfiles_lock(const char *path, const char *what, int *fd_out)
 				const ssize_t r = pread(fd, holder, sizeof holder - 1, 0);
 				holder[r > 0 ? r : 0] = '\0';
 				holder[strcspn(holder, "\n")] = '\0';
+				for (char *c = holder; *c; c++)  /* another user's text: no escapes */
+					if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+						*c = '?';
 			}
 			close(fd);
 			if (e == EWOULDBLOCK)
@@ -485,6 +490,12 @@ static void on_signal(int sig)
 	remove_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
+	/* still here: the signal is blocked in this handler (it dies on
+	 * return), or this process is PID 1 in a container, where the kernel
+	 * drops a signal with its default action; either way the run must not
+	 * go on with its files gone */
+	if (getpid() == 1)
+		_exit(128 + sig);
 }
 
 void tmpfiles_install_signals(void)
@@ -503,6 +514,12 @@ void tmpfiles_install_signals(void)
 	}
 	for (size_t i = 0; i < sizeof sync_sigs / sizeof sync_sigs[0]; i++)
 		sigaction(sync_sigs[i], &sa, NULL);
+	/* real-time signals end a process too (glibc keeps the first two) */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) {
+		struct sigaction was;
+		if (sigaction(sig, NULL, &was) == 0 && was.sa_handler == SIG_DFL)
+			sigaction(sig, &sa, NULL);
+	}
 }
 
 int tmpfiles_interrupted(void)
@@ -559,6 +576,15 @@ status tmpfiles_sweep(const char *dir, void (*removed)(const char *path, void *a
 		const int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			continue;
+		const size_t nlen = strlen(e->d_name);
+		if (S_ISREG(sb.st_mode) && nlen > 13 && strcmp(e->d_name + nlen - 13, ".ssrfill-lock") == 0) {
+			char head[12] = "";  /* ours say "ssrfill pid " */
+			if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+			    memcmp(head, "ssrfill pid ", sizeof head) != 0) {
+				close(fd);
+				continue;
+			}
+		}
 		struct stat now;
 		/* a lock we can take means its owner is gone; hold it while
 		 * removing, so a creator racing us sees its folder gone */

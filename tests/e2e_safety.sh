@@ -60,6 +60,43 @@ for o in . e/. "" e/.. /; do
 	check "--out '$o' is refused up front (exit 2, nothing touched)" $? "exit $rc: $(cat "$work/err"); $(ls -A "$work/dot")"
 done
 
+# inside the folders it wrote too: the marker lists every path
+run --out "$work/f2" 2>"$work/err" && echo "an operator's note" >"$work/f2/reports/notes.txt"
+run --out "$work/f2" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -f "$work/f2/reports/notes.txt" ] && grep -q 'reports/notes.txt' "$work/err"
+check "--force refuses an earlier output with a file added in a subfolder" $? "exit $rc: $(cat "$work/err")"
+rm "$work/f2/reports/notes.txt"; ln -s "$work/dot" "$work/f2/reports/elsewhere"
+run --out "$work/f2" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -f "$work/dot/keep.txt" ] && grep -q 'symbolic link' "$work/err"
+check "--force refuses an earlier output holding a symbolic link" $? "exit $rc: $(cat "$work/err")"
+rm "$work/f2/reports/elsewhere"
+mkdir -p "$work/mine/reports"; echo "q3" >"$work/mine/reports/q3.txt"; cp "$work/f2/.ssrfill-output" "$work/mine/"
+run --out "$work/mine" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -f "$work/mine/reports/q3.txt" ]
+check "--force refuses a folder with a copied marker" $? "exit $rc: $(cat "$work/err")"
+if [ "$(id -u)" = 0 ] && mkdir -p "$work/victim" "$work/f2/reports/archive" &&
+   echo precious >"$work/victim/p.txt" && mount --bind "$work/victim" "$work/f2/reports/archive" 2>/dev/null; then
+	run --out "$work/f2" --force 2>"$work/err"; rc=$?
+	umount "$work/f2/reports/archive"
+	[ $rc = 2 ] && [ -f "$work/victim/p.txt" ]
+	check "--force never reaches into a file system mounted inside DIR" $? "exit $rc: $(cat "$work/err")"
+fi
+rmdir "$work/f2/reports/archive" 2>/dev/null
+ln -s "$work/f2" "$work/f2link"
+run --out "$work/f2link" --force 2>"$work/err"; rc=$?
+[ $rc = 2 ] && [ -L "$work/f2link" ] && grep -q 'symbolic link' "$work/err"
+check "--out naming a symbolic link is refused (exit 2), the link kept" $? "exit $rc: $(cat "$work/err")"
+mkdir "$work/dot/notes.ssrfill-tmp-aaaaaa"
+( cd "$work/dot" && run --out . ) 2>/dev/null
+[ -d "$work/dot/notes.ssrfill-tmp-aaaaaa" ]
+check "a refused --out sweeps nothing" $?
+rmdir "$work/dot/notes.ssrfill-tmp-aaaaaa"
+echo "my own file" >"$work/dot/precious.ssrfill-lock"
+run --out "$work/dot/o" 2>/dev/null; rm -rf "$work/dot/o"
+[ -f "$work/dot/precious.ssrfill-lock" ]
+check "the sweep leaves a file named like a lock that ssrfill did not write" $?
+rm "$work/dot/precious.ssrfill-lock"
+
 # ---- 2. never unlink what ssrfill did not create ---------------------------
 mkfifo "$work/fifo"
 cat "$work/fifo" >/dev/null & bgpids+=($!)
@@ -97,6 +134,19 @@ for n in $(seq 60 5 140); do
 done
 [ $failed -gt 0 ] && [ -z "$wrong" ]
 check "gen failing ($failed faults) leaves the files that were there as they were" $? "changed at calls:$wrong"
+
+# a symbolic link as output is followed, never replaced (/dev/stdout)
+ln -s /proc/self/fd/1 "$work/mystdout"
+"$bin" sort --quiet --students "$rej" --out "$work/mystdout" --max-reject-rate 1 >"$work/viastdout.csv" 2>"$work/err"; rc=$?
+[ $rc = 0 ] && [ -L "$work/mystdout" ] && [ "$(wc -l <"$work/viastdout.csv")" -gt 1 ]
+check "sort --out a link to /proc/self/fd/1 writes the file stdout goes to and keeps the link" $? \
+	"exit $rc: $(cat "$work/err"); $(ls -l "$work/mystdout")"
+if [ "$(id -u)" = 0 ]; then
+	mknod "$work/blk" b 7 0
+	"$bin" sort --quiet --students "$rej" --out "$work/blk" --max-reject-rate 1 2>"$work/err"; rc=$?
+	[ $rc = 2 ] && grep -q 'block device' "$work/err"
+	check "sort refuses a block device as output" $? "exit $rc: $(cat "$work/err")"
+fi
 
 # ---- 3. an output that is an input ------------------------------------------
 cp "$rej" "$work/in.csv"; ln "$work/in.csv" "$work/in-link.csv"
@@ -147,6 +197,26 @@ for sig in INT QUIT USR1 USR2 XFSZ XCPU ALRM HUP TRAP ABRT; do
 	[ $rc -gt 128 ] && [ -z "$left" ]
 	check "SIG$sig: the run dies by it and leaves nothing behind" $? "exit $rc; left: $left"
 done
+
+for sig in 40 64; do
+	start_blocked "$work/rt_$sig"
+	kill -$sig $runpid; wait $runpid 2>/dev/null; rc=$?
+	left=$(ls -A "$work" | grep "rt_$sig"; ls -A "$TMPDIR")
+	[ $rc -gt 128 ] && [ -z "$left" ]
+	check "real-time signal $sig: the run dies by it and leaves nothing behind" $? "exit $rc; left: $left"
+done
+if [ "$(id -u)" = 0 ] && unshare --pid --fork true 2>/dev/null; then
+	# as PID 1 (a container) a signal's default action does nothing: the
+	# handler must end the command itself, not let it go on
+	{ sleep 3; cat "$rej"; } | unshare --pid --fork env --default-signal "$bin" sort --quiet --students - \
+		--out - --max-reject-rate 1 >"$work/pid1.csv" 2>/dev/null &
+	upid=$!; bgpids+=($upid)
+	for _ in $(seq 100); do pgrep -f -- "--students - --out - --max-reject-rate 1" >/dev/null && break; sleep 0.05; done
+	sleep 0.5
+	pkill -TERM -f -- "$bin sort --quiet --students - --out - --max-reject-rate 1"; wait $upid; rc=$?
+	[ $rc != 0 ] && [ ! -s "$work/pid1.csv" ]
+	check "as PID 1, SIGTERM ends sort; nothing reaches its output" $? "exit $rc; $(wc -l <"$work/pid1.csv") lines out"
+fi
 
 # SIGKILL while spilling: a staged folder, a spill folder and a lock file
 # stay behind; the next command working there removes them and says so.
