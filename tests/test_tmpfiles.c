@@ -129,7 +129,12 @@ static void sweep_removes_only_unlocked_leftovers(void **state)
 	assert_int_equal(mkdir(p, 0700), 0);
 	make_file("out.ssrfill-tmp-AbC123/summary.json");
 	make_file("sorted.csv.ssrfill-tmp-Zz9Yy8");
-	make_file("out.ssrfill-lock");
+	make_file("notes.ssrfill-lock");  /* named like a lock, not one of ours */
+	path_in(p, sizeof p, "out.ssrfill-lock");
+	FILE *lf = fopen(p, "w");
+	assert_non_null(lf);
+	fputs("ssrfill pid 4242 on host since 2026-01-01T00:00:00Z\n", lf);
+	fclose(lf);
 	/* not ours: other names, and a symlink with our name */
 	make_file("out.ssrfill-tmp-short");
 	make_file("notes.txt");
@@ -153,6 +158,7 @@ static void sweep_removes_only_unlocked_leftovers(void **state)
 	assert_false(exists("out.ssrfill-tmp-AbC123"));
 	assert_false(exists("sorted.csv.ssrfill-tmp-Zz9Yy8"));
 	assert_false(exists("out.ssrfill-lock"));
+	assert_true(exists("notes.ssrfill-lock"));
 	assert_true(exists("out.ssrfill-tmp-short"));
 	assert_true(exists("notes.txt"));
 	assert_true(exists("x.ssrfill-tmp-QQQQQQ"));
