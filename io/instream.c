@@ -36,7 +36,10 @@
 
 #define RAW_BYTES (256u * 1024u)
 
-static uint64_t window_limit = INSTREAM_WINDOW_MAX;
+/* Until a command says what its budget allows, no more than zstd -d
+ * takes by default (a frame header alone must not make a library caller,
+ * such as a fuzzer, allocate 2 GiB). */
+static uint64_t window_limit = INSTREAM_WINDOW_FREE;
 
 void instream_set_window_limit(uint64_t n_bytes)
 {
