@@ -150,6 +150,23 @@ void fold_name(const char *s, size_t n, bytebuf *out)
 	}
 }
 
+int fold_too_many_marks(const char *s, size_t n)
+{
+	/* Every combining mark is U+0300 or above, two bytes or more of
+	 * UTF-8, so a run of more than FOLD_MAX_MARKS needs a stretch of
+	 * 2 * (FOLD_MAX_MARKS + 1) non-ASCII bytes.  Names nearly never have
+	 * one (a Vietnamese syllable has 3, a Hangul name 9): the bytes are
+	 * scanned and nothing is decoded. */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t stretch = 0;
+	for (size_t i = 0; i < n; i++) {
+		stretch = p[i] < 0x80 ? 0 : stretch + 1;
+		if (stretch >= 2 * (FOLD_MAX_MARKS + 1))
+			return fold_marks_run(s, n) > FOLD_MAX_MARKS;
+	}
+	return 0;
+}
+
 size_t fold_marks_run(const char *s, size_t n)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;

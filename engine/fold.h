@@ -38,5 +38,8 @@ void fold_name(const char *s, size_t n, bytebuf *out);
 /* The longest run of combining marks after one character (or at the start)
  * in s[0, n), UTF-8 as written (not normalized). */
 size_t fold_marks_run(const char *s, size_t n);
+/* fold_marks_run(s, n) > FOLD_MAX_MARKS, without decoding text that
+ * cannot hold such a run (the check every row's text columns get). */
+int fold_too_many_marks(const char *s, size_t n);
 
 #endif

@@ -194,7 +194,7 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		len[c] = o->index[c] >= 0 ? lens[o->index[c]] : 0;
 	}
 	/* the PO number is drawn on the invoice: no cluster of marks */
-	if (fold_marks_run(f[OCOL_PO_NUMBER], len[OCOL_PO_NUMBER]) > FOLD_MAX_MARKS) {
+	if (fold_too_many_marks(f[OCOL_PO_NUMBER], len[OCOL_PO_NUMBER])) {
 		char what[96];
 		snprintf(what, sizeof what, "more than %d combining marks on one character (malformed text)",
 			 FOLD_MAX_MARKS);

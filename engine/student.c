@@ -180,7 +180,7 @@ static int student_parse_checked(student *s, const student_cols *cols,
 	};
 	for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++) {
 		const int c = text_cols[k];
-		if (fold_marks_run(s->f[c], s->len[c]) > FOLD_MAX_MARKS) {
+		if (fold_too_many_marks(s->f[c], s->len[c])) {
 			char what[96];
 			snprintf(what, sizeof what,
 				 "more than %d combining marks on one character (malformed text)",

@@ -147,10 +147,34 @@ static void marks_per_character(void **state)
 	assert_int_equal(marks_run("a\xcc"), 0);                       /* cut sequence: no mark */
 }
 
+/* The byte-scanning check agrees with the count: the shortest runs over
+ * the cap (five two-byte marks, right after ASCII or a Hangul syllable),
+ * exactly at the cap, and long non-ASCII text with no marks at all. */
+static void too_many_marks_agrees(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"", "O'Brien", "Nguy\u1EC5n", "Nguye\u0302\u0303n",
+		"e\u0301\u0301\u0301\u0301", "e\u0301\u0301\u0301\u0301\u0301",
+		"\u0301\u0301\u0301\u0301\u0301", "\uAE40\u0301\u0301\u0301\u0301\u0301x",
+		"\u5F20\u4F1F\u5F20\u4F1F\u5F20\u4F1F", "\uAE40\uBBFC\uC900\uAE40\uBBFC\uC900",
+		"x\u20DD\u20DD\u20DD\u20DD\u20DD", "\u0995\u09BE\u0981\u0981\u0981\u0981",
+		"\xcc\xcc\xcc\xcc\xcc\xcc\xcc\xcc\xcc\xcc\xcc",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const size_t n = strlen(cases[i]);
+		if (fold_too_many_marks(cases[i], n) != (fold_marks_run(cases[i], n) > FOLD_MAX_MARKS))
+			fail_msg("case %zu: the fast check and the count disagree", i);
+	}
+	assert_true(fold_too_many_marks("e\u0301\u0301\u0301\u0301\u0301", 11));
+	assert_false(fold_too_many_marks("e\u0301\u0301\u0301\u0301", 9));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(spec_examples),
+		cmocka_unit_test(too_many_marks_agrees),
 		cmocka_unit_test(ascii_rules),
 		cmocka_unit_test(full_case_fold),
 		cmocka_unit_test(accents_and_marks),
