@@ -859,8 +859,6 @@ static status run_job(run_ctx *x)
 	x->sum.reconciled = ok;
 	x->sum.t_total = cli_now() - t0;
 	x->sum.t_write = x->sum.t_total - x->sum.t_read - x->sum.t_sort;
-	if (x->warnings.oom)   /* summary.json would lack some of them */
-		return status_fail(ST_NOMEM, "out of memory for warnings");
 	outstream *js;
 	if ((st = outdir_open(x->dir, "summary.json", 0, &js)) != ST_OK)
 		return st;

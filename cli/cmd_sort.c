@@ -145,9 +145,11 @@ int cmd_sort(int argc, char **argv)
 	if (!students || !out_path)
 		return cli_usage_error("sort", "--students and --out are required");
 
-	if (staged_same_file(out_path, students) || (rejects_path && staged_same_file(rejects_path, students)))
+	const char *clash = staged_same_file(out_path, students) ? out_path
+		: rejects_path && staged_same_file(rejects_path, students) ? rejects_path : NULL;
+	if (clash)
 		return status_fail(ST_USAGE, "%s is the input file; write the output elsewhere, or the input is lost",
-				       staged_same_file(out_path, students) ? out_path : rejects_path);
+				   clash);
 	if (rejects_path && staged_same_file(out_path, rejects_path))
 		return status_fail(ST_USAGE, "--out and --rejects name the same file (%s)", out_path);
 

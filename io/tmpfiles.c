@@ -216,16 +216,18 @@ static status make_owned(char *template, int is_dir, int *write_fd)
 			atomic_store(&pending_path, NULL);
 			break;
 		}
-		int fd = -1, wfd = -1;
+		int fd = -1, wfd = -1, made = 0;
 		if (fault_hit(FAULT_OPEN)) {
 			e = errno;
 		} else if (is_dir) {
-			if (mkdtemp(template))
+			made = mkdtemp(template) != NULL;
+			if (made)
 				fd = open(template, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			e = errno;
 		} else {
 			wfd = mkostemp(template, O_CLOEXEC);  /* mode 0600 */
 			e = errno;
+			made = wfd >= 0;
 			if (wfd >= 0 && (fd = dup(wfd)) < 0)
 				e = errno;
 		}
@@ -242,8 +244,7 @@ static status make_owned(char *template, int is_dir, int *write_fd)
 				close(wfd);
 			}
 		} else {
-			const int made = fd >= 0 || wfd >= 0;
-			if (made)  /* a sweeper took it, or flock failed: remove it, make another */
+			if (made)  /* a sweeper took it, or open or flock failed: remove it, make another */
 				is_dir ? rmdir(template) : unlink(template);
 			if (fd >= 0)
 				close(fd);

@@ -18,6 +18,9 @@ mkdir -p "$TMPDIR"
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+same() { # name got want: the files are equal
+	if cmp -s "$2" "$3"; then ok "$1"; else bad "$1" "$(diff "$2" "$3" 2>&1)"; fi
+}
 # run NAME CODE -- args...: `ssrfill run` into $work/NAME, stderr kept
 run() {
 	local name=$1 code=$2; shift 3
@@ -97,11 +100,7 @@ printf '%s\n' 'line,lea_code,school_code,program,po_number,reason' \
 	'3,1111112,,CAASPP,PO-TYPO,no score report rows for this LEA' \
 	'4,2222222,2999999,CAASPP,PO-B9,no score report rows for this school' \
 	'5,2222222,,ELPAC,PO-B2,no ELPAC score report rows for this LEA' >"$work/want_orders.csv"
-if cmp -s "$w/reports/orders_without_reports.csv" "$work/want_orders.csv"; then
-	ok "orders_without_reports.csv"
-else
-	bad "orders_without_reports.csv" "$(diff "$w/reports/orders_without_reports.csv" "$work/want_orders.csv" 2>&1)"
-fi
+same "orders_without_reports.csv" "$w/reports/orders_without_reports.csv" "$work/want_orders.csv"
 has "orders without reports: warned" "$work/plain.err" \
 	'orders.csv: line 3: the CAASPP order of LEA 1111112 covers no score report row \(no score report rows for this LEA\)'
 json "orders without reports: summary.json" "$w/summary.json" 'j["orders"]["without_reports"]' '3'
@@ -110,11 +109,7 @@ json "orders without reports: summary.json" "$w/summary.json" 'j["orders"]["with
 printf '%s\n' 'shipment,box_id,seq,lea_code,school_code,grade,ssid,report,last_name,first_name,missing' \
 	'august,august-1111111-0001,3,1111111,1000001,05,2100000002,SB,Bartholomew,Benedict,address_line1 city state zip' \
 	>"$work/want_env.csv"
-if cmp -s "$w/reports/envelopes_without_address.csv" "$work/want_env.csv"; then
-	ok "envelopes_without_address.csv"
-else
-	bad "envelopes_without_address.csv" "$(diff "$w/reports/envelopes_without_address.csv" "$work/want_env.csv" 2>&1)"
-fi
+same "envelopes_without_address.csv" "$w/reports/envelopes_without_address.csv" "$work/want_env.csv"
 has "envelopes without address: warned" "$work/plain.err" \
 	'1 set goes into envelopes without a complete mailing address \(listed in reports/envelopes_without_address.csv\)'
 json "envelopes without address: summary.json" "$w/summary.json" 'j["overall"]["envelope_sets_without_address"]' '1'
