@@ -23,6 +23,7 @@
  */
 #include "fold.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -157,12 +158,21 @@ int fold_too_many_marks(const char *s, size_t n)
 	 * 2 * (FOLD_MAX_MARKS + 1) non-ASCII bytes.  Names nearly never have
 	 * one (a Vietnamese syllable has 3, a Hangul name 9): the bytes are
 	 * scanned and nothing is decoded. */
+	if (n < 2 * (FOLD_MAX_MARKS + 1))
+		return 0;  /* too short to hold such a run: most names, every zip */
 	const unsigned char *p = (const unsigned char *)s;
-	size_t stretch = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t stretch = 0, i = 0;
+	while (i < n) {
+		uint64_t w;
+		if (n - i >= 8 && (memcpy(&w, p + i, 8), (w & UINT64_C(0x8080808080808080)) == 0)) {
+			stretch = 0;  /* eight ASCII bytes at once: most text is */
+			i += 8;
+			continue;
+		}
 		stretch = p[i] < 0x80 ? 0 : stretch + 1;
 		if (stretch >= 2 * (FOLD_MAX_MARKS + 1))
 			return fold_marks_run(s, n) > FOLD_MAX_MARKS;
+		i++;
 	}
 	return 0;
 }
