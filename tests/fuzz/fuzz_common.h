@@ -84,13 +84,21 @@ static inline void fuzz_file_set(fuzz_file *f, const uint8_t *data, size_t size)
  * frees) and return 1; else 0.  README: any input may be zstd-compressed,
  * so a file and its compressed form must read the same.
  */
+/* Does data start as instream takes for zstd: a frame's magic (28 B5 2F
+ * FD) or a skippable frame's (50..5F 2A 4D 18, what pzstd writes first)? */
+static inline int fuzz_zstd_magic(const uint8_t *data, size_t size)
+{
+	static const uint8_t magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
+	return size >= 4 && (memcmp(data, magic, 4) == 0 ||
+			     ((data[0] & 0xF0) == 0x50 && data[1] == 0x2A && data[2] == 0x4D && data[3] == 0x18));
+}
+
 static inline int fuzz_zstd_content(const uint8_t *data, size_t size, size_t max_out,
 				    uint8_t **out, size_t *out_len)
 {
-	static const uint8_t magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
 	*out = NULL;
 	*out_len = 0;
-	if (size < 4 || memcmp(data, magic, 4) != 0)
+	if (!fuzz_zstd_magic(data, size))
 		return 0;
 	ZSTD_DCtx *d = ZSTD_createDCtx();
 	fuzz_check(d != NULL, "ZSTD_createDCtx");
@@ -122,7 +130,7 @@ static inline int fuzz_zstd_content(const uint8_t *data, size_t size, size_t max
 			ok = 0;   /* cut short: no input left, no progress */
 	}
 	ZSTD_freeDCtx(d);
-	if (!ok || (len >= 4 && memcmp(buf, magic, 4) == 0)) {
+	if (!ok || fuzz_zstd_magic(buf, len)) {
 		free(buf);
 		return 0;
 	}

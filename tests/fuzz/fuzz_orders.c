@@ -303,11 +303,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The file's content: the bytes themselves, or what a valid zstd
 	 * stream holds; none for anything else starting with the zstd magic. */
-	static const uint8_t magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
 	uint8_t *plain = NULL;
 	size_t plain_len = 0;
 	const int zstd = fuzz_zstd_content(data, size, 16u << 20, &plain, &plain_len);
-	const int is_plain = !(size >= 4 && memcmp(data, magic, 4) == 0);
+	const int is_plain = !fuzz_zstd_magic(data, size);
 	const uint8_t *ref = zstd ? plain : is_plain ? data : NULL;
 	const size_t ref_len = zstd ? plain_len : size;
 
