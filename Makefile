@@ -14,13 +14,13 @@
 CC      ?= cc
 CXX     ?= c++
 PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev \
-           libutf8proc-dev libinih-dev pkg-config zstd time bc \
+           libutf8proc-dev libinih-dev libicu-dev python3-icu pkg-config zstd time bc \
            libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
            fonts-dejavu-core fonts-droid-fallback fonts-nanum \
            poppler-utils zbar-tools qpdf
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
-CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS)
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS)
 # ssrfill writes the PDF documents itself with fonts HarfBuzz subsets and
 # fontconfig finds; cairo and pango draw the few whose text needs shaping;
 # zint encodes the barcodes.  pkg-config runs only once the packages are in
@@ -28,7 +28,11 @@ CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS)
 PDF_PC  := harfbuzz-subset harfbuzz fontconfig pangocairo cairo-pdf
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PC) 2>/dev/null)
 PDF_LIBS   = $(shell pkg-config --libs $(PDF_PC) 2>/dev/null) -lzint -lz
-LIBS     = -lcsv -lzstd -lutf8proc -linih $(PDF_LIBS) -lm -pthread
+# ICU collates names (the print order's root collation).
+ICU_PC  := icu-i18n icu-uc
+ICU_CFLAGS = $(shell pkg-config --cflags $(ICU_PC) 2>/dev/null)
+ICU_LIBS   = $(shell pkg-config --libs $(ICU_PC) 2>/dev/null)
+LIBS     = -lcsv -lzstd -lutf8proc -linih $(ICU_LIBS) $(PDF_LIBS) -lm -pthread
 
 MODE    ?= release
 ifeq ($(MODE),asan)

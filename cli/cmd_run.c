@@ -251,6 +251,11 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		student_reader_free(rd);
 		return st;
 	}
+	collator *coll;
+	if ((st = collator_new(&coll)) != ST_OK) {
+		student_reader_free(rd);
+		return st;
+	}
 	bytebuf key, payload;
 	bytebuf_init(&key);
 	bytebuf_init(&payload);
@@ -308,7 +313,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			r.len[i] = (uint32_t)s.len[col_of[i]];
 		}
 		key.len = payload.len = 0;
-		student_key(&s, ri->shipment, &key);
+		student_key(&s, ri->shipment, coll, &key);
 		setrec_encode(&r, &payload);
 		if (key.oom || payload.oom) {
 			st = status_fail(ST_NOMEM, "out of memory building sort records");
@@ -322,6 +327,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	}
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
+	collator_free(coll);
 	sorter_reserve(x->so, student_reader_memory(rd));
 	student_counts n;
 	student_reader_counts(rd, &n);

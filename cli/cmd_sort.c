@@ -39,15 +39,18 @@ typedef struct phase_times {
 static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
 {
 	double t = cli_now();
+	collator *coll;
+	status st = collator_new(&coll);
+	if (st != ST_OK)
+		return st;
 	bytebuf key;
 	bytebuf_init(&key);
 	student s;
 	const csv_record *rec;
-	status st;
 	uint64_t n_rows = 0;
 	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
 		key.len = 0;
-		student_key(&s, -1, &key);
+		student_key(&s, -1, coll, &key);
 		if (key.oom) {
 			st = status_fail(ST_NOMEM, "out of memory building sort keys");
 			break;
@@ -59,6 +62,7 @@ static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
 			break;
 	}
 	bytebuf_release(&key);
+	collator_free(coll);
 	if (st != ST_EOF)
 		return st;
 	sorter_reserve(so, student_reader_memory(rd));

@@ -1,25 +1,11 @@
 /*
- * fold.c: name folding for the print order (see fold.h).
- *
- * Most names are ASCII, and for ASCII the whole pipeline reduces to "keep
- * [A-Za-z0-9], lower-cased", done inline.  Anything else goes through
- * utf8proc in the order the SPEC gives:
- *
- *   1. utf8proc_decompose(DECOMPOSE | COMPAT | STRIPMARK): NFKD with the
- *      marks (Mn, Mc, Me) dropped, including those the decomposition makes;
- *   2. each code point is case folded alone with
- *      utf8proc_decompose_char(CASEFOLD), the full folding (ß -> ss);
- *   3. only letters (Lu Ll Lt Lm Lo) and decimal digits (Nd) are kept and
- *      encoded back to UTF-8.
- *
- * Folding after dropping marks matters for the odd character: U+0345
- * (a combining mark that case folds to the letter iota) is gone before
- * folding could turn it into a letter, as the SPEC's order says.
+ * fold.c: the byte buffer keys are built in, and the count of combining
+ * marks per character that validation caps (see fold.h).
  *
  * fold_marks_run() counts combining marks as written, for the cap on marks
- * per character that validation applies before a name is folded or drawn:
+ * per character that validation applies before a name is keyed or drawn:
  * ASCII bytes are characters, anything else is decoded and its category
- * looked up.
+ * looked up (utf8proc).
  */
 #include "fold.h"
 
@@ -66,89 +52,6 @@ void bytebuf_put(bytebuf *b, const void *p, size_t n)
 		return;
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
-}
-
-static int keep(utf8proc_int32_t cp)
-{
-	switch (utf8proc_category(cp)) {
-	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_ND:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static void fold_unicode(const char *s, size_t n, bytebuf *out)
-{
-	utf8proc_int32_t small[256];
-	utf8proc_int32_t *cps = small;
-	utf8proc_ssize_t cap = 256;
-	const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK;
-	utf8proc_ssize_t n_cp;
-	for (;;) {
-		n_cp = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
-					  cps, cap, opts);
-		if (n_cp < 0) {
-			/* invalid UTF-8 never gets here (rows are checked first);
-			 * fall back to the bytes so the order stays total */
-			bytebuf_put(out, s, n);
-			goto done;
-		}
-		if (n_cp <= cap)
-			break;
-		if (cps != small)
-			mem_free(cps);
-		cap = n_cp;
-		cps = mem_alloc((size_t)cap * sizeof *cps);
-		if (!cps) {
-			out->oom = 1;
-			return;
-		}
-	}
-	for (utf8proc_ssize_t i = 0; i < n_cp; i++) {
-		utf8proc_int32_t folded[32];
-		int bound = 0;
-		utf8proc_ssize_t n_f = utf8proc_decompose_char(cps[i], folded, 32,
-							       UTF8PROC_CASEFOLD, &bound);
-		if (n_f < 0 || n_f > 32) {
-			folded[0] = cps[i];
-			n_f = 1;
-		}
-		for (utf8proc_ssize_t k = 0; k < n_f; k++) {
-			if (!keep(folded[k]))
-				continue;
-			bytebuf_reserve(out, 4);
-			if (out->oom)
-				goto done;
-			out->len += (size_t)utf8proc_encode_char(folded[k], out->p + out->len);
-		}
-	}
-done:
-	if (cps != small)
-		mem_free(cps);
-}
-
-void fold_name(const char *s, size_t n, bytebuf *out)
-{
-	bytebuf_reserve(out, n);
-	if (out->oom)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			fold_unicode(s + i, n - i, out);
-			return;
-		}
-		if (c >= 'A' && c <= 'Z')
-			out->p[out->len++] = (uint8_t)(c + ('a' - 'A'));
-		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			out->p[out->len++] = c;
-	}
 }
 
 int fold_too_many_marks(const char *s, size_t n)

@@ -1,10 +1,6 @@
 /*
- * fold.h: the name folding of the print order (SPEC §2.7).
- *
- * Folding a name: Unicode NFKD, drop combining marks, full case fold, keep
- * only letters (categories L*) and decimal digits (Nd); the result is UTF-8
- * and is compared as bytes.  `Núñez` -> `nunez`, `O'Brien` -> `obrien`,
- * `De La Cruz` -> `delacruz`, `Straße` -> `strasse`.
+ * fold.h: the byte buffer keys are built in, and the cap on combining marks
+ * per character of a text field.  (Names are keyed by collate.h.)
  */
 #ifndef SSRFILL_FOLD_H
 #define SSRFILL_FOLD_H
@@ -23,9 +19,6 @@ void bytebuf_init(bytebuf *b);
 void bytebuf_release(bytebuf *b);
 void bytebuf_reserve(bytebuf *b, size_t extra);
 void bytebuf_put(bytebuf *b, const void *p, size_t n);
-
-/* Append the folding of s[0, n) (valid UTF-8) to out. */
-void fold_name(const char *s, size_t n, bytebuf *out);
 
 /* Combining marks (Unicode Mn, Mc, Me) allowed on one character in a text
  * field.  Real orthographies use at most three (Vietnamese two: ệ is e,

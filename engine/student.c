@@ -253,7 +253,7 @@ static void put_be(bytebuf *key, uint64_t v, int n_bytes)
 	bytebuf_put(key, b, (size_t)n_bytes);
 }
 
-void student_key(const student *s, int shipment, bytebuf *key)
+void student_key(const student *s, int shipment, collator *coll, bytebuf *key)
 {
 	static const uint8_t zero = 0;
 	if (shipment >= 0)
@@ -261,9 +261,9 @@ void student_key(const student *s, int shipment, bytebuf *key)
 	put_be(key, s->lea, 3);
 	put_be(key, s->school, 3);
 	put_be(key, s->grade, 1);
-	fold_name(s->f[COL_LAST_NAME], s->len[COL_LAST_NAME], key);
+	collate_name(coll, s->f[COL_LAST_NAME], s->len[COL_LAST_NAME], key);
 	bytebuf_put(key, &zero, 1);
-	fold_name(s->f[COL_FIRST_NAME], s->len[COL_FIRST_NAME], key);
+	collate_name(coll, s->f[COL_FIRST_NAME], s->len[COL_FIRST_NAME], key);
 	bytebuf_put(key, &zero, 1);
 	put_be(key, s->ssid, 5);
 	put_be(key, s->report, 1);

@@ -9,7 +9,7 @@
  *     if (student_parse(&s, &cols, fields, lens, n, reason, sizeof reason))
  *         reject(reason);
  *     else
- *         student_key(&s, -1, &key);   // or a shipment for `run`
+ *         student_key(&s, -1, coll, &key);   // or a shipment for `run`
  */
 #ifndef SSRFILL_STUDENT_H
 #define SSRFILL_STUDENT_H
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collate.h"
 #include "fold.h"
 
 /* The columns ssrfill knows, in the SPEC's order; `req` marks required. */
@@ -116,11 +117,12 @@ int student_parse_valid_utf8(student *s, const student_cols *cols,
 			     char *reason, size_t reason_cap);
 
 /* Append the row's print-order key: an optional shipment byte (shipment <
- * 0 for none), then lea (3 bytes), school (3), grade (1), folded last name,
- * 0x00, folded first name, 0x00, ssid (5 bytes), report (1), so memcmp on
- * two keys is the order of SPEC §2.7.  Folded names hold no 0x00 byte, so
- * the terminator sorts a name before every longer name it begins. */
-void student_key(const student *s, int shipment, bytebuf *key);
+ * 0 for none), then lea (3 bytes), school (3), grade (1), the last name's
+ * collation key (collate.h), 0x00, the first name's, 0x00, ssid (5 bytes),
+ * report (1), so memcmp on two keys is the print order (docs/rules.md).
+ * Collation keys hold no 0x00 byte, so the terminator sorts a name before
+ * every longer name it begins. */
+void student_key(const student *s, int shipment, collator *coll, bytebuf *key);
 
 /* The 64-bit identity of (ssid, report) used to find duplicates. */
 static inline uint64_t student_identity(const student *s)

@@ -2171,3 +2171,21 @@ status synth_run(const synth_opts *o)
 	outstream_abort(students);
 	return st;
 }
+
+const char *synth_name(size_t i)
+{
+	for (unsigned g = 0; g < N_GROUPS; g++) {
+		const name_pool *p = &pools[g];
+		if (i < p->n_last)
+			return p->last[i];
+		i -= p->n_last;
+		if (i < p->n_first)
+			return p->first[i];
+		i -= p->n_first;
+		if (p->middle && i < p->n_middle)
+			return p->middle[i];
+		if (p->middle)
+			i -= p->n_middle;
+	}
+	return NULL;
+}

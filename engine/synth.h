@@ -15,6 +15,7 @@
 #ifndef SSRFILL_SYNTH_H
 #define SSRFILL_SYNTH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -44,5 +45,12 @@ status synth_check(const synth_opts *o);
  * what the files are called); orders may be NULL.  Closing, renaming or
  * removing them is the caller's. */
 status synth_write(const synth_opts *o, outstream *students, outstream *orders);
+
+/* The i-th name of the generator's name tables (surnames, first and middle
+ * names of every group), NULL past the last: the tests check that names
+ * collate the same by the fast path as by ICU on every name `gen` makes
+ * (gen joins some of them with a space or hyphen, and changes the case of
+ * a few). */
+const char *synth_name(size_t i);
 
 #endif

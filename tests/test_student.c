@@ -222,9 +222,13 @@ static bytebuf key_of(const char *lea, const char *school, const char *grade,
 	char reason[256];
 	if (student_parse(&s, &cols, f, lens, N_HDR, reason, sizeof reason) != 0)
 		fail_msg("fixture row rejected: %s", reason);
+	collator *coll;
+	if (collator_new(&coll) != ST_OK)
+		fail_msg("cannot open the collation");
 	bytebuf b;
 	bytebuf_init(&b);
-	student_key(&s, shipment, &b);
+	student_key(&s, shipment, coll, &b);
+	collator_free(coll);
 	return b;
 }
 

@@ -37,8 +37,8 @@ FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefi
 FUZZ_PDF_PC  := harfbuzz-subset harfbuzz fontconfig pangocairo cairo-pdf
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -pthread \
                 -MMD -MP -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-                -Wwrite-strings -Wformat=2 $(shell pkg-config --cflags $(FUZZ_PDF_PC) 2>/dev/null)
-FUZZ_LIBS    := -lcsv -lzstd -lutf8proc -linih -lm -pthread
+                -Wwrite-strings -Wformat=2 $(shell pkg-config --cflags $(FUZZ_PDF_PC) icu-i18n icu-uc 2>/dev/null)
+FUZZ_LIBS     = -lcsv -lzstd -lutf8proc -linih $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null) -lm -pthread
 FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 
 # The same list as the Makefile's LIB_SRC, taken here so this fragment does
