@@ -1,5 +1,5 @@
 /*
- * cmd_run.c: `ssrfill run` — the main job (SPEC §2, §3).
+ * cmd_run.c: `ssrfill run` — the main job (docs/rules.md §6-§13).
  *
  *   1. config: built-in defaults, the --config file on top, checked;
  *   2. orders: every row judged (engine/orders.c), rejects written;
@@ -13,8 +13,9 @@
  *      stream row of every divider and set (and reports/envelopes_without_address.csv
  *      for envelope sets lacking one), and at each (shipment, LEA)
  *      boundary its manifest rows, packing list and box labels (PDF);
- *   5. invoices (CSV and PDF), distribution reports, the reconciliation of §2.10 and
- *      summary.json; then the staged folder is renamed into place.
+ *   5. invoices (CSV and PDF), distribution reports, the reconciliation
+ *      of docs/rules.md §12 and summary.json; then the staged folder is
+ *      renamed into place.
  *
  * Nothing of a student goes to standard error: messages name files, lines,
  * columns and counts only.
@@ -853,7 +854,7 @@ static status run_job(run_ctx *x)
 	orders_counts_get(x->ord, &x->sum.orders);
 	x->sum.orders.warnings = x->sum.order_warnings;
 
-	/* §2.10: every row accounted for; packed = printed = invoiced */
+	/* docs/rules.md §12.1: every row accounted for; packed = printed = invoiced */
 	uint64_t printed = 0;
 	int ok = 1;
 	for (int s = 0; s < SHIP_COUNT; s++) {

@@ -1,6 +1,6 @@
 /*
  * cmd_sort.c: `ssrfill sort` — the accepted rows of a score reports file in
- * print order (SPEC §2.7), CSV with the input's header.
+ * print order (docs/rules.md §9), CSV with the input's header.
  *
  * Pipeline: student_reader (CSV, validation, duplicates, rejects) -> key
  * built once per row (student_key, no shipment byte) -> sorter, with the raw

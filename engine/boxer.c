@@ -1,5 +1,5 @@
 /*
- * boxer.c: the box packing rule of SPEC §2.8 (see boxer.h) as a small
+ * boxer.c: the box packing rule of docs/rules.md §10 (see boxer.h) as a small
  * state machine: the current box number and its gross weight.  Weights are
  * integer milligrams, so "stays within" is an exact comparison and a box
  * may close at exactly max_gross_mg.

@@ -1,5 +1,5 @@
 /*
- * boxer.h: box packing for one (shipment, LEA) (SPEC §2.8).
+ * boxer.h: box packing for one (shipment, LEA) (docs/rules.md §10).
  *
  *   boxer b;
  *   boxer_begin(&b, &config.box);            // at each new (shipment, LEA)

@@ -1,6 +1,6 @@
 /*
  * config.c: the built-in configuration and the rules that hold across its
- * keys (SPEC §1.3, §2.6, §2.8; see config.h).
+ * keys (docs/rules.md §5, §8, §10; see config.h).
  *
  *   config c;
  *   config_defaults(&c);               // the 2018-19 values
@@ -12,9 +12,9 @@
  * re-checks what the INI reader already checks key by key (a config built in
  * code never went through the reader) and adds the one rule that spans keys:
  * an empty box must take a divider and the heaviest possible set, or the
- * packer of §2.8 could never place that set.  The heaviest set is the
- * heaviest of the three paper and envelope options of §2.6, each set being
- * two copies:
+ * packer of docs/rules.md §10 could never place that set.  The heaviest
+ * set is the heaviest of the three paper and envelope options of
+ * docs/rules.md §8, each set being two copies:
  *
  *   4-page SSR on 11x17, envelopes:  2 tabloid sheets + 2 6x9 envelopes
  *   4-page SSR on 8.5x11, envelopes: 4 letter sheets  + 2 #10 envelopes
@@ -167,7 +167,7 @@ static status check_box(const box_config *b, const char *path)
 				   "%s: [box] max_gross_mg %lld must be more than tare_mg %lld",
 				   where(path), (long long)b->max_gross_mg, (long long)b->tare_mg);
 
-	/* The heaviest set of §2.6; on a tie the first listed names it. */
+	/* The heaviest set of docs/rules.md §8; on a tie the first listed names it. */
 	const struct {
 		const char *what;
 		int64_t mg;

@@ -1,5 +1,5 @@
 /*
- * config.h: the effective configuration of a run (SPEC §1.3).  Every key
+ * config.h: the effective configuration of a run (docs/rules.md §5).  Every key
  * has a built-in default (the 2018-19 values), so no file is needed for the
  * common case.  Money is integer cents, weights integer milligrams, dates
  * month and day (the year comes from admin_year).

@@ -1,6 +1,7 @@
 /*
  * dupset.h: the exact set of (ssid, report) identities seen so far, for the
- * duplicate rule (SPEC §2.2: the first by input order is kept).
+ * duplicate rule (docs/rules.md §3.4: the first valid row by input order is
+ * kept).
  *
  *   dupset *d; dupset_new(&d);
  *   if (dupset_insert(d, id) == 0) -> id was already there: a duplicate

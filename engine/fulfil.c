@@ -1,5 +1,5 @@
 /*
- * fulfil.c: the rules of SPEC §2.4-§2.6 for one row (see fulfil.h).
+ * fulfil.c: the rules of docs/rules.md §6-§8 for one row (see fulfil.h).
  *
  * Covering order: the school's active order for the row's program, else the
  * LEA-wide one, else the student's own Paper SSR Selection (an individual

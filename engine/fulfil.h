@@ -1,5 +1,5 @@
 /*
- * fulfil.h: what happens to one valid score report row (SPEC §2.4-§2.6):
+ * fulfil.h: what happens to one valid score report row (docs/rules.md §6-§8):
  * whether it prints and under which order, the language of its second
  * copy, its paper, sheets, envelopes and weight.
  *

@@ -1,5 +1,5 @@
 /*
- * invoice.h: an LEA's invoice lines (SPEC §2.9).  One item per shipment —
+ * invoice.h: an LEA's invoice lines (docs/rules.md §11).  One item per shipment —
  * ELA/mathematics sets (august), science and Spanish pairs (winter), ELPAC
  * sets (elpac) — each split by the envelope option, priced from the
  * program's set_price or envelope_set_price.  Integer cents throughout.

@@ -1,6 +1,6 @@
 /*
- * orders.h: the paper SSR orders of LEAs (SPEC §1.2, §2.3) and which order
- * covers a score report (§2.4).
+ * orders.h: the paper SSR orders of LEAs (docs/rules.md §4) and which order
+ * covers a score report (docs/rules.md §6).
  *
  *   orders *o;
  *   orders_new(&o, &config);

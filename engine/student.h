@@ -1,6 +1,6 @@
 /*
  * student.h: one score report row — its columns, the rules it must obey
- * (SPEC §1.1, §2.1) and its print-order key (SPEC §2.7).
+ * (docs/rules.md §3) and its print-order key (docs/rules.md §9).
  *
  *   student_cols cols;
  *   student_cols_map(&cols, header_names, header_lens, n, err, sizeof err);
@@ -20,7 +20,8 @@
 #include "collate.h"
 #include "fold.h"
 
-/* The columns ssrfill knows, in the SPEC's order; `req` marks required. */
+/* The columns ssrfill knows, in the order of docs/rules.md §3.1; `req`
+ * marks required. */
 #define STUDENT_COLUMNS(X)                     \
 	X(SSID,             "ssid",             1) \
 	X(LEA_CODE,         "lea_code",         1) \
@@ -74,7 +75,8 @@ typedef struct report_info {
 	uint16_t grades;        /* bit g set: given in grade rank g */
 } report_info;
 
-/* In the order of SPEC §1.1, which is also the order of the print key. */
+/* In the order of docs/rules.md §3.2, which is also the order of the print
+ * key. */
 extern const report_info report_table[REPORT_COUNT];
 
 typedef struct student_cols {
@@ -119,7 +121,7 @@ int student_parse_valid_utf8(student *s, const student_cols *cols,
 /* Append the row's print-order key: an optional shipment byte (shipment <
  * 0 for none), then lea (3 bytes), school (3), grade (1), the last name's
  * collation key (collate.h), 0x00, the first name's, 0x00, ssid (5 bytes),
- * report (1), so memcmp on two keys is the print order (docs/rules.md).
+ * report (1), so memcmp on two keys is the print order of docs/rules.md §9.
  * Collation keys hold no 0x00 byte, so the terminator sorts a name before
  * every longer name it begins. */
 void student_key(const student *s, int shipment, collator *coll, bytebuf *key);

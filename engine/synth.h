@@ -7,8 +7,8 @@
  *                    .orders_path = "orders.csv" };
  *   status st = synth_run(&o);
  *
- * It writes a score reports file (SPEC §1.1) with exactly `rows` data rows
- * and an orders file (SPEC §1.2) whose LEAs and schools all appear in the
+ * It writes a score reports file (docs/rules.md §3) with exactly `rows` data rows
+ * and an orders file (docs/rules.md §4) whose LEAs and schools all appear in the
  * score reports file.  The same seed and rows give the same bytes on any
  * machine; memory use is a few MiB whatever `rows` is.
  */

@@ -1,5 +1,5 @@
 /*
- * config_ini.h: the configuration file (SPEC §1.3) in INI form, read with
+ * config_ini.h: the configuration file (docs/rules.md §5) in INI form, read with
  * inih and written back in the same form.
  *
  *   config c;

@@ -1,5 +1,5 @@
 /*
- * outdir.h: an output folder that appears whole or not at all (SPEC §3).
+ * outdir.h: an output folder that appears whole or not at all (docs/rules.md §13.4).
  *
  *   outdir *d;
  *   st = outdir_begin(&d, "out/run1", force, inputs);  // builds out/run1.ssrfill-tmp-XXXXXX

@@ -1,5 +1,5 @@
 /*
- * pdf_canvas.h: printable PDF documents for operators (SPEC §3).  A canvas
+ * pdf_canvas.h: printable PDF documents for operators (docs/rules.md §13).  A canvas
  * holds the fonts and is reused for document after document; it is not
  * shared between threads.  A document is drawn by a function of the
  * caller's, which the canvas may call twice (see pdf_canvas.c: most

@@ -1,5 +1,5 @@
 /*
- * rejects.h: the rejects file of SPEC §2.1 — `line,reason,raw`, one row per
+ * rejects.h: the rejects file of docs/rules.md §3.3 — `line,reason,raw`, one row per
  * rejected input record, where line is the input line the record starts on
  * and raw is the record exactly as read (without its line end).
  */

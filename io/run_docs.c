@@ -2,8 +2,8 @@
  * run_docs.c: the print stream and manifest writers (see run_docs.h).
  *
  * Print stream: one row per divider or set, in print order; the columns of
- * SPEC §3 first (seq, box_id, kind, lea_code, school_code, grade,
- * last_name, first_name, ssid, report, copy1_lang, copy2_lang, paper,
+ * docs/rules.md §13.2 first (seq, box_id, kind, lea_code, school_code,
+ * grade, last_name, first_name, ssid, report, copy1_lang, copy2_lang, paper,
  * sheets, envelopes, the mailing block), then middle_name, lea_name,
  * school_name and the set's weight_mg.  A divider row carries the LEA and
  * school and leaves the student columns blank.

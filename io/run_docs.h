@@ -1,5 +1,5 @@
 /*
- * run_docs.h: the documents of `ssrfill run` (SPEC §3), one writer each:
+ * run_docs.h: the documents of `ssrfill run` (docs/rules.md §13), one writer each:
  * the print stream (print_stream_*) and the manifest (manifest_*), both
  * CSV, and box ids.  The PDF documents are packing_pdf.h and
  * invoice_writer.h.

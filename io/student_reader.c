@@ -4,10 +4,10 @@
  *
  * Each record goes through: the limits of csv_reader.h (a record, its
  * field count or a field too long is a reject saying which limit), quoting
- * (a malformed record is a reject naming the column), student_parse() for every rule of SPEC §1.1 and §2.1, then
- * the duplicate set for SPEC §2.2.  Rejects are written as they happen, in
- * input order.  The header record is copied because the csv_reader's
- * buffer moves on.
+ * (a malformed record is a reject naming the column), student_parse() for
+ * every rule of docs/rules.md §3.1-§3.3, then the duplicate set for
+ * docs/rules.md §3.4.  Rejects are written as they happen, in input order.
+ * The header record is copied because the csv_reader's buffer moves on.
  */
 #include "student_reader.h"
 

@@ -1,7 +1,7 @@
 /*
- * summary_writer.h: summary.json of `ssrfill run` — every count of SPEC
- * §2.10 per shipment and overall, the invoice grand total, the effective
- * configuration, warnings and timings.  No student data.
+ * summary_writer.h: summary.json of `ssrfill run` — every count of
+ * docs/rules.md §12 per shipment and overall, the invoice grand total, the
+ * effective configuration, warnings and timings.  No student data.
  */
 #ifndef SSRFILL_SUMMARY_WRITER_H
 #define SSRFILL_SUMMARY_WRITER_H

@@ -1,5 +1,5 @@
 /*
- * test_config.c: the configuration of SPEC §1.3 — the built-in 2018-19
+ * test_config.c: the configuration of docs/rules.md §5 — the built-in 2018-19
  * values, reading an INI file key by key (prices to the cent, dates, years,
  * languages, booleans), every error naming its line, the box-fits-a-set
  * rule of config_check at its exact boundary, and config_write_ini output

@@ -3,7 +3,7 @@
  * memcmp order of the keys — for random keys, keys sharing long prefixes
  * (the 8-byte radix prefix cannot tell them apart), keys that are prefixes
  * of each other, and the empty and one-record cases.  Also the duplicate
- * set of SPEC §2.2.
+ * set of docs/rules.md §3.4.
  */
 #include <dirent.h>
 #include <setjmp.h>

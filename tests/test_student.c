@@ -1,7 +1,8 @@
 /*
  * test_student.c: the score report row — header mapping, every validation
- * reason of SPEC §1.1/§2.1, and the print-order key of §2.7 (grades TK < KN
- * < 01..12, reports in table order, lea/school/name/ssid precedence).
+ * reason of docs/rules.md §3, and the print-order key of docs/rules.md §9
+ * (grades TK < KN < 01..12, reports in table order, lea/school/name/ssid
+ * precedence).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,7 +269,7 @@ static void key_order(void **state)
 			   K("1000000", "0000001", "05", "Smith-Jones", "Al", "1000000000", "SB")) < 0);
 	assert_true(keycmp(K("1000000", "0000001", "05", "Lee", "Al", "1000000002", "SB"),
 			   K("1000000", "0000001", "05", "Lee", "Al", "1000000010", "SB")) < 0);
-	/* reports in the SPEC table's order for the same student */
+	/* reports in the order of docs/rules.md §3.2 for the same student */
 	static const char *const order[] = { "SB", "CAA", "CAST", "CAAS", "CSA" };
 	for (int i = 0; i + 1 < 5; i++)
 		assert_true(keycmp(K("1000000", "0000001", "05", "A", "A", "1000000000", order[i]),

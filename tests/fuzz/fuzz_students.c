@@ -12,7 +12,7 @@
  *
  * Besides what ASan, UBSan and LeakSanitizer catch, it checks (abort() on
  * failure, which libFuzzer saves as a crash):
- *   - rows == accepted + rejected and duplicates <= rejected (SPEC §2.10,
+ *   - rows == accepted + rejected and duplicates <= rejected (docs/rules.md §12,
  *     the reconciliation starts here);
  *   - an accepted row holds what the rules promise: codes in range, a
  *     report given in its grade, a key of the documented layout, and the
