@@ -5,8 +5,8 @@
  * Validation runs in a fixed order so every bad row gets one reason, the
  * first it breaks: field count, quoting (checked by the caller), UTF-8 of
  * every field, combining marks in the text columns (at most FOLD_MAX_MARKS
- * on one character), then each known column in the SPEC's table order, then
- * whether the report is given in the row's grade.  Duplicates (SPEC §2.2)
+ * on one character), then each known column in the order of docs/rules.md §3.1, then
+ * whether the report is given in the row's grade.  Duplicates (docs/rules.md §3.4)
  * are the caller's business: only a valid row counts as a first occurrence.
  *
  * The key is built once per row so the sorter compares with memcmp and
