@@ -40,6 +40,12 @@ b=$fx/sort/basic
 expect "sort basic" 0 "15 rows read, 15 sorted, 0 rejected" -- \
 	"$bin" sort --students "$b/students.csv" --out "$work/basic.csv"
 same "sort basic: order, BOM dropped, raw rows kept" "$work/basic.csv" "$b/expected.csv"
+# names as people alphabetise them (fixtures/sort/names/README.md)
+n=$fx/sort/names
+expect "sort names" 0 "39 rows read, 39 sorted, 0 rejected" -- \
+	"$bin" sort --students "$n/students.csv" --out "$work/names.csv"
+same "sort names: Đặng under D, Ødegaard under O, Han after Hangul, equal names by first name and ssid" \
+	"$work/names.csv" "$n/expected.csv"
 mode=$(stat -c %a "$work/basic.csv")
 [ "$mode" = 600 ] && ok "sort output is mode 600" || bad "sort output is mode 600" "mode $mode"
 
