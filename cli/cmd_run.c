@@ -198,6 +198,11 @@ static status read_orders(run_ctx *x, outstream *rejects)
 		char why[160];
 		csv_limit_header_reason(&rec, why, sizeof why);
 		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)rec.line, why);
+	} else if (st == ST_OK && (utf8_invalid_at(rec.raw, rec.raw_len) < rec.raw_len ||
+				   memchr(rec.raw, '\0', rec.raw_len))) {
+		st = status_fail(ST_BADINPUT,
+				 "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
+				 name, (unsigned long long)rec.line);
 	} else if (st == ST_OK) {
 		char err[512];
 		if (rec.malformed || orders_set_header(x->ord, rec.field, rec.len, rec.n_fields,

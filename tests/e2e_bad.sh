@@ -257,6 +257,12 @@ zstd -q -c "$fx/orders.csv" | head -c 30 >"$work/in/orders_cut.csv.zst"
 bad_orders orders_cut_zstd "$work/in/orders_cut.csv.zst" "orders_cut\.csv\.zst: the zstd stream is cut short"
 bad_orders orders_binary "$fx/binary.csv" "binary\.csv: line 1: "
 bad_orders orders_empty "$fx/empty.csv" "empty\.csv: the file is empty"
+# an extra column named in Latin-1: refused like a score reports header,
+# not carried into summary.json's warnings as bytes no JSON reader takes
+{ printf 'lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on,Bemerkung\xe9\n'
+  tail -n +2 "$fx/orders.csv" | sed 's/$/,/'; } >"$work/in/orders_latin1_header.csv"
+bad_orders orders_latin1_header "$work/in/orders_latin1_header.csv" \
+	"orders_latin1_header\.csv: line 1: the header is not a CSV header in UTF-8"
 
 # --- rows rejected: exit 1 above --max-reject-rate, all accounted for at 1 ----
 # rejecting NAME FILE K N: K of the N data rows are rejected
