@@ -17,7 +17,7 @@ PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev
            libutf8proc-dev libinih-dev libicu-dev python3-icu pkg-config zstd time bc \
            libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
            fonts-dejavu-core fonts-droid-fallback fonts-nanum \
-           poppler-utils zbar-tools qpdf
+           poppler-utils zbar-tools qpdf libicu-dev python3-icu
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS)

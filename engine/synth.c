@@ -232,14 +232,20 @@ static const char *const hispanic_middle[] = {
 };
 static const char *const viet_last[] = {
 	"Nguyễn", "Nguyen", "Trần", "Lê", "Phạm", "Tran", "Le", "Hoàng",
-	"Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Pham", "Bùi", "Đỗ", "Hồ", "Ngô",
-	"Dương", "Lý", "Vo", "Dang", "Truong", "Trương", "Do",
+	"Huỳnh", "Phan", "Vũ", "Võ", "Pham", "Bùi", "Hồ", "Ngô",
+	"Dương", "Lý", "Vo", "Dang", "Truong", "Trương", "Do", "Doan", "Dinh",
+};
+/* Surnames in Đ (d with stroke: no decomposition, so no accent-stripping
+ * turns it into D), drawn apart at a set share (surname_extras[]). */
+static const char *const viet_d_last[] = {
+	"Đặng", "Đỗ", "Đoàn", "Đinh", "Đào", "Đồng", "Đàm", "Đậu", "Đường",
 };
 static const char *const viet_first[] = {
-	"Anh", "Bảo", "Minh", "Khánh", "Linh", "Thảo", "Phương", "Nguyệt",
-	"Hùng", "Tuấn", "Quân", "Huy", "Khoa", "Vy", "Ngọc", "Trâm", "Thư",
-	"Duy", "Long", "Hiếu", "Đức", "Thanh", "Hạnh", "Tiên", "Kevin",
-	"Vivian", "Tiffany", "Tony", "Jenny", "Brian", "Nhi", "Uyên",
+	"Anh", "Bảo", "Minh", "Khánh", "Linh", "Thảo", "Phương", "Đức",
+	"Nguyệt", "Hùng", "Tuấn", "Quân", "Huy", "Khoa", "Vy", "Ngọc", "Trâm",
+	"Thư", "Duy", "Long", "Đạt", "Hiếu", "Thanh", "Hạnh", "Tiên", "Kevin",
+	"Vivian", "Tiffany", "Tony", "Jenny", "Brian", "Nhi", "Uyên", "Đăng",
+	"Điệp", "Đông",
 };
 static const char *const viet_middle[] = {
 	"Thị", "Văn", "Ngọc", "Minh", "Gia", "Hoàng", "Bảo", "Thanh", "Kim",
@@ -248,13 +254,20 @@ static const char *const chinese_last[] = {
 	"Wang", "Chen", "Li", "Zhang", "Liu", "Chan", "Wong", "Yang", "Huang",
 	"Lee", "Zhao", "Wu", "Zhou", "Lin", "Xu", "Sun", "Chang", "Cheung",
 	"Leung", "Ng", "Lau", "Ho", "Kwan", "Yip", "Tsai", "Hsu", "Liang",
-	"陈", "王", "李", "张",
+};
+/* Surnames written in Han, as some families enter them. */
+static const char *const han_last[] = {
+	"王", "李", "张", "刘", "陈", "黄", "林", "杨", "吴", "周", "赵", "徐",
 };
 static const char *const chinese_first[] = {
 	"Wei", "Jing", "Yi", "Hao", "Xin", "Yu", "Jun", "Ling", "Mei", "Ming",
 	"Zhi", "Kai", "Yan", "Jia", "Rui", "Hui", "Ethan", "Emily", "Kevin",
 	"Jason", "Angela", "Michelle", "Andy", "Alice", "Eric", "Jessica",
-	"Zi Han", "Yu-Ting", "伟", "芳", "明",
+	"Zi Han", "Yu-Ting",
+};
+/* Given names in Han, for the students whose surname is written in Han. */
+static const char *const han_first[] = {
+	"伟", "芳", "明", "静", "丽", "杰", "敏", "磊", "婷", "浩", "欣怡", "子涵",
 };
 static const char *const korean_last[] = {
 	"Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang",
@@ -305,6 +318,13 @@ static const char *const anglo_last[] = {
 	"mcdonald", "VAN DER BERG", "van der Berg", "Van Dyke", "DeMarco",
 	"D'Angelo", "Schröder", "Müller", "Weiß", "Straßer", "Olsen",
 	"Kowalski", "Rossi", "Lefèvre", "Ó Súilleabháin",
+};
+/* Norwegian, Danish and Polish surnames with Ø, Æ and Ł (like Đ, letters
+ * with no decomposition), rare: drawn apart (surname_extras[]). */
+static const char *const nordic_polish_last[] = {
+	"Ødegaard", "Łukaszewski", "Østergaard", "Łuczak", "Ærøe", "Øvrebø",
+	"Łapiński", "Sæther", "Ørsted", "Łysiak", "Østby", "Łoś", "Ødegård",
+	"Bæk",
 };
 static const char *const anglo_first[] = {
 	"Olivia", "Emma", "Liam", "Noah", "James", "Ava", "Sophia", "William",
@@ -415,6 +435,27 @@ static const name_pool pools[N_GROUPS] = {
 	[NG_JAPANESE] = { POOL(japanese_last), POOL(japanese_first), NULL, 0, 1500 },
 	[NG_KHMER] = { POOL(khmer_last), POOL(khmer_first), NULL, 0, 1500 },
 	[NG_PORTUGUESE] = { POOL(portuguese_last), POOL(portuguese_first), NULL, 0, 4000 },
+};
+
+/* Surnames drawn apart from a group's pool at a fixed share of its
+ * students, so that share does not hang on a position in the pool (the
+ * pools' tails are drawn rarely and unevenly, rng_skew): letters no
+ * decomposition reaches (Đ, Ø, Æ, Ł) and Han script.  Shares of all rows
+ * follow from the groups' (Vietnamese about 3.5% of rows, Chinese 5.3%,
+ * Anglo 25%): Đ about 0.35%, Han about 0.2%, Ø/Æ/Ł about 0.04%.  The Đ share
+ * is generous, twice the share of Đ names among Vietnamese families (about
+ * 5%, many of them written with a plain D in the US: Dang, Do, Doan and Dinh
+ * stay in the pool), so that every school-sized sample has some. */
+typedef struct surname_extra {
+	const char *const *last;
+	uint32_t n_last;
+	uint16_t per_10k;
+} surname_extra;
+
+static const surname_extra surname_extras[N_GROUPS] = {
+	[NG_VIETNAMESE] = { POOL(viet_d_last), 1000 },
+	[NG_CHINESE] = { POOL(han_last), 400 },
+	[NG_ANGLO] = { POOL(nordic_polish_last), 15 },
 };
 
 /* Names of English-only students: California's mix. */
@@ -1534,9 +1575,15 @@ static void person_fill(synth *s, rng *r, student *st)
 	const unsigned grp = name_group(r, hl);
 	const name_pool *p = &pools[grp];
 
-	/* Last name: double or hyphenated surnames for some Hispanic students,
-	 * and now and then the odd casing of a careless data entry. */
-	const char *base_last = p->last[rng_skew(r, p->n_last)];
+	/* Last name: from the group's extra surnames at their share, double or
+	 * hyphenated surnames for some Hispanic students, and now and then the
+	 * odd casing of a careless data entry.  A surname written in Han comes
+	 * with a given name in Han and no middle name. */
+	const surname_extra *x = &surname_extras[grp];
+	const int extra = x->n_last && rng_chance(r, x->per_10k);
+	const int han = extra && grp == NG_CHINESE;
+	const char *base_last = extra ? x->last[rng_skew(r, x->n_last)] :
+		p->last[rng_skew(r, p->n_last)];
 	char compound[96];
 	if (grp == NG_HISPANIC && rng_chance(r, 700)) {
 		sbuf b = { compound, 0, sizeof compound - 1 };
@@ -1554,13 +1601,14 @@ static void person_fill(synth *s, rng *r, student *st)
 	 * name from another group. */
 	const name_pool *pf = (hl->group == NG_ENGLISH_MIX && rng_chance(r, 800)) ?
 		&pools[english_group[pick_cum(r, english_group_cum, COUNT(english_group))]] : p;
-	const char *first = pf->first[rng_skew(r, pf->n_first)];
+	const char *first = han ? han_first[rng_skew(r, COUNT(han_first))] :
+		pf->first[rng_skew(r, pf->n_first)];
 	st->f[C_FIRST] = text_variant(st->first, sizeof st->first, first,
 				      rng_chance(r, 20) ? 1 : 0, 0);
 
 	/* Middle name: often blank; Anglo ones are sometimes an initial. */
 	st->f[C_MIDDLE] = (span){ "", 0 };
-	if (rng_chance(r, p->middle_per_10k)) {
+	if (!han && rng_chance(r, p->middle_per_10k)) {
 		const char *m = p->middle ? p->middle[rng_skew(r, p->n_middle)] :
 			p->first[rng_below(r, p->n_first)];
 		size_t n = strlen(m);
@@ -1590,9 +1638,14 @@ static void person_fill(synth *s, rng *r, student *st)
 	}
 	{
 		sbuf b = { st->guardian, 0, sizeof st->guardian };
-		sb_str(&b, p->first[rng_below(r, p->n_first)]);
-		sb_str(&b, " ");
-		sb_str(&b, rng_chance(r, 8000) ? base_last : p->last[rng_skew(r, p->n_last)]);
+		if (han) {  /* written as in Chinese: surname, then given name */
+			sb_str(&b, base_last);
+			sb_str(&b, han_first[rng_below(r, COUNT(han_first))]);
+		} else {
+			sb_str(&b, p->first[rng_below(r, p->n_first)]);
+			sb_str(&b, " ");
+			sb_str(&b, rng_chance(r, 8000) ? base_last : p->last[rng_skew(r, p->n_last)]);
+		}
 		st->f[C_GUARDIAN] = (span){ st->guardian, b.n };
 	}
 	{

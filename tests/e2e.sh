@@ -5,6 +5,7 @@
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 bin=${SSRFILL:-$top/ssrfill}
 fx=$top/fixtures
 work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-e2e.XXXXXX")
@@ -122,6 +123,9 @@ expect "missing --out: exit 2" 2 "--students and --out are required" -- \
 	"$bin" sort --students x
 
 # --- generated statewide sample: cross-check with an independent oracle ----
+oracle_py "$top/tests/oracle_name_key.py" >"$work/name_key.txt" 2>&1 \
+	&& ok "the oracles' name key files names as SPEC §2.7 says (ICU root, primary, shifted)" \
+	|| bad "the oracles' name key files names as SPEC §2.7 says" "$(cat "$work/name_key.txt")"
 if "$bin" gen --quiet --rows 20000 --seed 7 --bad-rows 0.02 --out "$work/gen.csv" \
 	--orders "$work/gen_orders.csv" 2>"$work/stderr"; then
 	ok "gen writes a sample"
@@ -132,7 +136,7 @@ if "$bin" gen --quiet --rows 20000 --seed 7 --bad-rows 0.02 --out "$work/gen.csv
 	"$bin" sort --quiet --students "$work/gen.csv" --out "$work/gen_sorted.csv" \
 		--rejects "$work/gen_rej.csv" --max-reject-rate 0.05
 	if command -v python3 >/dev/null; then
-		python3 "$top/tests/oracle_sort.py" "$work/gen.csv" "$work/oracle.csv" "$work/oracle_rej.txt"
+		oracle_py "$top/tests/oracle_sort.py" "$work/gen.csv" "$work/oracle.csv" "$work/oracle_rej.txt"
 		# compare parsed rows: ssrfill keeps raw bytes, the oracle re-quotes
 		python3 - "$work/gen_sorted.csv" "$work/oracle.csv" >"$work/cmp.txt" 2>&1 <<'PY'
 import csv, sys
@@ -251,7 +255,7 @@ printf '[caaspp]\navailable = no\n' >"$work/noservice.ini"
 	--out "$work/run4" --max-reject-rate 0.5
 grep -q "CAASPP: service not available for 2018-19" "$work/run4/rejects/orders.csv" \
 	&& ok "run: orders for an unavailable service are rejected" || bad "run: orders for an unavailable service are rejected"
-python3 "$top/tests/oracle_run.py" "$rr/students.csv" "$rr/orders.csv" "$work/run4" --config "$work/noservice.ini" >"$work/oracle4.txt" 2>&1 \
+oracle_py "$top/tests/oracle_run.py" "$rr/students.csv" "$rr/orders.csv" "$work/run4" --config "$work/noservice.ini" >"$work/oracle4.txt" 2>&1 \
 	&& python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["shipments"]; sys.exit(s["august"]["sets_printed"] + s["winter"]["sets_printed"])' "$work/run4/summary.json" \
 	&& ok "run: nothing of an unavailable program prints, individual selections included" \
 	|| bad "run: nothing of an unavailable program prints" "$(tail -5 "$work/oracle4.txt")"
@@ -321,7 +325,7 @@ no_leftovers "run leaves no staging folders" "$work"
 if [ -f "$top/tests/oracle_run.py" ] && [ -f "$work/gen.csv" ]; then
 	"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --out "$work/genrun" \
 		--max-reject-rate 0.05
-	if python3 "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun" >"$work/oracle.txt" 2>&1; then
+	if oracle_py "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun" >"$work/oracle.txt" 2>&1; then
 		ok "run matches the independent oracle (invoices, boxes, weights, languages)"
 	else
 		bad "run matches the independent oracle" "$(tail -25 "$work/oracle.txt")"
@@ -329,7 +333,7 @@ if [ -f "$top/tests/oracle_run.py" ] && [ -f "$work/gen.csv" ]; then
 	printf '[box]\nmax_gross_mg = 1500000\nkeep_schools_together = yes\n' >"$work/tight.ini"
 	"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$work/tight.ini" \
 		--out "$work/genrun2" --max-reject-rate 0.05
-	if python3 "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun2" --config "$work/tight.ini" >"$work/oracle.txt" 2>&1; then
+	if oracle_py "$top/tests/oracle_run.py" "$work/gen.csv" "$work/gen_orders.csv" "$work/genrun2" --config "$work/tight.ini" >"$work/oracle.txt" 2>&1; then
 		ok "run with small boxes and keep_schools_together matches the oracle"
 	else
 		bad "run with small boxes and keep_schools_together matches the oracle" "$(tail -25 "$work/oracle.txt")"

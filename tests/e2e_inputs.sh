@@ -8,6 +8,7 @@
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_inputs.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 bin=${SSRFILL:-$top/ssrfill}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 fx=$top/fixtures/inputs
@@ -116,7 +117,7 @@ json "envelopes without address: summary.json" "$w/summary.json" 'j["overall"]["
 lacks "no SSID or name on standard error" "$work/plain.err" '2100000002|Bartholomew|Benedict'
 lacks "no SSID or name in summary.json" "$w/summary.json" '2100000002|Bartholomew|Benedict'
 
-if python3 "$top/tests/oracle_run.py" "$S" "$O" "$w" >"$work/oracle.txt" 2>&1; then
+if oracle_py "$top/tests/oracle_run.py" "$S" "$O" "$w" >"$work/oracle.txt" 2>&1; then
 	ok "the oracle agrees (both reports, overall.leas)"
 else
 	bad "the oracle agrees" "$(tail -15 "$work/oracle.txt")"

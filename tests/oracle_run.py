@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""An independent reading of SPEC §1.1-§2.10 in plain Python (standard
-library only), used to cross-check the output directory of `ssrfill run`.
+"""An independent reading of SPEC §1.1-§2.10 in Python (the standard library,
+and ICU for the name order through oracle_name_key.py), used to cross-check
+the output directory of `ssrfill run`.
 It shares no code with the C implementation: a rule misread in C shows up
 here as a difference.
 
@@ -55,8 +56,9 @@ import re
 import subprocess
 import sys
 import time
-import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from oracle_name_key import name_key
 
 # --------------------------------------------------------------- the tables
 
@@ -299,15 +301,6 @@ def header_index(recs, required, what):
 
 # ------------------------------------------------------------ §1.1, §2.1-2.2
 
-def fold(name):
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.category(c).startswith("M"))
-    s = s.casefold()
-    s = "".join(c for c in s if unicodedata.category(c).startswith("L")
-                or unicodedata.category(c) == "Nd")
-    return s.encode("utf-8")
-
-
 def digits(v, n):
     return len(v) == n and v.isascii() and v.isdigit()
 
@@ -480,7 +473,7 @@ def fulfil(students, orders, cfg):
         s.update(copy2=copy2_language(r, cfg), paper=paper, sheets=sheets,
                  envelopes=envelopes, weight=w)
         s["key"] = (r["lea_code"], r["school_code"], GRADES.index(r["grade"]),
-                    fold(r["last_name"]), fold(r["first_name"]), r["ssid"],
+                    name_key(r["last_name"]), name_key(r["first_name"]), r["ssid"],
                     REPORTS.index(r["report"]))
         printed[SHIPMENT[r["report"]]].append(s)
     for sh in SHIPMENTS:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""An independent reading of SPEC §1.1, §2.1, §2.2 and §2.7 in plain Python
-(csv and unicodedata from the standard library), used by tests/e2e.sh to
-cross-check `ssrfill sort` on generated files.  It shares no code with the C
-implementation: a rule misread in C shows up as a difference here.
+"""An independent reading of SPEC §1.1, §2.1, §2.2 and §2.7 in Python (csv
+from the standard library, names ordered by ICU through oracle_name_key.py),
+used by tests/e2e.sh to cross-check `ssrfill sort` on generated files.  It
+shares no code with the C implementation: a rule misread in C shows up as a
+difference here.
 
 usage: oracle_sort.py STUDENTS.csv SORTED_OUT.csv REJECT_LINES_OUT
 Writes the accepted rows (re-serialised with csv) in print order, and the
@@ -10,7 +11,8 @@ line numbers of the rejected records, one per line.
 """
 import csv
 import sys
-import unicodedata
+
+from oracle_name_key import name_key
 
 REPORTS = ["SB", "CAA", "CAST", "CAAS", "CSA", "ELPAC"]
 GRADES = ["TK", "KN"] + ["%02d" % g for g in range(1, 13)]
@@ -20,15 +22,6 @@ ALLOWED = {"SB": SB, "CAA": SB, "CAST": SCI, "CAAS": SCI,
            "CSA": {"%02d" % g for g in range(3, 13)}, "ELPAC": set(GRADES)}
 REQUIRED = ["ssid", "lea_code", "school_code", "grade", "last_name",
             "first_name", "report"]
-
-
-def fold(name):
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.category(c).startswith("M"))
-    s = s.casefold()
-    s = "".join(c for c in s if unicodedata.category(c).startswith("L")
-                or unicodedata.category(c) == "Nd")
-    return s.encode("utf-8")
 
 
 def digits(v, n):
@@ -89,7 +82,7 @@ def main():
             continue
         seen.add(ident)
         key = (r["lea_code"], r["school_code"], GRADES.index(r["grade"]),
-               fold(r["last_name"]), fold(r["first_name"]), r["ssid"],
+               name_key(r["last_name"]), name_key(r["first_name"]), r["ssid"],
                REPORTS.index(r["report"]))
         keep.append((key, fields))
     keep.sort(key=lambda kv: kv[0])

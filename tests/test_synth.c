@@ -4,7 +4,8 @@
  * bytes; the exact header and row count; clean rows that obey SPEC §1.1
  * with no duplicates; orders that name LEAs and schools of the students
  * file; a real zstd stream for ".zst"; malformed rows at the asked rate and
- * of every kind; small memory.
+ * of every kind; surnames in Đ, Ø, Ł, Æ, Han and Hangul at their shares;
+ * small memory.
  *
  * Every test generates small files into one mkdtemp folder, removed at the
  * end.  The checks parse the CSV here, independently of io/.
@@ -511,6 +512,62 @@ static void test_bad_rows_at_rate_and_of_every_kind(void **state)
 	scan_free(&sc);
 }
 
+/* What a name starts with, by its first UTF-8 sequence. */
+enum { S_D_STROKE, S_O_STROKE, S_L_STROKE, S_AE, S_HAN, S_HANGUL, S_OTHER, N_STARTS };
+
+static int name_start(const field *f)
+{
+	const unsigned char *u = (const unsigned char *)f->p;
+	if (f->n >= 2 && u[0] == 0xC4 && (u[1] == 0x90 || u[1] == 0x91))
+		return S_D_STROKE;  /* Đ đ */
+	if (f->n >= 2 && u[0] == 0xC3 && (u[1] == 0x98 || u[1] == 0xB8))
+		return S_O_STROKE;  /* Ø ø */
+	if (f->n >= 2 && u[0] == 0xC5 && (u[1] == 0x81 || u[1] == 0x82))
+		return S_L_STROKE;  /* Ł ł */
+	if (f->n >= 2 && u[0] == 0xC3 && (u[1] == 0x86 || u[1] == 0xA6))
+		return S_AE;        /* Æ æ */
+	if (f->n >= 3 && u[0] >= 0xE4 && u[0] <= 0xE9)
+		return S_HAN;       /* U+4E00..U+9FFF, CJK unified ideographs */
+	if (f->n >= 3 && ((u[0] == 0xEA && u[1] >= 0xB0) || (u[0] >= 0xEB && u[0] <= 0xED)))
+		return S_HANGUL;    /* U+AC00..U+D7FF, Hangul syllables */
+	return S_OTHER;
+}
+
+/* The sort's hard cases come in realistic shares (synth.c,
+ * surname_extras[]): Vietnamese Đ surnames a few per thousand rows, Han
+ * about two per thousand, the Nordic and Polish ones rare but present; a
+ * Han surname comes with a Han given name; Vietnamese given names in Đ. */
+static void test_surnames_in_every_script_at_their_share(void **state)
+{
+	(void)state;
+	assert_int_equal(gen(300000, 23, 0.0, "names.csv", NULL), ST_OK);
+	size_t len;
+	char *buf = slurp("names.csv", &len);
+	char *scratch = malloc(len + 1);
+	assert_non_null(scratch);
+	uint64_t last[N_STARTS] = { 0 }, ae = 0, first_d = 0, han_both = 0, rows = 0;
+	size_t pos = strlen(students_header);
+	field f[MAX_FIELDS];
+	while (next_record(buf, len, &pos, f, scratch) > 0) {
+		rows++;
+		const int start = name_start(&f[6]);
+		last[start]++;
+		ae += memmem(f[6].p, f[6].n, "\xC3\x86", 2) || memmem(f[6].p, f[6].n, "\xC3\xA6", 2);
+		first_d += name_start(&f[7]) == S_D_STROKE;
+		han_both += start == S_HAN && name_start(&f[7]) == S_HAN;
+	}
+	assert_int_equal(rows, 300000);
+	assert_in_range(last[S_D_STROKE] * 10000 / rows, 20, 50);  /* 0.2% to 0.5% */
+	assert_in_range(last[S_HAN] * 10000 / rows, 10, 35);
+	assert_in_range(last[S_O_STROKE] + last[S_L_STROKE] + last[S_AE], 30, 300);
+	assert_true(last[S_O_STROKE] > 0 && last[S_L_STROKE] > 0 && ae > 0);  /* Æ is the rarest */
+	assert_true(last[S_HANGUL] > 0);
+	assert_int_equal(han_both, last[S_HAN]);
+	assert_true(first_d * 10000 / rows >= 10);
+	free(scratch);
+	free(buf);
+}
+
 static void test_memory_small_and_released(void **state)
 {
 	(void)state;
@@ -568,7 +625,7 @@ static int remove_tmpdir(void **state)
 		"a.csv", "a_orders.csv", "b.csv", "b_orders.csv", "c.csv",
 		"c_orders.csv", "n.csv", "n_orders.csv", "clean.csv", "os.csv",
 		"oo.csv", "z.csv.zst", "z.csv", "z_orders.csv", "z_orders2.csv",
-		"bad.csv", "m.csv.zst", "m_orders.csv",
+		"bad.csv", "m.csv.zst", "m_orders.csv", "names.csv",
 	};
 	char p[256];
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -585,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_orders_name_existing_leas_and_schools),
 		cmocka_unit_test(test_zst_output_is_zstd_of_the_same_bytes),
 		cmocka_unit_test(test_bad_rows_at_rate_and_of_every_kind),
+		cmocka_unit_test(test_surnames_in_every_script_at_their_share),
 		cmocka_unit_test(test_memory_small_and_released),
 		cmocka_unit_test(test_bad_options_are_usage_errors),
 	};
