@@ -2239,6 +2239,11 @@ const char *synth_name(size_t i)
 			return p->middle[i];
 		if (p->middle)
 			i -= p->n_middle;
+		if (i < surname_extras[g].n_last)
+			return surname_extras[g].last[i];
+		i -= surname_extras[g].n_last;
 	}
+	if (i < COUNT(han_first))
+		return han_first[i];
 	return NULL;
 }
