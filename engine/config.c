@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
+
 /* Upper bound shared with io/config_ini.c: $1,000,000.00 (weights have
  * the ranges of CONFIG_MG_RANGES in config.h). */
 #define CONFIG_MAX_CENTS 100000000LL
@@ -62,19 +64,10 @@ void config_defaults(config *c)
 	b->keep_schools_together = 0;
 }
 
-static int is_leap(int year)
-{
-	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* mmdd names a day of `year`. */
 static int mmdd_valid(int mmdd, int year)
 {
-	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const int month = mmdd / 100, day = mmdd % 100;
-	if (mmdd < 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
-		return 0;
-	return !(month == 2 && day == 29 && !is_leap(year));
+	return mmdd >= 0 && calendar_day_valid(year, mmdd / 100, mmdd % 100);
 }
 
 /* "YYYY-YY" where YY is the last two digits of YYYY + 1; its end year. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "columns.h"
 #include "fold.h"
 #include "mem.h"
@@ -118,11 +119,7 @@ static long parse_date(const char *s, size_t n)
 	const long long y = columns_digits(s, 4, 4);
 	const long long m = columns_digits(s + 5, 2, 2);
 	const long long d = columns_digits(s + 8, 2, 2);
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return -1;
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+	if (y < 1900 || !calendar_day_valid((int)y, (int)m, (int)d))
 		return -1;
 	return (long)(y * 10000 + m * 100 + d);
 }
