@@ -32,10 +32,6 @@
 
 #include "calendar.h"
 
-/* Upper bound shared with io/config_ini.c: $1,000,000.00 (weights have
- * the ranges of CONFIG_MG_RANGES in config.h). */
-#define CONFIG_MAX_CENTS 100000000LL
-
 static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };
 
 void config_defaults(config *c)

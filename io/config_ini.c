@@ -50,10 +50,6 @@
 
 #include "../engine/calendar.h"
 
-/* The same bounds as engine/config.c: 1000 t and $1,000,000.00. */
-#define CONFIG_MAX_MG 1000000000000LL
-#define CONFIG_MAX_CENTS 100000000LL
-
 enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG };
 
 typedef struct key_def {
