@@ -136,10 +136,7 @@ static int field_is(const char *s, size_t n, const char *lit)
 
 const char *orders_column_name(const orders *o, size_t i)
 {
-	for (int c = 0; c < OCOL_COUNT; c++)
-		if (o->index[c] == (int)i)
-			return ocol_name[c];
-	return "unknown column";
+	return columns_name(ocol_name, OCOL_COUNT, o->index, i);
 }
 
 static void reject(orders *o, order_result *res, int col, const char *what)
@@ -175,15 +172,9 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 			 "expected %zu fields as in the header, found %zu", o->n_fields, n);
 		goto rejected;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const char *why = utf8_invalid_at(fields[i], lens[i]) < lens[i] ? "invalid UTF-8"
-			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
-		if (why) {
-			snprintf(res->reason, sizeof res->reason, "column %zu (%s): %s", i + 1,
-				 orders_column_name(o, i), why);
-			goto rejected;
-		}
-	}
+	if (columns_check_fields(ocol_name, OCOL_COUNT, o->index, fields, lens, n,
+				 res->reason, sizeof res->reason) != 0)
+		goto rejected;
 	const char *f[OCOL_COUNT];
 	size_t len[OCOL_COUNT];
 	for (int c = 0; c < OCOL_COUNT; c++) {
