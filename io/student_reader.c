@@ -148,7 +148,6 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 
 const csv_record *student_reader_header(const student_reader *r) { return &r->header; }
 const column_notes *student_reader_notes(const student_reader *r) { return &r->notes; }
-uint64_t student_reader_bytes(const student_reader *r) { return csv_reader_bytes(r->csv); }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
 size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
 
