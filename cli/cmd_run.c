@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../engine/columns.h"
 #include "../engine/fulfil.h"
 #include "../engine/invoice.h"
 #include "../engine/mem.h"
@@ -447,12 +448,7 @@ static size_t missing_address(const setrec *r, char *out, size_t cap)
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 		const char *p = r->str[need[i].str];
 		size_t n = r->len[need[i].str];
-		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		while (n && (*p == ' ' || *p == '\t')) {
-			p++;
-			n--;
-		}
+		columns_trim(&p, &n);
 		if (n)
 			continue;
 		const int w = snprintf(out + used, cap - used, "%s%s", used ? " " : "", need[i].name);

@@ -1,6 +1,7 @@
 /*
  * columns.c: header matching and the field checks every input shares —
- * UTF-8 validity and fixed-width digit codes (see columns.h).
+ * the name of a column, blanks around a field, UTF-8 validity and NUL
+ * bytes, fixed-width digit codes (see columns.h).
  *
  * Suggestions for unknown columns: both names are reduced to their ASCII
  * letters and digits, lower-cased (so paper-ssr, Paper SSR and paper_ssr
@@ -20,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-static void trim_spaces(const char **s, size_t *n)
+void columns_trim(const char **s, size_t *n)
 {
 	while (*n && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -66,7 +67,7 @@ int columns_map(const char *const *known, const int *required, int n_known,
 		const char *name = names[i];
 		size_t len = lens[i];
 		drop_boms(&name, &len, buf, sizeof buf);
-		trim_spaces(&name, &len);
+		columns_trim(&name, &len);
 		for (int c = 0; c < n_known; c++) {
 			if (strlen(known[c]) != len ||
 			    strncasecmp(name, known[c], len) != 0)
@@ -182,16 +183,28 @@ static void show_name(char *out, const char *s, size_t n)
 	memcpy(out + k, k < n ? "..." : "", k < n ? 4 : 1);
 }
 
+/* The known column matched to input column i, or -1. */
+static int known_at(int n_known, const int *index, size_t i)
+{
+	for (int c = 0; c < n_known; c++)
+		if (index[c] == (int)i)
+			return c;
+	return -1;
+}
+
+const char *columns_name(const char *const *known, int n_known, const int *index, size_t i)
+{
+	const int k = known_at(n_known, index, i);
+	return k >= 0 ? known[k] : "unknown column";
+}
+
 void columns_notes(const char *const *known, int n_known, const int *index,
 		   const char *const *names, const size_t *lens, size_t n,
 		   column_notes *out)
 {
 	memset(out, 0, offsetof(column_notes, note));
 	for (size_t i = 0; i < n; i++) {
-		int k = -1;
-		for (int c = 0; c < n_known && k < 0; c++)
-			if (index[c] == (int)i)
-				k = c;
+		const int k = known_at(n_known, index, i);
 		if (k >= 0 && !has_bom(names[i], lens[i]))
 			continue;
 		if (out->n == COLUMN_NOTES_MAX) {
@@ -201,7 +214,7 @@ void columns_notes(const char *const *known, int n_known, const int *index,
 		column_note *c = &out->note[out->n++];
 		const char *name = names[i];
 		size_t len = lens[i];
-		trim_spaces(&name, &len);
+		columns_trim(&name, &len);
 		c->column = i + 1;
 		if (k >= 0) {
 			c->kind = COLUMN_BOM;
@@ -278,6 +291,28 @@ size_t utf8_invalid_at(const char *p, size_t n)
 		i += need + 1;
 	}
 	return n;
+}
+
+const char *columns_text_fault(const char *p, size_t n)
+{
+	if (utf8_invalid_at(p, n) < n)
+		return "invalid UTF-8";
+	return memchr(p, '\0', n) ? "contains a NUL byte" : NULL;
+}
+
+int columns_check_fields(const char *const *known, int n_known, const int *index,
+			 const char *const *fields, const size_t *lens, size_t n,
+			 char *reason, size_t reason_cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *why = columns_text_fault(fields[i], lens[i]);
+		if (why) {
+			snprintf(reason, reason_cap, "column %zu (%s): %s", i + 1,
+				 columns_name(known, n_known, index, i), why);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 long long columns_digits(const char *s, size_t n, size_t digits)

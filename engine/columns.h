@@ -50,8 +50,25 @@ const char *columns_suggest(const char *const *known, int n_known, const char *n
  * and is ignored (did you mean paper_ssr?)'. */
 void columns_note_text(const column_note *c, char *buf, size_t cap);
 
+/* The known name of input column i (0-based) in a header columns_map()
+ * matched: "unknown column" when no known column is there. */
+const char *columns_name(const char *const *known, int n_known, const int *index, size_t i);
+
+/* Narrow s[0, *n) to leave out the spaces and tabs around it. */
+void columns_trim(const char **s, size_t *n);
+
 /* Offset of the first invalid UTF-8 byte in p[0, n), or n when valid. */
 size_t utf8_invalid_at(const char *p, size_t n);
+
+/* Why p[0, n) cannot be text: "invalid UTF-8", else "contains a NUL byte",
+ * else NULL. */
+const char *columns_text_fault(const char *p, size_t n);
+
+/* Every field of a record is text (columns_text_fault): 0; else -1 with
+ * "column N (name): why" in reason for the first field that is not. */
+int columns_check_fields(const char *const *known, int n_known, const int *index,
+			 const char *const *fields, const size_t *lens, size_t n,
+			 char *reason, size_t reason_cap);
 
 /* Exactly `digits` ASCII digits: the value, else -1. */
 long long columns_digits(const char *s, size_t n, size_t digits);

@@ -14,7 +14,8 @@
  * an empty box must take a divider and the heaviest possible set, or the
  * packer of docs/rules.md §10 could never place that set.  The heaviest
  * set is the heaviest of the three paper and envelope options of
- * docs/rules.md §8, each set being two copies:
+ * docs/rules.md §8, each set being two copies, weighed by
+ * fulfil_set_weight() (fulfil.c), the one rule for the weight of a set:
  *
  *   4-page SSR on 11x17, envelopes:  2 tabloid sheets + 2 6x9 envelopes
  *   4-page SSR on 8.5x11, envelopes: 4 letter sheets  + 2 #10 envelopes
@@ -30,9 +31,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Upper bound shared with io/config_ini.c: $1,000,000.00 (weights have
- * the ranges of CONFIG_MG_RANGES in config.h). */
-#define CONFIG_MAX_CENTS 100000000LL
+#include "calendar.h"
+#include "fulfil.h"
 
 static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };
 
@@ -62,19 +62,10 @@ void config_defaults(config *c)
 	b->keep_schools_together = 0;
 }
 
-static int is_leap(int year)
-{
-	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* mmdd names a day of `year`. */
 static int mmdd_valid(int mmdd, int year)
 {
-	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const int month = mmdd / 100, day = mmdd % 100;
-	if (mmdd < 0 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
-		return 0;
-	return !(month == 2 && day == 29 && !is_leap(year));
+	return mmdd >= 0 && calendar_day_valid(year, mmdd / 100, mmdd % 100);
 }
 
 /* "YYYY-YY" where YY is the last two digits of YYYY + 1; its end year. */
@@ -167,23 +158,27 @@ static status check_box(const box_config *b, const char *path)
 				   "%s: [box] max_gross_mg %lld must be more than tare_mg %lld",
 				   where(path), (long long)b->max_gross_mg, (long long)b->tare_mg);
 
-	/* The heaviest set of docs/rules.md §8; on a tie the first listed names it. */
+	/* The heaviest set of docs/rules.md §8, weighed by fulfil_set_weight
+	 * as fulfil weighs every set; on a tie the first listed names it. */
 	const struct {
 		const char *what;
-		int64_t mg;
+		int pages, paper;
 	} set[] = {
 		{ "a 4-page SSR on 11x17 with envelopes: 2 tabloid sheets + 2 6x9 envelopes",
-		  2 * b->tabloid_sheet_mg + 2 * b->envelope_6x9_mg },
+		  4, PAPER_11X17 },
 		{ "a 4-page SSR on 8.5x11 with envelopes: 4 letter sheets + 2 #10 envelopes",
-		  4 * b->letter_sheet_mg + 2 * b->envelope_10_mg },
+		  4, PAPER_LETTER },
 		{ "a 2-page SSR with envelopes: 2 letter sheets + 2 #10 envelopes",
-		  2 * b->letter_sheet_mg + 2 * b->envelope_10_mg },
+		  2, PAPER_LETTER },
 	};
+	int64_t mg[sizeof set / sizeof set[0]];
 	size_t h = 0;
-	for (size_t i = 1; i < sizeof set / sizeof set[0]; i++)
-		if (set[i].mg > set[h].mg)
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+		mg[i] = fulfil_set_weight(b, set[i].pages, set[i].paper, 1);
+		if (mg[i] > mg[h])
 			h = i;
-	const int64_t need = b->tare_mg + b->divider_mg + set[h].mg;
+	}
+	const int64_t need = b->tare_mg + b->divider_mg + mg[h];
 	if (need > b->max_gross_mg)
 		return status_fail(ST_BADCONFIG,
 				   "%s: [box] max_gross_mg %lld mg cannot hold one set: "
@@ -191,7 +186,7 @@ static status check_box(const box_config *b, const char *path)
 				   "(%s) = %lld mg",
 				   where(path), (long long)b->max_gross_mg,
 				   (long long)b->tare_mg, (long long)b->divider_mg,
-				   (long long)set[h].mg, set[h].what, (long long)need);
+				   (long long)mg[h], set[h].what, (long long)need);
 	return ST_OK;
 }
 

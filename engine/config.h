@@ -44,6 +44,12 @@ typedef struct config {
 	box_config box;
 } config;
 
+/* The most a price may be: $1,000,000.00 (config_check and the INI reader).
+ * The INI reader stops reading a weight's digits beyond CONFIG_MAX_MG
+ * (1000 t), before the weight's own range below is checked. */
+#define CONFIG_MAX_CENTS 100000000LL
+#define CONFIG_MAX_MG 1000000000000LL
+
 /* The range each [box] weight may take, in mg.  Outside it a value is a
  * typo, not a configuration: a 0 g sheet puts every set in one box, a
  * 1,000-tonne box ships nothing a carrier takes.  Generous on purpose (a

@@ -3,8 +3,9 @@
  *
  * Nothing is counted until a test asks (SSRFILL_FAULT or
  * SSRFILL_FAULT_COUNT), so a normal run pays one relaxed load per call.
- * Once armed, every call takes the next number; the call whose number is
- * the chosen one fails, and the count and whether it fired are kept for
+ * Once armed, every call takes the next number (with fault_set_op, every
+ * call of the one kind asked for); the call whose number is the chosen one
+ * fails, and the count and whether it fired are kept for
  * fault_report().  The report's own file is written with plain calls: it
  * is no fallible call of the run.
  */
@@ -22,6 +23,7 @@
 static atomic_int armed;       /* count calls at all */
 static atomic_ulong calls;     /* fallible calls so far */
 static atomic_ulong fail_at;   /* the call that fails (0: none) */
+static atomic_int only_op;     /* count only this enum fault_op; -1: all */
 static atomic_int fired;       /* that call was made */
 static int signal_instead;     /* raise this signal instead of failing */
 static const char *report_path;
@@ -29,6 +31,9 @@ static const char *report_path;
 int fault_hit(enum fault_op op)
 {
 	if (!atomic_load_explicit(&armed, memory_order_relaxed))
+		return 0;
+	const int only = atomic_load_explicit(&only_op, memory_order_relaxed);
+	if (only >= 0 && (int)op != only)
 		return 0;
 	const unsigned long n = atomic_fetch_add_explicit(&calls, 1, memory_order_relaxed) + 1;
 	if (n != atomic_load_explicit(&fail_at, memory_order_relaxed))
@@ -40,12 +45,23 @@ int fault_hit(enum fault_op op)
 	return 1;
 }
 
-void fault_set(unsigned long n)
+static void arm(int op, unsigned long n)
 {
 	atomic_store(&calls, 0);
 	atomic_store(&fired, 0);
 	atomic_store(&fail_at, n);
+	atomic_store(&only_op, n ? op : -1);
 	atomic_store(&armed, n != 0 || report_path != NULL);
+}
+
+void fault_set(unsigned long n)
+{
+	arm(-1, n);
+}
+
+void fault_set_op(enum fault_op op, unsigned long n)
+{
+	arm((int)op, n);
 }
 
 void fault_init_from_env(void)

@@ -25,6 +25,10 @@ enum fault_op { FAULT_ALLOC, FAULT_OPEN, FAULT_READ, FAULT_WRITE, FAULT_RENAME, 
 int fault_hit(enum fault_op op);
 /* Fail the n-th fallible call from now (0: never). */
 void fault_set(unsigned long n);
+/* Fail the n-th call of kind op from now, counting only calls of that
+ * kind (0: never); unit tests walk the allocations of a function with
+ * fault_set_op(FAULT_ALLOC, n). */
+void fault_set_op(enum fault_op op, unsigned long n);
 /* Read SSRFILL_FAULT, SSRFILL_FAULT_SIGNAL and SSRFILL_FAULT_COUNT. */
 void fault_init_from_env(void);
 /* Write "CALLS FIRED" to the SSRFILL_FAULT_COUNT file, if one was asked

@@ -16,7 +16,6 @@
 
 static atomic_size_t in_use;
 static atomic_size_t peak;
-static atomic_ulong fail_countdown;
 
 static void count_add(size_t n)
 {
@@ -26,21 +25,9 @@ static void count_add(size_t n)
 		;
 }
 
-static int injected_failure(void)
-{
-	if (fault_hit(FAULT_ALLOC))
-		return 1;
-	unsigned long left = atomic_load(&fail_countdown);
-	while (left) {
-		if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))
-			return left == 1;
-	}
-	return 0;
-}
-
 void *mem_alloc(size_t n_bytes)
 {
-	if (injected_failure())
+	if (fault_hit(FAULT_ALLOC))
 		return NULL;
 	void *p = malloc(n_bytes ? n_bytes : 1);
 	if (p)
@@ -52,7 +39,7 @@ void *mem_calloc(size_t n, size_t size)
 {
 	if (size && n > (size_t)-1 / size)
 		return NULL;
-	if (injected_failure())
+	if (fault_hit(FAULT_ALLOC))
 		return NULL;
 	/* calloc, not malloc + memset: large blocks come as zero pages */
 	void *p = calloc(n ? n : 1, size ? size : 1);
@@ -65,7 +52,7 @@ void *mem_realloc(void *p, size_t n_bytes)
 {
 	if (!p)
 		return mem_alloc(n_bytes);
-	if (injected_failure())
+	if (fault_hit(FAULT_ALLOC))
 		return NULL;
 	size_t old = malloc_usable_size(p);
 	void *q = realloc(p, n_bytes ? n_bytes : 1);
@@ -96,4 +83,3 @@ void mem_free(void *p)
 
 size_t mem_in_use(void) { return atomic_load(&in_use); }
 size_t mem_peak(void) { return atomic_load(&peak); }
-void mem_fail_nth(unsigned long n) { atomic_store(&fail_countdown, n); }

@@ -1,7 +1,8 @@
 /*
  * mem.h: every allocation of ssrfill goes through here, so the bytes in use
  * can be counted against the --memory budget and an allocation failure can
- * be injected in tests.
+ * be injected in tests (fault.h: fault_set_op(FAULT_ALLOC, n) fails the
+ * n-th allocation from now).
  *
  * mem_alloc/mem_realloc return NULL on failure (they never exit); callers
  * turn that into ST_NOMEM.  mem_free(NULL) is a no-op.
@@ -20,8 +21,5 @@ void mem_free(void *p);
 /* Bytes currently allocated through this module, and the high-water mark. */
 size_t mem_in_use(void);
 size_t mem_peak(void);
-
-/* Test seam: make the n-th allocation from now fail (0 disables). */
-void mem_fail_nth(unsigned long n);
 
 #endif

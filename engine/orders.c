@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "columns.h"
 #include "fold.h"
 #include "mem.h"
@@ -118,11 +119,7 @@ static long parse_date(const char *s, size_t n)
 	const long long y = columns_digits(s, 4, 4);
 	const long long m = columns_digits(s + 5, 2, 2);
 	const long long d = columns_digits(s + 8, 2, 2);
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return -1;
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+	if (y < 1900 || !calendar_day_valid((int)y, (int)m, (int)d))
 		return -1;
 	return (long)(y * 10000 + m * 100 + d);
 }
@@ -139,10 +136,7 @@ static int field_is(const char *s, size_t n, const char *lit)
 
 const char *orders_column_name(const orders *o, size_t i)
 {
-	for (int c = 0; c < OCOL_COUNT; c++)
-		if (o->index[c] == (int)i)
-			return ocol_name[c];
-	return "unknown column";
+	return columns_name(ocol_name, OCOL_COUNT, o->index, i);
 }
 
 static void reject(orders *o, order_result *res, int col, const char *what)
@@ -178,15 +172,9 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 			 "expected %zu fields as in the header, found %zu", o->n_fields, n);
 		goto rejected;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const char *why = utf8_invalid_at(fields[i], lens[i]) < lens[i] ? "invalid UTF-8"
-			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
-		if (why) {
-			snprintf(res->reason, sizeof res->reason, "column %zu (%s): %s", i + 1,
-				 orders_column_name(o, i), why);
-			goto rejected;
-		}
-	}
+	if (columns_check_fields(ocol_name, OCOL_COUNT, o->index, fields, lens, n,
+				 res->reason, sizeof res->reason) != 0)
+		goto rejected;
 	const char *f[OCOL_COUNT];
 	size_t len[OCOL_COUNT];
 	for (int c = 0; c < OCOL_COUNT; c++) {

@@ -3,8 +3,10 @@
  * packing.h).  A segment is the run of one school's sets inside one box; a
  * school spread over three boxes has three segments, the last two
  * "continued".  Names shown on manifests ("Last, First") and school names
- * are copied into a text pool that is reset with each LEA, so memory stays
- * proportional to the largest LEA's box count, not to the file.
+ * are copied into a text pool that is reset with each LEA.  Every set adds
+ * its student's name (it may turn out the last of its segment), so the
+ * pool grows with the sets of one LEA: memory proportional to the largest
+ * LEA's set count, not to the file.
  */
 #include "packing.h"
 

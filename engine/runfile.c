@@ -23,7 +23,6 @@ struct runfile_writer {
 	ZSTD_CCtx *cctx;
 	uint8_t *raw, *comp;
 	size_t raw_len, raw_cap, comp_cap;
-	uint64_t n_written;
 	char *path;
 };
 
@@ -107,7 +106,6 @@ static void flush_block(runfile_writer *w)
 	const uint32_t hdr[2] = { (uint32_t)w->raw_len, (uint32_t)n };
 	memcpy(w->comp, hdr, 8);
 	w->err = write_all(w->fd, w->comp, n + 8, w->path);
-	w->n_written += n + 8;
 	w->raw_len = 0;
 }
 
@@ -135,11 +133,6 @@ status runfile_put(runfile_writer *w, const void *key, size_t klen, const void *
 		memcpy(p + 8 + klen, payload, plen);
 	w->raw_len += need;
 	return ST_OK;
-}
-
-uint64_t runfile_writer_bytes(const runfile_writer *w)
-{
-	return w->n_written;
 }
 
 status runfile_writer_close(runfile_writer *w)

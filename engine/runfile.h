@@ -45,7 +45,6 @@ status runfile_writer_open(runfile_writer **out, const char *path, ZSTD_CCtx *cc
 status runfile_put(runfile_writer *w, const void *key, size_t klen, const void *payload, size_t plen);
 /* Flush and close; the first error of the writer's life. NULL: ST_OK. */
 status runfile_writer_close(runfile_writer *w);
-uint64_t runfile_writer_bytes(const runfile_writer *w);
 
 status runfile_reader_open(runfile_reader **out, const char *path, ZSTD_DCtx *dctx);
 /* The record stays valid until the next call. */

@@ -21,7 +21,6 @@
 	X(USAGE,     2, "usage error")                        \
 	X(IO,        3, "I/O failure")                        \
 	X(NOMEM,     3, "out of memory")                      \
-	X(INTERRUPT, 3, "interrupted by a signal")            \
 	X(INTERNAL,  3, "internal error")
 
 typedef enum status {

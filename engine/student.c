@@ -58,16 +58,6 @@ const report_info report_table[REPORT_COUNT] = {
 	{ "ELPAC", PROGRAM_ELPAC,  SHIP_ELPAC,  2, ALL_GRADES },
 };
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 int student_cols_map(student_cols *cols, const char *const *names,
 		     const size_t *lens, size_t n, char *err, size_t err_cap)
 {
@@ -78,10 +68,7 @@ int student_cols_map(student_cols *cols, const char *const *names,
 
 const char *student_cols_name(const student_cols *cols, size_t i)
 {
-	for (int c = 0; c < COL_COUNT; c++)
-		if (cols->index[c] == (int)i)
-			return student_col_name[c];
-	return "unknown column";
+	return columns_name(student_col_name, COL_COUNT, cols->index, i);
 }
 
 static int64_t parse_digits(const char *s, size_t n, size_t digits)
@@ -91,7 +78,7 @@ static int64_t parse_digits(const char *s, size_t n, size_t digits)
 
 static int is_blank(const char *s, size_t n)
 {
-	trim(&s, &n);
+	columns_trim(&s, &n);
 	return n == 0;
 }
 
@@ -157,16 +144,9 @@ static int student_parse_checked(student *s, const student_cols *cols,
 			 cols->n_fields, n);
 		return -1;
 	}
-	for (size_t i = 0; check_utf8 && i < n; i++) {
-		const size_t at = utf8_invalid_at(fields[i], lens[i]);
-		const char *why = at < lens[i] ? "invalid UTF-8"
-			: memchr(fields[i], '\0', lens[i]) ? "contains a NUL byte" : NULL;
-		if (!why)
-			continue;
-		snprintf(reason, reason_cap, "column %zu (%s): %s", i + 1,
-			 student_cols_name(cols, i), why);
+	if (check_utf8 && columns_check_fields(student_col_name, COL_COUNT, cols->index, fields,
+					       lens, n, reason, reason_cap) != 0)
 		return -1;
-	}
 	for (int c = 0; c < COL_COUNT; c++) {
 		const int i = cols->index[c];
 		s->f[c] = i >= 0 ? fields[i] : "";

@@ -1,7 +1,7 @@
 /*
  * synth.c: the deterministic synthetic statewide file behind `ssrfill gen`
- * (see synth.h): a score reports file (SPEC §1.1) and an orders file
- * (SPEC §1.2) that look like a real California administration year.
+ * (see synth.h): a score reports file (docs/rules.md §3) and an orders file
+ * (docs/rules.md §4) that look like a real California administration year.
  *
  * API.  synth_run(&opts) is the whole interface: it checks the options,
  * opens both outputs, builds the world, streams the rows, writes the orders
@@ -29,7 +29,7 @@
  * to copy, CSV-quoted once here (some school names hold commas).
  *
  * Students.  A student draws a grade (statewide grade sizes), a CALPADS
- * home language (California's shares), then the reports the SPEC §1.1 table
+ * home language (California's shares), then the reports the table of docs/rules.md §3.2
  * gives that grade: SB (or CAA for 1%) in 03-08 and 11, CAST (or CAAS) in
  * 05, 08 and once in high school, CSA for a few percent of 03-12 (more among
  * Spanish speakers), ELPAC for most non-English speakers (English learners),
@@ -475,7 +475,7 @@ static const char *const ssr_lang_text[N_SSR_LANGS] = {
 };
 
 /* CALPADS home languages: code, share per 10,000 students, name group and
- * the SSR language it maps to (SPEC §1.1).  Every ELPAC row is an English
+ * the SSR language it maps to (docs/rules.md §3).  Every ELPAC row is an English
  * learner's, so the shares of rows lean further to non-English than these
  * shares of students: the file ends up near 57% English or blank, 33%
  * Spanish, 2% blank. */
@@ -1774,7 +1774,7 @@ static void emit_good(synth *s)
 	}
 }
 
-/* Malformed rows: one defect each, every one a reject by SPEC §2.1-2. */
+/* Malformed rows: one defect each, every one a reject by docs/rules.md §3.3-§3.4. */
 enum { BAD_SSID, BAD_LEA, BAD_SCHOOL, BAD_GRADE, BAD_LAST, BAD_FIRST,
        BAD_REPORT, BAD_REPORT_GRADE, BAD_PLANG, BAD_SSRLANG, BAD_PAPER,
        BAD_FIELDS, BAD_UTF8, BAD_DUP, N_BAD };

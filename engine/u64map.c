@@ -95,11 +95,6 @@ const uint64_t *u64map_get(const u64map *m, uint64_t key)
 	return m->key[i] == key ? &m->val[i] : NULL;
 }
 
-size_t u64map_count(const u64map *m)
-{
-	return m->n;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

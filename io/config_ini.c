@@ -48,9 +48,7 @@
 
 #include <ini.h>
 
-/* The same bounds as engine/config.c: 1000 t and $1,000,000.00. */
-#define CONFIG_MAX_MG 1000000000000LL
-#define CONFIG_MAX_CENTS 100000000LL
+#include "../engine/calendar.h"
 
 enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG };
 
@@ -234,23 +232,15 @@ static const char *parse_mg(const char *s, int64_t *mg)
 	return NULL;
 }
 
-static int is_leap(int year)
-{
-	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* "MM-DD", a day of `year`: month * 100 + day, or -1. */
 static int parse_mmdd(const char *s, int year)
 {
-	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	if (!is_digit(s[0]) || !is_digit(s[1]) || s[2] != '-' ||
 	    !is_digit(s[3]) || !is_digit(s[4]) || s[5] != '\0')
 		return -1;
 	const int month = (s[0] - '0') * 10 + (s[1] - '0');
 	const int day = (s[3] - '0') * 10 + (s[4] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > days[month - 1])
-		return -1;
-	if (month == 2 && day == 29 && !is_leap(year))
+	if (!calendar_day_valid(year, month, day))
 		return -1;
 	return month * 100 + day;
 }

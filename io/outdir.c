@@ -393,11 +393,6 @@ status outdir_open(outdir *d, const char *rel, int flags, outstream **o)
 	return st;
 }
 
-const char *outdir_final_path(const outdir *d)
-{
-	return d->final;
-}
-
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;

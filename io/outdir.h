@@ -30,7 +30,6 @@ status outdir_begin(outdir **out, const char *path, int force, const char *const
 status outdir_check_name(const char *path);
 status outdir_mkdir(outdir *d, const char *rel);
 status outdir_open(outdir *d, const char *rel, int flags, outstream **o);
-const char *outdir_final_path(const outdir *d);
 status outdir_commit(outdir *d);
 void outdir_free(outdir *d);
 

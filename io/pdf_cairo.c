@@ -35,9 +35,12 @@ struct pdf_cairo {
 /* cairo deflates every stream at zlib's default level 6 and offers no
  * setting; level 1 is three to four times faster for files about 10%
  * larger.  This definition comes before libz's in the dynamic linker's
- * search order (the executable's symbols are searched first), and cairo is
- * the only caller of deflateInit in this program (pdf_doc.c calls
- * deflateInit2, libpng and zstd do not deflate). */
+ * search order (the executable's symbols are searched first), so it
+ * replaces deflateInit for every caller in the process, not cairo alone:
+ * libz's own compress2() calls deflateInit through the same lookup, so
+ * pdf_font.c's deflate_buf, which asks compress2() for
+ * Z_BEST_COMPRESSION, gets level 1 too.  pdf_doc.c calls deflateInit2,
+ * which this does not touch. */
 int deflateInit_(z_streamp strm, int level, const char *version, int stream_size);
 int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
 {

@@ -389,6 +389,8 @@ static status make_parts(pdf_fonts *f, face *fc, uint32_t n, font_parts *fp)
 	return ST_OK;
 }
 
+/* b deflated in place.  The level asked for is not the level given:
+ * pdf_cairo.c's deflateInit, which compress2() reaches, makes it 1. */
 static int deflate_buf(bytebuf *b)
 {
 	uLongf n = compressBound((uLong)b->len);
@@ -419,10 +421,11 @@ static int latin1_common(uint32_t cp)
 }
 
 /* The main face's ASCII and Latin-1 letters (latin1_common) — all that
- * 93% of a statewide run's documents print — as a font made once and
- * deflated hard, written whole into each document that needs nothing else
- * from the face: no subset to cut and nothing to deflate per document, for
- * about 4 KB more a file than a subset of just its glyphs. */
+ * 93% of a statewide run's documents print — as a font made and deflated
+ * once (at level 1: see deflate_buf), written whole into each document
+ * that needs nothing else from the face: no subset to cut and nothing to
+ * deflate per document, for about 4 KB more a file than a subset of just
+ * its glyphs. */
 static status make_latin1(pdf_fonts *f)
 {
 	face *fc = &f->faces[PDF_FACE_MAIN];

@@ -60,8 +60,7 @@ status student_reader_open(student_reader **out, const char *path, outstream *re
 		char why[160];
 		csv_limit_header_reason(&h, why, sizeof why);
 		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h.line, why);
-	} else if (st == ST_OK && (h.malformed || utf8_invalid_at(h.raw, h.raw_len) < h.raw_len ||
-				   memchr(h.raw, '\0', h.raw_len))) {
+	} else if (st == ST_OK && (h.malformed || columns_text_fault(h.raw, h.raw_len))) {
 		st = status_fail(ST_BADINPUT,
 				 "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
 				 name, (unsigned long long)h.line);
@@ -126,8 +125,7 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 		}
 		/* one pass over the raw record; fields are checked one by one only
 		 * to name the column of a bad byte */
-		const int clean = utf8_invalid_at(rec->raw, rec->raw_len) == rec->raw_len &&
-				  !memchr(rec->raw, '\0', rec->raw_len);
+		const int clean = !columns_text_fault(rec->raw, rec->raw_len);
 		if ((clean ? student_parse_valid_utf8 : student_parse)(s, &r->cols, rec->field, rec->len,
 								       rec->n_fields, reason, sizeof reason) != 0) {
 			reject(r, rec, reason);
@@ -150,7 +148,6 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 
 const csv_record *student_reader_header(const student_reader *r) { return &r->header; }
 const column_notes *student_reader_notes(const student_reader *r) { return &r->notes; }
-uint64_t student_reader_bytes(const student_reader *r) { return csv_reader_bytes(r->csv); }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
 size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
 

@@ -64,7 +64,6 @@ typedef struct chunk {
 
 static chunk first;
 static chunk *_Atomic last = &first;
-static volatile sig_atomic_t interrupted;
 /* A file or folder mkdtemp/mkostemp is creating right now (on any
  * thread): the handler removes it too, so there is no moment it exists
  * unknown to the handler. */
@@ -482,7 +481,6 @@ static void wait_for(atomic_int *counter)
 
 static void on_signal(int sig)
 {
-	interrupted = 1;
 	/* stop worker threads from creating or freeing anything, and let
 	 * those already under way finish so clean-up sees a still registry */
 	atomic_store(&dying, 1);
@@ -521,11 +519,6 @@ void tmpfiles_install_signals(void)
 		if (sigaction(sig, NULL, &was) == 0 && was.sa_handler == SIG_DFL)
 			sigaction(sig, &sa, NULL);
 	}
-}
-
-int tmpfiles_interrupted(void)
-{
-	return interrupted;
 }
 
 /* ---- leftovers of killed runs ------------------------------------------ */

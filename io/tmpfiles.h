@@ -60,8 +60,5 @@ void tmpfiles_forget_all(void);
 /* Delete everything registered (newest first) and empty the registry. */
 void tmpfiles_cleanup(void);
 void tmpfiles_install_signals(void);
-/* Nonzero once a termination signal arrived (the handler cleans up and
- * re-raises, so this is seen only while the handler runs). */
-int tmpfiles_interrupted(void);
 
 #endif

@@ -124,8 +124,8 @@ expect "missing --out: exit 2" 2 "--students and --out are required" -- \
 
 # --- generated statewide sample: cross-check with an independent oracle ----
 oracle_py "$top/tests/oracle_name_key.py" >"$work/name_key.txt" 2>&1 \
-	&& ok "the oracles' name key files names as SPEC §2.7 says (ICU root, primary, shifted)" \
-	|| bad "the oracles' name key files names as SPEC §2.7 says" "$(cat "$work/name_key.txt")"
+	&& ok "the oracles' name key files names as docs/rules.md §9 says (ICU root, primary, shifted)" \
+	|| bad "the oracles' name key files names as docs/rules.md §9 says" "$(cat "$work/name_key.txt")"
 if "$bin" gen --quiet --rows 20000 --seed 7 --bad-rows 0.02 --out "$work/gen.csv" \
 	--orders "$work/gen_orders.csv" 2>"$work/stderr"; then
 	ok "gen writes a sample"

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The name key of SPEC §2.7 for the oracles (oracle_sort.py, oracle_run.py):
+"""The name key of docs/rules.md §9 for the oracles (oracle_sort.py, oracle_run.py):
 ICU's root collation at primary strength with punctuation and spaces
 shifted away, as a sort key compared as bytes.  ICU comes from PyICU
 (Debian's python3-icu), a reading of the UCA and CLDR that shares no code
 with ssrfill's C.
 
 usage: oracle_name_key.py
-Run as a script, it checks the key against the SPEC's examples and exits 0
+Run as a script, it checks the key against the examples of docs/rules.md §9 and exits 0
 when they all hold, 1 listing those that do not (tests/e2e.sh runs it).
 A Python that cannot import icu exits 2 saying so.
 """
@@ -26,7 +26,7 @@ _collator.setAttribute(icu.UCollAttribute.ALTERNATE_HANDLING, icu.UCollAttribute
 
 
 def name_key(name):
-    """The bytes that order name among names (SPEC §2.7): equal for names
+    """The bytes that order name among names (docs/rules.md §9): equal for names
     a reader files together, whatever their case, accents and punctuation."""
     return bytes(_collator.getSortKey(name))
 
@@ -60,7 +60,7 @@ EXAMPLES = [
 
 
 def self_check():
-    """The SPEC's examples that do not hold, as lines of text."""
+    """The examples of docs/rules.md §9 that do not hold, as lines of text."""
     wrong = []
     for a, rel, b in EXAMPLES:
         ka, kb = name_key(a), name_key(b)

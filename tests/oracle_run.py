@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reading of SPEC §1.1-§2.10 in Python (the standard library,
+"""An independent reading of docs/rules.md §3-§12 in Python (the standard library,
 and ICU for the name order through oracle_name_key.py), used to cross-check
 the output directory of `ssrfill run`.
 It shares no code with the C implementation: a rule misread in C shows up
@@ -7,7 +7,7 @@ here as a difference.
 
 usage: oracle_run.py STUDENTS.csv[.zst] ORDERS.csv[.zst] OUTDIR [--config FILE]
 
-From the inputs (and the config, built-in defaults of §1.3 unless --config)
+From the inputs (and the config, built-in defaults of §5 unless --config)
 the oracle computes the rejected student and order lines, which rows print
 and how (copy-2 language, paper, sheets, envelopes, weight), the print order
 of every shipment, the boxes, and the invoice lines.  It then reads OUTDIR
@@ -28,7 +28,7 @@ Exit 0 when everything matches, 1 with the first differences otherwise
 (2 on usage or unusable input).  zstd-compressed files (inputs and print
 streams) are read through `zstd -dc`.
 
-Readings of points the SPEC leaves open (each agrees with ssrfill unless
+Readings of points docs/rules.md leaves open (each agrees with ssrfill unless
 marked otherwise):
   - a record whose quotes are malformed (a quote inside an unquoted field,
     text after a closing quote) is a reject and ends at the end of its line;
@@ -40,7 +40,7 @@ marked otherwise):
   - copy 2: the offered-languages test comes first, then the CSA rule;
   - the manifest's `sheets` and `envelopes` count the sets only (dividers
     have their own column); first_student/last_student are "Last, First";
-  - invoices.csv lines are grouped by LEA then item (not in the SPEC);
+  - invoices.csv lines are grouped by LEA then item (not in docs/rules.md);
   - an unavailable program prints nothing, not even rows with
     paper_ssr = Y (ssrfill prints and bills them: see
     INDIVIDUAL_NEEDS_AVAILABLE; set ORACLE_INDIVIDUAL_WHEN_UNAVAILABLE=1 to
@@ -91,8 +91,8 @@ DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 MMDD_RE = re.compile(r"^[0-9]{2}-[0-9]{2}$")
 MAX_SHOWN = 20
 
-# §2.3 says an unavailable program's order rows are rejected ("service not
-# available"); §2.4 does not say whether a student's own Paper SSR Selection
+# §4 says an unavailable program's order rows are rejected ("service not
+# available"); §6 does not say whether a student's own Paper SSR Selection
 # (paper_ssr = Y) still prints then.  The seed page says the service is not
 # available at all that year (TOMS only shows a pop-up), so the oracle reads
 # it as: an unavailable program prints nothing, individual orders included.
@@ -299,7 +299,7 @@ def header_index(recs, required, what):
     return header, idx
 
 
-# ------------------------------------------------------------ §1.1, §2.1-2.2
+# ------------------------------------------------------------ §3, §3.3-§3.4
 
 def digits(v, n):
     return len(v) == n and v.isascii() and v.isdigit()
@@ -350,7 +350,7 @@ def read_students(path):
     return rows_read, rejected, accepted
 
 
-# --------------------------------------------------------------- §1.2, §2.3
+# --------------------------------------------------------------- §4, §4
 
 def valid_date(v):
     if not DATE_RE.match(v):
@@ -426,7 +426,7 @@ def read_orders(path, cfg):
     return st, school_orders, lea_orders, lea_paper
 
 
-# ------------------------------------------------------------ §2.4 - §2.6
+# ------------------------------------------------------------ §6-§8
 
 def copy2_language(r, cfg):
     lang = r["ssr_language"] or CALPADS.get(r["primary_language"], "EN")
@@ -481,7 +481,7 @@ def fulfil(students, orders, cfg):
     return printed, how, electronic
 
 
-# --------------------------------------------------------------------- §2.8
+# --------------------------------------------------------------------- §10
 
 def group(seq, keyf):
     out, cur, k0 = [], None, object()
@@ -551,7 +551,7 @@ def pack(shipment, sets, cfg):
     return boxes, rows
 
 
-# --------------------------------------------------------------------- §2.9
+# --------------------------------------------------------------------- §11
 
 def invoice(printed, cfg):
     lines = {}

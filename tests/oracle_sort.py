@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reading of SPEC §1.1, §2.1, §2.2 and §2.7 in Python (csv
+"""An independent reading of docs/rules.md §3, §3.3, §3.4 and §9 in Python (csv
 from the standard library, names ordered by ICU through oracle_name_key.py),
 used by tests/e2e.sh to cross-check `ssrfill sort` on generated files.  It
 shares no code with the C implementation: a rule misread in C shows up as a

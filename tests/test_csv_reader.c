@@ -27,6 +27,7 @@
 #include <cmocka.h>
 #include <zstd.h>
 
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 #include "../engine/status.h"
 #include "../io/csv_reader.h"
@@ -273,7 +274,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	mem_fail_nth(0);
+	fault_set_op(FAULT_ALLOC, 0);
 	csv_reader_free(fx->r);
 	csv_reader_free(fx->rz);
 	if (fx->path[0])
@@ -1076,7 +1077,7 @@ static void out_of_memory_at_each_allocation(void **state)
 	unsigned long failed = 0, whole = 0, first_whole = 0;
 	for (unsigned long nth = 1; nth <= 40; nth++) {
 		status_clear();
-		mem_fail_nth(nth);
+		fault_set_op(FAULT_ALLOC, nth);
 		instream *in = NULL;
 		status st = instream_open(&in, fx->path);
 		if (st == ST_OK)
@@ -1095,7 +1096,7 @@ static void out_of_memory_at_each_allocation(void **state)
 					st = ST_OK;
 			}
 		}
-		mem_fail_nth(0);
+		fault_set_op(FAULT_ALLOC, 0);
 		if (st != ST_OK) {
 			if (st != ST_NOMEM)
 				fail_msg("allocation %lu failing, after %zu records: %s (%s), want %s",

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <zstd.h>
 
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 #include "../engine/status.h"
 #include "../io/instream.h"
@@ -49,7 +50,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	mem_fail_nth(0);
+	fault_set_op(FAULT_ALLOC, 0);
 	instream_free(fx->in);
 	if (fx->saved_stdin >= 0) {
 		dup2(fx->saved_stdin, STDIN_FILENO);
@@ -432,9 +433,9 @@ static void out_of_memory_on_open(void **state)
 	unsigned long failed = 0, whole = 0, first_whole = 0;
 	for (unsigned long nth = 1; nth <= 4; nth++) {
 		status_clear();
-		mem_fail_nth(nth);
+		fault_set_op(FAULT_ALLOC, nth);
 		const status st = instream_open(&fx->in, fx->path);
-		mem_fail_nth(0);
+		fault_set_op(FAULT_ALLOC, 0);
 		if (st != ST_OK) {
 			if (st != ST_NOMEM)
 				fail_msg("allocation %lu failing: %s, want %s", nth,

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 #include "../io/pdf_doc.h"
 
@@ -165,9 +166,9 @@ static void out_of_memory(void **state)
 	for (unsigned long n = 1; n < 40; n++) {
 		pdf_doc d;
 		pdf_doc_init(&d);
-		mem_fail_nth(n);
+		fault_set_op(FAULT_ALLOC, n);
 		build(&d, content);
-		mem_fail_nth(0);
+		fault_set_op(FAULT_ALLOC, 0);
 		if (pdf_doc_oom(&d)) {
 			failed++;
 		} else {

@@ -235,9 +235,9 @@ static void allocation_failure(void **state)
 	sorter *s;
 	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
-	mem_fail_nth(1);
+	fault_set_op(FAULT_ALLOC, 1);
 	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_NOMEM);
-	mem_fail_nth(0);
+	fault_set_op(FAULT_ALLOC, 0);
 	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_OK);
 	sorter_free(s);
 }

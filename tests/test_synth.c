@@ -1,7 +1,7 @@
 /*
  * test_synth.c: the synthetic data generator (engine/synth.c), checked the
  * way a user of `ssrfill gen` would notice it breaking: same seed, same
- * bytes; the exact header and row count; clean rows that obey SPEC §1.1
+ * bytes; the exact header and row count; clean rows that obey docs/rules.md §3
  * with no duplicates; orders that name LEAs and schools of the students
  * file; a real zstd stream for ".zst"; malformed rows at the asked rate and
  * of every kind; surnames in Đ, Ø, Ł, Æ, Han and Hangul at their shares;
@@ -203,12 +203,12 @@ static const char *const grades[] = {
 	"TK", "KN", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
 };
 static const char *const reports[] = { "SB", "CAA", "CAST", "CAAS", "CSA", "ELPAC" };
-/* SPEC §1.1: which grades (bit per index of grades[]) take each report. */
+/* docs/rules.md §3: which grades (bit per index of grades[]) take each report. */
 static const unsigned report_grades[] = {
 	0x13F0, 0x13F0, 0x3A40, 0x3A40, 0x3FF0, 0x3FFF,
 };
 
-/* Why a students row would be rejected (SPEC §2.1-2), or OK. */
+/* Why a students row would be rejected (docs/rules.md §3.3-§3.4), or OK. */
 enum { OK, R_FIELDS, R_UTF8, R_SSID, R_LEA, R_SCHOOL, R_GRADE, R_LAST,
        R_FIRST, R_REPORT, R_REPORT_GRADE, R_PLANG, R_SSRLANG, R_PAPER,
        R_DUP, N_REASONS };
