@@ -350,7 +350,7 @@ def read_students(path):
     return rows_read, rejected, accepted
 
 
-# --------------------------------------------------------------- §4, §4
+# ------------------------------------------------------------------- §4
 
 def valid_date(v):
     if not DATE_RE.match(v):
