@@ -171,15 +171,18 @@ static void empty_run(void **state)
 }
 
 /* The offsets where blocks start, walking the block headers of a good run:
- * [u32 raw_len][u32 compressed_len][frame]. */
+ * [u32 raw_len][u32 compressed_len][frame], up to the end marker (two zero
+ * lengths) or the end of the file, whichever the run has. */
 static size_t block_starts(const unsigned char *b, size_t n, size_t *at, size_t cap)
 {
 	size_t k = 0, pos = 0;
 	while (pos + 8 <= n && k < cap) {
+		uint32_t len[2];
+		memcpy(len, b + pos, 8);
+		if (len[0] == 0 && len[1] == 0)
+			break;
 		at[k++] = pos;
-		uint32_t clen;
-		memcpy(&clen, b + pos + 4, 4);
-		pos += 8 + clen;
+		pos += 8 + len[1];
 	}
 	return k;
 }
@@ -197,7 +200,7 @@ static void truncated_run_detected(void **state)
 	size_t at[64];
 	const size_t blocks = block_starts(b, len, at, 64);
 	assert_true(blocks >= 3);
-	size_t cuts[64 * 6 + 2], n_cuts = 0;
+	size_t cuts[64 * 6 + 3], n_cuts = 0;
 	for (size_t i = 0; i < blocks; i++) {
 		uint32_t clen;
 		memcpy(&clen, b + at[i] + 4, 4);
@@ -208,6 +211,9 @@ static void truncated_run_detected(void **state)
 		cuts[n_cuts++] = at[i] + 8 + clen / 2;     /* half a frame */
 		cuts[n_cuts++] = at[i] + 8 + clen - 1;     /* a frame one byte short */
 	}
+	uint32_t last_clen;
+	memcpy(&last_clen, b + at[blocks - 1] + 4, 4);
+	cuts[n_cuts++] = at[blocks - 1] + 8 + last_clen;   /* every block, nothing after */
 	cuts[n_cuts++] = len - 1;
 	cuts[n_cuts++] = 0;
 	for (size_t c = 0; c < n_cuts; c++) {
