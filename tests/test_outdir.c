@@ -220,8 +220,9 @@ static void force_refuses_foreign_folder(void **state)
 	put_file(out, "thesis.tex", "years of work");
 	assert_int_equal(run(1, "a.csv", "new", NULL), ST_USAGE);
 	assert_string_equal(read_file(out, "thesis.tex"), "years of work");
-	/* nor does a marker of someone else's make it ours */
-	put_file(out, ".ssrfill-output", "thesis.tex\n");
+	/* nor does a marker of someone else's make it ours, even one listing
+	 * every entry under a first line as long as ssrfill's */
+	put_file(out, ".ssrfill-output", "Backup set: keep these\n\nthesis.tex\n");
 	assert_int_equal(run(1, "a.csv", "new", NULL), ST_USAGE);
 	assert_string_equal(read_file(out, "thesis.tex"), "years of work");
 	assert_int_equal(beside_out(), 0);

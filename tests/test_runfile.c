@@ -25,6 +25,7 @@
 
 #include <zstd.h>
 
+#include "../engine/mem.h"
 #include "../engine/runfile.h"
 
 static char dir[256];
@@ -283,6 +284,115 @@ static void bytes_across_a_large_run(void **state)
 	unlink(copy_path);
 }
 
+/* Bytes after the end marker: not a run ssrfill wrote. */
+static void bytes_after_the_end(void **state)
+{
+	(void)state;
+	const size_t n = 20;
+	write_run(path, n);
+	size_t len;
+	unsigned char *b = load(path, &len);
+	unsigned char *d = malloc(len + 8);
+	assert_non_null(d);
+	memcpy(d, b, len);
+	memcpy(d + len, b, 8);   /* a block header, say, from a second run */
+	for (size_t extra = 1; extra <= 8; extra++) {
+		store(copy_path, d, len + extra);
+		assert_int_equal(read_run(copy_path, n, 1), -1);
+	}
+	free(d);
+	free(b);
+	unlink(path);
+	unlink(copy_path);
+}
+
+/* A block length changed to ~2 GB: refused before the reader allocates
+ * for it, so a damaged run cannot exhaust memory before it is found. */
+static void huge_length_not_allocated(void **state)
+{
+	(void)state;
+	const size_t n = 20;
+	write_run(path, n);
+	size_t len;
+	unsigned char *b = load(path, &len);
+	static const char *const what[] = { "raw", "compressed", "raw and compressed" };
+	for (int field = 0; field < 3; field++) {
+		unsigned char *d = malloc(len);
+		assert_non_null(d);
+		memcpy(d, b, len);
+		const uint32_t huge = 0x7FFFFFF0u;
+		if (field != 1)
+			memcpy(d, &huge, 4);
+		if (field != 0)
+			memcpy(d + 4, &huge, 4);
+		store(copy_path, d, len);
+		assert_int_equal(read_run(copy_path, n, 1), -1);
+		if (mem_peak() > (64u << 20))
+			fail_msg("a damaged %s length made the reader allocate %zu bytes",
+				 what[field], mem_peak());
+		free(d);
+	}
+	free(b);
+	unlink(path);
+	unlink(copy_path);
+}
+
+/* Write a run by hand: one block whose raw bytes are given, in a valid
+ * frame with its checksum, then the end marker. */
+static void write_block_by_hand(const char *p, const void *raw, size_t n)
+{
+	const size_t cap = ZSTD_compressBound(n);
+	uint8_t *frame = malloc(cap);
+	assert_non_null(frame);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)));
+	const size_t c = ZSTD_compress2(cctx, frame, cap, raw, n);
+	assert_false(ZSTD_isError(c));
+	const uint32_t hdr[2] = { (uint32_t)n, (uint32_t)c }, end[2] = { 0, 0 };
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(hdr, 1, 8, f), 8);
+	assert_int_equal(fwrite(frame, 1, c, f), c);
+	assert_int_equal(fwrite(end, 1, 8, f), 8);
+	assert_int_equal(fclose(f), 0);
+	free(frame);
+}
+
+/* A block that decompresses (the frame is sound) but whose records do
+ * not add up: a key or payload past the block's end, a record header cut
+ * in two.  An error, not a record made of whatever follows. */
+static void records_that_overrun_their_block(void **state)
+{
+	(void)state;
+	uint8_t raw[64];
+	const uint32_t good[2] = { 3, 2 };
+	memcpy(raw, good, 8);
+	memcpy(raw + 8, "keyPL", 5);
+	const struct {
+		uint32_t klen, plen;
+		size_t tail;
+	} bad[] = {
+		{ 40, 0, 10 },            /* key past the end */
+		{ 3, 40, 10 },            /* payload past the end */
+		{ UINT32_MAX, 2, 10 },    /* a sum that would wrap 32 bits */
+		{ 0, 0, 3 },              /* 3 bytes: not even a record header */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const uint32_t h[2] = { bad[i].klen, bad[i].plen };
+		memcpy(raw + 13, h, 8);
+		memset(raw + 21, 'x', 16);
+		write_block_by_hand(copy_path, raw, bad[i].tail == 3 ? 13 + 3 : 13 + 8 + bad[i].tail);
+		runfile_reader *r;
+		assert_int_equal(runfile_reader_open(&r, copy_path, dctx), ST_OK);
+		runfile_rec rec;
+		assert_int_equal(runfile_next(r, &rec), ST_OK);   /* the good record */
+		assert_int_equal(rec.key_len, 3);
+		assert_memory_equal(rec.key, "key", 3);
+		assert_int_equal(runfile_next(r, &rec), ST_IO);
+		runfile_reader_free(r);
+	}
+	unlink(copy_path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -293,6 +403,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(truncated_run_detected),
 		cmocka_unit_test(every_byte_of_a_small_run),
 		cmocka_unit_test(bytes_across_a_large_run),
+		cmocka_unit_test(bytes_after_the_end),
+		cmocka_unit_test(huge_length_not_allocated),
+		cmocka_unit_test(records_that_overrun_their_block),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
