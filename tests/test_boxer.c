@@ -26,12 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../engine/boxer.h"
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
+#include "../io/outstream.h"
 #include "../io/run_docs.h"
 
 #define TARE 100
@@ -294,13 +296,12 @@ static setrec make_set(uint32_t school, const char *school_name, int who, int64_
  * divider and first set, 1000; the next two continue in box 3: 100 + 100
  * + 600 = 800).  Segments: (1,s1), (2,s1 continued), (2,s2), (3,s2
  * continued). */
-static void packing_boxes_and_segments(void **state)
+static const char lea_name[] = "Sample Unified";
+
+static packing *sample_lea(const box_config *cfg)
 {
-	(void)state;
-	const box_config cfg = small_box(0);
 	packing *p;
-	assert_int_equal(packing_new(&p, &cfg), ST_OK);
-	const char lea_name[] = "Sample Unified";
+	assert_int_equal(packing_new(&p, cfg), ST_OK);
 	packing_begin(p, SHIP_AUGUST, 1964733, lea_name, strlen(lea_name));
 	int who = 0;
 	box_place w;
@@ -312,6 +313,14 @@ static void packing_boxes_and_segments(void **state)
 		const setrec r = make_set(22, "South Middle", who, 300, 4, 2);
 		assert_int_equal(packing_add(p, &r, DIVIDER + 3 * 300, &w), ST_OK);
 	}
+	return p;
+}
+
+static void packing_boxes_and_segments(void **state)
+{
+	(void)state;
+	const box_config cfg = small_box(0);
+	packing *p = sample_lea(&cfg);
 	assert_int_equal(packing_box_count(p), 3);
 	assert_int_equal(packing_box_gross(p, 1), 1000);
 	assert_int_equal(packing_box_gross(p, 2), 1000);
@@ -414,6 +423,42 @@ static void packing_many_boxes(void **state)
 	packing_free(p);
 }
 
+/* The manifest of the same LEA: one row per (box, school segment), each
+ * with its box id, "box N of M", first or continued, and the whole box's
+ * gross weight. */
+static void manifest_rows(void **state)
+{
+	(void)state;
+	const box_config cfg = small_box(0);
+	packing *p = sample_lea(&cfg);
+	char path[] = "/tmp/ssrfill-test-manifest-XXXXXX";
+	const int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	outstream *o;
+	assert_int_equal(outstream_open(&o, path, OUT_NO_FSYNC), ST_OK);
+	manifest_write_lea(o, p);
+	assert_int_equal(outstream_close(o), ST_OK);
+	packing_free(p);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static const char *const want[] = {
+		"august-1964733-0001,1,3,1964733,0000011,first,\"Ahn, Mina\",\"Diaz, Rosa\",4,8,0,1000,",
+		"august-1964733-0002,2,3,1964733,0000011,continued,\"Engel, Tom\",\"Fox, Ida\",2,4,0,1000,",
+		"august-1964733-0002,2,3,1964733,0000022,first,\"Garcia, Luz\",\"Garcia, Luz\",1,4,2,1000,",
+		"august-1964733-0003,3,3,1964733,0000022,continued,\"Ho, Kim\",\"Ito, Ken\",2,8,4,800,",
+	};
+	char line[512];
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(fgets(line, sizeof line, f));
+		if (strncmp(line, want[i], strlen(want[i])) != 0)
+			fail_msg("manifest row %zu:\n  %s  want %s", i + 1, line, want[i]);
+	}
+	assert_null(fgets(line, sizeof line, f));
+	fclose(f);
+	unlink(path);
+}
+
 /* Box ids: <shipment>-<lea_code>-<NNNN>, the LEA code with its 7 digits. */
 static void box_ids(void **state)
 {
@@ -442,6 +487,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(packing_boxes_and_segments),
 		cmocka_unit_test(packing_restarts_per_lea),
 		cmocka_unit_test(packing_many_boxes),
+		cmocka_unit_test(manifest_rows),
 		cmocka_unit_test(box_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
