@@ -431,7 +431,9 @@ static void manifest_rows(void **state)
 	(void)state;
 	const box_config cfg = small_box(0);
 	packing *p = sample_lea(&cfg);
-	char path[] = "/tmp/ssrfill-test-manifest-XXXXXX";
+	char path[300];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof path, "%s/ssrfill-test-manifest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	const int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
