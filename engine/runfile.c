@@ -5,6 +5,13 @@
  * buffering; reads fetch one block header and then its compressed bytes.
  * Spill files are scratch: no fsync, mode 0600 in the sorter's private
  * 0700 folder.
+ *
+ * Damage is an error, never data: each frame carries zstd's content
+ * checksum (XXH64, checked as it is decompressed), so a changed byte
+ * fails the read; the end marker makes a run cut at a block boundary
+ * "cut short" rather than a shorter run; and lengths are checked against
+ * the file's size and the frame's own header before anything is
+ * allocated for them.
  */
 #include "runfile.h"
 #include "fault.h"
@@ -12,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../io/tmpfiles.h"
@@ -31,6 +39,8 @@ struct runfile_reader {
 	ZSTD_DCtx *dctx;
 	uint8_t *raw, *comp;
 	size_t raw_len, raw_cap, comp_cap, pos;
+	uint64_t offset, size;   /* of the next block header, of the file */
+	int ended;               /* the end marker was read */
 	char *path;
 };
 
@@ -80,6 +90,19 @@ status runfile_writer_open(runfile_writer **out, const char *path, ZSTD_CCtx *cc
 		runfile_writer_close(w);
 		return st;
 	}
+	/* level 1 (spills are written once and read once), with the frame's
+	 * content checksum so a damaged block cannot decompress to data */
+	size_t z = ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+	if (!ZSTD_isError(z))
+		z = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
+	if (!ZSTD_isError(z))
+		z = ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+	if (ZSTD_isError(z)) {
+		w->err = status_fail(ST_INTERNAL, "zstd: %s", ZSTD_getErrorName(z));
+		const status st = w->err;
+		runfile_writer_close(w);
+		return st;
+	}
 	*out = w;
 	return ST_OK;
 }
@@ -98,7 +121,7 @@ static void flush_block(runfile_writer *w)
 		w->comp = c;
 		w->comp_cap = bound + 8;
 	}
-	const size_t n = ZSTD_compressCCtx(w->cctx, w->comp + 8, w->comp_cap - 8, w->raw, w->raw_len, 1);
+	const size_t n = ZSTD_compress2(w->cctx, w->comp + 8, w->comp_cap - 8, w->raw, w->raw_len);
 	if (ZSTD_isError(n)) {
 		w->err = status_fail(ST_INTERNAL, "zstd: %s", ZSTD_getErrorName(n));
 		return;
@@ -141,6 +164,10 @@ status runfile_writer_close(runfile_writer *w)
 		return ST_OK;
 	if (w->fd >= 0) {
 		flush_block(w);
+		/* the end marker: a block header of zero lengths */
+		static const uint32_t end[2] = { 0, 0 };
+		if (w->err == ST_OK)
+			w->err = write_all(w->fd, end, sizeof end, w->path);
 		if (close(w->fd) != 0 && w->err == ST_OK)
 			w->err = status_fail(ST_IO, "%s: cannot close a sorted run: %s", w->path, strerror(errno));
 	}
@@ -170,11 +197,13 @@ status runfile_reader_open(runfile_reader **out, const char *path, ZSTD_DCtx *dc
 		return status_fail(ST_NOMEM, "out of memory reading a sorted run");
 	}
 	r->fd = fault_hit(FAULT_OPEN) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
+	struct stat sb;
+	if (r->fd < 0 || fstat(r->fd, &sb) != 0) {
 		const status st = status_fail(ST_IO, "%s: cannot open a sorted run: %s", path, strerror(errno));
 		runfile_reader_free(r);
 		return st;
 	}
+	r->size = (uint64_t)sb.st_size;
 	*out = r;
 	return ST_OK;
 }
@@ -200,15 +229,33 @@ static status read_exact(runfile_reader *r, void *buf, size_t n, size_t *got)
 
 static status next_block(runfile_reader *r)
 {
+	if (r->ended)
+		return ST_EOF;
 	uint32_t hdr[2];
 	size_t got;
 	status st = read_exact(r, hdr, 8, &got);
 	if (st != ST_OK)
 		return st;
-	if (got == 0)
-		return ST_EOF;
 	if (got != 8)
 		return status_fail(ST_IO, "%s: a sorted run is cut short", r->path);
+	r->offset += 8;
+	if (hdr[0] == 0 && hdr[1] == 0) {
+		/* the end marker, and the end of the file */
+		uint8_t more;
+		if ((st = read_exact(r, &more, 1, &got)) != ST_OK)
+			return st;
+		if (got != 0)
+			return status_fail(ST_IO, "%s: a sorted run is corrupt", r->path);
+		r->ended = 1;
+		return ST_EOF;
+	}
+	/* lengths past the end of the file, or out of proportion to each
+	 * other or to the frame's own header, are damage: refused before
+	 * anything is allocated for them */
+	if (hdr[1] > r->size - r->offset)
+		return status_fail(ST_IO, "%s: a sorted run is cut short", r->path);
+	if (hdr[0] == 0 || hdr[1] > ZSTD_compressBound(hdr[0]))
+		return status_fail(ST_IO, "%s: a sorted run is corrupt", r->path);
 	if (hdr[1] > r->comp_cap) {
 		uint8_t *c = mem_realloc(r->comp, hdr[1]);
 		if (!c)
@@ -216,6 +263,13 @@ static status next_block(runfile_reader *r)
 		r->comp = c;
 		r->comp_cap = hdr[1];
 	}
+	if ((st = read_exact(r, r->comp, hdr[1], &got)) != ST_OK)
+		return st;
+	if (got != hdr[1])
+		return status_fail(ST_IO, "%s: a sorted run is cut short", r->path);
+	r->offset += got;
+	if (ZSTD_getFrameContentSize(r->comp, hdr[1]) != hdr[0])
+		return status_fail(ST_IO, "%s: a sorted run is corrupt", r->path);
 	if (hdr[0] > r->raw_cap) {
 		uint8_t *c = mem_realloc(r->raw, hdr[0]);
 		if (!c)
@@ -223,10 +277,6 @@ static status next_block(runfile_reader *r)
 		r->raw = c;
 		r->raw_cap = hdr[0];
 	}
-	if ((st = read_exact(r, r->comp, hdr[1], &got)) != ST_OK)
-		return st;
-	if (got != hdr[1])
-		return status_fail(ST_IO, "%s: a sorted run is cut short", r->path);
 	const size_t n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, r->comp, hdr[1]);
 	if (ZSTD_isError(n) || n != hdr[0])
 		return status_fail(ST_IO, "%s: a sorted run is corrupt", r->path);

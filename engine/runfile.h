@@ -10,9 +10,12 @@
  *
  * A run is a sequence of blocks, each
  *     [u32 raw_len][u32 compressed_len][zstd frame of raw_len bytes]
- * whose raw bytes are whole records [u32 klen][u32 plen][key][payload].
+ * whose raw bytes are whole records [u32 klen][u32 plen][key][payload],
+ * then an end marker [u32 0][u32 0], the last 8 bytes of the file.
  * A record never spans blocks (a record larger than a block gets a block of
- * its own).  Blocks are compressed one shot with a context the caller owns
+ * its own).  Each frame carries its content size and checksum, so a run
+ * cut short or damaged is an error (ST_IO), never fewer or other records.
+ * Blocks are compressed one shot with a context the caller owns
  * and reuses (zstd level 1: spills are written once and read once), and
  * decompressed one shot, so a merge of k runs needs one decompression
  * context and 2 x RUNFILE_BLOCK bytes per run.
