@@ -1,5 +1,5 @@
 /*
- * test_boxer.c: the box packing rule of SPEC §2.8 (boxer.h), the boxes and
+ * test_boxer.c: the box packing rule of docs/rules.md §10 (boxer.h), the boxes and
  * school segments built on it (packing.h) and box ids (run_docs.h).
  *
  * The weights are small round numbers (tare 100, divider 100, box 1000 mg)

@@ -1,5 +1,5 @@
 /*
- * test_fulfil.c: what happens to one valid score report row, SPEC §2.4-§2.6
+ * test_fulfil.c: what happens to one valid score report row, docs/rules.md §6-§8
  * (fulfil.h).
  *
  * - Which rows print: the school's active order, else the LEA-wide one,
@@ -166,7 +166,7 @@ static enum lang copy2(const config *c, enum report r, int primary, int override
 	return fulfil_copy2(c, &s);
 }
 
-/* SPEC §1.1's CALPADS mapping and §2.5's fallbacks. */
+/* docs/rules.md §3's CALPADS mapping and §7's fallbacks. */
 static void copy2_language(void **state)
 {
 	(void)state;
@@ -213,7 +213,7 @@ static void csa_only_in_spanish(void **state)
 }
 
 /* Paper, sheets and weight for each report under each order, computed
- * here from §2.6: copies x sheets per copy x sheet weight, plus one
+ * here from §8: copies x sheets per copy x sheet weight, plus one
  * envelope per copy. */
 static void paper_sheets_and_weight(void **state)
 {
@@ -294,7 +294,7 @@ static void paper_sheets_and_weight(void **state)
 	orders_free(none);
 }
 
-/* fulfil_set_weight on its own, for each of §2.6's options. */
+/* fulfil_set_weight on its own, for each of §8's options. */
 static void set_weight(void **state)
 {
 	(void)state;

@@ -1,5 +1,5 @@
 /*
- * test_invoice.c: invoices, SPEC §2.9 (invoice.h, invoice_writer.h).
+ * test_invoice.c: invoices, docs/rules.md §11 (invoice.h, invoice_writer.h).
  *
  * - The invoice id is INV-<admin_year>-<lea_code>, the LEA code with its
  *   7 digits.

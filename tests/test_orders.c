@@ -1,5 +1,5 @@
 /*
- * test_orders.c: the order rules of SPEC §1.2 and §2.3 (orders.h).
+ * test_orders.c: the order rules of docs/rules.md §4 and §4 (orders.h).
  *
  * - A malformed row is rejected with the column that is wrong: LEA and
  *   school codes, program, envelopes, paper size, dates, field count,

@@ -1,6 +1,6 @@
 /*
  * test_outdir.c: the output folder appears whole or not at all, and
- * --force never destroys what ssrfill did not write (SPEC §3; outdir.h).
+ * --force never destroys what ssrfill did not write (docs/rules.md §13; outdir.h).
  *
  * - A committed run: DIR holds what was written (mode 0600 files), and a
  *   marker listing it; nothing is left beside DIR (stage, lock).  Before
