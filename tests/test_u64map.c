@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../engine/fault.h"
 #include "../engine/mem.h"
 #include "../engine/u64map.h"
 
@@ -114,9 +115,9 @@ static void fail_growth_at(unsigned long nth)
 	uint64_t key = 0;
 	int refused = 0;
 	for (; key < 1000 && !refused; key++) {
-		mem_fail_nth(nth);
+		fault_set_op(FAULT_ALLOC, nth);
 		uint64_t *v = u64map_slot(m, key);
-		mem_fail_nth(0);
+		fault_set_op(FAULT_ALLOC, 0);
 		if (!v) {
 			refused = 1;
 			break;
