@@ -15,14 +15,14 @@
 
 extern "C" {
 #include "../engine/collate.h"
-#include "../engine/fold.h"
-#include "../engine/runfile.h"
-#include "../engine/sorter.h"
+#include "../base/bytebuf.h"
+#include "../sorter/runfile.h"
+#include "../sorter/sorter.h"
 #include "../engine/student.h"
-#include "../engine/synth.h"
+#include "../gen/synth.h"
 #include "../io/csv_reader.h"
 #include "../io/instream.h"
-#include "../io/student_reader.h"
+#include "../readers/student_reader.h"
 }
 
 namespace {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/status.h"
+#include "../base/status.h"
 
 /* The largest size a flag takes: 1 TiB, far beyond any budget a run
  * needs (a statewide file sorts in 16M), so a bigger one is a typo. */

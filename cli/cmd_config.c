@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "../engine/config.h"
-#include "../io/config_ini.h"
+#include "../readers/config_ini.h"
 #include "../io/outstream.h"
 #include "cli.h"
 

@@ -1,6 +1,6 @@
 /*
  * cmd_gen.c: `ssrfill gen` — a deterministic synthetic statewide score
- * reports file and its orders file (engine/synth.c does the work).  Both
+ * reports file and its orders file (gen/synth.c does the work).  Both
  * are written beside their names and renamed into place once whole, so a
  * failed or interrupted gen leaves the files that were there as they were.
  */
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/synth.h"
+#include "../gen/synth.h"
 #include "../io/staged.h"
-#include "../io/tmpfiles.h"
+#include "../base/tmpfiles.h"
 #include "cli.h"
 
 int cmd_gen(int argc, char **argv)

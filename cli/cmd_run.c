@@ -27,27 +27,29 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/columns.h"
+#include "../io/columns.h"
 #include "../engine/fulfil.h"
 #include "../engine/invoice.h"
-#include "../engine/mem.h"
+#include "../base/mem.h"
 #include "../engine/orders.h"
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
-#include "../engine/sorter.h"
-#include "../engine/u64map.h"
-#include "../io/config_ini.h"
+#include "../sorter/sorter.h"
+#include "../base/u64map.h"
+#include "../readers/config_ini.h"
 #include "../io/csv_reader.h"
 #include "../io/instream.h"
-#include "../io/invoice_writer.h"
+#include "../writers/invoice_writer.h"
 #include "../io/outdir.h"
-#include "../io/doc_pool.h"
+#include "../writers/doc_pool.h"
 #include "../io/rejects.h"
-#include "../io/run_docs.h"
-#include "../io/student_reader.h"
-#include "../io/summary_writer.h"
-#include "../io/tmpfiles.h"
+#include "../writers/run_docs.h"
+#include "../readers/student_reader.h"
+#include "../writers/summary_writer.h"
+#include "../base/tmpfiles.h"
 #include "cli.h"
+#include "../base/text.h"
+#include "../base/bytebuf.h"
 
 typedef struct run_opts {
 	const char *students, *orders, *config_path, *out;
@@ -199,7 +201,7 @@ static status read_orders(run_ctx *x, outstream *rejects)
 		char why[160];
 		csv_limit_header_reason(&rec, why, sizeof why);
 		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)rec.line, why);
-	} else if (st == ST_OK && (utf8_invalid_at(rec.raw, rec.raw_len) < rec.raw_len ||
+	} else if (st == ST_OK && (text_invalid_at(rec.raw, rec.raw_len) < rec.raw_len ||
 				   memchr(rec.raw, '\0', rec.raw_len))) {
 		st = status_fail(ST_BADINPUT,
 				 "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
@@ -448,7 +450,7 @@ static size_t missing_address(const setrec *r, char *out, size_t cap)
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 		const char *p = r->str[need[i].str];
 		size_t n = r->len[need[i].str];
-		columns_trim(&p, &n);
+		text_trim(&p, &n);
 		if (n)
 			continue;
 		const int w = snprintf(out + used, cap - used, "%s%s", used ? " " : "", need[i].name);

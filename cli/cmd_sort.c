@@ -18,17 +18,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/mem.h"
-#include "../engine/fault.h"
-#include "../engine/sorter.h"
+#include "../base/mem.h"
+#include "../base/fault.h"
+#include "../sorter/sorter.h"
 #include "../engine/student.h"
 #include "../io/instream.h"
 #include "../io/outstream.h"
 #include "../io/rejects.h"
 #include "../io/staged.h"
-#include "../io/student_reader.h"
-#include "../io/tmpfiles.h"
+#include "../readers/student_reader.h"
+#include "../base/tmpfiles.h"
 #include "cli.h"
+#include "../base/bytebuf.h"
 
 typedef struct phase_times {
 	double read, finish, write;

@@ -17,11 +17,11 @@
 #include <sched.h>
 
 #include "cli.h"
-#include "../engine/fault.h"
-#include "../engine/fold.h"
-#include "../engine/mem.h"
+#include "../base/fault.h"
+#include "../base/bytebuf.h"
+#include "../base/mem.h"
 #include "../io/staged.h"
-#include "../io/tmpfiles.h"
+#include "../base/tmpfiles.h"
 
 /* jemalloc (release builds): keep freed blocks up to 1 MiB in each
  * thread's cache.  HarfBuzz's subsetter and zlib allocate and free blocks

@@ -45,8 +45,9 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
-#include "mem.h"
-#include "status.h"
+#include "../base/mem.h"
+#include "../base/status.h"
+#include "../base/bytebuf.h"
 
 /* The table's ranges: U+0000..U+024F and U+1E00..U+1EFF. */
 #define LATIN_END 0x0250

@@ -20,8 +20,8 @@
 
 #include <stddef.h>
 
-#include "fold.h"  /* bytebuf */
-#include "status.h"
+#include "../base/bytebuf.h"
+#include "../base/status.h"
 
 typedef struct collator collator;
 

@@ -4,7 +4,7 @@
  *
  *   config c;
  *   config_defaults(&c);               // the 2018-19 values
- *   st = config_load(&c, path);        // io/config_ini.c, optional
+ *   st = config_load(&c, path);        // readers/config_ini.c, optional
  *   st = config_check(&c, path);       // before any row is boxed or billed
  *   config_order_deadline(&c, PROGRAM_CAASPP)   // 20190715
  *
@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "../base/calendar.h"
 #include "fulfil.h"
 
 static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };

@@ -6,7 +6,7 @@
  *
  *   config c;
  *   config_defaults(&c);
- *   st = config_load(&c, path);     // io/config_ini.c: INI on top of defaults
+ *   st = config_load(&c, path);     // readers/config_ini.c: INI on top of defaults
  *   st = config_check(&c);          // cross-key rules (box fits a set, ...)
  */
 #ifndef SSRFILL_CONFIG_H
@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "status.h"
+#include "../base/status.h"
 #include "student.h"
 
 typedef struct program_config {

@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "columns.h"
-#include "fold.h"
-#include "mem.h"
+#include "../base/calendar.h"
+#include "../io/columns.h"
+#include "../base/text.h"
+#include "../base/mem.h"
 
 static const char *const ocol_name[OCOL_COUNT] = {
 #define ORDER_COL_NAME(id, name, req) name,
@@ -116,9 +116,9 @@ static long parse_date(const char *s, size_t n)
 {
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	const long long y = columns_digits(s, 4, 4);
-	const long long m = columns_digits(s + 5, 2, 2);
-	const long long d = columns_digits(s + 8, 2, 2);
+	const long long y = text_digits(s, 4, 4);
+	const long long m = text_digits(s + 5, 2, 2);
+	const long long d = text_digits(s + 8, 2, 2);
 	if (y < 1900 || !calendar_day_valid((int)y, (int)m, (int)d))
 		return -1;
 	return (long)(y * 10000 + m * 100 + d);
@@ -182,17 +182,17 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		len[c] = o->index[c] >= 0 ? lens[o->index[c]] : 0;
 	}
 	/* the PO number is drawn on the invoice: no cluster of marks */
-	if (fold_too_many_marks(f[OCOL_PO_NUMBER], len[OCOL_PO_NUMBER])) {
+	if (text_too_many_marks(f[OCOL_PO_NUMBER], len[OCOL_PO_NUMBER])) {
 		char what[96];
 		snprintf(what, sizeof what, "more than %d combining marks on one character (malformed text)",
-			 FOLD_MAX_MARKS);
+			 TEXT_MAX_MARKS);
 		reject(o, res, OCOL_PO_NUMBER, what);
 		goto rejected;
 	}
 	order ord;
 	memset(&ord, 0, sizeof ord);
 	ord.line = line;
-	long long v = columns_digits(f[OCOL_LEA_CODE], len[OCOL_LEA_CODE], 7);
+	long long v = text_digits(f[OCOL_LEA_CODE], len[OCOL_LEA_CODE], 7);
 	if (v < 0) {
 		reject(o, res, OCOL_LEA_CODE, "must be exactly 7 digits");
 		goto rejected;
@@ -200,7 +200,7 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 	ord.lea = (uint32_t)v;
 	ord.school = ORDER_SCHOOL_NONE;
 	if (len[OCOL_SCHOOL_CODE]) {
-		if ((v = columns_digits(f[OCOL_SCHOOL_CODE], len[OCOL_SCHOOL_CODE], 7)) < 0) {
+		if ((v = text_digits(f[OCOL_SCHOOL_CODE], len[OCOL_SCHOOL_CODE], 7)) < 0) {
 			reject(o, res, OCOL_SCHOOL_CODE, "must be blank (the whole LEA) or exactly 7 digits");
 			goto rejected;
 		}

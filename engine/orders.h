@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "columns.h"
+#include "../io/columns.h"
 #include "config.h"
-#include "status.h"
+#include "../base/status.h"
 
 #define ORDER_COLUMNS(X)                    \
 	X(LEA_CODE,     "lea_code",     1)  \

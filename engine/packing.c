@@ -12,8 +12,8 @@
 
 #include <string.h>
 
-#include "fold.h"
-#include "mem.h"
+#include "../base/bytebuf.h"
+#include "../base/mem.h"
 
 struct packing {
 	boxer box;

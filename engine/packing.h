@@ -17,7 +17,7 @@
 
 #include "boxer.h"
 #include "setrec.h"
-#include "status.h"
+#include "../base/status.h"
 
 typedef struct segment {
 	uint32_t box_no;

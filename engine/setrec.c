@@ -2,6 +2,7 @@
  * setrec.c: encoding of printed sets for the sorter (see setrec.h).
  */
 #include "setrec.h"
+#include "../base/bytebuf.h"
 
 #include <string.h>
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fold.h"
+#include "../base/bytebuf.h"
 
 enum setrec_str {
 	SR_LAST, SR_FIRST, SR_MIDDLE, SR_LEA_NAME, SR_SCHOOL_NAME, SR_GUARDIAN,

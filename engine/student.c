@@ -4,7 +4,7 @@
  *
  * Validation runs in a fixed order so every bad row gets one reason, the
  * first it breaks: field count, quoting (checked by the caller), UTF-8 of
- * every field, combining marks in the text columns (at most FOLD_MAX_MARKS
+ * every field, combining marks in the text columns (at most TEXT_MAX_MARKS
  * on one character), then each known column in the order of docs/rules.md §3.1, then
  * whether the report is given in the row's grade.  Duplicates (docs/rules.md §3.4)
  * are the caller's business: only a valid row counts as a first occurrence.
@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "columns.h"
+#include "../io/columns.h"
+#include "../base/text.h"
+#include "../base/bytebuf.h"
 
 const char *const student_col_name[COL_COUNT] = {
 #define STUDENT_COL_NAME(id, name, req) name,
@@ -73,12 +75,12 @@ const char *student_cols_name(const student_cols *cols, size_t i)
 
 static int64_t parse_digits(const char *s, size_t n, size_t digits)
 {
-	return columns_digits(s, n, digits);
+	return text_digits(s, n, digits);
 }
 
 static int is_blank(const char *s, size_t n)
 {
-	columns_trim(&s, &n);
+	text_trim(&s, &n);
 	return n == 0;
 }
 
@@ -153,18 +155,18 @@ static int student_parse_checked(student *s, const student_cols *cols,
 		s->len[c] = i >= 0 ? lens[i] : 0;
 	}
 	/* the text columns (codes are checked digit by digit below): a run
-	 * of marks beyond FOLD_MAX_MARKS is malformed text */
+	 * of marks beyond TEXT_MAX_MARKS is malformed text */
 	static const int text_cols[] = {
 		COL_LEA_NAME, COL_SCHOOL_NAME, COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME,
 		COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
 	};
 	for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++) {
 		const int c = text_cols[k];
-		if (fold_too_many_marks(s->f[c], s->len[c])) {
+		if (text_too_many_marks(s->f[c], s->len[c])) {
 			char what[96];
 			snprintf(what, sizeof what,
 				 "more than %d combining marks on one character (malformed text)",
-				 FOLD_MAX_MARKS);
+				 TEXT_MAX_MARKS);
 			return bad(reason, reason_cap, cols, c, what);
 		}
 	}

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "collate.h"
-#include "fold.h"
+#include "../base/bytebuf.h"
 
 /* The columns ssrfill knows, in the order of docs/rules.md §3.1; `req`
  * marks required. */

@@ -43,7 +43,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "../engine/mem.h"
+#include "../base/mem.h"
 
 #define READ_BYTES (1u << 20)
 

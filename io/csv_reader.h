@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/status.h"
+#include "../base/status.h"
 #include "instream.h"
 
 typedef struct csv_reader csv_reader;

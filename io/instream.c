@@ -21,7 +21,7 @@
  * than with zstd's "Frame requires too much memory".
  */
 #include "instream.h"
-#include "../engine/fault.h"
+#include "../base/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +32,7 @@
 #define ZSTD_STATIC_LINKING_ONLY   /* ZSTD_getFrameHeader: exported by libzstd.so */
 #include <zstd.h>
 
-#include "../engine/mem.h"
+#include "../base/mem.h"
 
 #define RAW_BYTES (256u * 1024u)
 

@@ -26,7 +26,7 @@
  * output.
  */
 #include "outdir.h"
-#include "../engine/fault.h"
+#include "../base/fault.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,9 +42,9 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "../engine/fold.h"
-#include "../engine/mem.h"
-#include "tmpfiles.h"
+#include "../base/bytebuf.h"
+#include "../base/mem.h"
+#include "../base/tmpfiles.h"
 
 #define MARKER ".ssrfill-output"
 #define MARKER_HEAD "ssrfill output folder 1\n"

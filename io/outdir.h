@@ -19,7 +19,7 @@
 #ifndef SSRFILL_OUTDIR_H
 #define SSRFILL_OUTDIR_H
 
-#include "../engine/status.h"
+#include "../base/status.h"
 #include "outstream.h"
 
 typedef struct outdir outdir;

@@ -12,7 +12,7 @@
  * mode 0600 because most of what ssrfill writes holds student data.
  */
 #include "outstream.h"
-#include "../engine/fault.h"
+#include "../base/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +25,8 @@
 
 #include <zstd.h>
 
-#include "../engine/mem.h"
-#include "tmpfiles.h"
+#include "../base/mem.h"
+#include "../base/tmpfiles.h"
 
 #define OUT_BUF_BYTES (256u * 1024u)
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/status.h"
+#include "../base/status.h"
 
 typedef struct outstream outstream;
 

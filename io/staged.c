@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "tmpfiles.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../base/tmpfiles.h"
 
 static status check_direct(const char *path, const struct stat *sb)
 {

@@ -18,7 +18,7 @@
 #ifndef SSRFILL_STAGED_H
 #define SSRFILL_STAGED_H
 
-#include "../engine/status.h"
+#include "../base/status.h"
 #include "outstream.h"
 
 typedef struct staged {

@@ -34,7 +34,7 @@
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
 #include "../io/outstream.h"
-#include "../io/run_docs.h"
+#include "../writers/run_docs.h"
 
 #define TARE 100
 #define DIVIDER 100

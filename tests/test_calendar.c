@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../engine/calendar.h"
+#include "../base/calendar.h"
 
 static void leap_years(void **state)
 {

@@ -21,7 +21,8 @@
 #include <cmocka.h>
 
 #include "../engine/collate.h"
-#include "../engine/synth.h"
+#include "../gen/synth.h"
+#include "../base/bytebuf.h"
 
 static collator *coll;
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../engine/columns.h"
+#include "../io/columns.h"
 #include "../engine/orders.h"
 #include "../engine/student.h"
 

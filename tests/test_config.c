@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "../engine/config.h"
-#include "../io/config_ini.h"
+#include "../readers/config_ini.h"
 #include "../io/outstream.h"
 
 #define LANG(l) (1u << LANG_##l)

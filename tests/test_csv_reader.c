@@ -27,9 +27,9 @@
 #include <cmocka.h>
 #include <zstd.h>
 
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "../engine/status.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../base/status.h"
 #include "../io/csv_reader.h"
 #include "../io/instream.h"
 
@@ -1054,7 +1054,7 @@ static void zstd_input_gives_same_records(void **state)
 /* ---- out of memory ------------------------------------------------------ */
 
 /*
- * Make each allocation in turn fail (engine/mem.h's test seam), from
+ * Make each allocation in turn fail (base/mem.h's test seam), from
  * instream_open() to the end of the input: the run either stops with
  * ST_NOMEM and a message naming the file, or reads exactly the right
  * records; never a wrong record, a crash or a leak.  Reading this input

@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 
-#include "../engine/fold.h"
+#include "../base/text.h"
 
 static size_t marks_run(const char *s)
 {
-	return fold_marks_run(s, strlen(s));
+	return text_marks_run(s, strlen(s));
 }
 
 /* Combining marks counted as written, per character: Vietnamese in NFD has
@@ -52,11 +52,11 @@ static void too_many_marks_agrees(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const size_t n = strlen(cases[i]);
-		if (fold_too_many_marks(cases[i], n) != (fold_marks_run(cases[i], n) > FOLD_MAX_MARKS))
+		if (text_too_many_marks(cases[i], n) != (text_marks_run(cases[i], n) > TEXT_MAX_MARKS))
 			fail_msg("case %zu: the fast check and the count disagree", i);
 	}
-	assert_true(fold_too_many_marks("e\u0301\u0301\u0301\u0301\u0301", 11));
-	assert_false(fold_too_many_marks("e\u0301\u0301\u0301\u0301", 9));
+	assert_true(text_too_many_marks("e\u0301\u0301\u0301\u0301\u0301", 11));
+	assert_false(text_too_many_marks("e\u0301\u0301\u0301\u0301", 9));
 }
 
 int main(void)

@@ -21,9 +21,9 @@
 #include <cmocka.h>
 #include <zstd.h>
 
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "../engine/status.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../base/status.h"
 #include "../io/instream.h"
 
 struct fixture {

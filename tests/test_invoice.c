@@ -27,7 +27,7 @@
 #include "../engine/fulfil.h"
 #include "../engine/invoice.h"
 #include "../engine/orders.h"
-#include "../io/invoice_writer.h"
+#include "../writers/invoice_writer.h"
 #include "../io/outstream.h"
 
 /* Prices all different, so a line priced from the wrong program or the

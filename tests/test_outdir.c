@@ -28,10 +28,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/status.h"
+#include "../base/status.h"
 #include "../io/outdir.h"
 #include "../io/outstream.h"
-#include "../io/tmpfiles.h"
+#include "../base/tmpfiles.h"
 
 static char base[256];
 static char out[300];   /* base/out: the DIR of every test */

@@ -24,12 +24,12 @@
 
 #include "../engine/config.h"
 #include "../engine/invoice.h"
-#include "../engine/mem.h"
+#include "../base/mem.h"
 #include "../engine/packing.h"
-#include "../io/invoice_writer.h"
+#include "../writers/invoice_writer.h"
 #include "../io/outdir.h"
-#include "../io/packing_pdf.h"
-#include "../io/pdf_canvas.h"
+#include "../writers/packing_pdf.h"
+#include "../pdf/pdf_canvas.h"
 
 #define LEA 5550001u
 #define DATE 1564617600   /* 2019-08-01 */

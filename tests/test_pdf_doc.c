@@ -16,9 +16,10 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "../io/pdf_doc.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../pdf/pdf_doc.h"
+#include "../base/bytebuf.h"
 
 static void expect_num(double v, const char *want)
 {

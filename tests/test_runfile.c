@@ -25,8 +25,8 @@
 
 #include <zstd.h>
 
-#include "../engine/mem.h"
-#include "../engine/runfile.h"
+#include "../base/mem.h"
+#include "../sorter/runfile.h"
 
 static char dir[256];
 static char path[300], copy_path[300];

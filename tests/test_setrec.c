@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../engine/fold.h"
+#include "../base/bytebuf.h"
 #include "../engine/setrec.h"
 
 static const char *const text[SETREC_NSTR] = {

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "../engine/dupset.h"
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "../engine/sorter.h"
+#include "../base/dupset.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../sorter/sorter.h"
 
 typedef struct ref {
 	uint8_t key[40];

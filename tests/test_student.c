@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "../engine/student.h"
+#include "../base/text.h"
+#include "../base/bytebuf.h"
 
 static const char *const hdr[] = {
 	"ssid", "lea_code", "school_code", "grade", "last_name", "first_name",
@@ -151,7 +153,7 @@ static void every_reason(void **state)
 	expect_reject("first_name", "\xc0\xaf", "invalid UTF-8");       /* overlong */
 }
 
-/* At most FOLD_MAX_MARKS combining marks on one character in a text column
+/* At most TEXT_MAX_MARKS combining marks on one character in a text column
  * (a name of 32 K marks took pango seconds to draw); real names pass. */
 static void combining_marks(void **state)
 {

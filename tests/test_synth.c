@@ -1,5 +1,5 @@
 /*
- * test_synth.c: the synthetic data generator (engine/synth.c), checked the
+ * test_synth.c: the synthetic data generator (gen/synth.c), checked the
  * way a user of `ssrfill gen` would notice it breaking: same seed, same
  * bytes; the exact header and row count; clean rows that obey docs/rules.md §3
  * with no duplicates; orders that name LEAs and schools of the students
@@ -24,8 +24,8 @@
 
 #include <zstd.h>
 
-#include "../engine/mem.h"
-#include "../engine/synth.h"
+#include "../base/mem.h"
+#include "../gen/synth.h"
 
 static char tmpdir[64];
 

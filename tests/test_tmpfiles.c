@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/status.h"
-#include "../io/tmpfiles.h"
+#include "../base/status.h"
+#include "../base/tmpfiles.h"
 
 static char base[256];
 

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "../engine/fault.h"
-#include "../engine/mem.h"
-#include "../engine/u64map.h"
+#include "../base/fault.h"
+#include "../base/mem.h"
+#include "../base/u64map.h"
 
 static void counts_by_key(void **state)
 {

@@ -3,7 +3,7 @@
 # the sorter's worker spilling runs while the parser fills the other buffer
 # (--threads 2 --memory 1M), the asynchronous print-stream and sort-output
 # writers (OUT_ASYNC), the merge passes, and the document workers
-# (io/doc_pool.c: two threads and a budget of at least 64M), including the
+# (writers/doc_pool.c: two threads and a budget of at least 64M), including the
 # documents cairo and pango draw.  Not the whole e2e suite: under
 # ThreadSanitizer every run is several times slower, and these are the
 # runs where threads share data.  A run passes when it exits 0; with

@@ -13,7 +13,7 @@
 #
 # The targets are built with clang, -fsanitize=fuzzer,address,undefined and
 # libc malloc (no jemalloc: ASan brings its own allocator), compiling the
-# library sources (engine/*.c, io/*.c, the Makefile's LIB_SRC) into
+# library sources (the Makefile's LIB_SRC, every layer but cli/) into
 # build/fuzz/obj/ so they carry libFuzzer's coverage instrumentation.
 # The PDF writers (FUZZ_PDF_SRC) go only into fuzz_docs, which links
 # HarfBuzz, fontconfig, cairo, pango and zint as they are (uninstrumented).
@@ -43,9 +43,9 @@ FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 
 # The same list as the Makefile's LIB_SRC, taken here so this fragment does
 # not depend on where it is included; the PDF writers only in fuzz_docs.
-FUZZ_PDF_SRC := io/pdf_canvas.c io/pdf_cairo.c io/pdf_doc.c io/pdf_font.c io/packing_pdf.c \
-                io/invoice_writer.c io/doc_pool.c
-FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(wildcard engine/*.c) $(wildcard io/*.c))
+FUZZ_PDF_SRC := $(wildcard pdf/*.c) writers/packing_pdf.c \
+                writers/invoice_writer.c writers/doc_pool.c
+FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(foreach d,base io sorter engine readers pdf writers gen,$(wildcard $(d)/*.c)))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_PDF_OBJ := $(FUZZ_PDF_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)

@@ -12,7 +12,7 @@
  * which libFuzzer reports as a crash and saves the input for.  (assert()
  * would vanish under -DNDEBUG.)
  *
- * The targets never install the signal handlers of io/tmpfiles.c: libFuzzer
+ * The targets never install the signal handlers of base/tmpfiles.c: libFuzzer
  * owns SIGINT, SIGSEGV and friends.
  */
 #ifndef SSRFILL_FUZZ_COMMON_H
@@ -27,7 +27,7 @@
 
 #include <zstd.h>
 
-#include "../../engine/status.h"
+#include "../../base/status.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

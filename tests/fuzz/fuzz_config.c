@@ -14,15 +14,15 @@
  *   - a config that loads and checks, once written, loads back without an
  *     error into a config equal to it field by field, which also checks
  *     (`ssrfill config` output must be a valid --config);
- *   - every byte counted by engine/mem.c is given back.
+ *   - every byte counted by base/mem.c is given back.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "../../engine/config.h"
-#include "../../engine/mem.h"
-#include "../../io/config_ini.h"
+#include "../../base/mem.h"
+#include "../../readers/config_ini.h"
 #include "../../io/outstream.h"
 #include "fuzz_common.h"
 

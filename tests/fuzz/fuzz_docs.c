@@ -1,10 +1,10 @@
 /*
  * fuzz_docs.c: libFuzzer target for the operator documents — the names of
  * one input are drawn as a run draws them, into a packing list, its labels
- * and an invoice (io/packing_pdf.c, io/invoice_writer.c), through
+ * and an invoice (writers/packing_pdf.c, writers/invoice_writer.c), through
  * ssrfill's own PDF writer or, for text that needs a shaper, cairo and
- * pango (io/pdf_canvas.c, io/pdf_cairo.c), with fonts subset by HarfBuzz
- * (io/pdf_font.c).
+ * pango (pdf/pdf_canvas.c, pdf/pdf_cairo.c), with fonts subset by HarfBuzz
+ * (pdf/pdf_font.c).
  *
  * Input: a byte of options, then fields separated by NUL bytes (a name
  * never holds one: ingest rejects NUL): the LEA's name, its PO numbers,
@@ -22,7 +22,7 @@
  * The canvases (one lean, one not) and the packings (one per box size)
  * live for the whole process, as a document worker's canvas and the
  * document pool's packings do, so state left by one document meets the
- * next.  (A packing is warmed up once with a name: engine/fold.c's
+ * next.  (A packing is warmed up once with a name: base/text.c's
  * bytebuf_put of 0 bytes into a buffer never allocated computes NULL + 0,
  * which clang's UBSan reports; that is the engine's to fix, and a run
  * reaches it only when its first LEA has an empty name.)
@@ -51,10 +51,10 @@
 #include "../../engine/config.h"
 #include "../../engine/invoice.h"
 #include "../../engine/packing.h"
-#include "../../io/invoice_writer.h"
+#include "../../writers/invoice_writer.h"
 #include "../../io/outdir.h"
-#include "../../io/packing_pdf.h"
-#include "../../io/pdf_canvas.h"
+#include "../../writers/packing_pdf.h"
+#include "../../pdf/pdf_canvas.h"
 #include "fuzz_common.h"
 
 #define MAX_STUDENTS 24

@@ -21,7 +21,7 @@
  *     finds for its own (lea, school, program), and a covering order is
  *     for the LEA and program asked, for the school asked or LEA-wide;
  *   - the reader stops with ST_EOF or ST_BADINPUT;
- *   - every byte counted by engine/mem.c is given back;
+ *   - every byte counted by base/mem.c is given back;
  *   - every record csv_reader gives (line, raw bytes, malformed and its
  *     column, fields) and how it ends (EOF, quote left open) match the
  *     reference reader of fuzz_csv_ref.h run over the file's content;
@@ -36,7 +36,7 @@
 #include <string.h>
 
 #include "../../engine/config.h"
-#include "../../engine/mem.h"
+#include "../../base/mem.h"
 #include "../../engine/orders.h"
 #include "../../io/csv_reader.h"
 #include "../../io/instream.h"

@@ -21,7 +21,7 @@
  *     too long, bad zstd) and nothing else, and a failed open leaves *out
  *     NULL;
  *   - the rejects stream on /dev/null closes cleanly;
- *   - every byte counted by engine/mem.c is given back (the --memory budget
+ *   - every byte counted by base/mem.c is given back (the --memory budget
  *     relies on the count);
  *   - a zstd input reads exactly as its content does (README: any input may
  *     be compressed): when the bytes are a valid zstd stream of at most
@@ -33,11 +33,11 @@
 #include <string.h>
 
 #include "../../engine/collate.h"
-#include "../../engine/fold.h"
-#include "../../engine/mem.h"
+#include "../../base/bytebuf.h"
+#include "../../base/mem.h"
 #include "../../engine/student.h"
 #include "../../io/outstream.h"
-#include "../../io/student_reader.h"
+#include "../../readers/student_reader.h"
 #include "fuzz_common.h"
 
 static fuzz_file input, content;

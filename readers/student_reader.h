@@ -1,0 +1,48 @@
+/*
+ * student_reader.h: the score reports file as a stream of valid rows.
+ *
+ *   student_reader *r;
+ *   st = student_reader_open(&r, path, rejects);  // header read and mapped
+ *   while ((st = student_reader_next(r, &s, &rec)) == ST_OK) use(s, rec);
+ *   // ST_EOF at the end; rejects and duplicates never come out of next()
+ *   student_reader_counts(r, &counts);
+ *   student_reader_free(r);
+ *
+ * Every rejected row is written to `rejects` (which may be NULL to only
+ * count them).  A header without a required column, a repeated column, an
+ * empty file or an unreadable one is an unusable input (ST_BADINPUT), with
+ * a message naming the file and line.
+ */
+#ifndef SSRFILL_STUDENT_READER_H
+#define SSRFILL_STUDENT_READER_H
+
+#include <stdint.h>
+
+#include "../io/columns.h"
+#include "../engine/student.h"
+#include "../io/csv_reader.h"
+#include "../io/outstream.h"
+
+typedef struct student_reader student_reader;
+
+typedef struct student_counts {
+	uint64_t rows;        /* data rows read (records after the header) */
+	uint64_t rejected;    /* all rejects, duplicates included */
+	uint64_t duplicates;
+	uint64_t accepted;
+} student_counts;
+
+status student_reader_open(student_reader **out, const char *path, outstream *rejects);
+status student_reader_next(student_reader *r, student *s, const csv_record **rec);
+/* The header record as read (a BOM skipped). */
+const csv_record *student_reader_header(const student_reader *r);
+/* The header's unknown columns (with the closest known name) and names
+ * that carried a BOM, for warnings. */
+const column_notes *student_reader_notes(const student_reader *r);
+/* Bytes the duplicate check holds (0 once the input is exhausted: the set
+ * is freed then, before the sort needs its memory to merge). */
+size_t student_reader_memory(const student_reader *r);
+void student_reader_counts(const student_reader *r, student_counts *c);
+void student_reader_free(student_reader *r);
+
+#endif

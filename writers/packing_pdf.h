@@ -1,0 +1,25 @@
+/*
+ * packing_pdf.h: the documents the packers work from, for one (shipment,
+ * LEA) — its packing list (letter paper, every box and what is in it) and
+ * its box labels (one 4x6 inch label per box, with a Code 128 barcode of
+ * the box id).
+ *
+ *   per (shipment, LEA), once its sets are packed:
+ *       st = packing_pdf_write(canvas, dir, p, &config);  // packing/<shipment>/<lea>.pdf
+ *       st = labels_pdf_write(canvas, dir, p, &config);   // labels/<shipment>/<lea>.pdf
+ */
+#ifndef SSRFILL_PACKING_PDF_H
+#define SSRFILL_PACKING_PDF_H
+
+#include "../engine/config.h"
+#include "../engine/packing.h"
+#include "../io/outdir.h"
+#include "../pdf/pdf_canvas.h"
+
+status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
+status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
+
+/* "Ship window: August 2019" and friends, for a shipment of cfg's year. */
+void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg);
+
+#endif
