@@ -61,7 +61,7 @@ endif
 # The source folders, bottom layer first: each includes only folders before
 # it in this list (tests/check_layers.sh checks; README.md "Where things
 # are" says what each holds).
-LAYERS  := base io sorter engine readers pdf writers gen
+LAYERS  := base io sorter engine readers pdf writers job gen
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

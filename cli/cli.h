@@ -25,7 +25,6 @@ int cli_default_threads(void);
 status cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_print_usage(const char *cmd);
-double cli_now(void);
 
 /* The resource flags sort and run share: --memory, --threads, --tmpdir,
  * --max-reject-rate, with their defaults. */

@@ -13,6 +13,7 @@
 #include "../gen/synth.h"
 #include "../io/staged.h"
 #include "../base/tmpfiles.h"
+#include "../base/clock.h"
 #include "cli.h"
 
 int cmd_gen(int argc, char **argv)
@@ -77,7 +78,7 @@ int cmd_gen(int argc, char **argv)
 		st = staged_open(&students, o.students_path, zst ? OUT_ZSTD : 0);
 	if (st == ST_OK)
 		st = staged_open(&orders, o.orders_path, 0);
-	const double t0 = cli_now();
+	const double t0 = clock_now();
 	if (st == ST_OK)
 		st = synth_write(&o, students.o, orders.o);
 	if (st == ST_OK)
@@ -94,6 +95,6 @@ int cmd_gen(int argc, char **argv)
 		tmpfiles_cleanup();
 	if (st == ST_OK && !quiet)
 		fprintf(stderr, "ssrfill gen: %llu rows to %s, orders to %s in %.2f s\n",
-			(unsigned long long)o.rows, o.students_path, o.orders_path, cli_now() - t0);
+			(unsigned long long)o.rows, o.students_path, o.orders_path, clock_now() - t0);
 	return st;
 }

@@ -28,6 +28,7 @@
 #include "../io/staged.h"
 #include "../readers/student_reader.h"
 #include "../base/tmpfiles.h"
+#include "../base/clock.h"
 #include "cli.h"
 #include "../base/bytebuf.h"
 
@@ -39,7 +40,7 @@ typedef struct phase_times {
  * last pass); nothing is written yet. */
 static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
 {
-	double t = cli_now();
+	double t = clock_now();
 	collator *coll;
 	status st = collator_new(&coll);
 	if (st != ST_OK)
@@ -67,17 +68,17 @@ static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
 	if (st != ST_EOF)
 		return st;
 	sorter_reserve(so, student_reader_memory(rd));
-	pt->read = cli_now() - t;
-	t = cli_now();
+	pt->read = clock_now() - t;
+	t = clock_now();
 	if ((st = sorter_finish(so)) != ST_OK)
 		return st;
-	pt->finish = cli_now() - t;
+	pt->finish = clock_now() - t;
 	return ST_OK;
 }
 
 static status write_rows(student_reader *rd, sorter *so, outstream *out, phase_times *pt)
 {
-	const double t = cli_now();
+	const double t = clock_now();
 	const csv_record *h = student_reader_header(rd);
 	outstream_write(out, h->raw, h->raw_len);
 	outstream_putc(out, '\n');
@@ -87,7 +88,7 @@ static status write_rows(student_reader *rd, sorter *so, outstream *out, phase_t
 		outstream_write(out, it.payload, it.payload_len);
 		outstream_putc(out, '\n');
 	}
-	pt->write = cli_now() - t;
+	pt->write = clock_now() - t;
 	return st == ST_EOF ? ST_OK : st;
 }
 
@@ -158,7 +159,7 @@ int cmd_sort(int argc, char **argv)
 	if (rejects_path && staged_same_file(out_path, rejects_path))
 		return status_fail(ST_USAGE, "--out and --rejects name the same file (%s)", out_path);
 
-	const double t0 = cli_now();
+	const double t0 = clock_now();
 	tmpfiles_install_signals();
 	instream_set_window_limit(lim.memory);   /* a zstd window is memory too */
 	const char *outs[] = { out_path, rejects_path };
@@ -222,7 +223,7 @@ int cmd_sort(int argc, char **argv)
 		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s "
 			"(read %.2f, sort %.2f, merge and write %.2f; %llu runs, %llu merge passes)\n",
 			(unsigned long long)n.rows, (unsigned long long)n.accepted,
-			(unsigned long long)n.rejected, (unsigned long long)n.duplicates, cli_now() - t0,
+			(unsigned long long)n.rejected, (unsigned long long)n.duplicates, clock_now() - t0,
 			pt.read, pt.finish, pt.write, (unsigned long long)ss.n_runs,
 			(unsigned long long)ss.n_merge_passes);
 	return ST_OK;

@@ -125,13 +125,6 @@ int cli_default_threads(void)
 	return n > 0 ? (int)n : 1;
 }
 
-double cli_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void cli_limits_defaults(cli_limits *l)
 {
 	l->memory = 256u << 20;

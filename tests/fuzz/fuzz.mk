@@ -45,7 +45,7 @@ FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 # not depend on where it is included; the PDF writers only in fuzz_docs.
 FUZZ_PDF_SRC := $(wildcard pdf/*.c) writers/packing_pdf.c \
                 writers/invoice_writer.c writers/doc_pool.c
-FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(foreach d,base io sorter engine readers pdf writers gen,$(wildcard $(d)/*.c)))
+FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(foreach d,base io sorter engine readers pdf writers job gen,$(wildcard $(d)/*.c)))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_PDF_OBJ := $(FUZZ_PDF_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
