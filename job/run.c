@@ -23,6 +23,7 @@
  * of a student: they name files, lines, columns and counts only.
  */
 #include "run.h"
+#include "run_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,11 +63,11 @@ typedef struct run_ctx {
 	outdir *dir;
 	doc_pool *docs;        /* the PDFs; NULL with --no-documents */
 	sorter *so;
-	u64map *school_mg;     /* shipment<<56 | lea<<24 | school -> mg */
-	u64map *dist_lea;      /* dist_key(lea, 0, ...) -> sets, summed at the end */
-	u64map *dist_school;   /* dist_key(lea, school, ...) -> sets */
+	u64map *school_mg;     /* school_mg_key -> mg */
+	u64map *dist_lea;      /* dist_key, school 0 -> sets, summed at the end */
+	u64map *dist_school;   /* dist_key -> sets */
 	u64map *names;         /* name_key -> offset + 1 in name_pool */
-	u64map *invoice_qty;   /* lea<<3 | shipment<<1 | envelopes -> sets */
+	u64map *invoice_qty;   /* qty_key -> sets */
 	u64map *leas_packed;   /* lea -> 1: overall.leas counts LEAs, not (shipment, LEA)s */
 	outstream *no_address; /* reports/envelopes_without_address.csv */
 	bytebuf name_pool;
@@ -74,19 +75,8 @@ typedef struct run_ctx {
 	run_summary sum;
 } run_ctx;
 
-static uint64_t dist_key(uint32_t lea, uint32_t school, unsigned report, unsigned lang,
-			 unsigned delivery)
-{
-	return (uint64_t)lea << 32 | (uint64_t)school << 8 | report << 5 | lang << 2 | delivery;
-}
-
-/* Names by code: school names under (lea, school), LEA names under lea
- * with the school bits all ones. */
-static uint64_t name_key(uint32_t lea, uint32_t school)
-{
-	return (uint64_t)lea << 24 | school;
-}
-#define LEA_ONLY 0xFFFFFFu
+/* Names by place (run_keys.h): the first row's spelling of each school's
+ * and each LEA's name. */
 
 static status remember_name(run_ctx *x, uint64_t key, const char *s, size_t n)
 {
@@ -273,16 +263,16 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		fulfil_plan(&x->cfg, x->ord, &s, &p);
 		const report_info *ri = &report_table[s.report];
 		uint64_t *count = u64map_slot(x->dist_school,
-					      dist_key(s.lea, s.school, s.report, p.copy2, p.delivery));
+					      dist_key_pack((dist_key){ s.lea, s.school, s.report, p.copy2, p.delivery }));
 		if (!count) {
 			st = status_fail(ST_NOMEM, "out of memory for counts");
 			break;
 		}
 		/* names are first seen with a school's first distribution key */
 		if ((*count)++ == 0) {
-			st = remember_name(x, name_key(s.lea, LEA_ONLY), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
+			st = remember_name(x, place_key(s.lea, PLACE_LEA), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
 			if (st == ST_OK)
-				st = remember_name(x, name_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
+				st = remember_name(x, place_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
 						   s.len[COL_SCHOOL_NAME]);
 			if (st != ST_OK)
 				break;
@@ -293,7 +283,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		}
 		x->sum.ship[ri->shipment].printed++;
 		x->sum.ordered_by[p.ordered_by]++;
-		st = add_count(x->school_mg, (uint64_t)ri->shipment << 56 | name_key(s.lea, s.school),
+		st = add_count(x->school_mg, school_mg_key(ri->shipment, s.lea, s.school),
 			       (uint64_t)p.weight_mg);
 		if (st != ST_OK)
 			break;
@@ -352,12 +342,6 @@ static status plan_rows(run_ctx *x, outstream *rejects)
  * warned (the first ORDER_GAPS_WARNED of them one by one, then a count).
  * Rows are known by the distribution counts: every valid row has one. */
 #define ORDER_GAPS_WARNED 20
-enum { ANY_PROGRAM = PROGRAM_COUNT };
-
-static uint64_t seen_key(uint32_t lea, uint32_t school, unsigned program)
-{
-	return name_key(lea, school) << 2 | program;
-}
 
 static status orders_without_reports(run_ctx *x)
 {
@@ -370,10 +354,11 @@ static status orders_without_reports(run_ctx *x)
 	if (nk < 0)
 		st = status_fail(ST_NOMEM, "out of memory checking the orders");
 	for (long i = 0; i < nk && st == ST_OK; i++) {
-		const uint32_t lea = (uint32_t)(keys[i] >> 32), school = (uint32_t)(keys[i] >> 8) & 0xFFFFFF;
-		const unsigned prog = report_table[(keys[i] >> 5) & 7].program;
-		const uint64_t k[4] = { seen_key(lea, school, prog), seen_key(lea, school, ANY_PROGRAM),
-					seen_key(lea, LEA_ONLY, prog), seen_key(lea, LEA_ONLY, ANY_PROGRAM) };
+		const dist_key d = dist_key_unpack(keys[i]);
+		const uint32_t lea = d.lea, school = d.school;
+		const unsigned prog = report_table[d.report].program;
+		const uint64_t k[4] = { cover_key(lea, school, prog), cover_key(lea, school, COVER_ANY_PROGRAM),
+					cover_key(lea, PLACE_LEA, prog), cover_key(lea, PLACE_LEA, COVER_ANY_PROGRAM) };
 		for (int j = 0; j < 4 && st == ST_OK; j++)
 			st = add_count(seen, k[j], 1);
 	}
@@ -389,13 +374,13 @@ static status orders_without_reports(run_ctx *x)
 	for (size_t i = 0; i < n && st == ST_OK; i++) {
 		const order *a = &ord[i];
 		const int lea_wide = a->school == ORDER_SCHOOL_NONE;
-		const uint32_t school = lea_wide ? LEA_ONLY : a->school;
-		if (u64map_get(seen, seen_key(a->lea, school, a->program)))
+		const uint32_t school = lea_wide ? PLACE_LEA : a->school;
+		if (u64map_get(seen, cover_key(a->lea, school, a->program)))
 			continue;
 		char reason[64], school_code[16] = "", where[32];
-		if (!u64map_get(seen, seen_key(a->lea, LEA_ONLY, ANY_PROGRAM)))
+		if (!u64map_get(seen, cover_key(a->lea, PLACE_LEA, COVER_ANY_PROGRAM)))
 			snprintf(reason, sizeof reason, "no score report rows for this LEA");
-		else if (!u64map_get(seen, seen_key(a->lea, school, ANY_PROGRAM)))
+		else if (!u64map_get(seen, cover_key(a->lea, school, COVER_ANY_PROGRAM)))
 			snprintf(reason, sizeof reason, "no score report rows for this school");
 		else
 			snprintf(reason, sizeof reason, "no %s score report rows for this %s",
@@ -582,14 +567,14 @@ static status pack_and_print(run_ctx *x)
 				if (st != ST_OK)
 					break;
 			}
-			const char *lname = name_of(x, name_key(r.lea, LEA_ONLY));
+			const char *lname = name_of(x, place_key(r.lea, PLACE_LEA));
 			packing_begin(pk, sh, r.lea, lname, strlen(lname));
 			have = 1;
 			cur_ship = sh;
 			cur_lea = r.lea;
 		}
 		const uint64_t *school_mg = u64map_get(x->school_mg,
-						       (uint64_t)sh << 56 | name_key(r.lea, r.school));
+						       school_mg_key((unsigned)sh, r.lea, r.school));
 		const int64_t school_total = x->cfg.box.divider_mg + (school_mg ? (int64_t)*school_mg : 0);
 		box_place where;
 		if ((st = packing_add(pk, &r, school_total, &where)) != ST_OK)
@@ -601,7 +586,7 @@ static status pack_and_print(run_ctx *x)
 					     where.divider == DIVIDER_CONTINUED, &r, x->cfg.box.divider_mg);
 		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
 		note_envelopes_without_address(x, sh, id, so[sh].seq, &r);
-		st = add_count(x->invoice_qty, (uint64_t)r.lea << 3 | (uint64_t)sh << 1 | (r.envelopes ? 1 : 0), 1);
+		st = add_count(x->invoice_qty, qty_key_pack((qty_key){ r.lea, (unsigned)sh, r.envelopes ? 1 : 0 }), 1);
 	}
 	if (st == ST_EOF)
 		st = have ? finish_lea(x, &pk, so) : ST_OK;
@@ -637,11 +622,11 @@ static status write_invoices(run_ctx *x)
 	bytebuf po;
 	bytebuf_init(&po);
 	for (long i = 0; i < n && st == ST_OK;) {
-		const uint32_t lea = (uint32_t)(keys[i] >> 3);
+		const uint32_t lea = qty_key_unpack(keys[i]).lea;
 		uint64_t qty[SHIP_COUNT][2];
 		memset(qty, 0, sizeof qty);
-		for (; i < n && (uint32_t)(keys[i] >> 3) == lea; i++)
-			qty[(keys[i] >> 1) & 3][keys[i] & 1] = *u64map_get(x->invoice_qty, keys[i]);
+		for (qty_key q; i < n && (q = qty_key_unpack(keys[i])).lea == lea; i++)
+			qty[q.shipment][q.envelopes] = *u64map_get(x->invoice_qty, keys[i]);
 		/* the LEA's PO numbers, distinct, in order placed */
 		po.len = 0;
 		const order *small[256], **list = small;
@@ -669,7 +654,7 @@ static status write_invoices(run_ctx *x)
 		}
 		invoice_line lines[2 * SHIP_COUNT];
 		const size_t nl = invoice_lines(&x->cfg, qty, lines);
-		invoice_doc doc = { .lea = lea, .lea_name = name_of(x, name_key(lea, LEA_ONLY)),
+		invoice_doc doc = { .lea = lea, .lea_name = name_of(x, place_key(lea, PLACE_LEA)),
 				    .po_numbers = (const char *)po.p, .n = nl };
 		memcpy(doc.lines, lines, sizeof lines);
 		invoice_write(csv, &x->cfg, lea, doc.lea_name, doc.po_numbers, lines, nl, &doc.total_cents);
@@ -697,9 +682,11 @@ static status sum_by_lea(run_ctx *x)
 	if (n < 0)
 		return status_fail(ST_NOMEM, "out of memory for distribution reports");
 	status st = ST_OK;
-	for (long i = 0; i < n && st == ST_OK; i++)
-		st = add_count(x->dist_lea, keys[i] & ~((uint64_t)0xFFFFFF << 8),
-			       *u64map_get(x->dist_school, keys[i]));
+	for (long i = 0; i < n && st == ST_OK; i++) {
+		dist_key k = dist_key_unpack(keys[i]);
+		k.school = 0;
+		st = add_count(x->dist_lea, dist_key_pack(k), *u64map_get(x->dist_school, keys[i]));
+	}
 	mem_free(keys);
 	return st;
 }
@@ -720,20 +707,21 @@ static status write_distribution(run_ctx *x, u64map *m, const char *rel, int by_
 	}
 	for (long i = 0; i < n; i++) {
 		const uint64_t k = keys[i];
-		const uint32_t lea = (uint32_t)(k >> 32), school = (uint32_t)(k >> 8) & 0xFFFFFF;
+		const dist_key d = dist_key_unpack(k);
+		const uint32_t lea = d.lea, school = d.school;
 		char code[16];
 		snprintf(code, sizeof code, "%07u", lea);
 		outstream_csv_str(o, code, 0);
 		if (by_school) {
 			snprintf(code, sizeof code, "%07u", school);
 			outstream_csv_str(o, code, 0);
-			outstream_csv_str(o, name_of(x, name_key(lea, school)), 0);
+			outstream_csv_str(o, name_of(x, place_key(lea, school)), 0);
 		} else {
-			outstream_csv_str(o, name_of(x, name_key(lea, LEA_ONLY)), 0);
+			outstream_csv_str(o, name_of(x, place_key(lea, PLACE_LEA)), 0);
 		}
-		outstream_csv_str(o, report_table[(k >> 5) & 7].code, 0);
-		outstream_csv_str(o, lang_code[(k >> 2) & 7], 0);
-		outstream_csv_str(o, delivery_name[k & 3], 0);
+		outstream_csv_str(o, report_table[d.report].code, 0);
+		outstream_csv_str(o, lang_code[d.lang], 0);
+		outstream_csv_str(o, delivery_name[d.delivery], 0);
 		outstream_csv_u64(o, *u64map_get(m, k), 1);
 	}
 	mem_free(keys);
