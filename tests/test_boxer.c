@@ -1,6 +1,7 @@
 /*
  * test_boxer.c: the box packing rule of docs/rules.md §10 (boxer.h), the boxes and
- * school segments built on it (packing.h) and box ids (run_docs.h).
+ * school segments built on it (packing.h), box ids (boxer.h, §10.3) and the
+ * manifest written from them (run_docs.h).
  *
  * The weights are small round numbers (tare 100, divider 100, box 1000 mg)
  * so each expectation can be worked out by hand from the rule:
@@ -461,7 +462,8 @@ static void manifest_rows(void **state)
 	unlink(path);
 }
 
-/* Box ids: <shipment>-<lea_code>-<NNNN>, the LEA code with its 7 digits. */
+/* Box ids, docs/rules.md §10.3: <shipment>-<lea_code>-<N>, the LEA code
+ * with its 7 digits, N zero-padded to at least 4 digits and never cut. */
 static void box_ids(void **state)
 {
 	(void)state;
@@ -472,6 +474,10 @@ static void box_ids(void **state)
 	assert_string_equal(id, "winter-0112345-0042");
 	box_id_format(id, sizeof id, SHIP_ELPAC, 3768338, 1234);
 	assert_string_equal(id, "elpac-3768338-1234");
+	box_id_format(id, sizeof id, SHIP_AUGUST, 1964733, 12345);
+	assert_string_equal(id, "august-1964733-12345");
+	box_id_format(id, sizeof id, SHIP_WINTER, 0, 1);
+	assert_string_equal(id, "winter-0000000-0001");
 }
 
 int main(int argc, char **argv)

@@ -20,11 +20,6 @@
 #include "../engine/fulfil.h"
 #include "../engine/student.h"
 
-void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t box_no)
-{
-	snprintf(buf, cap, "%s-%07u-%04u", shipment_name[shipment], lea, box_no);
-}
-
 static void code7(outstream *o, uint32_t v, int last)
 {
 	char b[16];
