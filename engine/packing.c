@@ -10,6 +10,7 @@
  */
 #include "packing.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "../base/bytebuf.h"
@@ -131,6 +132,32 @@ int64_t packing_box_gross(const packing *p, uint32_t n) { return p->gross[n - 1]
 size_t packing_segment_count(const packing *p) { return p->n_seg; }
 const segment *packing_segment(const packing *p, size_t i) { return &p->seg[i]; }
 const char *packing_text(const packing *p, size_t offset) { return (const char *)p->text.p + offset; }
+
+void packing_box_get(const packing *p, uint32_t n, packing_box *out)
+{
+	assert(n >= 1 && n <= p->box.box_no);
+	memset(out, 0, sizeof *out);
+	/* segments are in box order: the first of box n by binary search */
+	size_t lo = 0, hi = p->n_seg;
+	while (lo < hi) {
+		const size_t mid = lo + (hi - lo) / 2;
+		if (p->seg[mid].box_no < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	out->first_segment = lo;
+	for (hi = lo; hi < p->n_seg && p->seg[hi].box_no == n; hi++) {
+		out->sets += p->seg[hi].sets;
+		out->sheets += p->seg[hi].sheets;
+		out->envelopes += p->seg[hi].envelopes;
+	}
+	out->end_segment = hi;
+	out->dividers = hi - lo;
+	out->gross_mg = p->gross[n - 1];
+	/* every box opens with a divider (boxer_place) */
+	assert(out->dividers > 0);
+}
 
 void packing_totals_get(const packing *p, packing_totals *t)
 {
