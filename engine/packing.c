@@ -6,11 +6,14 @@
  * are copied into a text pool that is reset with each LEA.  Every set adds
  * its student's name (it may turn out the last of its segment), so the
  * pool grows with the sets of one LEA: memory proportional to the largest
- * LEA's set count, not to the file.
+ * LEA's set count, not to the file.  What one box holds (packing_box_get)
+ * is summed from its segments when asked; only each box's gross weight is
+ * kept as the sets go in.
  */
 #include "packing.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/bytebuf.h"
@@ -157,6 +160,17 @@ void packing_box_get(const packing *p, uint32_t n, packing_box *out)
 	out->gross_mg = p->gross[n - 1];
 	/* every box opens with a divider (boxer_place) */
 	assert(out->dividers > 0);
+}
+
+void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg)
+{
+	assert(shipment >= 0 && shipment < SHIP_COUNT);
+	if (shipment == SHIP_WINTER)
+		snprintf(buf, cap, "December %d or January %d", cfg->end_year, cfg->end_year + 1);
+	else if (shipment == SHIP_AUGUST)
+		snprintf(buf, cap, "August %d", cfg->end_year);
+	else
+		snprintf(buf, cap, "with the Summative ELPAC release, %d", cfg->end_year);
 }
 
 void packing_totals_get(const packing *p, packing_totals *t)

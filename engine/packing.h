@@ -55,6 +55,11 @@ typedef struct packing_box {
 } packing_box;
 void packing_box_get(const packing *p, uint32_t n, packing_box *out);
 
+/* When a shipment of cfg's year ships (docs/rules.md §10.4), for the
+ * packing list: "August 2019", "December 2019 or January 2020", "with the
+ * Summative ELPAC release, 2019". */
+void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg);
+
 typedef struct packing_totals {
 	uint64_t boxes, sets, sheets, envelopes, dividers;
 	int64_t gross_mg;

@@ -1,7 +1,8 @@
 /*
  * test_boxer.c: the box packing rule of docs/rules.md §10 (boxer.h), the boxes and
- * school segments built on it (packing.h), box ids (boxer.h, §10.3) and the
- * manifest written from them (run_docs.h).
+ * school segments built on it (packing.h), the boxes' contents and ids
+ * (§10.3), ship windows (§10.4) and the manifest written from them
+ * (run_docs.h).
  *
  * The weights are small round numbers (tare 100, divider 100, box 1000 mg)
  * so each expectation can be worked out by hand from the rule:
@@ -532,6 +533,28 @@ static void manifest_rows(void **state)
 	unlink(path);
 }
 
+/* Ship windows, docs/rules.md §10.4: dated by the end year of admin_year,
+ * the winter shipment straddling it and the next. */
+static void ship_windows(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	char w[96];
+	packing_ship_window(w, sizeof w, SHIP_AUGUST, &c);
+	assert_string_equal(w, "August 2019");
+	packing_ship_window(w, sizeof w, SHIP_WINTER, &c);
+	assert_string_equal(w, "December 2019 or January 2020");
+	packing_ship_window(w, sizeof w, SHIP_ELPAC, &c);
+	assert_string_equal(w, "with the Summative ELPAC release, 2019");
+	memcpy(c.admin_year, "2020-21", sizeof "2020-21");
+	c.end_year = 2021;
+	packing_ship_window(w, sizeof w, SHIP_WINTER, &c);
+	assert_string_equal(w, "December 2021 or January 2022");
+	packing_ship_window(w, sizeof w, SHIP_AUGUST, &c);
+	assert_string_equal(w, "August 2021");
+}
+
 /* Box ids, docs/rules.md §10.3: <shipment>-<lea_code>-<N>, the LEA code
  * with its 7 digits, N zero-padded to at least 4 digits and never cut. */
 static void box_ids(void **state)
@@ -567,6 +590,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(packing_restarts_per_lea),
 		cmocka_unit_test(packing_many_boxes),
 		cmocka_unit_test(manifest_rows),
+		cmocka_unit_test(ship_windows),
 		cmocka_unit_test(box_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

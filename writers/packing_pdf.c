@@ -41,16 +41,6 @@ static const char *const ship_contents[SHIP_COUNT] = {
 	"Summative ELPAC SSRs",
 };
 
-void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg)
-{
-	if (shipment == SHIP_WINTER)
-		snprintf(buf, cap, "Ship window: December %d or January %d", cfg->end_year, cfg->end_year + 1);
-	else if (shipment == SHIP_AUGUST)
-		snprintf(buf, cap, "Ship window: August %d", cfg->end_year);
-	else
-		snprintf(buf, cap, "Ship window: with the Summative ELPAC release, %d", cfg->end_year);
-}
-
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -124,7 +114,8 @@ static void page_head(plist *pl)
 		snprintf(buf, sizeof buf, "%s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_HEAD, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
-		packing_ship_window(buf, sizeof buf, sh, pl->cfg);
+		packing_ship_window(a, sizeof a, sh, pl->cfg);
+		snprintf(buf, sizeof buf, "Ship window: %s", a);
 		text(pl, PF_TEXT, MARGIN, 110, 0, PA_LEFT, buf);
 		if (pl->c)
 			pdf_box(pl->c, MARGIN, 118, RIGHT - MARGIN, 36, 0.6, 0.93);
