@@ -7,6 +7,7 @@
 #include "boxer.h"
 
 #include <assert.h>
+#include <stdio.h>
 
 void boxer_begin(boxer *b, const box_config *cfg)
 {
@@ -48,4 +49,10 @@ void boxer_place(boxer *b, int first_of_school, int64_t school_mg, int64_t set_m
 	/* config_check guarantees a divider and the heaviest set fit a box */
 	assert(b->gross_mg <= max);
 	out->box_no = b->box_no;
+}
+
+void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t box_no)
+{
+	assert(shipment >= 0 && shipment < SHIP_COUNT);
+	snprintf(buf, cap, "%s-%07u-%04u", shipment_name[shipment], lea, box_no);
 }

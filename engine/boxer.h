@@ -8,6 +8,7 @@
  *       // where.divider: a school or continued divider goes first
  *       // where.new_box: the set (and its divider) open box where.box_no
  *   b.box_no is then the LEA's box count M.
+ *   box_id_format(id, sizeof id, shipment, lea, box_no);  // "august-1964733-0003"
  *
  * A set goes into the current box while the gross weight (tare + dividers
  * + sets) stays within max_gross_mg; otherwise a new box opens with a
@@ -19,6 +20,7 @@
 #ifndef SSRFILL_BOXER_H
 #define SSRFILL_BOXER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -42,5 +44,10 @@ void boxer_begin(boxer *b, const box_config *cfg);
  * read only for keep_schools_together. */
 void boxer_place(boxer *b, int first_of_school, int64_t school_mg, int64_t set_mg,
 		 box_place *out);
+
+/* The id of box box_no of (shipment, lea), docs/rules.md §10.3:
+ * <shipment>-<lea_code in 7 digits>-<N in at least 4>, "august-1964733-0003".
+ * It is printed on the print stream, manifests, packing lists and labels. */
+void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t box_no);
 
 #endif

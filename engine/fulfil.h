@@ -32,6 +32,10 @@ typedef struct set_plan {
 	int64_t weight_mg;    /* sheets and envelopes of the set */
 } set_plan;
 
+/* Copy 1 of every set is in English (docs/rules.md §7); only copy 2's
+ * language is chosen. */
+enum { FULFIL_COPY1_LANG = LANG_EN };
+
 /* Copy 2's language: the override, else the CALPADS mapping; English when
  * the program does not offer it this year; CSA only in Spanish. */
 enum lang fulfil_copy2(const config *c, const student *s);

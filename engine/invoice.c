@@ -1,5 +1,6 @@
 /*
- * invoice.c: invoice lines and money formatting (see invoice.h).  The
+ * invoice.c: invoice lines, totals, ids and money formatting (see
+ * invoice.h).  The
  * science and Spanish item is billed per pair of additional SSRs, at the
  * CAASPP prices, as the 2018-19 flyer says; ELPAC sets at ELPAC's prices.
  */
@@ -35,6 +36,19 @@ size_t invoice_lines(const config *c, const uint64_t qty[SHIP_COUNT][2],
 		}
 	}
 	return n;
+}
+
+int64_t invoice_total_cents(const invoice_line *lines, size_t n)
+{
+	int64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += lines[i].amount_cents;
+	return total;
+}
+
+void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea)
+{
+	snprintf(buf, cap, "INV-%s-%07u", c->admin_year, lea);
 }
 
 void invoice_dollars(char *buf, size_t cap, int64_t cents)

@@ -6,6 +6,8 @@
  *
  *   uint64_t qty[SHIP_COUNT][2];   // [shipment][envelopes]
  *   n = invoice_lines(&config, qty, lines);
+ *   total = invoice_total_cents(lines, n);
+ *   invoice_id_format(id, sizeof id, &config, lea);   // "INV-2018-19-1964733"
  */
 #ifndef SSRFILL_INVOICE_H
 #define SSRFILL_INVOICE_H
@@ -30,6 +32,11 @@ extern const char *const invoice_item_title[SHIP_COUNT];
  * many (at most 2 * SHIP_COUNT). */
 size_t invoice_lines(const config *c, const uint64_t qty[SHIP_COUNT][2],
 		     invoice_line out[2 * SHIP_COUNT]);
+/* The invoice total: the sum of the lines' amounts (docs/rules.md §11). */
+int64_t invoice_total_cents(const invoice_line *lines, size_t n);
+/* The LEA's invoice id, INV-<admin_year>-<lea_code in 7 digits>
+ * (docs/rules.md §11): one invoice per LEA and year. */
+void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea);
 /* "$1,234.56" from cents. */
 void invoice_dollars(char *buf, size_t cap, int64_t cents);
 

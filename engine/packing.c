@@ -6,10 +6,14 @@
  * are copied into a text pool that is reset with each LEA.  Every set adds
  * its student's name (it may turn out the last of its segment), so the
  * pool grows with the sets of one LEA: memory proportional to the largest
- * LEA's set count, not to the file.
+ * LEA's set count, not to the file.  What one box holds (packing_box_get)
+ * is summed from its segments when asked; only each box's gross weight is
+ * kept as the sets go in.
  */
 #include "packing.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/bytebuf.h"
@@ -131,6 +135,43 @@ int64_t packing_box_gross(const packing *p, uint32_t n) { return p->gross[n - 1]
 size_t packing_segment_count(const packing *p) { return p->n_seg; }
 const segment *packing_segment(const packing *p, size_t i) { return &p->seg[i]; }
 const char *packing_text(const packing *p, size_t offset) { return (const char *)p->text.p + offset; }
+
+void packing_box_get(const packing *p, uint32_t n, packing_box *out)
+{
+	assert(n >= 1 && n <= p->box.box_no);
+	memset(out, 0, sizeof *out);
+	/* segments are in box order: the first of box n by binary search */
+	size_t lo = 0, hi = p->n_seg;
+	while (lo < hi) {
+		const size_t mid = lo + (hi - lo) / 2;
+		if (p->seg[mid].box_no < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	out->first_segment = lo;
+	for (hi = lo; hi < p->n_seg && p->seg[hi].box_no == n; hi++) {
+		out->sets += p->seg[hi].sets;
+		out->sheets += p->seg[hi].sheets;
+		out->envelopes += p->seg[hi].envelopes;
+	}
+	out->end_segment = hi;
+	out->dividers = hi - lo;
+	out->gross_mg = p->gross[n - 1];
+	/* every box opens with a divider (boxer_place) */
+	assert(out->dividers > 0);
+}
+
+void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg)
+{
+	assert(shipment >= 0 && shipment < SHIP_COUNT);
+	if (shipment == SHIP_WINTER)
+		snprintf(buf, cap, "December %d or January %d", cfg->end_year, cfg->end_year + 1);
+	else if (shipment == SHIP_AUGUST)
+		snprintf(buf, cap, "August %d", cfg->end_year);
+	else
+		snprintf(buf, cap, "with the Summative ELPAC release, %d", cfg->end_year);
+}
 
 void packing_totals_get(const packing *p, packing_totals *t)
 {

@@ -6,7 +6,8 @@
  *   packing *p; packing_new(&p, &config.box);
  *   per (shipment, LEA): packing_begin(p, shipment, lea, lea_name, n);
  *       per set:  packing_add(p, &rec, school_mg, &where);  // where: divider, box
- *       then read p's boxes and segments (packing_box_count, packing_segment...)
+ *       then read p's boxes and segments (packing_box_count, packing_box_get,
+ *       packing_segment, packing_totals_get...)
  *   packing_free(p);
  */
 #ifndef SSRFILL_PACKING_H
@@ -43,6 +44,21 @@ int64_t packing_box_gross(const packing *p, uint32_t n);
 size_t packing_segment_count(const packing *p);
 const segment *packing_segment(const packing *p, size_t i);
 const char *packing_text(const packing *p, size_t offset);
+
+/* What box n (1-based) holds (docs/rules.md §10.3): its segments
+ * [first_segment, end_segment), each opened by one divider, so at least
+ * one; the sets, SSR sheets and envelopes in them; its gross weight. */
+typedef struct packing_box {
+	size_t first_segment, end_segment;
+	uint64_t dividers, sets, sheets, envelopes;
+	int64_t gross_mg;
+} packing_box;
+void packing_box_get(const packing *p, uint32_t n, packing_box *out);
+
+/* When a shipment of cfg's year ships (docs/rules.md §10.4), for the
+ * packing list: "August 2019", "December 2019 or January 2020", "with the
+ * Summative ELPAC release, 2019". */
+void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg);
 
 typedef struct packing_totals {
 	uint64_t boxes, sets, sheets, envelopes, dividers;

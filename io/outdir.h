@@ -7,7 +7,15 @@
  *   st = outdir_open(d, "print/august.csv.zst", OUT_ZSTD, &o);
  *   ... write, outstream_close(o) ...
  *   st = outdir_commit(d);      // rename into place (replacing with --force)
- *   outdir_free(d);             // without commit: everything is removed
+ *   outdir_free(d);             // frees the handle only; deletes nothing
+ *   if (st != ST_OK) tmpfiles_cleanup();   // removes the stage and the lock
+ *
+ * Without a commit, outdir_free leaves the staged folder, everything made
+ * in it and DIR.ssrfill-lock (still locked) on disk, registered with
+ * tmpfiles: the command's tmpfiles_cleanup() on failure removes them, as
+ * the signal handler does on a termination signal, and after a crash the
+ * next sweep of DIR's parent does.  outdir_commit forgets every registered
+ * path (tmpfiles_forget_all), so a clean-up after it leaves the output alone.
  *
  * Folders are mode 0700 and files 0600 while they are built; every path is
  * registered with tmpfiles so a signal removes the half-built folder too.

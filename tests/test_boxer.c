@@ -1,6 +1,8 @@
 /*
  * test_boxer.c: the box packing rule of docs/rules.md §10 (boxer.h), the boxes and
- * school segments built on it (packing.h) and box ids (run_docs.h).
+ * school segments built on it (packing.h), the boxes' contents and ids
+ * (§10.3), ship windows (§10.4) and the manifest written from them
+ * (run_docs.h).
  *
  * The weights are small round numbers (tare 100, divider 100, box 1000 mg)
  * so each expectation can be worked out by hand from the rule:
@@ -365,6 +367,76 @@ static void packing_boxes_and_segments(void **state)
 	packing_free(p);
 }
 
+/* What one box holds, as the packing list and the label show it: its
+ * segments (one divider each), the sets, SSR sheets and envelopes in them,
+ * its gross weight; the boxes add up to the LEA's totals.  Then boxes with
+ * several small schools each, found among many segments. */
+static void packing_per_box_totals(void **state)
+{
+	(void)state;
+	const box_config cfg = small_box(0);
+	packing *p = sample_lea(&cfg);
+	const struct {
+		size_t first, end;
+		uint64_t sets, sheets, envelopes;
+		int64_t gross;
+	} want[] = {
+		{ 0, 1, 4, 8, 0, 1000 },
+		{ 1, 3, 3, 2 * 2 + 4, 2, 1000 },
+		{ 3, 4, 2, 8, 4, 800 },
+	};
+	packing_totals t;
+	packing_totals_get(p, &t);
+	packing_box sum;
+	memset(&sum, 0, sizeof sum);
+	for (uint32_t b = 1; b <= 3; b++) {
+		packing_box bx;
+		packing_box_get(p, b, &bx);
+		assert_int_equal(bx.first_segment, want[b - 1].first);
+		assert_int_equal(bx.end_segment, want[b - 1].end);
+		assert_int_equal(bx.dividers, want[b - 1].end - want[b - 1].first);
+		assert_int_equal(bx.sets, want[b - 1].sets);
+		assert_int_equal(bx.sheets, want[b - 1].sheets);
+		assert_int_equal(bx.envelopes, want[b - 1].envelopes);
+		assert_int_equal(bx.gross_mg, want[b - 1].gross);
+		sum.dividers += bx.dividers;
+		sum.sets += bx.sets;
+		sum.sheets += bx.sheets;
+		sum.envelopes += bx.envelopes;
+		sum.gross_mg += bx.gross_mg;
+	}
+	assert_int_equal(sum.dividers, t.dividers);
+	assert_int_equal(sum.sets, t.sets);
+	assert_int_equal(sum.sheets, t.sheets);
+	assert_int_equal(sum.envelopes, t.envelopes);
+	assert_int_equal(sum.gross_mg, t.gross_mg);
+	packing_free(p);
+
+	/* 300 schools of one 150 mg set: a box takes 100 + 3 x (100 + 150) =
+	 * 850 (a fourth school would make 1100), so 100 boxes of 3 segments */
+	assert_int_equal(packing_new(&p, &cfg), ST_OK);
+	packing_begin(p, SHIP_WINTER, 7654321, "L", 1);
+	box_place w;
+	for (int i = 0; i < 300; i++) {
+		const setrec r = make_set((uint32_t)i + 1, "S", i % 10, 150, 2, 2);
+		assert_int_equal(packing_add(p, &r, DIVIDER + 150, &w), ST_OK);
+	}
+	assert_int_equal(packing_box_count(p), 100);
+	for (uint32_t b = 1; b <= 100; b++) {
+		packing_box bx;
+		packing_box_get(p, b, &bx);
+		assert_int_equal(bx.first_segment, 3 * (b - 1));
+		assert_int_equal(bx.end_segment, 3 * b);
+		assert_int_equal(bx.dividers, 3);
+		assert_int_equal(bx.sets, 3);
+		assert_int_equal(bx.sheets, 6);
+		assert_int_equal(bx.envelopes, 6);
+		assert_int_equal(bx.gross_mg, TARE + 3 * (DIVIDER + 150));
+		assert_int_equal(packing_segment(p, bx.first_segment)->school, 3 * (b - 1) + 1);
+	}
+	packing_free(p);
+}
+
 /* Boxes are numbered per (shipment, LEA): the next LEA starts at box 1,
  * with none of the last LEA's boxes, segments or weights. */
 static void packing_restarts_per_lea(void **state)
@@ -461,7 +533,30 @@ static void manifest_rows(void **state)
 	unlink(path);
 }
 
-/* Box ids: <shipment>-<lea_code>-<NNNN>, the LEA code with its 7 digits. */
+/* Ship windows, docs/rules.md §10.4: dated by the end year of admin_year,
+ * the winter shipment straddling it and the next. */
+static void ship_windows(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	char w[96];
+	packing_ship_window(w, sizeof w, SHIP_AUGUST, &c);
+	assert_string_equal(w, "August 2019");
+	packing_ship_window(w, sizeof w, SHIP_WINTER, &c);
+	assert_string_equal(w, "December 2019 or January 2020");
+	packing_ship_window(w, sizeof w, SHIP_ELPAC, &c);
+	assert_string_equal(w, "with the Summative ELPAC release, 2019");
+	memcpy(c.admin_year, "2020-21", sizeof "2020-21");
+	c.end_year = 2021;
+	packing_ship_window(w, sizeof w, SHIP_WINTER, &c);
+	assert_string_equal(w, "December 2021 or January 2022");
+	packing_ship_window(w, sizeof w, SHIP_AUGUST, &c);
+	assert_string_equal(w, "August 2021");
+}
+
+/* Box ids, docs/rules.md §10.3: <shipment>-<lea_code>-<N>, the LEA code
+ * with its 7 digits, N zero-padded to at least 4 digits and never cut. */
 static void box_ids(void **state)
 {
 	(void)state;
@@ -472,6 +567,10 @@ static void box_ids(void **state)
 	assert_string_equal(id, "winter-0112345-0042");
 	box_id_format(id, sizeof id, SHIP_ELPAC, 3768338, 1234);
 	assert_string_equal(id, "elpac-3768338-1234");
+	box_id_format(id, sizeof id, SHIP_AUGUST, 1964733, 12345);
+	assert_string_equal(id, "august-1964733-12345");
+	box_id_format(id, sizeof id, SHIP_WINTER, 0, 1);
+	assert_string_equal(id, "winter-0000000-0001");
 }
 
 int main(int argc, char **argv)
@@ -487,9 +586,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(keep_schools_together_limits),
 		cmocka_unit_test(random_sequences_obey_the_rule),
 		cmocka_unit_test(packing_boxes_and_segments),
+		cmocka_unit_test(packing_per_box_totals),
 		cmocka_unit_test(packing_restarts_per_lea),
 		cmocka_unit_test(packing_many_boxes),
 		cmocka_unit_test(manifest_rows),
+		cmocka_unit_test(ship_windows),
 		cmocka_unit_test(box_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -172,6 +172,8 @@ static void copy2_language(void **state)
 	(void)state;
 	config c;
 	config_defaults(&c);   /* 2018-19: ES VI ZH FIL, not KO */
+	/* copy 1 is English whatever copy 2 is (the print stream's copy1_lang) */
+	assert_string_equal(lang_code[FULFIL_COPY1_LANG], "EN");
 	assert_int_equal(copy2(&c, REPORT_SB, 0, LANG_NONE), LANG_EN);
 	assert_int_equal(copy2(&c, REPORT_SB, 1, LANG_NONE), LANG_ES);
 	assert_int_equal(copy2(&c, REPORT_SB, 2, LANG_NONE), LANG_VI);

@@ -7,8 +7,8 @@
  *   ELA/mathematics sets (august), science and Spanish pairs (winter) at
  *   the CAASPP prices, ELPAC sets at the ELPAC prices; quantity x unit
  *   price in integer cents, exact even for large quantities and prices.
- * - The invoice total is the sum of its lines, and the CSV carries one row
- *   per line (no total rows).
+ * - The invoice total is the sum of its lines (invoice_total_cents), and
+ *   the CSV carries one row per line (no total rows).
  * - A row ordered individually is billed to its LEA at the set price.
  * - Dollars on the printed invoice: "$1,234.56".
  */
@@ -118,6 +118,32 @@ static void large_amounts_exact(void **state)
 	char d[64];
 	invoice_dollars(d, sizeof d, l[0].amount_cents);
 	assert_string_equal(d, "$3,200,001,000,000.00");
+}
+
+/* The invoice total is the sum of the amounts of its lines: every line
+ * counts once, an LEA with no lines totals 0, and cents stay exact at the
+ * largest amounts the config allows. */
+static void total_is_sum_of_lines(void **state)
+{
+	(void)state;
+	config c;
+	priced(&c);
+	uint64_t qty[SHIP_COUNT][2] = { { 10, 3 }, { 4, 7 }, { 5, 2 } };
+	invoice_line l[2 * SHIP_COUNT];
+	size_t n = invoice_lines(&c, qty, l);
+	assert_int_equal(n, 6);
+	assert_int_equal(invoice_total_cents(l, n),
+			 10 * 148 + 3 * 200 + 4 * 148 + 7 * 200 + 5 * 131 + 2 * 257);
+	assert_int_equal(invoice_total_cents(l, 1), 10 * 148);
+	assert_int_equal(invoice_total_cents(l, 0), 0);
+
+	c.program[PROGRAM_CAASPP].set_price_cents = 100000000;
+	c.program[PROGRAM_CAASPP].envelope_set_price_cents = 100000000;
+	c.program[PROGRAM_ELPAC].envelope_set_price_cents = 100000000;
+	uint64_t big[SHIP_COUNT][2] = { { 3200001, 1300003 }, { 0, 2000001 }, { 0, 900009 } };
+	n = invoice_lines(&c, big, l);
+	assert_int_equal(n, 4);
+	assert_true(invoice_total_cents(l, n) == (3200001LL + 1300003 + 2000001 + 900009) * 100000000LL);
 }
 
 static void dollars(void **state)
@@ -235,6 +261,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(invoice_ids),
 		cmocka_unit_test(lines_per_item_and_envelopes),
 		cmocka_unit_test(large_amounts_exact),
+		cmocka_unit_test(total_is_sum_of_lines),
 		cmocka_unit_test(dollars),
 		cmocka_unit_test(csv_rows),
 		cmocka_unit_test(individual_orders_billed_to_lea),

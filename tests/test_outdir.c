@@ -5,7 +5,9 @@
  * - A committed run: DIR holds what was written (mode 0600 files), and a
  *   marker listing it; nothing is left beside DIR (stage, lock).  Before
  *   the commit there is no DIR.
- * - A run that fails before its commit leaves no DIR and nothing beside.
+ * - A run that fails before its commit leaves no DIR and, once
+ *   tmpfiles_cleanup has run (outdir_free alone removes nothing), nothing
+ *   beside it.
  * - An existing non-empty DIR: refused without --force; with --force,
  *   replaced only when it is an earlier run's output (its marker lists
  *   every entry); refused when it has no marker, a marker not ssrfill's,
@@ -172,6 +174,10 @@ static void failed_run_leaves_nothing(void **state)
 	outstream_puts(o, "half a file");
 	outstream_abort(o);
 	outdir_free(d);
+	/* outdir_free frees the handle only: the stage and the lock stay until
+	 * the clean-up every command makes on a failure */
+	assert_false(exists(out, ""));
+	assert_int_equal(beside_out(), 2);
 	tmpfiles_cleanup();
 	assert_false(exists(out, ""));
 	assert_int_equal(beside_out(), 0);

@@ -1,15 +1,11 @@
 /*
  * invoice_writer.c: invoice documents (see invoice_writer.h).  Amounts are
- * integer cents in the CSV and dollars ("$1,234.56") in the PDF.
+ * integer cents in the CSV and dollars ("$1,234.56") in the PDF.  The ids,
+ * lines and totals are engine/invoice.c's; this file only lays them out.
  */
 #include "invoice_writer.h"
 
 #include <stdio.h>
-
-void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea)
-{
-	snprintf(buf, cap, "INV-%s-%07u", c->admin_year, lea);
-}
 
 void invoice_csv_header(outstream *csv)
 {
@@ -117,7 +113,6 @@ void invoice_write(outstream *csv, const config *c, uint32_t lea, const char *le
 	char id[64], code[16];
 	invoice_id_format(id, sizeof id, c, lea);
 	snprintf(code, sizeof code, "%07u", lea);
-	int64_t total = 0;
 	for (size_t i = 0; i < n; i++) {
 		const invoice_line *l = &lines[i];
 		outstream_csv_str(csv, id, 0);
@@ -129,7 +124,6 @@ void invoice_write(outstream *csv, const config *c, uint32_t lea, const char *le
 		outstream_csv_u64(csv, (uint64_t)l->amount_cents, 0);
 		outstream_csv_str(csv, lea_name, 0);
 		outstream_csv_str(csv, po_numbers, 1);
-		total += l->amount_cents;
 	}
-	*total_cents = total;
+	*total_cents = invoice_total_cents(lines, n);
 }

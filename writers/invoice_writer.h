@@ -23,10 +23,9 @@ typedef struct invoice_doc {
 	int64_t total_cents;
 } invoice_doc;
 
-void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea);
 void invoice_csv_header(outstream *csv);
 /* Writes the LEA's lines to csv (errors surface at its close); *total_cents
- * gets the invoice total. */
+ * gets the invoice total (invoice_total_cents). */
 void invoice_write(outstream *csv, const config *c, uint32_t lea, const char *lea_name,
 		   const char *po_numbers, const invoice_line *lines, size_t n, int64_t *total_cents);
 /* invoices/<lea_code>.pdf */

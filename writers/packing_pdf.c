@@ -19,7 +19,6 @@
  */
 #include "packing_pdf.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,38 +41,9 @@ static const char *const ship_contents[SHIP_COUNT] = {
 	"Summative ELPAC SSRs",
 };
 
-void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg)
-{
-	if (shipment == SHIP_WINTER)
-		snprintf(buf, cap, "Ship window: December %d or January %d", cfg->end_year, cfg->end_year + 1);
-	else if (shipment == SHIP_AUGUST)
-		snprintf(buf, cap, "Ship window: August %d", cfg->end_year);
-	else
-		snprintf(buf, cap, "Ship window: with the Summative ELPAC release, %d", cfg->end_year);
-}
-
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
-}
-
-/* The segments of box b, [from, to), starting at from, and what they hold
- * (every box opens with a divider, so it has at least one). */
-typedef struct box_span {
-	size_t from, to;
-	uint64_t sets, sheets, envelopes;
-} box_span;
-
-static box_span box_segments(const packing *p, uint32_t b, size_t from)
-{
-	box_span s = { from, from, 0, 0, 0 };
-	for (; s.to < packing_segment_count(p) && packing_segment(p, s.to)->box_no == b; s.to++) {
-		s.sets += packing_segment(p, s.to)->sets;
-		s.sheets += packing_segment(p, s.to)->sheets;
-		s.envelopes += packing_segment(p, s.to)->envelopes;
-	}
-	assert(s.to > s.from);
-	return s;
 }
 
 /* ---- packing list ---------------------------------------------------------- */
@@ -144,7 +114,8 @@ static void page_head(plist *pl)
 		snprintf(buf, sizeof buf, "%s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_HEAD, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
-		packing_ship_window(buf, sizeof buf, sh, pl->cfg);
+		packing_ship_window(a, sizeof a, sh, pl->cfg);
+		snprintf(buf, sizeof buf, "Ship window: %s", a);
 		text(pl, PF_TEXT, MARGIN, 110, 0, PA_LEFT, buf);
 		if (pl->c)
 			pdf_box(pl->c, MARGIN, 118, RIGHT - MARGIN, 36, 0.6, 0.93);
@@ -191,12 +162,12 @@ static void next_page(plist *pl)
 	page_head(pl);
 }
 
-static void box_head(plist *pl, uint32_t b, const box_span *bs, int continued)
+static void box_head(plist *pl, uint32_t b, const packing_box *bx, int continued)
 {
 	const packing *p = pl->p;
 	char buf[128], id[48], w[64], n[32];
-	const uint64_t sets = bs->sets;
-	const size_t n_seg = bs->to - bs->from;
+	const uint64_t sets = bx->sets;
+	const size_t n_seg = bx->end_segment - bx->first_segment;
 	if (pl->c) {
 		pdf_box(pl->c, MARGIN, pl->y, RIGHT - MARGIN, BOX_HEAD, 0, 0.88);
 		pdf_box(pl->c, MARGIN + 5, pl->y + 3.5, 11, 11, 1, 1);   /* the packer's check box */
@@ -211,7 +182,7 @@ static void box_head(plist *pl, uint32_t b, const box_span *bs, int continued)
 	snprintf(buf, sizeof buf, "%s %s, %zu %s", n, plural(sets, "set", "sets"), n_seg,
 		 plural(n_seg, "segment", "segments"));
 	text(pl, PF_BODY, 330, base, 0, PA_LEFT, buf);
-	pdf_weight(w, sizeof w, packing_box_gross(p, b));
+	pdf_weight(w, sizeof w, bx->gross_mg);
 	snprintf(buf, sizeof buf, "gross %s", w);
 	text(pl, PF_TEXT, RIGHT - 4, base, 0, PA_RIGHT, buf);
 	pl->y += BOX_HEAD;
@@ -251,26 +222,25 @@ static int lay_out(plist *pl)
 	const uint32_t m = packing_box_count(p);
 	pl->page = 1;
 	page_head(pl);
-	size_t i = 0;
 	for (uint32_t b = 1; b <= m; b++) {
-		const box_span bs = box_segments(p, b, i);
-		const double need = BOX_HEAD + COL_HEAD + (double)(bs.to - bs.from) * ROW;
+		packing_box bx;
+		packing_box_get(p, b, &bx);
+		const double need = BOX_HEAD + COL_HEAD + (double)(bx.end_segment - bx.first_segment) * ROW;
 		const double top = pl->page == 1 ? FIRST_TOP : NEXT_TOP;
 		/* move a box that fits on a page of its own; split only a longer one,
 		 * and never leave a head without a row under it */
 		if (pl->y + need > BOTTOM && pl->y > top &&
 		    (need <= BOTTOM - NEXT_TOP || pl->y + BOX_HEAD + COL_HEAD + ROW > BOTTOM))
 			next_page(pl);
-		box_head(pl, b, &bs, 0);
-		for (size_t k = bs.from; k < bs.to; k++) {
+		box_head(pl, b, &bx, 0);
+		for (size_t k = bx.first_segment; k < bx.end_segment; k++) {
 			if (pl->y + ROW > BOTTOM) {
 				next_page(pl);
-				box_head(pl, b, &bs, 1);
+				box_head(pl, b, &bx, 1);
 			}
 			segment_row(pl, packing_segment(p, k));
 		}
 		pl->y += BOX_GAP;
-		i = bs.to;
 	}
 	if (pl->y + SIGN_OFF > BOTTOM)
 		next_page(pl);
@@ -321,7 +291,7 @@ static void school_line(pdf_canvas *c, double base, const char *lead, const pack
 	pdf_text(c, PF_BODY, L_MARGIN + 30, base, L_WIDTH - 30, PA_LEFT, buf);
 }
 
-static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b, const box_span *bs)
+static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b, const packing_box *bx)
 {
 	const int sh = packing_shipment(p);
 	const uint32_t m = packing_box_count(p);
@@ -344,8 +314,8 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 
 	pdf_text(c, PF_LEAD, L_MARGIN, 170, 0, PA_LEFT, ship_short[sh]);
 	pdf_text(c, PF_BODY, L_MARGIN, 183, L_WIDTH, PA_LEFT, ship_contents[sh]);
-	const uint64_t sets = bs->sets, sheets = bs->sheets, env = bs->envelopes;
-	const size_t from = bs->from, to = bs->to;
+	const uint64_t sets = bx->sets, sheets = bx->sheets, env = bx->envelopes;
+	const size_t from = bx->first_segment, to = bx->end_segment;
 	snprintf(buf, sizeof buf, "Schools in this box: %zu", to - from);
 	pdf_text(c, PF_SMALL, L_MARGIN, 201, 0, PA_LEFT, buf);
 	school_line(c, 214, "From", p, packing_segment(p, from));
@@ -353,11 +323,11 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 	pdf_count(n1, sizeof n1, sets);
 	pdf_count(n2, sizeof n2, sheets);
 	pdf_count(n3, sizeof n3, env);
-	snprintf(buf, sizeof buf, "Contents: %s %s, %s SSR %s, %zu %s, %s %s", n1, plural(sets, "set", "sets"),
-		 n2, plural(sheets, "sheet", "sheets"), to - from, plural(to - from, "divider", "dividers"), n3,
-		 plural(env, "envelope", "envelopes"));
+	snprintf(buf, sizeof buf, "Contents: %s %s, %s SSR %s, %llu %s, %s %s", n1, plural(sets, "set", "sets"),
+		 n2, plural(sheets, "sheet", "sheets"), (unsigned long long)bx->dividers,
+		 plural(bx->dividers, "divider", "dividers"), n3, plural(env, "envelope", "envelopes"));
 	pdf_text(c, PF_BODY, L_MARGIN, 244, L_WIDTH, PA_LEFT, buf);
-	pdf_weight(n1, sizeof n1, packing_box_gross(p, b));
+	pdf_weight(n1, sizeof n1, bx->gross_mg);
 	snprintf(buf, sizeof buf, "Gross weight %s", n1);
 	pdf_text(c, PF_LEAD, L_MARGIN, 262, 0, PA_LEFT, buf);
 
@@ -377,13 +347,12 @@ static void draw_labels(pdf_canvas *c, void *arg)
 {
 	const label_job *j = arg;
 	const uint32_t m = packing_box_count(j->p);
-	size_t i = 0;
 	for (uint32_t b = 1; b <= m; b++) {
-		const box_span bs = box_segments(j->p, b, i);
+		packing_box bx;
+		packing_box_get(j->p, b, &bx);
 		if (b > 1)
 			pdf_page(c);
-		label(c, j->p, j->cfg, b, &bs);
-		i = bs.to;
+		label(c, j->p, j->cfg, b, &bx);
 	}
 }
 

@@ -19,7 +19,4 @@
 status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
 status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
 
-/* "Ship window: August 2019" and friends, for a shipment of cfg's year. */
-void packing_ship_window(char *buf, size_t cap, int shipment, const config *cfg);
-
 #endif

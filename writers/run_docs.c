@@ -20,11 +20,6 @@
 #include "../engine/fulfil.h"
 #include "../engine/student.h"
 
-void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t box_no)
-{
-	snprintf(buf, cap, "%s-%07u-%04u", shipment_name[shipment], lea, box_no);
-}
-
 static void code7(outstream *o, uint32_t v, int last)
 {
 	char b[16];
@@ -74,7 +69,7 @@ void print_stream_set(outstream *o, uint64_t seq, const char *box_id, const setr
 	snprintf(ssid, sizeof ssid, "%010llu", (unsigned long long)r->ssid);
 	outstream_csv_field(o, ssid, 10, 0);
 	outstream_csv_str(o, report_table[r->report].code, 0);
-	outstream_write(o, "EN,", 3);
+	outstream_csv_str(o, lang_code[FULFIL_COPY1_LANG], 0);
 	outstream_csv_str(o, lang_code[r->copy2], 0);
 	outstream_csv_str(o, paper_name[r->paper], 0);
 	outstream_csv_u64(o, r->sheets, 0);

@@ -1,8 +1,8 @@
 /*
  * run_docs.h: the documents of `ssrfill run` (docs/rules.md §13), one writer each:
  * the print stream (print_stream_*) and the manifest (manifest_*), both
- * CSV, and box ids.  The PDF documents are packing_pdf.h and
- * invoice_writer.h.
+ * CSV.  Box ids are engine/boxer.h's box_id_format (packing.h includes
+ * it).  The PDF documents are packing_pdf.h and invoice_writer.h.
  */
 #ifndef SSRFILL_RUN_DOCS_H
 #define SSRFILL_RUN_DOCS_H
@@ -15,9 +15,6 @@
 #include "../engine/setrec.h"
 #include "../io/outdir.h"
 #include "../io/outstream.h"
-
-/* "august-1964733-0001" */
-void box_id_format(char *buf, size_t cap, int shipment, uint32_t lea, uint32_t box_no);
 
 void print_stream_header(outstream *o);
 void print_stream_divider(outstream *o, uint64_t seq, const char *box_id, int continued,
