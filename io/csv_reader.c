@@ -44,6 +44,7 @@
 #endif
 
 #include "../base/mem.h"
+#include "../base/text.h"
 
 #define READ_BYTES (1u << 20)
 
@@ -606,6 +607,26 @@ void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap)
 		break;
 	}
 }
+status csv_reader_header(csv_reader *r, csv_record *h)
+{
+	const char *name = csv_reader_name(r);
+	const status st = csv_reader_next(r, h);
+	if (st == ST_EOF)
+		return status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
+	if (st != ST_OK)
+		return st;
+	if (h->over_limit) {
+		char why[160];
+		csv_limit_header_reason(h, why, sizeof why);
+		return status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h->line, why);
+	}
+	if (h->malformed || text_invalid_at(h->raw, h->raw_len) < h->raw_len || memchr(h->raw, '\0', h->raw_len))
+		return status_fail(ST_BADINPUT,
+				   "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
+				   name, (unsigned long long)h->line);
+	return ST_OK;
+}
+
 uint64_t csv_reader_bytes(const csv_reader *r) { return r->n_consumed; }
 
 void csv_reader_free(csv_reader *r)

@@ -49,6 +49,7 @@
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
 #include "../readers/config_ini.h"
+#include "../readers/orders_reader.h"
 #include "../readers/student_reader.h"
 #include "../writers/doc_pool.h"
 #include "../writers/invoice_writer.h"
@@ -172,59 +173,18 @@ static status warn_columns(run_ctx *x, int slot, const char *file, const column_
 
 static status read_orders(run_ctx *x, outstream *rejects)
 {
-	instream *in;
-	status st = instream_open(&in, x->opt->orders);
+	orders_reader *rd;
+	status st = orders_reader_open(&rd, x->opt->orders, x->ord, rejects);
 	if (st != ST_OK)
 		return st;
-	csv_reader *r;
-	if ((st = csv_reader_open(&r, in)) != ST_OK)
-		return st;
-	const char *name = csv_reader_name(r);
-	csv_record rec;
-	st = csv_reader_next(r, &rec);
-	if (st == ST_EOF) {
-		st = status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
-	} else if (st == ST_OK && rec.over_limit) {
-		char why[160];
-		csv_limit_header_reason(&rec, why, sizeof why);
-		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)rec.line, why);
-	} else if (st == ST_OK && (text_invalid_at(rec.raw, rec.raw_len) < rec.raw_len ||
-				   memchr(rec.raw, '\0', rec.raw_len))) {
-		st = status_fail(ST_BADINPUT,
-				 "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
-				 name, (unsigned long long)rec.line);
-	} else if (st == ST_OK) {
-		char err[512];
-		if (rec.malformed || orders_set_header(x->ord, rec.field, rec.len, rec.n_fields,
-						       err, sizeof err) != 0)
-			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
-					 (unsigned long long)rec.line,
-					 rec.malformed ? "the header is not CSV" : err);
-		else
-			st = warn_columns(x, 1, x->opt->orders, orders_header_notes(x->ord));
-	}
-	while (st == ST_OK && (st = csv_reader_next(r, &rec)) == ST_OK) {
-		order_result res;
-		if (rec.over_limit) {
-			char why[sizeof res.reason];
-			csv_limit_reason(&rec, rec.over_limit == CSV_LIMIT_FIELD
-					 ? orders_column_name(x->ord, rec.limit_column - 1) : "",
-					 why, sizeof why);
-			orders_add_rejected(x->ord, why, &res);
-		} else {
-			st = orders_add(x->ord, rec.field, rec.len, rec.n_fields, rec.line,
-					rec.malformed ? (int)rec.bad_column : 0, &res);
-		}
-		if (st != ST_OK)
-			break;
-		if (res.verdict == ORDER_REJECTED)
-			rejects_write(rejects, rec.line, res.reason, rec.raw, rec.raw_len);
-		if (res.warning[0] &&
-		    (st = warn_orders(x, "%s: line %llu: %s", name, (unsigned long long)rec.line,
-				      res.warning)) != ST_OK)
-			break;
-	}
-	csv_reader_free(r);
+	st = warn_columns(x, 1, x->opt->orders, orders_reader_notes(rd));
+	order_result res;
+	uint64_t line;
+	while (st == ST_OK && (st = orders_reader_next(rd, &res, &line)) == ST_OK)
+		if (res.warning[0])
+			st = warn_orders(x, "%s: line %llu: %s", orders_reader_name(rd),
+					 (unsigned long long)line, res.warning);
+	orders_reader_free(rd);
 	if (st != ST_EOF)
 		return st;
 	order_counts oc;

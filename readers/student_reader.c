@@ -54,18 +54,8 @@ status student_reader_open(student_reader **out, const char *path, outstream *re
 	}
 	const char *name = csv_reader_name(r->csv);
 	csv_record h;
-	st = csv_reader_next(r->csv, &h);
-	if (st == ST_EOF) {
-		st = status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
-	} else if (st == ST_OK && h.over_limit) {
-		char why[160];
-		csv_limit_header_reason(&h, why, sizeof why);
-		st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h.line, why);
-	} else if (st == ST_OK && (h.malformed || text_fault(h.raw, h.raw_len))) {
-		st = status_fail(ST_BADINPUT,
-				 "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
-				 name, (unsigned long long)h.line);
-	} else if (st == ST_OK) {
+	st = csv_reader_header(r->csv, &h);
+	if (st == ST_OK) {
 		char err[512];
 		if (student_cols_map(&r->cols, h.field, h.len, h.n_fields, err, sizeof err) != 0)
 			st = status_fail(ST_BADINPUT, "%s: line %llu: %s", name,
