@@ -803,14 +803,8 @@ static status run_phases(run_ctx *x)
 	x->sum.orders.warnings = x->sum.order_warnings;
 
 	/* docs/rules.md §12.1: every row accounted for; packed = printed = invoiced */
-	uint64_t printed = 0;
-	int ok = 1;
-	for (int s = 0; s < SHIP_COUNT; s++) {
-		const run_ship *r = &x->sum.ship[s];
-		printed += r->printed;
-		ok &= r->printed == r->packed && r->packed == r->invoiced;
-	}
-	ok &= x->sum.rows == x->sum.rejected + printed + x->sum.electronic;
+	char why[256];
+	const int ok = tally_reconcile(&x->sum, why, sizeof why);
 	x->sum.reconciled = ok;
 	x->sum.t_total = clock_now() - t0;
 	x->sum.t_write = x->sum.t_total - x->sum.t_read - x->sum.t_sort;
@@ -822,8 +816,7 @@ static status run_phases(run_ctx *x)
 	if ((st = outstream_close(js)) != ST_OK)
 		return st;
 	if (!ok)
-		return status_fail(ST_INTERNAL,
-				   "the counts do not reconcile (see summary.json in the unfinished output); nothing was written");
+		return status_fail(ST_INTERNAL, "the counts do not reconcile (%s); nothing was written", why);
 	return outdir_commit(x->dir);
 }
 

@@ -81,20 +81,7 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		   const char *warnings, size_t warnings_len)
 {
 	run_ship all;
-	memset(&all, 0, sizeof all);
-	for (int i = 0; i < SHIP_COUNT; i++) {
-		const run_ship *r = &s->ship[i];
-		all.printed += r->printed;
-		all.packed += r->packed;
-		all.invoiced += r->invoiced;
-		all.no_address += r->no_address;
-		all.boxes += r->boxes;
-		all.sheets += r->sheets;
-		all.dividers += r->dividers;
-		all.envelopes += r->envelopes;
-		all.gross_mg += r->gross_mg;
-	}
-	all.leas = s->leas;   /* distinct LEAs: one LEA ships in up to three shipments */
+	tally_overall(s, &all);
 	outstream_puts(o, "{\n  \"students\": {\"file\": ");
 	json_str(o, students_path, strlen(students_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "

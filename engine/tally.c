@@ -1,0 +1,51 @@
+/*
+ * tally.c: the sums and the reconciliation of a run's counts (see tally.h,
+ * docs/rules.md §12).
+ */
+#include "tally.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tally_overall(const run_summary *s, run_ship *all)
+{
+	memset(all, 0, sizeof *all);
+	for (int i = 0; i < SHIP_COUNT; i++) {
+		const run_ship *r = &s->ship[i];
+		all->printed += r->printed;
+		all->packed += r->packed;
+		all->invoiced += r->invoiced;
+		all->no_address += r->no_address;
+		all->boxes += r->boxes;
+		all->sheets += r->sheets;
+		all->dividers += r->dividers;
+		all->envelopes += r->envelopes;
+		all->gross_mg += r->gross_mg;
+	}
+	all->leas = s->leas;
+}
+
+int tally_reconcile(const run_summary *s, char *why, size_t cap)
+{
+	run_ship all;
+	tally_overall(s, &all);
+	if (s->rows != s->rejected + all.printed + s->electronic) {
+		snprintf(why, cap, "%llu rows read, but %llu rejected + %llu printed + %llu electronic only = %llu",
+			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
+			 (unsigned long long)all.printed, (unsigned long long)s->electronic,
+			 (unsigned long long)(s->rejected + all.printed + s->electronic));
+		return 0;
+	}
+	for (int i = 0; i < SHIP_COUNT; i++) {
+		const run_ship *r = &s->ship[i];
+		if (r->printed != r->packed || r->packed != r->invoiced) {
+			snprintf(why, cap, "%s: %llu sets printed, %llu packed, %llu invoiced", shipment_name[i],
+				 (unsigned long long)r->printed, (unsigned long long)r->packed,
+				 (unsigned long long)r->invoiced);
+			return 0;
+		}
+	}
+	if (cap)
+		why[0] = 0;
+	return 1;
+}
