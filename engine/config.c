@@ -15,7 +15,7 @@
  * packer of docs/rules.md §10 could never place that set.  The heaviest
  * set is the heaviest of the three paper and envelope options of
  * docs/rules.md §8, each set being two copies, weighed by
- * fulfil_set_weight() (fulfil.c), the one rule for the weight of a set:
+ * config_set_weight(), the one rule for the weight of a set:
  *
  *   4-page SSR on 11x17, envelopes:  2 tabloid sheets + 2 6x9 envelopes
  *   4-page SSR on 8.5x11, envelopes: 4 letter sheets  + 2 #10 envelopes
@@ -32,9 +32,23 @@
 #include <string.h>
 
 #include "../base/calendar.h"
-#include "fulfil.h"
 
 static const char *const section_name[PROGRAM_COUNT] = { "caaspp", "elpac" };
+
+int64_t config_set_weight(const box_config *b, int pages, int paper, int envelopes)
+{
+	int64_t sheet_mg, envelope_mg, sheets_per_copy;
+	if (pages == 4 && paper == PAPER_11X17) {
+		sheet_mg = b->tabloid_sheet_mg;
+		envelope_mg = b->envelope_6x9_mg;
+		sheets_per_copy = 1;
+	} else {
+		sheet_mg = b->letter_sheet_mg;
+		envelope_mg = b->envelope_10_mg;
+		sheets_per_copy = pages == 4 ? 2 : 1;
+	}
+	return 2 * sheets_per_copy * sheet_mg + (envelopes ? 2 * envelope_mg : 0);
+}
 
 void config_defaults(config *c)
 {
@@ -158,7 +172,7 @@ static status check_box(const box_config *b, const char *path)
 				   "%s: [box] max_gross_mg %lld must be more than tare_mg %lld",
 				   where(path), (long long)b->max_gross_mg, (long long)b->tare_mg);
 
-	/* The heaviest set of docs/rules.md §8, weighed by fulfil_set_weight
+	/* The heaviest set of docs/rules.md §8, weighed by config_set_weight
 	 * as fulfil weighs every set; on a tie the first listed names it. */
 	const struct {
 		const char *what;
@@ -174,7 +188,7 @@ static status check_box(const box_config *b, const char *path)
 	int64_t mg[sizeof set / sizeof set[0]];
 	size_t h = 0;
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
-		mg[i] = fulfil_set_weight(b, set[i].pages, set[i].paper, 1);
+		mg[i] = config_set_weight(b, set[i].pages, set[i].paper, 1);
 		if (mg[i] > mg[h])
 			h = i;
 	}

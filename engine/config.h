@@ -67,6 +67,14 @@ typedef struct config {
 /* The range of the [box] key `name` (mg): 0, or -1 for no such key. */
 int config_mg_range(const char *name, int64_t *lo, int64_t *hi);
 
+/* Paper of a set (docs/rules.md §8). */
+enum paper { PAPER_11X17, PAPER_LETTER };
+/* The weight of a set of two copies of a `pages`-page SSR on `paper`,
+ * with or without an envelope per copy, from the box section's sheet and
+ * envelope weights: the one rule for a set's weight (fulfil.c weighs each
+ * set with it, config_check the heaviest possible one). */
+int64_t config_set_weight(const box_config *b, int pages, int paper, int envelopes);
+
 void config_defaults(config *c);
 /* Rules across keys: the heaviest set fits an empty box with its divider.
  * Returns ST_BADCONFIG with a message, or ST_OK. */

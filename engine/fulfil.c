@@ -38,21 +38,6 @@ enum lang fulfil_copy2(const config *c, const student *s)
 	return l;
 }
 
-int64_t fulfil_set_weight(const box_config *b, int pages, int paper, int envelopes)
-{
-	int64_t sheet_mg, envelope_mg, sheets_per_copy;
-	if (pages == 4 && paper == PAPER_11X17) {
-		sheet_mg = b->tabloid_sheet_mg;
-		envelope_mg = b->envelope_6x9_mg;
-		sheets_per_copy = 1;
-	} else {
-		sheet_mg = b->letter_sheet_mg;
-		envelope_mg = b->envelope_10_mg;
-		sheets_per_copy = pages == 4 ? 2 : 1;
-	}
-	return 2 * sheets_per_copy * sheet_mg + (envelopes ? 2 * envelope_mg : 0);
-}
-
 void fulfil_plan(const config *c, const orders *o, const student *s, set_plan *p)
 {
 	const report_info *r = &report_table[s->report];
@@ -83,5 +68,5 @@ void fulfil_plan(const config *c, const orders *o, const student *s, set_plan *p
 		return;
 	}
 	p->delivery = envelopes ? DELIVERY_PAPER_ENVELOPE : DELIVERY_PAPER;
-	p->weight_mg = fulfil_set_weight(&c->box, r->pages, p->paper, envelopes);
+	p->weight_mg = config_set_weight(&c->box, r->pages, p->paper, envelopes);
 }

@@ -17,7 +17,6 @@
 
 enum delivery { DELIVERY_ELECTRONIC, DELIVERY_PAPER, DELIVERY_PAPER_ENVELOPE, DELIVERY_COUNT };
 enum ordered_by { ORDERED_NONE, ORDERED_SCHOOL, ORDERED_LEA, ORDERED_INDIVIDUAL };
-enum paper { PAPER_11X17, PAPER_LETTER };
 
 extern const char *const delivery_name[DELIVERY_COUNT];
 extern const char *const paper_name[2];   /* "11x17", "8.5x11" */
@@ -40,7 +39,5 @@ enum { FULFIL_COPY1_LANG = LANG_EN };
  * the program does not offer it this year; CSA only in Spanish. */
 enum lang fulfil_copy2(const config *c, const student *s);
 void fulfil_plan(const config *c, const orders *o, const student *s, set_plan *p);
-/* The weight of a set with the given paper, sheets and envelopes. */
-int64_t fulfil_set_weight(const box_config *b, int pages, int paper, int envelopes);
 
 #endif

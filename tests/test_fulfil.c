@@ -296,7 +296,7 @@ static void paper_sheets_and_weight(void **state)
 	orders_free(none);
 }
 
-/* fulfil_set_weight on its own, for each of §8's options. */
+/* config_set_weight on its own, for each of §8's options. */
 static void set_weight(void **state)
 {
 	(void)state;
@@ -306,12 +306,12 @@ static void set_weight(void **state)
 	b.tabloid_sheet_mg = 10;
 	b.envelope_10_mg = 100;
 	b.envelope_6x9_mg = 1000;
-	assert_int_equal(fulfil_set_weight(&b, 4, PAPER_11X17, 0), 20);
-	assert_int_equal(fulfil_set_weight(&b, 4, PAPER_11X17, 1), 2020);
-	assert_int_equal(fulfil_set_weight(&b, 4, PAPER_LETTER, 0), 4);
-	assert_int_equal(fulfil_set_weight(&b, 4, PAPER_LETTER, 1), 204);
-	assert_int_equal(fulfil_set_weight(&b, 2, PAPER_LETTER, 1), 202);
-	assert_int_equal(fulfil_set_weight(&b, 2, PAPER_11X17, 1), 202);  /* 2-page: letter */
+	assert_int_equal(config_set_weight(&b, 4, PAPER_11X17, 0), 20);
+	assert_int_equal(config_set_weight(&b, 4, PAPER_11X17, 1), 2020);
+	assert_int_equal(config_set_weight(&b, 4, PAPER_LETTER, 0), 4);
+	assert_int_equal(config_set_weight(&b, 4, PAPER_LETTER, 1), 204);
+	assert_int_equal(config_set_weight(&b, 2, PAPER_LETTER, 1), 202);
+	assert_int_equal(config_set_weight(&b, 2, PAPER_11X17, 1), 202);  /* 2-page: letter */
 }
 
 int main(int argc, char **argv)
