@@ -1,9 +1,8 @@
 /*
  * run_pack.c: phase 4 of the run (see run.c): one pass over the sorted
- * sets packs
- * the boxes (engine/packing.c) and writes the print stream row of every
- * divider and set, reports/envelopes_without_address.csv, and at each
- * (shipment, LEA) boundary its manifest rows, packing list and labels.
+ * sets packs the boxes (engine/packing.c) and writes the print stream row
+ * of every divider and set, reports/envelopes_without_address.csv, and at
+ * each (shipment, LEA) boundary its manifest rows, packing list and labels.
  */
 #include "run_ctx.h"
 #include "run_keys.h"
