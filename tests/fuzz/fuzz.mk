@@ -13,7 +13,7 @@
 #
 # The targets are built with clang, -fsanitize=fuzzer,address,undefined and
 # libc malloc (no jemalloc: ASan brings its own allocator), compiling the
-# library sources (the Makefile's LIB_SRC, every layer but cli/) into
+# library sources (the layers below job/) into
 # build/fuzz/obj/ so they carry libFuzzer's coverage instrumentation.
 # The PDF writers (FUZZ_PDF_SRC) go only into fuzz_docs, which links
 # HarfBuzz, fontconfig, cairo, pango and zint as they are (uninstrumented).
@@ -41,11 +41,12 @@ FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURC
 FUZZ_LIBS     = -lcsv -lzstd -lutf8proc -linih $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null) -lm -pthread
 FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 
-# The same list as the Makefile's LIB_SRC, taken here so this fragment does
-# not depend on where it is included; the PDF writers only in fuzz_docs.
+# The Makefile's LIB_SRC but job/ (the fuzzers drive the layers below the
+# job), taken here so this fragment does not depend on where it is
+# included; the PDF writers only in fuzz_docs.
 FUZZ_PDF_SRC := $(wildcard pdf/*.c) writers/packing_pdf.c \
                 writers/invoice_writer.c writers/doc_pool.c
-FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(foreach d,base io sorter engine readers pdf writers job gen,$(wildcard $(d)/*.c)))
+FUZZ_LIB_SRC := $(filter-out $(FUZZ_PDF_SRC), $(foreach d,base io sorter engine readers pdf writers gen,$(wildcard $(d)/*.c)))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_PDF_OBJ := $(FUZZ_PDF_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
