@@ -533,7 +533,7 @@ static int name_start(const field *f)
 	return S_OTHER;
 }
 
-/* The sort's hard cases come in realistic shares (synth.c,
+/* The sort's hard cases come in realistic shares (gen/synth_names.c,
  * surname_extras[]): Vietnamese Đ surnames a few per thousand rows, Han
  * about two per thousand, the Nordic and Polish ones rare but present; a
  * Han surname comes with a Han given name; Vietnamese given names in Đ. */
