@@ -15,7 +15,7 @@
  *       ... d.body.p, d.body.len are the file; d.body.oom says it is incomplete
  *   pdf_doc_release(&d);
  *
- * The pdf_buf_ functions append PDF syntax to a bytebuf (fold.h: sticky
+ * The pdf_buf_ functions append PDF syntax to a bytebuf (bytebuf.h: sticky
  * out-of-memory flag, so no call fails; check oom at the end), numbers as
  * PDF content wants them: at most three decimals, no exponent, no trailing
  * zeros ("612", "8.5", "0.125").

@@ -1,5 +1,5 @@
 /*
- * test_fold.c: the cap on combining marks per character of a text field,
+ * test_text.c: the cap on combining marks per character of a text field,
  * counted as written, and the fast check every row's text gets.  (The
  * order of names is test_collate.c's.)
  */
