@@ -61,7 +61,7 @@ endif
 # The source folders, bottom layer first: each includes only folders before
 # it in this list (tests/check_layers.sh checks; README.md "Where things
 # are" says what each holds).
-LAYERS  := base io sorter engine readers pdf writers job gen
+LAYERS  := base io gen sorter engine readers pdf writers job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -112,14 +112,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 # The layer check, the unit tests, then the end-to-end tests on the built
 # binary; `make unit` and `make e2e` run a part.
 test: $(BIN) $(TEST_BIN)
-	@fail=0; bash tests/check_layers.sh || fail=1; \
+	@fail=0; BUILD=$(BUILD) bash tests/check_layers.sh || fail=1; \
 	for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
 	for e in tests/e2e*.sh; do echo "== $$e"; \
 	  SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) bash $$e || fail=1; done; \
 	exit $$fail
 
 unit: $(TEST_BIN)
-	@fail=0; bash tests/check_layers.sh || fail=1; \
+	@fail=0; BUILD=$(BUILD) bash tests/check_layers.sh || fail=1; \
 	for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)

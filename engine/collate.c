@@ -16,8 +16,9 @@
  *   - its primary key is empty (a space, an apostrophe, a hyphen: variable
  *     characters, ignored with alternate shifted), or 1 to 3 bytes that
  *     repeat and sit beside `a` unchanged: ICU compresses the lead bytes of
- *     some scripts' primary weights (`þþ` is not `þ` twice), and such a
- *     character fails that test and stays with ICU;
+ *     some scripts' primary weights, so two such characters in a row are
+ *     not the key of one twice (µ, U+00B5, keyed as Greek mu, fails this
+ *     test and stays with ICU; on ICU 72 it is the only one here);
  *   - it is not a combining mark (a mark can join the letter before it
  *     into another letter: и + U+0306 is й) and not a control;
  *   - it does not continue a contraction or prefix rule of the collation
@@ -72,7 +73,6 @@ struct collator {
  * once per process, by the first collator_new, and only read after. */
 static fastkey fast[N_FAST];
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
-static int fast_ok;
 
 static int fast_index(UChar32 cp)
 {
@@ -108,15 +108,23 @@ static int mark_contractions(const UCollator *ucol)
 		return -1;
 	}
 	const int32_t n_items = uset_getItemCount(set);
+	UChar small[64], *str = small;
+	int32_t cap = 64;
 	for (int32_t i = 0; i < n_items; i++) {
 		UChar32 start, end;
-		UChar str[64];
 		ec = U_ZERO_ERROR;
-		const int32_t len = uset_getItem(set, i, &start, &end, str, 64, &ec);
-		if (U_FAILURE(ec)) {
-			uset_close(set);
-			return -1;
+		int32_t len = uset_getItem(set, i, &start, &end, str, cap, &ec);
+		if (ec == U_BUFFER_OVERFLOW_ERROR && len > cap) {
+			UChar *big = mem_realloc(str == small ? NULL : str, (size_t)len * sizeof *big);
+			if (!big)
+				break;
+			str = big;
+			cap = len;
+			ec = U_ZERO_ERROR;
+			len = uset_getItem(set, i, &start, &end, str, cap, &ec);
 		}
+		if (U_FAILURE(ec))
+			break;
 		if (len == 0) {  /* a range of code points */
 			for (UChar32 cp = start; cp <= end; cp++)
 				if (fast_index(cp) >= 0)
@@ -139,8 +147,11 @@ static int mark_contractions(const UCollator *ucol)
 				fast[fast_index(cp)].len = FAST_SLOW;
 		}
 	}
+	if (str != small)
+		mem_free(str);
+	const int done = U_SUCCESS(ec) || ec == U_STRING_NOT_TERMINATED_WARNING;
 	uset_close(set);
-	return 0;
+	return done ? 0 : -1;
 }
 
 /* Whether the key of `x c y` (UTF-16) is the key of x, then k, then the
@@ -213,16 +224,22 @@ static UCollator *open_root(UErrorCode *ec)
 	return ucol;
 }
 
+/* Without the table (ICU would not list its contractions) every name is
+ * keyed by ICU: slower, never wrong. */
 static void fast_build(void)
 {
+	for (int i = 0; i < N_FAST; i++)
+		fast[i].len = FAST_SLOW;
 	UErrorCode ec = U_ZERO_ERROR;
 	UCollator *ucol = open_root(&ec);
 	if (!ucol)
 		return;
-	if (mark_contractions(ucol) == 0) {
+	memset(fast, 0, sizeof fast);
+	if (mark_contractions(ucol) == 0)
 		build_fast(ucol);
-		fast_ok = 1;
-	}
+	else
+		for (int i = 0; i < N_FAST; i++)
+			fast[i].len = FAST_SLOW;
 	ucol_close(ucol);
 }
 
@@ -235,7 +252,7 @@ status collator_new(collator **out)
 	UErrorCode ec = U_ZERO_ERROR;
 	c->ucol = open_root(&ec);
 	pthread_once(&fast_once, fast_build);
-	if (!c->ucol || !fast_ok) {
+	if (!c->ucol) {
 		collator_free(c);
 		return status_fail(ST_INTERNAL, "cannot open ICU's root collation (%s): is the libicu package installed?",
 				   u_errorName(ec));
@@ -308,42 +325,61 @@ void collate_name_icu(collator *c, const char *s, size_t n, bytebuf *out)
 	}
 }
 
+/* The table index of the character at p[*i], *i moved past it; -1 when
+ * the table does not key it (or the bytes are not UTF-8 the table knows:
+ * ICU then keys the name, U+FFFD for bad bytes). */
+static inline int next_index(const uint8_t *p, size_t n, size_t *i)
+{
+	const size_t at = *i;
+	const uint8_t b0 = p[at];
+	UChar32 cp;
+	if (b0 < 0x80) {
+		cp = b0;
+		*i = at + 1;
+	} else if (b0 >= 0xC2 && b0 <= 0xC9 && at + 1 < n && (p[at + 1] & 0xC0) == 0x80) {
+		cp = (UChar32)((b0 & 0x1F) << 6 | (p[at + 1] & 0x3F));  /* U+0080..U+027F */
+		*i = at + 2;
+	} else if (b0 == 0xE1 && at + 2 < n && p[at + 1] >= 0xB8 && p[at + 1] <= 0xBB &&
+		   (p[at + 2] & 0xC0) == 0x80) {
+		cp = (UChar32)(0x1000 | (p[at + 1] & 0x3F) << 6 | (p[at + 2] & 0x3F));  /* U+1E00..U+1EFF */
+		*i = at + 3;
+	} else {
+		return -1;
+	}
+	const int k = fast_index(cp);
+	return k >= 0 && fast[k].len != FAST_SLOW ? k : -1;
+}
+
 void collate_name(collator *c, const char *s, size_t n, bytebuf *out)
 {
 	/* a table character is at least one byte of UTF-8 and at most three
 	 * of key: 3n bytes hold the key, and a 3-byte store never overruns */
+	if (n == 0)
+		return;  /* the empty key (and no arithmetic on a NULL buffer) */
 	const size_t start = out->len;
 	bytebuf_reserve(out, 3 * n);
 	if (out->oom)
 		return;
 	const uint8_t *p = (const uint8_t *)s;
 	uint8_t *o = out->p + start;
-	size_t i = 0;
-	while (i < n) {
-		UChar32 cp;
-		const uint8_t b0 = p[i];
-		if (b0 < 0x80) {
-			cp = b0;
-			i += 1;
-		} else if (b0 >= 0xC2 && b0 <= 0xC9 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-			cp = (UChar32)((b0 & 0x1F) << 6 | (p[i + 1] & 0x3F));  /* U+0080..U+027F */
-			i += 2;
-		} else if (b0 == 0xE1 && i + 2 < n && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB &&
-			   (p[i + 2] & 0xC0) == 0x80) {
-			cp = (UChar32)(0x1000 | (p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F));
-			i += 3;
-		} else {
-			goto icu;
+	for (size_t i = 0; i < n;) {
+		const int k = next_index(p, n, &i);
+		if (k < 0) {
+			out->len = start;
+			collate_name_icu(c, s, n, out);
+			return;
 		}
-		const int k = fast_index(cp);
-		if (k < 0 || fast[k].len == FAST_SLOW)
-			goto icu;
 		memcpy(o, fast[k].b, 3);
 		o += fast[k].len;
 	}
 	out->len = (size_t)(o - out->p);
-	return;
-icu:
-	out->len = start;
-	collate_name_icu(c, s, n, out);
+}
+
+int collate_fast_covers(const collator *c, const char *s, size_t n)
+{
+	(void)c;  /* its opening built the table */
+	for (size_t i = 0; i < n;)
+		if (next_index((const uint8_t *)s, n, &i) < 0)
+			return 0;
+	return 1;
 }

@@ -620,10 +620,15 @@ status csv_reader_header(csv_reader *r, csv_record *h)
 		csv_limit_header_reason(h, why, sizeof why);
 		return status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h->line, why);
 	}
-	if (h->malformed || text_invalid_at(h->raw, h->raw_len) < h->raw_len || memchr(h->raw, '\0', h->raw_len))
+	if (text_invalid_at(h->raw, h->raw_len) < h->raw_len || memchr(h->raw, '\0', h->raw_len))
 		return status_fail(ST_BADINPUT,
 				   "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
 				   name, (unsigned long long)h->line);
+	if (h->malformed)
+		return status_fail(ST_BADINPUT,
+				   "%s: line %llu: the header is not CSV: column %zu has a quote inside an unquoted "
+				   "name or text after a closing quote",
+				   name, (unsigned long long)h->line, h->bad_column);
 	return ST_OK;
 }
 

@@ -11,8 +11,9 @@
  *   orders_reader_free(r);
  *
  * A header without a required column, a repeated column, an empty file or
- * an unreadable one is an unusable input (ST_BADINPUT), with a message
- * naming the file and line.
+ * one that is not CSV text is an unusable input (ST_BADINPUT), with a
+ * message naming the file and line; a file that cannot be opened or read
+ * is ST_IO.
  */
 #ifndef SSRFILL_ORDERS_READER_H
 #define SSRFILL_ORDERS_READER_H

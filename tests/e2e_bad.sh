@@ -208,6 +208,9 @@ unusable binary "$fx/binary.csv" "binary\.csv: line 1: the header is not a CSV h
 unusable png "$fx/png.csv" "png\.csv: line 1: the header is not a CSV header in UTF-8"
 unusable utf16 "$fx/utf16.csv" "utf16\.csv: line 1: the header is not a CSV header in UTF-8"
 unusable latin1_header "$fx/latin1_header.csv" "latin1_header\.csv: line 1: the header is not a CSV header in UTF-8"
+sed '1s/,grade,/,"grade"x,/' "$fx/students.csv" >"$work/in/bad_quote_header.csv"
+unusable bad_quote_header "$work/in/bad_quote_header.csv" \
+	"bad_quote_header\.csv: line 1: the header is not CSV: column [0-9]+ has a quote inside"
 unusable missing_column "$fx/missing_column.csv" "missing_column\.csv: line 1: missing required column\(s\): report$"
 unusable dup_column "$fx/dup_column.csv" "dup_column\.csv: line 1: column lea_code appears twice"
 unusable no_header "$fx/no_header.csv" "no_header\.csv: line 1: missing required column\(s\)"
@@ -263,6 +266,12 @@ bad_orders orders_empty "$fx/empty.csv" "empty\.csv: the file is empty"
   tail -n +2 "$fx/orders.csv" | sed 's/$/,/'; } >"$work/in/orders_latin1_header.csv"
 bad_orders orders_latin1_header "$work/in/orders_latin1_header.csv" \
 	"orders_latin1_header\.csv: line 1: the header is not a CSV header in UTF-8"
+# a header in UTF-8 whose quoting is broken: said so, with the column (not
+# blamed on the encoding)
+{ printf 'lea_code,school_code,"program"x,envelopes,paper_size,po_number,ordered_on,cancelled_on\n'
+  tail -n +2 "$fx/orders.csv"; } >"$work/in/orders_bad_quote_header.csv"
+bad_orders orders_bad_quote_header "$work/in/orders_bad_quote_header.csv" \
+	"orders_bad_quote_header\.csv: line 1: the header is not CSV: column 3 has a quote inside"
 
 # --- rows rejected: exit 1 above --max-reject-rate, all accounted for at 1 ----
 # rejecting NAME FILE K N: K of the N data rows are rejected

@@ -2,8 +2,9 @@
 """The name key of docs/rules.md §9 for the oracles (oracle_sort.py, oracle_run.py):
 ICU's root collation at primary strength with punctuation and spaces
 shifted away, as a sort key compared as bytes.  ICU comes from PyICU
-(Debian's python3-icu), a reading of the UCA and CLDR that shares no code
-with ssrfill's C.
+(Debian's python3-icu): the same libicu ssrfill links, but none of
+ssrfill's C, so neither its fast path nor the way it assembles a row's
+key.
 
 usage: oracle_name_key.py
 Run as a script, it checks the key against the examples of docs/rules.md §9 and exits 0

@@ -27,7 +27,7 @@ FUZZ_DIR     := build/fuzz
 FUZZ_TARGETS := students orders config docs
 FUZZ_PKGS    := clang-14 libclang-rt-14-dev libcsv-dev libzstd-dev libutf8proc-dev libinih-dev \
                 pkg-config libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev \
-                zlib1g-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum
+                zlib1g-dev libicu-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum
 FUZZ_STAMP   := build/.fuzz-deps-installed
 # `clang` when the clang package is there, else the versioned binary that
 # clang-14 always installs; expanded when a recipe runs, after the install.

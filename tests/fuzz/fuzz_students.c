@@ -56,6 +56,22 @@ static void check_row(const student *s, const csv_record *rec, bytebuf *key, byt
 	fuzz_check(rec->raw_len > 0 && rec->line > 1, "record line %llu raw_len %zu",
 		   (unsigned long long)rec->line, rec->raw_len);
 
+	/* the fast path keys a name as ICU does */
+	bytebuf fast, ref;
+	bytebuf_init(&fast);
+	bytebuf_init(&ref);
+	for (int c = 0; c < 2; c++) {
+		const int col = c ? COL_FIRST_NAME : COL_LAST_NAME;
+		fast.len = ref.len = 0;
+		collate_name(coll, s->f[col], s->len[col], &fast);
+		collate_name_icu(coll, s->f[col], s->len[col], &ref);
+		fuzz_check(!fast.oom && !ref.oom && fast.len == ref.len &&
+			   (fast.len == 0 || memcmp(fast.p, ref.p, fast.len) == 0),
+			   "column %d: the fast key is not ICU's", col);
+	}
+	bytebuf_release(&fast);
+	bytebuf_release(&ref);
+
 	key->len = 0;
 	student_key(s, -1, coll, key);
 	fuzz_check(!key->oom, "key out of memory");
