@@ -140,10 +140,11 @@ static uint16_t late_day(const order_list *L, unsigned prog, rng *r)
 
 /* A wave 2's orders (synth_late.c): wave 1's rows, then, dated after them
  * and in time, a school order for the new charter's school (the last
- * school with late rows and no wave 1 row), a school order in an LEA that had ordered nothing,
- * and an LEA-wide order of another such LEA cancelled in time (it covers
- * nothing in either wave, so no set printed in wave 1 loses its order).
- * lea_ordered: scratch, one byte per LEA. */
+ * school with late rows and no wave 1 row), a school order in an LEA that
+ * had ordered nothing, and an LEA-wide order of another such LEA (when
+ * there is one) cancelled in time (it covers nothing in either wave, so no
+ * set printed in wave 1 loses its order).  lea_ordered: scratch, one byte
+ * per LEA. */
 static void late_orders(synth *s, order_list *L, uint8_t *lea_ordered)
 {
 	rng *r = &s->r_late;
