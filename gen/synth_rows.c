@@ -5,6 +5,10 @@
  *   synth_rows_init(s)                    once, after the world
  *   synth_rows_write(s, rows, threshold)  the whole students file
  *   synth_rows_draw, synth_rows_fields    also for malformed rows (synth_bad.c)
+ *   synth_rows_next, synth_rows_line,     for a wave 2 (synth_late.c): wave
+ *   synth_rows_draw_at, synth_rows_join   1's next row without writing it, a
+ *                                         row of any student, a student at a
+ *                                         given school, a corrected student
  *
  * A student draws a grade (statewide grade sizes), a CALPADS home language
  * (synth_people.c), then the reports the table of docs/rules.md §3.2 gives
