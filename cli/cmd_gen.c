@@ -1,6 +1,8 @@
 /*
  * cmd_gen.c: `ssrfill gen` — a deterministic synthetic statewide score
- * reports file and its orders file (gen/synth.c does the work).  Both
+ * reports file and its orders file (gen/synth.c does the work), or with
+ * `--wave 2` the later files of the same --rows and --seed (late scores,
+ * corrected and withdrawn rows, late orders: gen/synth_late.c).  Both
  * are written beside their names and renamed into place once whole, so a
  * failed or interrupted gen leaves the files that were there as they were.
  */
@@ -24,6 +26,7 @@ int cmd_gen(int argc, char **argv)
 		{ "bad-rows", required_argument, NULL, 'b' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "orders", required_argument, NULL, 'O' },
+		{ "wave", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -49,6 +52,13 @@ int cmd_gen(int argc, char **argv)
 			if (cli_parse_rate(optarg, &o.bad_rate) != 0)
 				return cli_usage_error("gen", "--bad-rows wants a rate from 0 to 1");
 			break;
+		case 'w': {
+			uint64_t w;
+			if (cli_parse_u64(optarg, &w) != 0 || w < 1 || w > 2)
+				return cli_usage_error("gen", "--wave wants 1 or 2");
+			o.wave = (unsigned)w;
+			break;
+		}
 		case 'o': o.students_path = optarg; break;
 		case 'O': o.orders_path = optarg; break;
 		case 'q': quiet = 1; break;
@@ -94,7 +104,9 @@ int cmd_gen(int argc, char **argv)
 	if (st != ST_OK)
 		tmpfiles_cleanup();
 	if (st == ST_OK && !quiet)
-		fprintf(stderr, "ssrfill gen: %llu rows to %s, orders to %s in %.2f s\n",
-			(unsigned long long)o.rows, o.students_path, o.orders_path, clock_now() - t0);
+		fprintf(stderr, "ssrfill gen: %s%llu rows%s to %s, orders to %s in %.2f s\n",
+			o.wave == 2 ? "wave 2 of " : "", (unsigned long long)o.rows,
+			o.wave == 2 ? " (late, corrected and gone rows)" : "",
+			o.students_path, o.orders_path, clock_now() - t0);
 	return st;
 }

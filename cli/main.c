@@ -39,8 +39,10 @@ static const char *const usage_text[][2] = {
 	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
 	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
 	{ "gen",
-	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] --out STUDENTS.csv[.zst]\n"
-	  "                   --orders ORDERS.csv\n" },
+	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] [--wave 1|2]\n"
+	  "                   --out STUDENTS.csv[.zst] --orders ORDERS.csv [--quiet]\n"
+	  "                   (--wave 2: the later files of the same --rows, --seed and\n"
+	  "                   --bad-rows: late, corrected and gone rows, late orders)\n" },
 	{ "config",
 	  "usage: ssrfill config [--config F]\n" },
 };

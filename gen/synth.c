@@ -32,6 +32,10 @@
  *   synth_orders_write    the orders file, for the schools that got rows
  *                         (synth_orders.c)
  *
+ * A wave 2 (opts->wave) calls synth_late_write instead of synth_rows_write:
+ * wave 1's rows drawn again, with late, corrected and gone rows from a
+ * fifth stream (synth_late.c), and synth_orders_write adds late orders.
+ *
  * Memory stays a few MiB whatever `rows` is: the world stops growing at
  * 1,000 LEAs and no row is held but the ring of recent rows the duplicates
  * are copied from.
@@ -73,6 +77,8 @@ status synth_check(const synth_opts *o)
 	if (o->rows > SYNTH_MAX_ROWS)
 		return status_fail(ST_USAGE, "gen: --rows %llu is more than %llu",
 				   (unsigned long long)o->rows, (unsigned long long)SYNTH_MAX_ROWS);
+	if (o->wave > 2)
+		return status_fail(ST_USAGE, "gen: --wave must be 1 or 2");
 	if (!(o->bad_rate >= 0.0 && o->bad_rate <= 1.0))
 		return status_fail(ST_USAGE, "gen: bad row rate must be between 0 and 1");
 	return ST_OK;
@@ -87,10 +93,12 @@ status synth_write(const synth_opts *o, outstream *students, outstream *orders)
 	if (!s)
 		return status_fail(ST_NOMEM, "synth: out of memory");
 	s->seed = o->seed;
+	s->wave = o->wave ? o->wave : 1;
 	rng_seed(&s->r_world, o->seed, 1);
 	rng_seed(&s->r_main, o->seed, 2);
 	rng_seed(&s->r_bad, o->seed, 3);
 	rng_seed(&s->r_orders, o->seed, 4);
+	rng_seed(&s->r_late, o->seed, 5);
 	st = synth_world_build(s, o->rows);
 	if (st == ST_OK) {
 		synth_rows_init(s);
@@ -105,9 +113,12 @@ status synth_write(const synth_opts *o, outstream *students, outstream *orders)
 	s->out = students;
 	/* bad_rate as a 32-bit threshold: the only floating point, done once. */
 	const uint64_t bad_threshold = (uint64_t)(o->bad_rate * 4294967296.0);
-	synth_rows_write(s, o->rows, bad_threshold);
+	if (s->wave == 2)
+		st = synth_late_write(s, o->rows, bad_threshold);
+	else
+		synth_rows_write(s, o->rows, bad_threshold);
 
-	if (orders)
+	if (st == ST_OK && orders)
 		st = synth_orders_write(s, orders);
 	synth_free(s);
 	return st;

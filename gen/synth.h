@@ -9,7 +9,9 @@
  *
  * It writes a score reports file (docs/rules.md §3) with exactly `rows` data rows
  * and an orders file (docs/rules.md §4) whose LEAs and schools all appear in the
- * score reports file.  The same seed and rows give the same bytes on any
+ * score reports file.  With .wave = 2 it writes instead the later files of
+ * the same seed and rows, as ETS and the ordering system send them again
+ * later in the season.  The same seed and rows give the same bytes on any
  * machine; memory use is a few MiB whatever `rows` is.
  */
 #ifndef SSRFILL_SYNTH_H
@@ -27,6 +29,9 @@ typedef struct synth_opts {
 	double bad_rate;           /* 0..1: fraction of rows replaced with malformed rows */
 	const char *students_path; /* zstd-compressed when the name ends in ".zst"; "-" = stdout */
 	const char *orders_path;   /* the orders file, plain CSV ("-" = stdout; NULL = none) */
+	unsigned wave;             /* 0 or 1: the files above; 2: the later files of the same
+	                            * rows and seed, with late, corrected and gone rows and
+	                            * late orders (gen/synth_late.c) */
 } synth_opts;
 
 /* The largest rows value synth_run() accepts. */
@@ -34,7 +39,8 @@ typedef struct synth_opts {
 
 /*
  * Generate both files.  Returns ST_OK, ST_USAGE (bad options: rows above
- * SYNTH_MAX_ROWS, bad_rate outside 0..1, no students path, both paths "-"),
+ * SYNTH_MAX_ROWS, wave above 2, bad_rate outside 0..1, no students path,
+ * both paths "-"),
  * ST_NOMEM or ST_IO, with a status_fail() detail.  On failure no half-written
  * file is left behind (standard output excepted).
  */

@@ -14,6 +14,7 @@
  *   synth_rows.c     students, their score report rows, and the row loop
  *   synth_bad.c      the malformed rows slipped in at --bad-rows
  *   synth_orders.c   the orders file
+ *   synth_late.c     the later file of a wave 2 (late, corrected and gone rows)
  *   synth_rng.h      the random streams
  *
  * Below: the vocabulary every file uses (grades, reports, columns), small
@@ -178,7 +179,8 @@ typedef struct school {
 	uint32_t lea;
 	uint32_t unit;           /* size relative to the LEA's other schools */
 	uint8_t lo, hi;          /* grades served */
-	uint64_t n_rows;         /* good rows written */
+	uint64_t n_rows;         /* good rows written (of wave 1, in a wave 2) */
+	uint32_t n_late;         /* late rows of a wave 2 (synth_late.c) */
 } school;
 
 /* One student: the drawn facts, the field texts and the two joined CSV
@@ -200,13 +202,20 @@ typedef struct student {
 #define LINE_BYTES 4096
 #define RING_ROWS 32
 #define SSID_SPACE UINT64_C(9000000000)  /* 1000000000..9999999999 */
+/* SSID numbers k: wave 1's students count up from 0 (below SYNTH_MAX_ROWS),
+ * the malformed rows' phantoms down from SSID_SPACE - 1 (as many as rows at
+ * most), a wave 2's late students up from here: never the same k. */
+#define LATE_K_BASE UINT64_C(4000000000)
 #define SYNTH_N_COUNTIES 59              /* county codes 1..58; 0 unused */
 #define SYNTH_N_HOME_LANGS 24            /* entries of home_langs[] */
 
 typedef struct synth {
 	uint64_t seed;
+	unsigned wave;                    /* 1, or 2: the later file (synth_late.c) */
 	rng r_world, r_main, r_bad, r_orders;
+	rng r_late;                       /* every choice of a wave 2 */
 	uint32_t n_lea, n_school;
+	uint32_t n_lea_world;             /* n_lea as synth_world_build made it */
 	lea *leas;
 	school *schools;
 	arena_chunk *arena;               /* the world's strings (synth_world.c) */
@@ -223,6 +232,10 @@ typedef struct synth {
 	outstream *out;
 	student cur;                      /* the student whose rows are going out */
 	student phantom;                  /* the malformed row being built */
+	student late;                     /* a wave 2's late student */
+	student fixed;                    /* s->cur as a wave 2 corrects it */
+	int cur_fixed;                    /* s->cur's rows go out as s->fixed */
+	uint64_t n_late_students;
 	uint32_t ring_n, ring_next;
 	uint16_t ring_len[RING_ROWS];
 	char ring[RING_ROWS][LINE_BYTES];
@@ -264,6 +277,9 @@ status synth_world_build(synth *s, uint64_t rows);
 /* A copy of p[0..n) with a NUL, kept until synth_world_release; NULL when
  * out of memory. */
 const char *synth_world_strdup(synth *s, const char *p, size_t n);
+/* One more LEA, a one-school charter in no pick table, after the world
+ * (a wave 2's school that tested late: synth_late.c). */
+status synth_world_add_charter(synth *s);
 /* Free what synth_world_build made (the struct is the caller's). */
 void synth_world_release(synth *s);
 
@@ -273,6 +289,10 @@ void synth_world_release(synth *s);
 /* The schools of the LEAs and, per grade, the schools serving it with
  * cumulative weights (s->pick_*); synth_world_build calls it. */
 status synth_schools_build(synth *s, uint64_t rows);
+
+/* The school of the charter synth_world_add_charter just added, its type
+ * drawn from r. */
+status synth_schools_add_charter(synth *s, rng *r);
 
 /* A school that serves grade g, by weight: a binary search for the first
  * cumulative weight above a draw (inline: once per student). */
@@ -339,12 +359,22 @@ void synth_people_fill(const synth *s, rng *r, student *st);
 
 extern const char synth_grade_text[N_GRADES][3];
 extern const char *const synth_report_text[N_REPORTS];
+extern const char synth_students_header[];  /* the header line, with its '\n' */
 
 /* The grade shares and the SSID permutation's keys. */
 void synth_rows_init(synth *s);
 /* Draw the next student with at least one report into st; k numbers its
  * SSID (k < SSID_SPACE, each k once). */
 void synth_rows_draw(synth *s, rng *r, student *st, uint64_t k);
+/* synth_rows_draw with the school given (a grade it serves is drawn). */
+void synth_rows_draw_at(synth *s, rng *r, student *st, uint64_t k, uint32_t school_i);
+/* Join st's fields again into its two CSV pieces (after changing one). */
+void synth_rows_join(student *st);
+/* st's row for report rep_i into dst (LINE_BYTES); returns its length. */
+size_t synth_rows_line(const synth *s, const student *st, unsigned rep_i, char *dst);
+/* s->cur's next row into s->line, counted for its school and kept in the
+ * ring now and then, as the students file writes it; returns its length. */
+size_t synth_rows_next(synth *s);
 /* All 19 fields of one of st's rows, the one for report rep. */
 void synth_rows_fields(const synth *s, const student *st, unsigned rep, span *f);
 /* The students file: its header, then `rows` rows, a share of them
@@ -360,7 +390,15 @@ void synth_bad_row(synth *s);
 /* ------------------------------------------------------------------ */
 /* synth_orders.c                                                       */
 
-/* The orders file, for the schools that got rows. */
+/* The orders file, for the schools that got rows (and, in a wave 2, the
+ * late orders). */
 status synth_orders_write(synth *s, outstream *o);
+
+/* ------------------------------------------------------------------ */
+/* synth_late.c                                                         */
+
+/* The students file of a wave 2: wave 1's rows regenerated, a few gone or
+ * corrected, late rows among them and at the end. */
+status synth_late_write(synth *s, uint64_t rows, uint64_t bad_threshold);
 
 #endif

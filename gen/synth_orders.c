@@ -13,7 +13,9 @@
  * cancel deadline) and duplicate rows, and a few paper sizes on school
  * orders, which are ignored with a warning (§4.4).  The rows are written in
  * ordered_on order, like an ordering system's export.  Every draw comes
- * from s->r_orders.
+ * from s->r_orders.  A wave 2 adds its late orders (late_orders, drawn
+ * from s->r_late) before the sort; its rows sort after wave 1's of the same
+ * day, so wave 1's rows keep their order.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -124,6 +126,65 @@ static uint64_t lea_rows(const synth *s, uint32_t i)
 	return n;
 }
 
+/* A day for a late order of prog: on or after every in-time order of
+ * prog already in L, on or before its deadline (docs/rules.md §4.3). */
+static uint16_t late_day(const order_list *L, unsigned prog, rng *r)
+{
+	const unsigned deadline = prog == P_CAASPP ? DOY_JUL15 : DOY_JUN30;
+	unsigned last = DOY_APR15;
+	for (uint32_t i = 0; i < L->n; i++)
+		if (L->v[i].program == prog && L->v[i].ordered <= deadline && L->v[i].ordered > last)
+			last = L->v[i].ordered;
+	return (uint16_t)(last + rng_below(r, deadline - last + 1));
+}
+
+/* A wave 2's orders (synth_late.c): wave 1's rows, then, dated after them
+ * and in time, a school order for the new charter's school (the last
+ * school with late rows and no wave 1 row), a school order in an LEA that
+ * had ordered nothing, and an LEA-wide order of another such LEA (when
+ * there is one) cancelled in time (it covers nothing in either wave, so no
+ * set printed in wave 1 loses its order).  lea_ordered: scratch, one byte
+ * per LEA. */
+static void late_orders(synth *s, order_list *L, uint8_t *lea_ordered)
+{
+	rng *r = &s->r_late;
+	memset(lea_ordered, 0, s->n_lea);
+	for (uint32_t i = 0; i < L->n; i++)
+		lea_ordered[L->v[i].lea] = 1;
+	for (uint32_t i = s->n_school; i-- > 0;) {  /* the new charter's first */
+		const school *sc = &s->schools[i];
+		if (sc->n_rows == 0 && sc->n_late > 0) {
+			const unsigned prog = sc->hi >= G_03 ? P_CAASPP : P_ELPAC;
+			order_row o = { .lea = sc->lea, .school = i, .program = (uint8_t)prog, .envelopes = 'N' };
+			o.ordered = late_day(L, prog, r);
+			order_push(L, &o);
+			break;
+		}
+	}
+	const uint32_t l0 = rng_below(r, s->n_lea);
+	unsigned made = 0;
+	for (uint32_t j = 0; j < s->n_lea && made < 2; j++) {
+		const uint32_t i = (l0 + j) % s->n_lea;
+		if (lea_ordered[i] || lea_rows(s, i) == 0)
+			continue;
+		order_row o = { .lea = i, .school = NO_SCHOOL, .program = P_CAASPP };
+		if (made == 0) {  /* the school with the most rows */
+			const lea *l = &s->leas[i];
+			o.school = l->first_school;
+			for (uint32_t k = 1; k < l->n_schools; k++)
+				if (s->schools[l->first_school + k].n_rows > s->schools[o.school].n_rows)
+					o.school = l->first_school + k;
+			o.program = s->schools[o.school].hi >= G_03 ? P_CAASPP : P_ELPAC;
+			o.ordered = late_day(L, o.program, r);
+		} else {
+			o.ordered = late_day(L, P_CAASPP, r);
+			o.cancelled = (uint16_t)(o.ordered + rng_below(r, DOY_JUL15 - o.ordered + 1u));
+		}
+		order_push(L, &o);
+		made++;
+	}
+}
+
 status synth_orders_write(synth *s, outstream *o)
 {
 	rng *r = &s->r_orders;
@@ -132,8 +193,9 @@ status synth_orders_write(synth *s, outstream *o)
 		if (s->leas[i].n_schools > max_sch)
 			max_sch = s->leas[i].n_schools;
 	/* Per ordering LEA and program: an LEA-wide row, up to 3 school
-	 * rows, and a duplicate of each: at most 8 rows. */
-	order_list L = { mem_alloc((size_t)s->n_lea * 2 * 8 * sizeof(order_row)), 0, s->n_lea * 2 * 8 };
+	 * rows, and a duplicate of each: at most 8 rows; and a wave 2's 3
+	 * late rows. */
+	order_list L = { mem_alloc(((size_t)s->n_lea * 2 * 8 + 3) * sizeof(order_row)), 0, s->n_lea * 2 * 8 + 3 };
 	uint32_t *present = mem_alloc((size_t)(max_sch > s->n_lea ? max_sch : s->n_lea) * sizeof(uint32_t));
 	uint8_t *forced = mem_calloc(s->n_lea, 1);
 	if (!L.v || !present || !forced) {
@@ -143,11 +205,13 @@ status synth_orders_write(synth *s, outstream *o)
 		return status_fail(ST_NOMEM, "synth: out of memory");
 	}
 
-	/* Three mid-size districts that appear in the file always order. */
-	const uint32_t lo = s->n_lea / 50 > 1 ? s->n_lea / 50 : 1;
-	const uint32_t hi = s->n_lea / 5 > lo + 3 ? s->n_lea / 5 : lo + 3;
+	/* Three mid-size districts that appear in the file always order (of
+	 * the LEAs of the world as built: a wave 2 adds one). */
+	const uint32_t n_lea = s->n_lea_world;
+	const uint32_t lo = n_lea / 50 > 1 ? n_lea / 50 : 1;
+	const uint32_t hi = n_lea / 5 > lo + 3 ? n_lea / 5 : lo + 3;
 	uint32_t n_cand = 0;
-	for (uint32_t i = lo; i <= hi && i < s->n_lea; i++)
+	for (uint32_t i = lo; i <= hi && i < n_lea; i++)
 		if (s->leas[i].kind != K_CHARTER && lea_rows(s, i) > 0)
 			present[n_cand++] = i;
 	for (uint32_t k = 0; k < 3 && k < n_cand; k++) {
@@ -190,6 +254,8 @@ status synth_orders_write(synth *s, outstream *o)
 			}
 		}
 	}
+	if (s->wave == 2)
+		late_orders(s, &L, forced);
 	qsort(L.v, L.n, sizeof *L.v, order_cmp);
 
 	outstream_write(o, orders_header, sizeof orders_header - 1);

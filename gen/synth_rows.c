@@ -5,6 +5,10 @@
  *   synth_rows_init(s)                    once, after the world
  *   synth_rows_write(s, rows, threshold)  the whole students file
  *   synth_rows_draw, synth_rows_fields    also for malformed rows (synth_bad.c)
+ *   synth_rows_next, synth_rows_line,     for a wave 2 (synth_late.c): wave
+ *   synth_rows_draw_at, synth_rows_join   1's next row without writing it, a
+ *                                         row of any student, a student at a
+ *                                         given school, a corrected student
  *
  * A student draws a grade (statewide grade sizes), a CALPADS home language
  * (synth_people.c), then the reports the table of docs/rules.md §3.2 gives
@@ -64,7 +68,7 @@ static const uint16_t elpac_per_10k[N_GRADES] = {
 	5800, 5600, 5400, 5200,
 };
 
-static const char students_header[] =
+const char synth_students_header[] =
 	"ssid,lea_code,lea_name,school_code,school_name,grade,last_name,"
 	"first_name,middle_name,report,primary_language,ssr_language,paper_ssr,"
 	"guardian_name,address_line1,address_line2,city,state,zip\n";
@@ -105,10 +109,15 @@ void synth_rows_init(synth *s)
 		s->feistel_key[i] = splitmix64(&x);
 }
 
-void synth_rows_draw(synth *s, rng *r, student *st, uint64_t k)
+/* The draw of synth_rows_draw, at school `at` (a grade it serves is drawn)
+ * or, at NO_SCHOOL_PICKED, at a school drawn for the grade. */
+#define NO_SCHOOL_PICKED UINT32_MAX
+static void draw_at(synth *s, rng *r, student *st, uint64_t k, uint32_t at)
 {
 	for (;;) {
 		const unsigned g = pick_cum(r, s->grade_cum, N_GRADES);
+		if (at != NO_SCHOOL_PICKED && (g < s->schools[at].lo || g > s->schools[at].hi))
+			continue;
 		const unsigned lang = synth_people_lang(s, r);
 		const int english = synth_people_english(s, lang);
 		const int alternate = rng_chance(r, 100);  /* takes the CAAs */
@@ -129,10 +138,25 @@ void synth_rows_draw(synth *s, rng *r, student *st, uint64_t k)
 		st->next = 0;
 		break;
 	}
-	st->school = synth_schools_pick(s, r, st->grade);
+	st->school = at != NO_SCHOOL_PICKED ? at : synth_schools_pick(s, r, st->grade);
 	ssid_of(s, k, st->ssid);
 	st->f[C_GRADE] = (span){ synth_grade_text[st->grade], 2 };
 	synth_people_fill(s, r, st);
+	synth_rows_join(st);
+}
+
+void synth_rows_draw(synth *s, rng *r, student *st, uint64_t k)
+{
+	draw_at(s, r, st, k, NO_SCHOOL_PICKED);
+}
+
+void synth_rows_draw_at(synth *s, rng *r, student *st, uint64_t k, uint32_t school_i)
+{
+	draw_at(s, r, st, k, school_i);
+}
+
+void synth_rows_join(student *st)
+{
 	st->n_mid = csv_join(st->mid, sizeof st->mid, st->f + C_GRADE, 4, 0);
 	st->n_tail = csv_join(st->tail, sizeof st->tail, st->f + C_PLANG, N_COLS - C_PLANG, 1);
 }
@@ -150,14 +174,12 @@ void synth_rows_fields(const synth *s, const student *st, unsigned rep, span *f)
 	f[C_REPORT] = span_str(synth_report_text[rep]);
 }
 
-/* The next row of s->cur, the student whose rows are going out. */
-static void emit_good(synth *s)
+size_t synth_rows_line(const synth *s, const student *st, unsigned rep_i, char *dst)
 {
-	student *st = &s->cur;
-	school *sc = &s->schools[st->school];
-	const char *rep = synth_report_text[st->rep[st->next++]];
+	const school *sc = &s->schools[st->school];
+	const char *rep = synth_report_text[rep_i];
 	const size_t n_rep = strlen(rep);
-	char *p = s->line;
+	char *p = dst;
 	memcpy(p, st->ssid, 10);
 	p[10] = ',';
 	p += 11;
@@ -170,10 +192,16 @@ static void emit_good(synth *s)
 	*p++ = ',';
 	memcpy(p, st->tail, st->n_tail);
 	p += st->n_tail;
-	const size_t n = (size_t)(p - s->line);
+	const size_t n = (size_t)(p - dst);
 	assert(n <= LINE_BYTES);
-	outstream_write(s->out, s->line, n);
-	sc->n_rows++;
+	return n;
+}
+
+size_t synth_rows_next(synth *s)
+{
+	student *st = &s->cur;
+	const size_t n = synth_rows_line(s, st, st->rep[st->next++], s->line);
+	s->schools[st->school].n_rows++;
 	/* Keep every 8th good row for duplicates. */
 	if ((s->n_good++ & 7) == 0) {
 		memcpy(s->ring[s->ring_next], s->line, n);
@@ -182,12 +210,20 @@ static void emit_good(synth *s)
 		if (s->ring_n < RING_ROWS)
 			s->ring_n++;
 	}
+	return n;
+}
+
+/* The next row of s->cur, the student whose rows are going out. */
+static void emit_good(synth *s)
+{
+	const size_t n = synth_rows_next(s);
+	outstream_write(s->out, s->line, n);
 }
 
 
 void synth_rows_write(synth *s, uint64_t rows, uint64_t bad_threshold)
 {
-	outstream_write(s->out, students_header, sizeof students_header - 1);
+	outstream_write(s->out, synth_students_header, sizeof synth_students_header - 1);
 	s->cur.next = s->cur.n_rep = 0;
 	for (uint64_t row = 0; row < rows; row++) {
 		if (bad_threshold && (rng_next(&s->r_bad) >> 32) < bad_threshold) {

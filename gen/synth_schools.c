@@ -4,6 +4,7 @@
  *
  *   synth_schools_build(s, rows)          once, after the LEAs (synth_world.c)
  *   synth_schools_pick(s, r, grade)       per student (synth_internal.h)
+ *   synth_schools_add_charter(s, r)       a wave 2's new charter's school
  *
  * Charters have one school and county offices one to three; districts
  * share the rest of about ten schools per LEA by weight.  A district's
@@ -153,6 +154,51 @@ static void school_mix(rng *r, uint8_t kind, uint32_t n, uint8_t *types)
 	assert(k == n);
 }
 
+/* Statewide-unique 7-digit codes, a bijection of the index. */
+static void school_code(school *sc, uint32_t id)
+{
+	put_digits(sc->code, 1000000 + (UINT64_C(1234577) * id + 6016) % 9000000, 7);
+	sc->code[7] = '\0';
+}
+
+/* sc's name, and its "lea_code,lea_name,school_code,school_name," text. */
+static status school_name(synth *s, school *sc, const char *name, size_t n)
+{
+	const lea *l = &s->leas[sc->lea];
+	sc->name = synth_world_strdup(s, name, n);
+	const span f[4] = { { l->code, 7 }, span_str(l->name), { sc->code, 7 }, { name, n } };
+	char pre[640];
+	const size_t np = csv_join(pre, sizeof pre, f, 4, 0);
+	sc->prefix = synth_world_strdup(s, pre, np);
+	sc->n_prefix = (uint32_t)np;
+	if (!sc->name || !sc->prefix)
+		return status_fail(ST_NOMEM, "synth: out of memory");
+	return ST_OK;
+}
+
+status synth_schools_add_charter(synth *s, rng *r)
+{
+	const uint32_t i = s->n_lea - 1, id = s->n_school;
+	assert(s->leas[i].kind == K_CHARTER);
+	school *v = mem_realloc(s->schools, ((size_t)id + 1) * sizeof *v);
+	if (!v)
+		return status_fail(ST_NOMEM, "synth: out of memory");
+	s->schools = v;
+	school *sc = &v[id];
+	memset(sc, 0, sizeof *sc);
+	uint8_t type;
+	school_mix(r, K_CHARTER, 1, &type);
+	sc->lea = i;
+	sc->lo = school_types[type].lo;
+	sc->hi = school_types[type].hi;
+	sc->unit = school_types[type].unit_lo;
+	school_code(sc, id);
+	s->leas[i].first_school = id;
+	s->leas[i].n_schools = 1;
+	s->n_school = id + 1;
+	return school_name(s, sc, s->leas[i].name, strlen(s->leas[i].name));
+}
+
 static status build_schools(synth *s, uint64_t rows)
 {
 	rng *r = &s->r_world;
@@ -216,9 +262,7 @@ static status build_schools(synth *s, uint64_t rows)
 			sc->lo = t->lo;
 			sc->hi = t->hi;
 			sc->unit = t->unit_lo + rng_below(r, t->unit_span + 1u);
-			/* Statewide-unique 7-digit codes, a bijection of the index. */
-			put_digits(sc->code, 1000000 + (UINT64_C(1234577) * id + 6016) % 9000000, 7);
-			sc->code[7] = '\0';
+			school_code(sc, id);
 
 			char buf[200];
 			sbuf b = { buf, 0, sizeof buf - 1 };
@@ -262,17 +306,9 @@ static status build_schools(synth *s, uint64_t rows)
 				if (rng_chance(r, 300))
 					sb_str(&b, campus_suffix[rng_below(r, COUNT(campus_suffix))]);
 			}
-			sc->name = synth_world_strdup(s, buf, b.n);
-
-			const span f[4] = { { l->code, 7 }, span_str(l->name),
-				{ sc->code, 7 }, { buf, b.n } };
-			char pre[640];
-			const size_t np = csv_join(pre, sizeof pre, f, 4, 0);
-			sc->prefix = synth_world_strdup(s, pre, np);
-			sc->n_prefix = (uint32_t)np;
-			if (!sc->name || !sc->prefix) {
+			if (school_name(s, sc, buf, b.n) != ST_OK) {
 				mem_free(types);
-				return status_fail(ST_NOMEM, "synth: out of memory");
+				return ST_NOMEM;
 			}
 		}
 	}

@@ -251,6 +251,16 @@ static status lea_name_generic(synth *s, uint32_t i)
 }
 
 /* Decide each LEA's kind, size, name and code. */
+/* LEA codes: county + a 5-digit district number, a bijection of the rank
+ * over 10000..99999 that gives Los Angeles its real 64733. */
+static void lea_code(lea *l, uint32_t i)
+{
+	const uint64_t district = 10000 + (UINT64_C(7919) * i + 54733) % 90000;
+	put_digits(l->code, synth_places[l->place].county, 2);
+	put_digits(l->code + 2, district, 5);
+	l->code[7] = '\0';
+}
+
 static status build_leas(synth *s, uint64_t rows)
 {
 	rng *r = &s->r_world;
@@ -305,21 +315,35 @@ static status build_leas(synth *s, uint64_t rows)
 	 * unlike the elementary and high school districts, hence 7/100). */
 	s->leas[0].weight = (uint32_t)(w_rest * 7 / 100);
 
-	/* LEA codes: county + a 5-digit district number, a bijection of the
-	 * rank over 10000..99999 that gives Los Angeles its real 64733. */
-	for (uint32_t i = 0; i < s->n_lea; i++) {
-		lea *l = &s->leas[i];
-		const uint64_t district = 10000 + (UINT64_C(7919) * i + 54733) % 90000;
-		put_digits(l->code, synth_places[l->place].county, 2);
-		put_digits(l->code + 2, district, 5);
-		l->code[7] = '\0';
-	}
+	for (uint32_t i = 0; i < s->n_lea; i++)
+		lea_code(&s->leas[i], i);
 	return ST_OK;
+}
+
+status synth_world_add_charter(synth *s)
+{
+	const uint32_t i = s->n_lea;
+	lea *v = mem_realloc(s->leas, ((size_t)i + 1) * sizeof *v);
+	if (!v)
+		return status_fail(ST_NOMEM, "synth: out of memory");
+	s->leas = v;
+	memset(&v[i], 0, sizeof v[i]);
+	v[i].kind = K_CHARTER;
+	v[i].weight = 0;  /* in no pick table: wave 1 never drew it */
+	s->n_lea = i + 1;
+	/* s->r_world: its draws for wave 1's world are all made by now. */
+	status st = lea_name_generic(s, i);
+	if (st == ST_OK) {
+		lea_code(&v[i], i);
+		st = synth_schools_add_charter(s, &s->r_world);
+	}
+	return st;
 }
 
 status synth_world_build(synth *s, uint64_t rows)
 {
 	status st = build_leas(s, rows);
+	s->n_lea_world = s->n_lea;
 	if (st == ST_OK)
 		st = synth_schools_build(s, rows);
 	return st;

@@ -5,7 +5,9 @@
  * with no duplicates; orders that name LEAs and schools of the students
  * file; a real zstd stream for ".zst"; malformed rows at the asked rate and
  * of every kind; surnames in Đ, Ø, Ł, Æ, Han and Hangul at their shares;
- * small memory.
+ * small memory; and a wave 2 (--wave 2) that keeps most of wave 1's rows
+ * byte for byte, with late, corrected and gone rows at their shares and a
+ * late school order.
  *
  * Every test generates small files into one mkdtemp folder, removed at the
  * end.  The checks parse the CSV here, independently of io/.
@@ -50,6 +52,19 @@ static status gen(uint64_t rows, uint64_t seed, double bad, const char *students
 	char a[256], b[256];
 	const synth_opts o = {
 		.rows = rows, .seed = seed, .bad_rate = bad,
+		.students_path = tpath(a, students),
+		.orders_path = orders ? tpath(b, orders) : NULL,
+	};
+	status_clear();
+	return synth_run(&o);
+}
+
+static status gen_wave(uint64_t rows, uint64_t seed, double bad, unsigned wave,
+		       const char *students, const char *orders)
+{
+	char a[256], b[256];
+	const synth_opts o = {
+		.rows = rows, .seed = seed, .bad_rate = bad, .wave = wave,
 		.students_path = tpath(a, students),
 		.orders_path = orders ? tpath(b, orders) : NULL,
 	};
@@ -568,11 +583,262 @@ static void test_surnames_in_every_script_at_their_share(void **state)
 	free(buf);
 }
 
+/* ---- wave 2 (gen --wave 2, gen/synth_late.c) ------------------------- */
+
+/* One students row of a file: its (ssid, report) key, where it starts
+ * and ends in the file's bytes, and its LEA and school. */
+typedef struct rowref {
+	uint64_t key, school;
+	size_t start, end;
+} rowref;
+
+static int cmp_rowref(const void *a, const void *b)
+{
+	const rowref *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Every row of a clean students file, sorted by key (no key twice). */
+static rowref *index_rows(const char *buf, size_t len, uint64_t *n_out)
+{
+	const size_t nh = strlen(students_header);
+	assert_memory_equal(buf, students_header, nh);
+	rowref *v = malloc((len / 32 + 1) * sizeof *v);
+	char *scratch = malloc(len + 1);
+	assert_true(v && scratch);
+	size_t pos = nh;
+	uint64_t n = 0;
+	field f[MAX_FIELDS];
+	int nf;
+	for (size_t start = pos; (nf = next_record(buf, len, &pos, f, scratch)) > 0; start = pos) {
+		assert_int_equal(nf, 19);
+		const int rep = is_one_of(&f[9], reports, 6);
+		assert_true(rep >= 0);
+		v[n++] = (rowref){ to_u64(&f[0]) * 8 + (uint64_t)rep,
+			to_u64(&f[1]) * 10000000 + to_u64(&f[3]), start, pos };
+	}
+	qsort(v, n, sizeof *v, cmp_rowref);
+	for (uint64_t i = 1; i < n; i++)
+		assert_true(v[i].key != v[i - 1].key);
+	free(scratch);
+	*n_out = n;
+	return v;
+}
+
+static int ssid_in(const rowref *v, uint64_t n, uint64_t ssid)
+{
+	uint64_t lo = 0, hi = n;
+	while (lo < hi) {
+		const uint64_t mid = lo + (hi - lo) / 2;
+		if (v[mid].key / 8 < ssid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].key / 8 == ssid;
+}
+
+/* A corrected row differs from wave 1's in one field, last_name (a
+ * spelling) or address_line1 (a house number), of the same length. */
+static void check_corrected(const char *r1, size_t n1, const char *r2, size_t n2)
+{
+	field f1[MAX_FIELDS], f2[MAX_FIELDS];
+	char *s1 = malloc(n1 + 1), *s2 = malloc(n2 + 1);
+	size_t p1 = 0, p2 = 0;
+	assert_int_equal(next_record(r1, n1, &p1, f1, s1), 19);
+	assert_int_equal(next_record(r2, n2, &p2, f2, s2), 19);
+	int n_diff = 0;
+	for (int i = 0; i < 19; i++) {
+		if (f1[i].n == f2[i].n && memcmp(f1[i].p, f2[i].p, f1[i].n) == 0)
+			continue;
+		n_diff++;
+		assert_true(i == 6 || i == 14);
+		assert_int_equal(f1[i].n, f2[i].n);
+	}
+	assert_int_equal(n_diff, 1);
+	free(s1);
+	free(s2);
+}
+
+static void test_wave2_keeps_most_rows_with_late_corrected_and_gone(void **state)
+{
+	(void)state;
+	const uint64_t rows = 40000;
+	assert_int_equal(gen_wave(rows, 5, 0, 1, "w1.csv", "w1_orders.csv"), ST_OK);
+	assert_int_equal(gen_wave(rows, 5, 0, 2, "w2.csv", "w2_orders.csv"), ST_OK);
+	/* wave 2 is a clean file on its own: every row valid, no duplicate */
+	scan sc;
+	scan_students("w2.csv", &sc);
+	assert_int_equal(sc.reasons[OK], sc.rows);
+	scan_free(&sc);
+
+	size_t l1, l2;
+	char *b1 = slurp("w1.csv", &l1), *b2 = slurp("w2.csv", &l2);
+	uint64_t n1, n2;
+	rowref *v1 = index_rows(b1, l1, &n1), *v2 = index_rows(b2, l2, &n2);
+	assert_int_equal(n1, rows);
+	uint64_t same = 0, corrected = 0, gone = 0, late = 0;
+	uint64_t late_old_ssid = 0, late_new_school = 0, late_new_lea = 0;
+	uint64_t *schools1 = malloc(n1 * sizeof *schools1);
+	for (uint64_t i = 0; i < n1; i++)
+		schools1[i] = v1[i].school;
+	qsort(schools1, n1, sizeof *schools1, cmp_u64);
+	uint64_t i = 0, j = 0;
+	while (i < n1 || j < n2) {
+		if (j == n2 || (i < n1 && v1[i].key < v2[j].key)) {
+			gone++;
+			i++;
+		} else if (i == n1 || v2[j].key < v1[i].key) {
+			late++;
+			late_old_ssid += ssid_in(v1, n1, v2[j].key / 8);
+			late_new_school += !has(schools1, n1, v2[j].school, 0);
+			late_new_lea += !has(schools1, n1, v2[j].school / 10000000, 1);
+			j++;
+		} else {
+			const size_t a = v1[i].end - v1[i].start, b = v2[j].end - v2[j].start;
+			if (a == b && memcmp(b1 + v1[i].start, b2 + v2[j].start, a) == 0) {
+				same++;
+			} else {
+				corrected++;
+				check_corrected(b1 + v1[i].start, a, b2 + v2[j].start, b);
+			}
+			i++;
+			j++;
+		}
+	}
+	/* the shares of gen/synth_late.c: 0.5% gone, 1% of students corrected,
+	 * about 3% late (2.5% late students, late CSAs, new schools) */
+	assert_true(same >= rows * 97 / 100);
+	assert_true(gone >= rows * 2 / 1000 && gone <= rows * 10 / 1000);
+	assert_true(corrected >= rows * 4 / 1000 && corrected <= rows * 20 / 1000);
+	assert_true(late >= rows * 2 / 100 && late <= rows * 6 / 100);
+	assert_true(late_old_ssid > 0);  /* a late report of a wave 1 student */
+	assert_true(late_new_school > 0);
+	assert_true(late_new_lea > 0);
+	assert_int_equal(n2, n1 - gone + late);
+	free(schools1);
+	free(v1);
+	free(v2);
+	free(b1);
+	free(b2);
+}
+
+/* The lines of a file, split in place. */
+static size_t split_lines(char *buf, char **line, size_t max)
+{
+	size_t n = 0;
+	for (char *p = buf; *p && n < max; n++) {
+		line[n] = p;
+		char *e = strchr(p, '\n');
+		assert_non_null(e);
+		*e = '\0';
+		p = e + 1;
+	}
+	return n;
+}
+
+static void test_wave2_orders_add_a_late_school_order(void **state)
+{
+	(void)state;
+	static const uint64_t counts[] = { 50, 40000 };
+	for (size_t c = 0; c < 2; c++) {
+		assert_int_equal(gen_wave(counts[c], 5, 0, 1, "w1.csv", "w1_orders.csv"), ST_OK);
+		assert_int_equal(gen_wave(counts[c], 5, 0, 2, "w2.csv", "w2_orders.csv"), ST_OK);
+		size_t l1, l2;
+		char *b1 = slurp("w1_orders.csv", &l1), *b2 = slurp("w2_orders.csv", &l2);
+		char *o1[600], *o2[600];
+		const size_t n1 = split_lines(b1, o1, 600), n2 = split_lines(b2, o2, 600);
+		/* wave 1's rows in order, and two or three more */
+		assert_true(n2 == n1 + 2 || n2 == n1 + 3);
+		char last_in_time[2][11] = { "2019-01-01", "2019-01-01" };
+		for (size_t i = 1; i < n1; i++) {
+			const int elpac = strstr(o1[i], ",ELPAC,") != NULL;
+			const char *d = strstr(o1[i], ",2019-") + 1;
+			if (strncmp(d, elpac ? "2019-06-30" : "2019-07-15", 10) <= 0 &&
+			    strncmp(d, last_in_time[elpac], 10) > 0)
+				memcpy(last_in_time[elpac], d, 10);
+		}
+		size_t i = 0, n_school = 0, n_cancelled = 0;
+		for (size_t j = 0; j < n2; j++) {
+			if (i < n1 && strcmp(o1[i], o2[j]) == 0) {
+				i++;
+				continue;
+			}
+			/* a late row: dated after wave 1's in time, by the deadline */
+			field f[MAX_FIELDS];
+			char scratch[256];
+			size_t pos = 0;
+			const size_t n = strlen(o2[j]);
+			o2[j][n] = '\n';
+			assert_int_equal(next_record(o2[j], n + 1, &pos, f, scratch), 8);
+			const int elpac = f[2].n == 5;
+			assert_true(strncmp(f[6].p, last_in_time[elpac], 10) >= 0);
+			assert_true(strncmp(f[6].p, elpac ? "2019-06-30" : "2019-07-15", 10) <= 0);
+			if (f[7].n) {
+				assert_true(strncmp(f[7].p, "2019-07-15", 10) <= 0);
+				n_cancelled++;
+			} else {
+				assert_true(f[1].n == 7);  /* a school order */
+				n_school++;
+			}
+			o2[j][n] = '\0';
+		}
+		assert_int_equal(i, n1);
+		assert_int_equal(n_school, 2);
+		/* the cancelled one needs a second LEA that ordered nothing (a
+		 * 50-row world has just one) */
+		assert_int_equal(n_cancelled, counts[c] == 50 ? n2 - n1 - 2 : 1);
+		free(b1);
+		free(b2);
+	}
+	/* the first late order is the new charter's: a school with rows in
+	 * wave 2 and none in wave 1 */
+	scan s1, s2;
+	scan_students("w1.csv", &s1);
+	scan_students("w2.csv", &s2);
+	size_t l2;
+	char *b2 = slurp("w2_orders.csv", &l2);
+	char *o2[600];
+	const size_t n2 = split_lines(b2, o2, 600);
+	int found = 0;
+	for (size_t j = 1; j < n2; j++) {
+		if (strlen(o2[j]) < 16 || o2[j][7] != ',' || o2[j][15] != ',')
+			continue;
+		const uint64_t key = strtoull(o2[j], NULL, 10) * 10000000 + strtoull(o2[j] + 8, NULL, 10);
+		found += !has(s1.schools, s1.n_schools, key, 0) && has(s2.schools, s2.n_schools, key, 0);
+	}
+	assert_int_equal(found, 1);
+	free(b2);
+	scan_free(&s1);
+	scan_free(&s2);
+}
+
+static void test_wave2_same_seed_same_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(gen_wave(20000, 42, 0.01, 2, "a.csv", "a_orders.csv"), ST_OK);
+	assert_int_equal(gen_wave(20000, 42, 0.01, 2, "b.csv", "b_orders.csv"), ST_OK);
+	assert_int_equal(gen_wave(20000, 43, 0.01, 2, "c.csv", "c_orders.csv"), ST_OK);
+	assert_true(same_file("a.csv", "b.csv"));
+	assert_true(same_file("a_orders.csv", "b_orders.csv"));
+	assert_false(same_file("a.csv", "c.csv"));
+	/* wave 1 asked for by name is the default file */
+	assert_int_equal(gen_wave(20000, 42, 0.01, 1, "b.csv", "b_orders.csv"), ST_OK);
+	assert_int_equal(gen(20000, 42, 0.01, "c.csv", "c_orders.csv"), ST_OK);
+	assert_true(same_file("b.csv", "c.csv"));
+	assert_true(same_file("b_orders.csv", "c_orders.csv"));
+	assert_false(same_file("a.csv", "b.csv"));
+}
+
 static void test_memory_small_and_released(void **state)
 {
 	(void)state;
 	const size_t before = mem_in_use();
 	assert_int_equal(gen(300000, 1, 0.01, "m.csv.zst", "m_orders.csv"), ST_OK);
+	assert_int_equal(mem_in_use(), before);
+	assert_true(mem_peak() < 16u * 1024 * 1024);
+	/* a wave 2 draws wave 1 again instead of holding it */
+	assert_int_equal(gen_wave(300000, 1, 0.01, 2, "m.csv.zst", "m_orders.csv"), ST_OK);
 	assert_int_equal(mem_in_use(), before);
 	assert_true(mem_peak() < 16u * 1024 * 1024);
 }
@@ -595,6 +861,10 @@ static void test_bad_options_are_usage_errors(void **state)
 	status_clear();
 	assert_int_equal(synth_run(&o), ST_USAGE);
 	o.rows = 10;
+	o.wave = 3;
+	status_clear();
+	assert_int_equal(synth_run(&o), ST_USAGE);
+	o.wave = 0;
 	o.students_path = NULL;
 	status_clear();
 	assert_int_equal(synth_run(&o), ST_USAGE);
@@ -625,7 +895,8 @@ static int remove_tmpdir(void **state)
 		"a.csv", "a_orders.csv", "b.csv", "b_orders.csv", "c.csv",
 		"c_orders.csv", "n.csv", "n_orders.csv", "clean.csv", "os.csv",
 		"oo.csv", "z.csv.zst", "z.csv", "z_orders.csv", "z_orders2.csv",
-		"bad.csv", "m.csv.zst", "m_orders.csv", "names.csv",
+		"bad.csv", "m.csv.zst", "m_orders.csv", "names.csv", "w1.csv",
+		"w1_orders.csv", "w2.csv", "w2_orders.csv",
 	};
 	char p[256];
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -643,6 +914,9 @@ int main(void)
 		cmocka_unit_test(test_zst_output_is_zstd_of_the_same_bytes),
 		cmocka_unit_test(test_bad_rows_at_rate_and_of_every_kind),
 		cmocka_unit_test(test_surnames_in_every_script_at_their_share),
+		cmocka_unit_test(test_wave2_keeps_most_rows_with_late_corrected_and_gone),
+		cmocka_unit_test(test_wave2_orders_add_a_late_school_order),
+		cmocka_unit_test(test_wave2_same_seed_same_bytes),
 		cmocka_unit_test(test_memory_small_and_released),
 		cmocka_unit_test(test_bad_options_are_usage_errors),
 	};
