@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # bottom to top
-layers=(base io sorter engine readers pdf writers job gen cli)
+layers=(base io sorter engine readers pdf writers ledger job gen cli)
 
 rank() {
 	local i
