@@ -37,6 +37,8 @@
 #define LEDGER_SCHEMA_VERSION 2
 /* PRAGMA application_id: "SSRF", so a foreign SQLite file is refused. */
 #define LEDGER_APPLICATION_ID 0x53535246
+/* A set's key in the ledger: ssid << LEDGER_REPORT_BITS | enum report. */
+#define LEDGER_REPORT_BITS 4
 /* How long a second writer waits for the first (docs/rules.md §15). */
 #define LEDGER_BUSY_MS 5000
 
