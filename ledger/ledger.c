@@ -312,7 +312,12 @@ static status check_file(const char *path)
 {
 	if (fault_hit(FAULT_OPEN))
 		return status_fail(ST_IO, "ledger %s: %s", path, strerror(errno));
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Not through a symbolic link: SQLite would refuse it (NOFOLLOW) with a
+	 * vaguer message, and its -wal file would land beside the link. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ELOOP)
+		return status_fail(ST_BADINPUT, "ledger %s: a symbolic link; give the file itself",
+				   path);
 	if (fd < 0)
 		return status_fail(ST_IO, "ledger %s: %s", path, strerror(errno));
 	struct stat sb;
@@ -338,6 +343,9 @@ static status migrate(ledger *lg, int target)
 		return s;
 	int64_t v;
 	s = query_int(lg, "PRAGMA user_version", &v);
+	if (s == ST_OK && v > LEDGER_SCHEMA_VERSION)   /* a newer ssrfill got here first */
+		s = status_fail(ST_BADINPUT, "ledger %s: schema version %" PRId64 " was written "
+				"by a newer ssrfill", lg->path, v);
 	for (int64_t i = v; s == ST_OK && i < target; i++)
 		s = exec_sql(lg, steps[i], "migrating the schema");
 	if (s == ST_OK && v < target) {

@@ -156,9 +156,11 @@ typedef struct ledger_printed {
 
 typedef struct ledger_cursor ledger_cursor;
 
-/* The printed sets matching the filter, ascending by (ssid, report): one
- * pass over the sets table, for a merge against rows sorted the same way.
- * Inside a run, what was committed before it. */
+/* The printed sets matching the filter, ascending by (ssid, report), the
+ * order of student_identity(): one pass over the sets table in key order,
+ * no sort, for a merge against rows sorted the same way.  Read it before
+ * the run adds sets: inside the run's transaction it would also see those
+ * of the run's sets already written. */
 status ledger_printed_open(ledger *lg, const ledger_filter *f, ledger_cursor **out);
 /* ST_OK with *p filled, ST_EOF at the end, or a failure. */
 status ledger_printed_next(ledger_cursor *c, ledger_printed *p);
@@ -188,7 +190,8 @@ typedef struct ledger_found {
 	int reprints;           /* how many times it was reprinted */
 } ledger_found;
 
-/* Call fn for every set of the student the ledger knows, in report order;
+/* Call fn for every set of the student the ledger knows, in report order
+ * (one key range of the sets table);
  * the strings live until fn returns, and a nonzero return stops the walk.
  * *n_found (may be NULL) counts the calls. */
 typedef int (*ledger_found_fn)(void *ctx, const ledger_found *f);

@@ -1,8 +1,8 @@
 /*
  * test_ledger.c: the season's ledger (ledger/ledger.h, docs/rules.md §15).
  *
- * - The file is created 0600 (its WAL too), a ledger others may read is
- *   refused, in WAL mode, at the current schema version; an empty file and
+ * - The file is created 0600 (its WAL too), a ledger others may read and
+ *   a symbolic link are refused, in WAL mode, at the current schema version; an empty file and
  *   a ledger of an older version are migrated forward with their rows kept;
  *   a ledger from a newer ssrfill and a foreign SQLite file are refused.
  * - A run's rows are invisible to another connection until the commit, and
@@ -166,6 +166,15 @@ static void a_ledger_others_may_read_is_refused(void **state)
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0644);   /* refused, not changed */
+
+	/* Nor through a symbolic link. */
+	status_clear();
+	char link[160];
+	snprintf(link, sizeof link, "%s/link.ledger", dir);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(ledger_open(&lg, link, NULL), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "symbolic link"));
 }
 
 static void an_empty_file_and_an_old_version_migrate_forward(void **state)
