@@ -192,8 +192,8 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 };
 
 enum stmt {
-	S_RUN, S_RUN_END, S_INPUT, S_WAVE, S_NEXT_WAVE, S_NEXT_BOX, S_BOX, S_SET,
-	S_INVOICE, S_LINE, S_COUNT
+	S_RUN, S_RUN_END, S_INPUT, S_WAVE, S_NEXT_WAVE, S_NEXT_BOX, S_BOX, S_BOX_COUNT,
+	S_SET, S_INVOICE, S_LINE, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -209,6 +209,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_BOX] = "INSERT INTO boxes (box_id, run_id, shipment, lea, wave, box_no, wave_box_no, "
 		  "wave_box_count, n_sets, sheets, gross_mg) "
 		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_BOX_COUNT] = "UPDATE boxes SET wave_box_count = ?4 "
+			"WHERE lea = ?3 AND shipment = ?2 AND run_id = ?1",
 	[S_SET] = "INSERT INTO sets (set_key, box_key, seq, school, grade_rank, digest) "
 		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_INVOICE] = "INSERT INTO invoices (invoice_id, run_id, lea, wave, kind, total_cents) "
@@ -588,6 +590,20 @@ status ledger_add_set(ledger *lg, const ledger_set *set)
 	}
 	lg->box_sets[lg->n_box_sets++] = *set;
 	return ST_OK;
+}
+
+status ledger_set_box_count(ledger *lg, int shipment, uint32_t lea, uint32_t wave_box_count)
+{
+	assert(shipment >= 0 && shipment < SHIP_COUNT);
+	status s = need_run(lg);
+	if (s != ST_OK)
+		return s;
+	sqlite3_stmt *st = lg->st[S_BOX_COUNT];
+	sqlite3_bind_int64(st, 1, lg->run_id);
+	sqlite3_bind_text(st, 2, shipment_name[shipment], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, lea);
+	sqlite3_bind_int64(st, 4, wave_box_count);
+	return step_done(lg, st, "recording an LEA's box count");
 }
 
 static int by_set_key(const void *a, const void *b)

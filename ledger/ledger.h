@@ -12,6 +12,7 @@
  *   ledger_add_input(lg, ...);  ledger_add_wave(lg, ship, w);
  *   for each box: ledger_add_set(lg, &set) for each of its sets, in
  *                 box order, then ledger_add_box(lg, &box)
+ *   at each (shipment, LEA) end: ledger_set_box_count(lg, ship, lea, m)
  *   ledger_add_invoice(lg, &inv, lines, n);
  *   ledger_commit_run(lg, &end);             // only once the output
  *                                            // folder is in place
@@ -107,6 +108,10 @@ typedef struct ledger_box {
 	int64_t gross_mg;
 } ledger_box;
 
+/* "Box N of M" counts the LEA's boxes of this wave, known only once its
+ * last box has closed: set M on every box of (shipment, lea) this run has
+ * added (those added with wave_box_count 0, or any). */
+status ledger_set_box_count(ledger *lg, int shipment, uint32_t lea, uint32_t wave_box_count);
 /* A set of the box being filled, in box order (its seq is the count of
  * sets added before it since the last ledger_add_box). */
 status ledger_add_set(ledger *lg, const ledger_set *s);
