@@ -17,10 +17,11 @@ PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev
            libutf8proc-dev libinih-dev libicu-dev python3-icu pkg-config zstd time bc \
            libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
            fonts-dejavu-core fonts-droid-fallback fonts-nanum \
-           poppler-utils zbar-tools qpdf libicu-dev python3-icu
+           poppler-utils zbar-tools qpdf libicu-dev python3-icu libsqlite3-dev sqlite3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
-CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS)
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS) \
+              $(SQLITE_CFLAGS)
 # ssrfill writes the PDF documents itself with fonts HarfBuzz subsets and
 # fontconfig finds; cairo and pango draw the few whose text needs shaping;
 # zint encodes the barcodes.  pkg-config runs only once the packages are in
@@ -32,7 +33,10 @@ PDF_LIBS   = $(shell pkg-config --libs $(PDF_PC) 2>/dev/null) -lzint -lz
 ICU_PC  := icu-i18n icu-uc
 ICU_CFLAGS = $(shell pkg-config --cflags $(ICU_PC) 2>/dev/null)
 ICU_LIBS   = $(shell pkg-config --libs $(ICU_PC) 2>/dev/null)
-LIBS     = -lcsv -lzstd -lutf8proc -linih $(ICU_LIBS) $(PDF_LIBS) -lm -pthread
+# SQLite keeps the season's ledger (ledger/).
+SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null)
+LIBS     = -lcsv -lzstd -lutf8proc -linih $(ICU_LIBS) $(PDF_LIBS) $(SQLITE_LIBS) -lm -pthread
 
 MODE    ?= release
 ifeq ($(MODE),asan)
@@ -61,7 +65,7 @@ endif
 # The source folders, bottom layer first: each includes only folders before
 # it in this list (tests/check_layers.sh checks; README.md "Where things
 # are" says what each holds).
-LAYERS  := base io gen sorter engine readers pdf writers job
+LAYERS  := base io gen sorter engine readers pdf writers ledger job
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 CLI_SRC := $(wildcard cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -20,6 +20,7 @@
 	X(REJECTS,   1, "too many rejected rows")             \
 	X(USAGE,     2, "usage error")                        \
 	X(IO,        3, "I/O failure")                        \
+	X(BUSY,      3, "the ledger is in use by another command") \
 	X(NOMEM,     3, "out of memory")                      \
 	X(INTERNAL,  3, "internal error")
 

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # bottom to top
-layers=(base io gen sorter engine readers pdf writers job cli)
+layers=(base io gen sorter engine readers pdf writers ledger job cli)
 
 declare -A rank_of
 for i in "${!layers[@]}"; do

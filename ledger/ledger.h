@@ -1,0 +1,209 @@
+/*
+ * ledger.h: the season's ledger (docs/rules.md §15), an SQLite database
+ * that remembers what every run printed, boxed and billed, by ssid and
+ * codes only.
+ *
+ *   ledger *lg;
+ *   ledger_open(&lg, path, NULL);            // creates it 0600, migrates
+ *   ledger_begin_run(lg, &run, &run_id);     // BEGIN IMMEDIATE: the writer
+ *   ledger_next_wave(lg, SHIP_AUGUST, &w);   // reads inside the same
+ *   ledger_next_box_no(lg, ship, lea, &n);   //   transaction
+ *   ledger_printed_map(lg, &filter, map);    // or ledger_printed_open/next
+ *   ledger_add_input(lg, ...);  ledger_add_wave(lg, ship, w);
+ *   for each box: ledger_add_set(lg, &set) for each of its sets, in
+ *                 box order, then ledger_add_box(lg, &box)
+ *   at each (shipment, LEA) end: ledger_set_box_count(lg, ship, lea, m)
+ *   ledger_add_invoice(lg, &inv, lines, n);
+ *   ledger_commit_run(lg, &end);             // only once the output
+ *                                            // folder is in place
+ *   ledger_close(lg);                        // without a commit: rollback
+ *
+ * Nothing a run adds is visible to anyone, this process included after a
+ * reopen, until ledger_commit_run: a crash or a close before it leaves the
+ * ledger as it was.  Another writer waits busy_ms (5 s) for the write lock,
+ * then gets ST_BUSY naming the ledger.
+ */
+#ifndef SSRFILL_LEDGER_H
+#define SSRFILL_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/status.h"
+#include "../base/u64map.h"
+#include "../engine/setrec.h"
+
+/* The schema this ssrfill writes; ledger_open migrates older ones up to it
+ * and refuses newer ones. */
+#define LEDGER_SCHEMA_VERSION 2
+/* PRAGMA application_id: "SSRF", so a foreign SQLite file is refused. */
+#define LEDGER_APPLICATION_ID 0x53535246
+/* A set's key in the ledger: ssid << LEDGER_REPORT_BITS | enum report. */
+#define LEDGER_REPORT_BITS 4
+/* How long a second writer waits for the first (docs/rules.md §15). */
+#define LEDGER_BUSY_MS 5000
+
+typedef struct ledger ledger;
+
+typedef struct ledger_options {
+	int busy_ms;            /* 0: LEDGER_BUSY_MS */
+	int cache_kib;          /* SQLite page cache; 0: 65536 (64 MiB) */
+	int max_version;        /* test seam: migrate only up to this; 0: all */
+} ledger_options;
+
+/* Open (creating with mode 0600) and migrate.  Refuses, with a message
+ * naming the file: a file others may read or write (ST_BADINPUT), one that
+ * is not an ssrfill ledger (ST_BADINPUT), one from a newer ssrfill
+ * (ST_BADINPUT), one another writer holds past busy_ms (ST_BUSY). */
+status ledger_open(ledger **out, const char *path, const ledger_options *opt);
+/* Rolls back an uncommitted run.  ledger_close(NULL) is a no-op. */
+void ledger_close(ledger *lg);
+/* PRAGMA user_version as read at open (after migration). */
+int ledger_schema_version(const ledger *lg);
+
+/* ---- a run ---- */
+
+typedef struct ledger_run {
+	const char *command;    /* "run", later "reprint" */
+	const char *out_dir;    /* the output folder, as given */
+	int64_t started;        /* unix seconds (clock.h) */
+} ledger_run;
+
+typedef struct ledger_run_end {
+	int64_t finished;       /* unix seconds */
+	uint64_t rows_read, sets_printed, boxes;
+	int nothing_new;        /* a rerun that printed nothing */
+} ledger_run_end;
+
+/* Take the write lock (BEGIN IMMEDIATE) and record the run; its id in
+ * *run_id.  ST_BUSY when another writer holds the ledger past busy_ms. */
+status ledger_begin_run(ledger *lg, const ledger_run *run, int64_t *run_id);
+/* An input of the run: role "students", "orders", "config", "leas". */
+status ledger_add_input(ledger *lg, const char *role, const char *path,
+			uint64_t n_bytes, const uint8_t sha256[32]);
+/* The wave this run is of a shipment it prints anything for. */
+status ledger_add_wave(ledger *lg, int shipment, int wave);
+
+/* The next wave of a shipment: 1 + the last one committed (1 when none). */
+status ledger_next_wave(ledger *lg, int shipment, int *wave);
+/* The LEA's next box number in the shipment: 1 + the highest (1 when
+ * none), so box ids continue across waves. */
+status ledger_next_box_no(ledger *lg, int shipment, uint32_t lea, uint32_t *box_no);
+
+typedef struct ledger_set {
+	uint64_t ssid;
+	uint8_t report;         /* enum report */
+	uint8_t grade;          /* rank */
+	uint32_t school;
+	uint64_t digest;        /* ledger_digest() of what was printed */
+} ledger_set;
+
+typedef struct ledger_box {
+	int shipment;           /* enum shipment */
+	uint32_t lea;
+	int wave;
+	uint32_t box_no;        /* the LEA's numbering in the shipment */
+	uint32_t wave_box_no, wave_box_count;   /* "Box N of M" of the wave */
+	uint32_t sheets;
+	int64_t gross_mg;
+} ledger_box;
+
+/* "Box N of M" counts the LEA's boxes of this wave, known only once its
+ * last box has closed: set M on every box of (shipment, lea) this run has
+ * added (those added with wave_box_count 0, or any). */
+status ledger_set_box_count(ledger *lg, int shipment, uint32_t lea, uint32_t wave_box_count);
+/* A set of the box being filled, in box order (its seq is the count of
+ * sets added before it since the last ledger_add_box). */
+status ledger_add_set(ledger *lg, const ledger_set *s);
+/* Record the box that holds the sets added since the last call; the
+ * sets get its wave, shipment and LEA.  Its id is box_id_format()'s. */
+status ledger_add_box(ledger *lg, const ledger_box *b);
+
+typedef struct ledger_invoice {
+	const char *invoice_id; /* "INV-2018-19-1964733", "...-W2" */
+	uint32_t lea;
+	int wave;               /* 0 for a reprint invoice */
+	const char *kind;       /* "wave" or "reprint" */
+	int64_t total_cents;
+} ledger_invoice;
+
+typedef struct ledger_invoice_line {
+	int item;               /* enum shipment */
+	int envelopes;
+	uint64_t quantity;
+	int64_t unit_cents, amount_cents;
+} ledger_invoice_line;
+
+status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,
+			  const ledger_invoice_line *lines, size_t n);
+
+/* Record the run's end and COMMIT: everything since ledger_begin_run
+ * becomes visible at once. */
+status ledger_commit_run(ledger *lg, const ledger_run_end *end);
+/* Forget everything since ledger_begin_run (ledger_close does it too). */
+void ledger_rollback_run(ledger *lg);
+
+/* ---- what was printed ---- */
+
+typedef struct ledger_filter {
+	int shipment;           /* enum shipment, or -1 for every one */
+	int64_t lea;            /* an LEA code, or -1 for every one */
+} ledger_filter;
+
+typedef struct ledger_printed {
+	uint64_t ssid;
+	uint8_t report;
+	uint8_t grade;
+	uint32_t lea, school;
+	int shipment, wave;
+	uint64_t digest;
+} ledger_printed;
+
+typedef struct ledger_cursor ledger_cursor;
+
+/* The printed sets matching the filter, ascending by (ssid, report), the
+ * order of student_identity(): one pass over the sets table in key order,
+ * no sort, for a merge against rows sorted the same way.  Read it before
+ * the run adds sets: inside the run's transaction it would also see those
+ * of the run's sets already written. */
+status ledger_printed_open(ledger *lg, const ledger_filter *f, ledger_cursor **out);
+/* ST_OK with *p filled, ST_EOF at the end, or a failure. */
+status ledger_printed_next(ledger_cursor *c, ledger_printed *p);
+void ledger_printed_close(ledger_cursor *c);
+/* The same sets into a hash map, student_identity() (ssid * REPORT_COUNT
+ * + report) -> digest. */
+status ledger_printed_map(ledger *lg, const ledger_filter *f, u64map *m);
+
+/* The digest of the printed fields of a set that decide whether it changed
+ * since it was printed (docs/rules.md §15): name, grade, school, report,
+ * second-language copy and mailing block.  64-bit FNV-1a over the fields,
+ * each length-prefixed, in that order, then a final mix; stable across
+ * versions, since ledgers keep it (a change is a schema migration). */
+uint64_t ledger_digest(const setrec *r);
+
+/* ---- find ---- */
+
+typedef struct ledger_found {
+	uint8_t report;
+	int shipment, wave;
+	uint32_t lea, school;
+	uint8_t grade;
+	const char *box_id;
+	uint32_t wave_box_no, wave_box_count;
+	int64_t printed;        /* unix seconds: the run's commit */
+	int64_t scanned;        /* first OK scan, 0 when none */
+	int reprints;           /* how many times it was reprinted */
+} ledger_found;
+
+/* Call fn for every set of the student the ledger knows, in report order
+ * (one key range of the sets table);
+ * the strings live until fn returns, and a nonzero return stops the walk.
+ * *n_found (may be NULL) counts the calls. */
+typedef int (*ledger_found_fn)(void *ctx, const ledger_found *f);
+status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx,
+			 size_t *n_found);
+
+/* The schema as SQL (the migration steps in order), for docs and tests. */
+const char *ledger_schema_step(int version);
+
+#endif

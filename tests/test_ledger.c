@@ -1,0 +1,647 @@
+/*
+ * test_ledger.c: the season's ledger (ledger/ledger.h, docs/rules.md §15).
+ *
+ * - The file is created 0600 (its WAL too), a ledger others may read and
+ *   a symbolic link are refused, in WAL mode, at the current schema version; an empty file and
+ *   a ledger of an older version are migrated forward with their rows kept;
+ *   a ledger from a newer ssrfill and a foreign SQLite file are refused.
+ * - A run's rows are invisible to another connection until the commit, and
+ *   gone after a rollback, a close without a commit, or a SIGKILL.
+ * - A second writer waits for the first: it gets the lock when the first
+ *   commits within the wait, ST_BUSY naming the ledger when not.
+ * - What was printed comes back in student_identity() order, as a stream
+ *   and as a hash map, filtered by shipment and LEA; box numbers and waves
+ *   continue; find by ssid gives each report's box and "n of m".
+ * - No column of any table is named like a personal field; the generated
+ *   report and grade columns spell the engine's codes; a set cannot be
+ *   recorded twice.
+ * - 100,000 sets insert in one transaction (the time is printed, not
+ *   asserted).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/clock.h"
+#include "../base/u64map.h"
+#include "../engine/student.h"
+#include "../ledger/ledger.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test_ledger.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/season.ledger", dir);
+	status_clear();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static ledger *open_ok(const ledger_options *opt)
+{
+	ledger *lg = NULL;
+	status s = ledger_open(&lg, path, opt);
+	if (s != ST_OK)
+		fail_msg("ledger_open: %s", status_detail(s));
+	return lg;
+}
+
+/* An integer from a plain SQLite connection of the test's own: what
+ * another process would see. */
+static int64_t peek_int(const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void poke(const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+/* Add one box of n sets of LEA lea in shipment august, ssids from first. */
+static void add_box(ledger *lg, uint32_t lea, uint32_t box_no, int wave,
+		    uint64_t first, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ledger_set s = { .ssid = first + i, .report = REPORT_SB, .grade = 5,
+				 .school = 100 + (uint32_t)(i % 3), .digest = (first + i) * 7 };
+		assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	}
+	ledger_box b = { .shipment = SHIP_AUGUST, .lea = lea, .wave = wave, .box_no = box_no,
+			 .wave_box_no = 1, .wave_box_count = 1, .sheets = (uint32_t)n * 2,
+			 .gross_mg = 1000 * (int64_t)n };
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+}
+
+static int64_t begin(ledger *lg)
+{
+	ledger_run r = { .command = "run", .out_dir = "out", .started = 1700000000 };
+	int64_t id = 0;
+	assert_int_equal(ledger_begin_run(lg, &r, &id), ST_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static void commit(ledger *lg, uint64_t sets)
+{
+	ledger_run_end e = { .finished = 1700000100, .rows_read = sets, .sets_printed = sets,
+			     .boxes = 1 };
+	assert_int_equal(ledger_commit_run(lg, &e), ST_OK);
+}
+
+static void created_0600_in_wal_at_the_current_version(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(ledger_schema_version(lg), LEDGER_SCHEMA_VERSION);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 1000, 3);
+	commit(lg, 3);
+	char wal[160];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	assert_int_equal(stat(wal, &sb), 0);   /* the WAL gets the ledger's mode */
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(peek_int("PRAGMA user_version"), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(peek_int("PRAGMA application_id"), LEDGER_APPLICATION_ID);
+	assert_int_equal(peek_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	ledger_close(lg);
+	ledger_close(NULL);
+}
+
+static void a_ledger_others_may_read_is_refused(void **state)
+{
+	(void)state;
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	ledger *lg = (ledger *)1;
+	assert_int_equal(ledger_open(&lg, path, NULL), ST_BADINPUT);
+	assert_null(lg);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "chmod 600"));
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0644);   /* refused, not changed */
+
+	/* Nor through a symbolic link. */
+	status_clear();
+	char link[160];
+	snprintf(link, sizeof link, "%s/link.ledger", dir);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(ledger_open(&lg, link, NULL), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "symbolic link"));
+}
+
+static void an_empty_file_and_an_old_version_migrate_forward(void **state)
+{
+	(void)state;
+	/* An empty file (as `touch` leaves it) becomes a ledger. */
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	ledger_options v1 = { .max_version = 1 };
+	ledger *lg = open_ok(&v1);
+	assert_int_equal(ledger_schema_version(lg), 1);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 5000, 4);
+	commit(lg, 4);
+	ledger_close(lg);
+	assert_int_equal(peek_int("SELECT count(*) FROM sqlite_schema WHERE name = 'scans'"), 0);
+
+	lg = open_ok(NULL);   /* version 1 -> 2: the rows stay */
+	assert_int_equal(ledger_schema_version(lg), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(peek_int("PRAGMA user_version"), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(peek_int("SELECT count(*) FROM sqlite_schema WHERE name IN "
+				  "('scans', 'reprints', 'reprint_sets')"), 3);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 4);
+	size_t n = 0;
+	assert_int_equal(ledger_find_ssid(lg, 5002, NULL, NULL, &n), ST_OK);
+	assert_int_equal(n, 1);
+	ledger_close(lg);
+}
+
+static void a_newer_or_foreign_database_is_refused(void **state)
+{
+	(void)state;
+	ledger_close(open_ok(NULL));
+	poke("PRAGMA user_version = 99");
+	ledger *lg;
+	assert_int_equal(ledger_open(&lg, path, NULL), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "newer ssrfill"));
+	assert_int_equal(peek_int("PRAGMA user_version"), 99);   /* untouched */
+
+	status_clear();
+	unlink(path);
+	poke("CREATE TABLE photos (id INTEGER)");
+	chmod(path, 0600);
+	assert_int_equal(ledger_open(&lg, path, NULL), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "not an ssrfill ledger"));
+	assert_int_equal(peek_int("PRAGMA user_version"), 0);
+}
+
+static void a_run_is_invisible_until_commit_and_gone_after_rollback(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 1, 10);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 0);
+	assert_int_equal(peek_int("SELECT count(*) FROM runs"), 0);
+	ledger_rollback_run(lg);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 0);
+
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 1, 10);
+	commit(lg, 10);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 10);
+	assert_int_equal(peek_int("SELECT count(*) FROM runs WHERE status = 'printed'"), 1);
+
+	/* Closed without a commit: as if the run had never started. */
+	begin(lg);
+	add_box(lg, 1964733, 2, 2, 100, 10);
+	ledger_close(lg);
+	lg = open_ok(NULL);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 10);
+	assert_int_equal(peek_int("SELECT count(*) FROM runs"), 1);
+	ledger_close(lg);
+}
+
+static void a_sigkilled_run_leaves_the_ledger_as_it_was(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 1, 10);
+	commit(lg, 10);
+	ledger_close(lg);
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ledger *child;
+		if (ledger_open(&child, path, NULL) != ST_OK)
+			_exit(1);
+		ledger_run r = { .command = "run", .started = 1 };
+		int64_t id;
+		if (ledger_begin_run(child, &r, &id) != ST_OK)
+			_exit(1);
+		/* Enough sets that SQLite spills pages to the WAL before the
+		 * kill: uncommitted frames must be ignored afterwards. */
+		ledger_set s = { .report = REPORT_SB, .grade = 3, .school = 1 };
+		for (uint32_t box = 1; box <= 200; box++) {
+			for (int i = 0; i < 500; i++) {
+				s.ssid = 1000000 + box * 1000 + (uint64_t)i;
+				ledger_add_set(child, &s);
+			}
+			ledger_box b = { .shipment = SHIP_AUGUST, .lea = 7, .wave = 1,
+					 .box_no = box, .wave_box_no = box, .wave_box_count = 200 };
+			if (ledger_add_box(child, &b) != ST_OK)
+				_exit(1);
+		}
+		raise(SIGKILL);
+		_exit(2);
+	}
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+
+	lg = open_ok(NULL);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 10);
+	assert_int_equal(peek_int("SELECT count(*) FROM boxes"), 1);
+	assert_int_equal(peek_int("SELECT count(*) FROM runs"), 1);
+	assert_int_equal(peek_int("SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+	ledger_close(lg);
+}
+
+struct holder {
+	ledger *lg;
+	int hold_ms;
+};
+
+static void *hold_then_commit(void *arg)
+{
+	struct holder *h = arg;
+	struct timespec ts = { h->hold_ms / 1000, (long)(h->hold_ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+	ledger_run_end e = { .finished = 2 };
+	ledger_commit_run(h->lg, &e);
+	return NULL;
+}
+
+static void a_second_writer_waits_then_fails_busy(void **state)
+{
+	(void)state;
+	ledger *first = open_ok(NULL);
+	ledger_options shortwait = { .busy_ms = 200 };
+	ledger *second = open_ok(&shortwait);
+	begin(first);
+
+	/* The first holds on past the wait: ST_BUSY, naming the ledger. */
+	ledger_run r = { .command = "run", .started = 1 };
+	int64_t id;
+	double t0 = clock_now();
+	assert_int_equal(ledger_begin_run(second, &r, &id), ST_BUSY);
+	double waited = clock_now() - t0;
+	assert_true(waited >= 0.15);
+	assert_non_null(strstr(status_detail(ST_BUSY), path));
+	assert_int_equal(status_exit_code(ST_BUSY), 3);
+	status_clear();
+
+	/* The first commits within the wait: the second gets the lock. */
+	ledger_close(second);
+	ledger_options longwait = { .busy_ms = 3000 };
+	second = open_ok(&longwait);
+	struct holder h = { first, 100 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, hold_then_commit, &h), 0);
+	assert_int_equal(ledger_begin_run(second, &r, &id), ST_OK);
+	pthread_join(t, NULL);
+	ledger_rollback_run(second);
+	ledger_close(second);
+	ledger_close(first);
+}
+
+struct printed_check {
+	size_t n;
+	uint64_t last;
+};
+
+static void printed_comes_back_in_identity_order(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	assert_int_equal(begin(lg), 1);
+	int wave;
+	assert_int_equal(ledger_next_wave(lg, SHIP_AUGUST, &wave), ST_OK);
+	assert_int_equal(wave, 1);
+	assert_int_equal(ledger_add_wave(lg, SHIP_AUGUST, wave), ST_OK);
+	/* One student with every report, in an order unlike both the enum's
+	 * and the codes' text order, in two LEAs' boxes. */
+	const uint8_t reports[] = { REPORT_ELPAC, REPORT_SB, REPORT_CSA, REPORT_CAA };
+	for (size_t i = 0; i < 4; i++) {
+		ledger_set s = { .ssid = 42, .report = reports[i], .grade = 6, .school = 9,
+				 .digest = 0xfeedface00000000ULL + i };
+		assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	}
+	ledger_box b = { .shipment = SHIP_AUGUST, .lea = 11, .wave = 1, .box_no = 1,
+			 .wave_box_no = 1, .wave_box_count = 1 };
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+	add_box(lg, 22, 1, 1, 7, 3);
+	add_box(lg, 22, 2, 1, 100, 3);
+	ledger_invoice inv = { .invoice_id = "INV-2018-19-0000022", .lea = 22, .wave = 1,
+			       .kind = "wave", .total_cents = 1234 };
+	ledger_invoice_line line = { .item = SHIP_AUGUST, .quantity = 6, .unit_cents = 200,
+				     .amount_cents = 1200 };
+	assert_int_equal(ledger_add_invoice(lg, &inv, &line, 1), ST_OK);
+	commit(lg, 10);
+
+	ledger_cursor *c;
+	assert_int_equal(ledger_printed_open(lg, NULL, &c), ST_OK);
+	ledger_printed p;
+	uint64_t last = 0;
+	size_t n = 0;
+	status s;
+	while ((s = ledger_printed_next(c, &p)) == ST_OK) {
+		uint64_t id = p.ssid * REPORT_COUNT + p.report;
+		assert_true(n == 0 || id > last);
+		last = id;
+		n++;
+	}
+	assert_int_equal(s, ST_EOF);
+	assert_int_equal(n, 10);
+	ledger_printed_close(c);
+
+	ledger_filter lea22 = { .shipment = SHIP_AUGUST, .lea = 22 };
+	u64map *m;
+	assert_int_equal(u64map_new(&m), ST_OK);
+	assert_int_equal(ledger_printed_map(lg, &lea22, m), ST_OK);
+	assert_null(u64map_get(m, 42 * REPORT_COUNT + REPORT_SB));
+	assert_non_null(u64map_get(m, 101 * REPORT_COUNT + REPORT_SB));
+	assert_int_equal(*u64map_get(m, 101 * REPORT_COUNT + REPORT_SB), 101 * 7);
+	u64map_free(m);
+	ledger_filter winter = { .shipment = SHIP_WINTER, .lea = -1 };
+	assert_int_equal(ledger_printed_open(lg, &winter, &c), ST_OK);
+	assert_int_equal(ledger_printed_next(c, &p), ST_EOF);
+	ledger_printed_close(c);
+
+	/* The next run continues the numbers. */
+	begin(lg);
+	uint32_t box_no;
+	assert_int_equal(ledger_next_box_no(lg, SHIP_AUGUST, 22, &box_no), ST_OK);
+	assert_int_equal(box_no, 3);
+	assert_int_equal(ledger_next_box_no(lg, SHIP_WINTER, 22, &box_no), ST_OK);
+	assert_int_equal(box_no, 1);
+	assert_int_equal(ledger_next_wave(lg, SHIP_AUGUST, &wave), ST_OK);
+	assert_int_equal(wave, 2);
+	ledger_rollback_run(lg);
+	assert_int_equal(peek_int("SELECT sum(amount_cents) FROM invoice_lines JOIN invoices "
+				  "USING (invoice_key) WHERE lea = 22"), 1200);
+	ledger_close(lg);
+}
+
+/* The schema's generated columns spell every report and grade as the
+ * engine does, so a query in the sqlite3 shell reads like the outputs. */
+static void generated_columns_spell_the_engine_codes(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	for (int r = 0; r < REPORT_COUNT; r++) {
+		ledger_set s = { .ssid = 77, .report = (uint8_t)r, .grade = (uint8_t)r };
+		assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	}
+	for (int g = 0; g < GRADE_COUNT; g++) {
+		ledger_set s = { .ssid = 1000 + (uint64_t)g, .report = REPORT_SB, .grade = (uint8_t)g };
+		assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	}
+	ledger_box b = { .shipment = SHIP_ELPAC, .lea = 5, .wave = 1, .box_no = 1,
+			 .wave_box_no = 1, .wave_box_count = 1 };
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+	commit(lg, REPORT_COUNT + GRADE_COUNT);
+	char sql[160];
+	for (int r = 0; r < REPORT_COUNT; r++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM printed WHERE ssid = 77 AND "
+			 "report = '%s' AND box_id = 'elpac-0000005-0001'", report_table[r].code);
+		assert_int_equal(peek_int(sql), 1);
+	}
+	for (int g = 0; g < GRADE_COUNT; g++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM sets WHERE ssid = %d AND grade = '%s'",
+			 1000 + g, grade_name[g]);
+		assert_int_equal(peek_int(sql), 1);
+	}
+	/* A set printed before cannot be added again. */
+	begin(lg);
+	ledger_set again = { .ssid = 77, .report = REPORT_CSA };
+	assert_int_equal(ledger_add_set(lg, &again), ST_OK);
+	b.box_no = 2;
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+	ledger_run_end e = { .finished = 3 };
+	assert_int_equal(ledger_commit_run(lg, &e), ST_INTERNAL);
+	status_clear();
+	assert_int_equal(peek_int("SELECT count(*) FROM boxes"), 1);
+	ledger_close(lg);
+}
+
+struct found {
+	size_t n;
+	ledger_found f[REPORT_COUNT];
+	char box_id[REPORT_COUNT][64];
+};
+
+static int collect(void *ctx, const ledger_found *f)
+{
+	struct found *x = ctx;
+	x->f[x->n] = *f;
+	snprintf(x->box_id[x->n], sizeof x->box_id[0], "%s", f->box_id);
+	x->n++;
+	return 0;
+}
+
+static void find_by_ssid(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 3, 2, 500, 2);
+	ledger_set s = { .ssid = 500, .report = REPORT_CAST, .grade = 7, .school = 5 };
+	assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	ledger_box b = { .shipment = SHIP_WINTER, .lea = 1964733, .wave = 1, .box_no = 1,
+			 .wave_box_no = 1 };
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+	/* M is known once the LEA's last box has closed. */
+	assert_int_equal(ledger_set_box_count(lg, SHIP_WINTER, 1964733, 4), ST_OK);
+	commit(lg, 3);
+	poke("INSERT INTO scans (at, station, scanned, box_key, result) "
+	     "SELECT 1700000500, 'dock', box_id, box_key, 'OK' FROM boxes "
+	     "WHERE box_id = 'winter-1964733-0001'");
+
+	struct found x = { 0 };
+	size_t n;
+	assert_int_equal(ledger_find_ssid(lg, 500, collect, &x, &n), ST_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(x.f[0].report, REPORT_SB);
+	assert_string_equal(x.box_id[0], "august-1964733-0003");
+	assert_int_equal(x.f[0].wave, 2);
+	assert_int_equal(x.f[0].wave_box_count, 1);   /* another shipment's count */
+	assert_int_equal(x.f[0].printed, 1700000100);
+	assert_int_equal(x.f[0].scanned, 0);
+	assert_int_equal(x.f[1].report, REPORT_CAST);
+	assert_string_equal(x.box_id[1], "winter-1964733-0001");
+	assert_int_equal(x.f[1].wave_box_count, 4);
+	assert_int_equal(x.f[1].scanned, 1700000500);
+	assert_int_equal(x.f[1].grade, 7);
+	assert_int_equal(ledger_find_ssid(lg, 999, collect, &x, &n), ST_OK);
+	assert_int_equal(n, 0);
+	ledger_close(lg);
+}
+
+static int column_is_personal(const char *col)
+{
+	static const char *const words[] = {
+		"name", "first", "last", "middle", "addr", "street", "city", "zip",
+		"postal", "phone", "mail", "guardian", "parent", "birth", "dob", "gender",
+	};
+	char low[128];
+	size_t i = 0;
+	for (; col[i] && i + 1 < sizeof low; i++)
+		low[i] = (char)tolower((unsigned char)col[i]);
+	low[i] = '\0';
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+		if (strstr(low, words[w]))
+			return 1;
+	return 0;
+}
+
+static void no_column_holds_a_personal_field(void **state)
+{
+	(void)state;
+	ledger_close(open_ok(NULL));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT m.name, p.name FROM sqlite_schema m, pragma_table_xinfo(m.name) p "
+		"WHERE m.type IN ('table', 'view')", -1, &st, NULL), SQLITE_OK);
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(st, 0);
+		const char *col = (const char *)sqlite3_column_text(st, 1);
+		if (column_is_personal(col))
+			fail_msg("%s.%s looks like a personal field", table, col);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(n > 40);   /* the query saw the whole schema */
+	assert_true(column_is_personal("last_name"));
+	for (int v = 1; v <= LEDGER_SCHEMA_VERSION; v++)
+		assert_non_null(ledger_schema_step(v));
+	assert_null(ledger_schema_step(LEDGER_SCHEMA_VERSION + 1));
+}
+
+static void the_digest_sees_printed_fields_only(void **state)
+{
+	(void)state;
+	setrec r = { .lea = 1, .school = 2, .ssid = 3, .grade = 4, .report = REPORT_SB };
+	const char *v[SETREC_NSTR] = { "Nguyen", "An", "", "Some District", "Some School",
+				       "Parent", "1 Main St", "", "Fresno", "CA", "93701" };
+	for (int i = 0; i < SETREC_NSTR; i++) {
+		r.str[i] = v[i];
+		r.len[i] = (uint32_t)strlen(v[i]);
+	}
+	const uint64_t d = ledger_digest(&r);
+	assert_int_equal(ledger_digest(&r), d);
+	r.str[SR_LEA_NAME] = "Renamed District";   /* not a row's field */
+	r.len[SR_LEA_NAME] = (uint32_t)strlen(r.str[SR_LEA_NAME]);
+	assert_int_equal(ledger_digest(&r), d);
+	r.str[SR_ADDR1] = "2 Main St";              /* a corrected address */
+	assert_int_not_equal(ledger_digest(&r), d);
+	r.str[SR_ADDR1] = v[SR_ADDR1];
+	/* Moving a character between fields is a change. */
+	r.str[SR_LAST] = "Nguye";
+	r.len[SR_LAST] = 5;
+	r.str[SR_FIRST] = "nAn";
+	r.len[SR_FIRST] = 3;
+	assert_int_not_equal(ledger_digest(&r), d);
+}
+
+static void bulk_insert_of_100000_sets(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	const size_t n_sets = 100000, per_box = 50;
+	double t0 = clock_now();
+	begin(lg);
+	uint32_t box_no = 1;
+	for (size_t i = 0; i < n_sets; i++) {
+		/* ssids in a scattered order, as print order leaves them */
+		ledger_set s = { .ssid = 1000000000 + (i * 2654435761u) % 4000000000u,
+				 .report = (uint8_t)(i % 2 ? REPORT_SB : REPORT_CAA), .grade = 8,
+				 .school = (uint32_t)(i / 500), .digest = i };
+		assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+		if ((i + 1) % per_box == 0) {
+			ledger_box b = { .shipment = SHIP_AUGUST, .lea = (uint32_t)(i / 10000),
+					 .wave = 1, .box_no = box_no++, .wave_box_no = 1,
+					 .wave_box_count = 1, .gross_mg = 1 };
+			assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+		}
+	}
+	commit(lg, n_sets);
+	double t1 = clock_now();
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), (int64_t)n_sets);
+	u64map *m;
+	assert_int_equal(u64map_new(&m), ST_OK);
+	assert_int_equal(ledger_printed_map(lg, NULL, m), ST_OK);
+	double t2 = clock_now();
+	print_message("ledger: %zu sets inserted and committed in %.3f s, loaded into a map "
+		      "in %.3f s\n", n_sets, t1 - t0, t2 - t1);
+	u64map_free(m);
+	ledger_close(lg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(created_0600_in_wal_at_the_current_version),
+		T(a_ledger_others_may_read_is_refused),
+		T(an_empty_file_and_an_old_version_migrate_forward),
+		T(a_newer_or_foreign_database_is_refused),
+		T(a_run_is_invisible_until_commit_and_gone_after_rollback),
+		T(a_sigkilled_run_leaves_the_ledger_as_it_was),
+		T(a_second_writer_waits_then_fails_busy),
+		T(printed_comes_back_in_identity_order),
+		T(find_by_ssid),
+		T(generated_columns_spell_the_engine_codes),
+		T(no_column_holds_a_personal_field),
+		T(the_digest_sees_printed_fields_only),
+		T(bulk_insert_of_100000_sets),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
