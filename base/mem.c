@@ -81,5 +81,20 @@ void mem_free(void *p)
 	free(p);
 }
 
+/* jemalloc's control interface when it is the allocator (release builds);
+ * a weak reference, NULL under libc malloc (sanitizer builds). */
+extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+	__attribute__((weak));
+
+void mem_release_free_pages(void)
+{
+	if (mallctl) {
+		/* every arena's dirty and muzzy pages: MALLCTL_ARENAS_ALL */
+		mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+		return;
+	}
+	malloc_trim(0);
+}
+
 size_t mem_in_use(void) { return atomic_load(&in_use); }
 size_t mem_peak(void) { return atomic_load(&peak); }

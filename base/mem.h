@@ -18,6 +18,13 @@ void *mem_realloc(void *p, size_t n_bytes);
 char *mem_strndup(const char *s, size_t n);
 void mem_free(void *p);
 
+/* Give the pages of freed memory back to the system now.  The allocator
+ * keeps them for a while to reuse (jemalloc's decay, glibc's top pad),
+ * which is fast but makes the resident size exceed what is in use: a job
+ * calls this between phases, where one phase's buffers are freed and the
+ * next's are not yet taken, so --memory bounds the resident size too. */
+void mem_release_free_pages(void);
+
 /* Bytes currently allocated through this module, and the high-water mark. */
 size_t mem_in_use(void);
 size_t mem_peak(void);

@@ -355,6 +355,9 @@ static status run_phases(run_ctx *x)
 
 	if ((st = sorter_finish(x->so)) != ST_OK)
 		return st;
+	/* the rows' buffers and the duplicate set are freed: their pages go
+	 * back before the documents' fonts and drawing take theirs */
+	mem_release_free_pages();
 	x->sum.t_sort = clock_now() - t0 - x->sum.t_read;
 	if ((st = run_pack_and_print(x)) != ST_OK)
 		return st;

@@ -231,13 +231,16 @@ check "the next run removes a killed run's leftovers, in one line" $? "exit $rc:
 
 # a live run's staged folder and spill folder are never swept
 { head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
-"$bin" run --quiet --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k2" --memory 1M --threads 1 \
+"$bin" run --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k2" --memory 1M --threads 1 \
 	2>"$work/err1" & runpid=$!; bgpids+=($runpid)
 wait_for "$TMPDIR/ssrfill-spill-*/*"
-run --out "$work/k3" 2>"$work/err"; rc=$?
-[ $rc = 0 ] && ! grep -q removed "$work/err" && compgen -G "$work/k2.ssrfill-tmp-*" >/dev/null &&
+alive=$(kill -0 $runpid 2>/dev/null && echo yes || echo no)
+"$bin" run --students "$rr/students.csv" --orders "$rr/orders.csv" --max-reject-rate 0.5 --out "$work/k3" \
+	2>"$work/err"; rc=$?
+[ $alive = yes ] && [ $rc = 0 ] && ! grep -q removed "$work/err" && compgen -G "$work/k2.ssrfill-tmp-*" >/dev/null &&
 	compgen -G "$TMPDIR/ssrfill-spill-*" >/dev/null
-check "a live run's staged and spill folders are left alone by another command" $? "exit $rc: $(cat "$work/err")"
+check "a live run's staged and spill folders are left alone by another command" $? \
+	"live run alive before: $alive, after: $(kill -0 $runpid 2>/dev/null && echo yes || echo no) ($(cat "$work/err1")); other run: exit $rc: $(cat "$work/err"); left: $(ls -A "$work" "$TMPDIR" | tr '\n' ' ')"
 kill $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
 
 # killed sort: its staged output file goes at the next sort there
