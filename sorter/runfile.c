@@ -134,7 +134,7 @@ static void flush_block(runfile_writer *w)
 
 status runfile_put(runfile_writer *w, const void *key, size_t klen, const void *payload, size_t plen)
 {
-	const size_t need = 8 + klen + plen;
+	const size_t need = RUNFILE_RECORD_BYTES(klen, plen);
 	if (w->raw_len + need > w->raw_cap) {
 		flush_block(w);
 		if (need > w->raw_cap) {
@@ -147,13 +147,7 @@ status runfile_put(runfile_writer *w, const void *key, size_t klen, const void *
 	}
 	if (w->err != ST_OK)
 		return w->err;
-	uint8_t *p = w->raw + w->raw_len;
-	const uint32_t kl = (uint32_t)klen, pl = (uint32_t)plen;
-	memcpy(p, &kl, 4);
-	memcpy(p + 4, &pl, 4);
-	memcpy(p + 8, key, klen);
-	if (plen)
-		memcpy(p + 8 + klen, payload, plen);
+	runfile_record_put(w->raw + w->raw_len, key, klen, payload, plen);
 	w->raw_len += need;
 	return ST_OK;
 }

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <zstd.h>
 
@@ -46,6 +47,21 @@ typedef struct runfile_rec {
 
 status runfile_writer_open(runfile_writer **out, const char *path, ZSTD_CCtx *cctx);
 status runfile_put(runfile_writer *w, const void *key, size_t klen, const void *payload, size_t plen);
+
+/* Write one record, [u32 klen][u32 plen][key][payload], at p (which has
+ * RUNFILE_RECORD_BYTES(klen, plen) bytes): the layout of a run's blocks,
+ * which the sorter also keeps its records in, so a spill copies them. */
+#define RUNFILE_RECORD_BYTES(klen, plen) (8 + (klen) + (plen))
+static inline void runfile_record_put(uint8_t *p, const void *key, size_t klen,
+				      const void *payload, size_t plen)
+{
+	const uint32_t kl = (uint32_t)klen, pl = (uint32_t)plen;
+	memcpy(p, &kl, 4);
+	memcpy(p + 4, &pl, 4);
+	memcpy(p + 8, key, klen);
+	if (plen)
+		memcpy(p + 8 + klen, payload, plen);
+}
 /* Flush and close; the first error of the writer's life. NULL: ST_OK. */
 status runfile_writer_close(runfile_writer *w);
 

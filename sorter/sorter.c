@@ -242,7 +242,7 @@ static int buffer_fits(const sorter *s, const buffer *b, size_t need)
 static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
 			 const void *payload, size_t payload_len)
 {
-	const size_t need = 8 + key_len + payload_len;
+	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	block *k = room_for(b, need);
 	if (!k) {
 		const size_t cap = need > s->block_bytes ? need : s->block_bytes;
@@ -268,12 +268,7 @@ static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
 		b->cap = cap;
 	}
 	uint8_t *rec = k->data + k->used;
-	const uint32_t kl = (uint32_t)key_len, pl = (uint32_t)payload_len;
-	memcpy(rec, &kl, 4);
-	memcpy(rec + 4, &pl, 4);
-	memcpy(rec + 8, key, key_len);
-	if (payload_len)
-		memcpy(rec + 8 + key_len, payload, payload_len);
+	runfile_record_put(rec, key, key_len, payload, payload_len);
 	k->used += need;
 	b->idx[b->n].prefix = key_prefix(key, key_len);
 	b->idx[b->n].rec = rec;
@@ -542,7 +537,7 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 {
 	if (s->mode != ADDING)
 		return status_fail(ST_INTERNAL, "sorter_add after sorter_finish");
-	const size_t need = 8 + key_len + payload_len;
+	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	buffer *b = &s->buf[s->cur];
 	if (b->n > 0 && !buffer_fits(s, b, need)) {
 		status st = ensure_cctx(s);
