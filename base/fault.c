@@ -39,8 +39,13 @@ int fault_hit(enum fault_op op)
 	if (n != atomic_load_explicit(&fail_at, memory_order_relaxed))
 		return 0;
 	atomic_store(&fired, 1);
-	if (signal_instead)   /* to the process: any thread may hit this */
+	if (signal_instead) { /* to the process: any thread may hit this */
 		kill(getpid(), signal_instead);
+		/* SIGKILL is never caught: the process is gone before kill
+		 * returns.  Wait for it rather than let the call go on. */
+		while (signal_instead == SIGKILL)
+			pause();
+	}
 	errno = op == FAULT_WRITE ? ENOSPC : op == FAULT_ALLOC ? ENOMEM : EIO;
 	return 1;
 }
@@ -75,6 +80,8 @@ void fault_init_from_env(void)
 		signal_instead = SIGTERM;
 	else if (sig && strcmp(sig, "INT") == 0)
 		signal_instead = SIGINT;
+	else if (sig && strcmp(sig, "KILL") == 0)
+		signal_instead = SIGKILL;
 }
 
 int fault_report(void)

@@ -7,7 +7,11 @@
  * main), the N-th such call fails as the real one could: allocation
  * returns NULL, writes fail with ENOSPC (a full disk), everything else with
  * EIO.  With SSRFILL_FAULT_SIGNAL=TERM (or INT) that call raises the signal
- * instead, which lands a signal in any chosen phase of a run.
+ * instead, which lands a signal in any chosen phase of a run; with KILL it
+ * raises SIGKILL, which no handler sees: the process dies at that call with
+ * nothing cleaned up, as in a crash or an OOM kill, at a point the test
+ * chooses (tests/e2e_ledger.sh kills runs with a ledger in every phase).
+ * A killed process writes no SSRFILL_FAULT_COUNT report.
  *
  * With SSRFILL_FAULT_COUNT=FILE, main writes to FILE when the command
  * returns one line, "CALLS FIRED": how many fallible calls the process
