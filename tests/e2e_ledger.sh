@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# The ledger under crashes and concurrency (issue 15; docs SPEC §5.2, §5.7):
+#
+#  a. SIGKILL at many points.  Wave 1 of a spill-sized file (--memory 8M:
+#     the sorter spills) goes to completion into a ledger; then wave 2
+#     (`gen --wave 2`) is killed with SIGKILL at points spread over its
+#     whole run: the N-th fallible call raises SIGKILL
+#     (SSRFILL_FAULT_SIGNAL=KILL, base/fault.h) for N spread evenly over the
+#     calls a fault-free run makes, and its last calls one by one; and a
+#     few `kill -9` after random sleeps near the end of the run, where
+#     SQLite commits (SQLite's own I/O makes no fallible call of ours).
+#     After each kill the ledger (a copy of the file and its -wal, dumped
+#     by the sqlite3 shell) is as it was before the run; no output folder
+#     (except when the kill came between the rename of the output folder
+#     and the ledger's commit: then the output is whole, as the reference);
+#     what is left behind is only what the next command sweeps (the staged
+#     folder, the --out lock, the spill folder).  Then a rerun to completion
+#     must give the output folder and ledger of a run never interrupted
+#     (the reference, run on a copy of the pre-run ledger): every file byte
+#     for byte (SOURCE_DATE_EPOCH fixes the PDFs' dates), summary.json
+#     without its timings, the ledger's rows without the wall-clock columns
+#     runs.started and runs.finished; and nothing left behind.
+#  b. A second writer: while another process holds the ledger's write lock
+#     (python's sqlite3, BEGIN IMMEDIATE), `run --ledger` waits about 5 s,
+#     exits 3 naming the ledger, and leaves no output.
+#  c. A rerun of the same inputs prints nothing new: exit 0, "nothing new
+#     to print", summary.json printed 0 and printed_earlier the first run's
+#     printed; the ledger gains one runs row (and its run_inputs) only.
+#  d. The ledger is mode 0600 and holds no last name of the input.
+# It takes about a minute on two cores.
+# usage: SSRFILL=/path/to/ssrfill bash tests/e2e_ledger.sh
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SSRFILL:-$top/ssrfill}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-e2e-ledger.XXXXXX")
+bgpids=()
+trap 'for p in "${bgpids[@]}"; do kill -9 $p 2>/dev/null; done; rm -rf "$work"' EXIT
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
+export SOURCE_DATE_EPOCH=1561939200   # 2019-07-01: the documents' dates
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2" | head -40; }
+check() { # name condition-exit-status [detail]
+	if [ "$2" = 0 ]; then ok "$1"; else bad "$1" "${3:-}"; fi
+}
+# plain Python (the standard library's sqlite3 and json): /usr/bin/python3
+# first, since a pyenv shim takes a second to start and it runs ~150 times
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+if ! command -v sqlite3 >/dev/null; then
+	echo "FAIL the sqlite3 shell is missing (Debian's sqlite3; make deps installs it)"
+	exit 1
+fi
+
+N=${LEDGER_ROWS:-100000} SEED=15
+"$bin" gen --quiet --rows "$N" --seed $SEED --out "$work/s1.csv" --orders "$work/o1.csv" &&
+"$bin" gen --quiet --rows "$N" --seed $SEED --wave 2 --out "$work/s2.csv" --orders "$work/o2.csv" ||
+	{ echo "FAIL gen"; exit 1; }
+
+L=$work/season.ledger     # every run below uses this path (summary.json names it)
+OUT=$work/out             # and wave 2 this --out (the ledger's runs.out_dir)
+run() { # students orders out [options]: one run with the ledger
+	local s=$1 o=$2 out=$3; shift 3
+	"$bin" run --ledger "$L" --students "$s" --orders "$o" --out "$out" --memory 8M "$@"
+}
+run2() { run "$work/s2.csv" "$work/o2.csv" "$OUT" "$@"; }
+
+# The dumps.  A ledger is read from a copy of the file and its -wal (the
+# sqlite3 shell would checkpoint the original, and a rerun must find the
+# file as the killed run left it).
+snapdir=$work/snap
+mkdir -p "$snapdir"
+copy_ledger() { # ledger dest: dest, dest-wal as they are now
+	rm -f "$2" "$2-wal" "$2-shm"
+	cp "$1" "$2"
+	[ -e "$1-wal" ] && cp "$1-wal" "$2-wal"
+	return 0
+}
+dump_full() { # ledger: the sqlite3 shell's .dump (every table's rows) and the versions
+	mkdir -p "$snapdir"
+	copy_ledger "$1" "$snapdir/l"
+	sqlite3 "$snapdir/l" .dump 'PRAGMA user_version' 'PRAGMA application_id' 2>&1
+	rm -f "$snapdir"/l*
+}
+cat >"$work/dump_cmp.py" <<'PY'
+# Every table's rows, sorted, without the wall-clock columns
+# runs.started and runs.finished: what a rerun must reproduce.
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+skip = {("runs", "started"), ("runs", "finished")}
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+    cols = [r[1] for r in db.execute("PRAGMA table_xinfo(%s)" % t)
+            if (t, r[1]) not in skip and r[6] == 0]   # hidden 0: stored columns
+    print("== %s (%s)" % (t, ", ".join(cols)))
+    rows = db.execute("SELECT %s FROM %s" % (", ".join('"%s"' % c for c in cols), t)).fetchall()
+    for r in sorted(rows, key=repr):
+        print(repr(r))
+for p in ("user_version", "application_id"):
+    print(p, db.execute("PRAGMA " + p).fetchone()[0])
+PY
+dump_cmp() { # ledger
+	mkdir -p "$snapdir"
+	copy_ledger "$1" "$snapdir/l"
+	"$py" "$work/dump_cmp.py" "$snapdir/l" 2>&1
+	rm -f "$snapdir"/l*
+}
+set_ledger() { # saved: make $L the saved ledger (file and -wal), nothing else
+	rm -f "$L" "$L-wal" "$L-shm"
+	copy_ledger "$1" "$L"
+}
+# summary.json without its timings
+summary_cmp() {
+	"$py" -c 'import json,sys; j=json.load(open(sys.argv[1])); j.pop("timings_s", None); print(json.dumps(j, indent=1, sort_keys=True))' "$1" 2>&1
+}
+# same_output REF DIR: empty when DIR is REF (every file byte for byte,
+# summary.json without timings), else what differs
+same_output() {
+	[ -d "$2" ] || { echo "no output folder $2"; return; }
+	diff -rq --no-dereference -x summary.json "$1" "$2" | head -10
+	diff <(summary_cmp "$1/summary.json") <(summary_cmp "$2/summary.json") | head -10
+}
+# leftovers: what a killed run left that only a sweep removes, and anything else
+leftovers() { # prints "known" paths on fd 3 and unexpected ones on stdout
+	local p
+	for p in "$work"/* "$TMPDIR"/*; do
+		[ -e "$p" ] || continue
+		case ${p#"$work"/} in
+		s1.csv | s2.csv | o1.csv | o2.csv | dump_cmp.py | holder.py | tmp | snap | pre.ledger* | ref.ledger* | \
+		out | ref_out | w1 | count | again | *.err | *.dump | *.time | season.ledger | season.ledger-wal | season.ledger-shm) ;;
+		out.ssrfill-tmp-* | out.ssrfill-lock | tmp/ssrfill-spill-*) echo "$p" >&3 ;;
+		*) echo "$p" ;;
+		esac
+	done
+}
+
+# ---- wave 1, to completion ---------------------------------------------------
+run "$work/s1.csv" "$work/o1.csv" "$work/w1" --quiet 2>"$work/w1.err"; rc=$?
+check "wave 1 with a new ledger exits 0" $rc "exit $rc: $(cat "$work/w1.err")"
+[ -s "$L" ] || { echo "FAIL no ledger was written"; echo "e2e_ledger: $pass passed, $((fail + 1)) failed"; exit 1; }
+copy_ledger "$L" "$work/pre.ledger"
+dump_full "$L" >"$work/pre.dump"
+dump_cmp "$L" >"$work/pre_cmp.dump"
+grep -q '^INSERT INTO sets' "$work/pre.dump"
+check "wave 1 left sets in the ledger" $? "$(head -c 1500 "$work/pre.dump")"
+
+# ---- d. mode 0600, no last names -------------------------------------------
+mode=$(stat -c %a "$L")
+check "the ledger is mode 0600" "$([ "$mode" = 600 ]; echo $?)" "mode $mode"
+# five printed students' last names, plain ASCII and 6 letters or more
+names=$(zstd -dc "$work/w1/print/august.csv.zst" 2>/dev/null | "$py" -c '
+import csv, sys
+r = csv.DictReader(sys.stdin)
+seen = []
+for x in r:
+    n = x.get("last_name", "")
+    if x.get("kind") == "set" and len(n) >= 6 and n.isascii() and n.isalpha() and n not in seen:
+        seen.append(n)
+    if len(seen) == 5:
+        break
+print(" ".join(seen))')
+found=""
+for n in $names; do
+	grep -a -q -F -- "$n" "$L" "$L-wal" 2>/dev/null && found="$found $n"
+done
+[ -n "$names" ] && [ -z "$found" ]
+check "no last name of the input is in the ledger file (${names:-no names found})" $? "found:$found"
+
+# ---- the reference: wave 2 never interrupted ---------------------------------
+t0=$(date +%s%N)
+SSRFILL_FAULT_COUNT=$work/count run2 --threads 1 --quiet 2>"$work/ref.err"; rc=$?
+t1=$(date +%s%N)
+calls=0; fired=-
+[ -s "$work/count" ] && read -r calls fired <"$work/count"
+[ $rc = 0 ] && [ -d "$OUT" ] && [ "${calls:-0}" -gt 100 ]
+check "wave 2 (the reference) exits 0; $calls fallible calls, $(((t1 - t0) / 1000000)) ms" $? "exit $rc: $(cat "$work/ref.err")"
+run_ms=$(((t1 - t0) / 1000000))
+mv "$OUT" "$work/ref_out"
+copy_ledger "$L" "$work/ref.ledger"
+dump_cmp "$L" >"$work/ref_cmp.dump"
+! cmp -s "$work/pre_cmp.dump" "$work/ref_cmp.dump"
+check "wave 2 changed the ledger" $?
+set_ledger "$work/pre.ledger"
+
+# ---- a. SIGKILL at many points ----------------------------------------------
+n_killed=0 n_spilling=0 n_staged=0 n_after_rename=0 n_finished=0 failed_before=$fail
+# after_kill NAME RC RERUN-OPTIONS...: the checks after one kill, then the
+# rerun to completion and its checks, then back to the pre-run ledger
+after_kill() {
+	local name=$1 rc=$2; shift 2
+	local d known unexpected state
+	d=$(dump_full "$L")
+	unexpected=$(leftovers 3>"$snapdir/known.txt")
+	known=$(cat "$snapdir/known.txt")
+	if [ "$rc" = 0 ]; then
+		# the kill came too late: the run finished; it must be the reference
+		n_finished=$((n_finished + 1))
+		state=$(same_output "$work/ref_out" "$OUT"; diff <(dump_cmp "$L") "$work/ref_cmp.dump" | head -10)
+		[ -z "$state$unexpected$known" ] || bad "$name: finished before the kill, but not as the reference" "$state$unexpected$known"
+	elif [ "$rc" != 137 ]; then
+		bad "$name: exit $rc, wanted death by SIGKILL (137)" "$(cat "$work/kill.err")"
+	elif [ "$d" != "$(cat "$work/pre.dump")" ]; then
+		bad "$name: the ledger changed" "$(diff "$work/pre.dump" <(echo "$d") | head -20)"
+	elif [ -n "$unexpected" ]; then
+		bad "$name: left behind where no sweep looks" "$unexpected"
+	elif [ -e "$OUT" ] && [ -n "$(same_output "$work/ref_out" "$OUT")" ]; then
+		bad "$name: a partial output folder" "$(same_output "$work/ref_out" "$OUT")"
+	else
+		n_killed=$((n_killed + 1))
+		[ -e "$OUT" ] && n_after_rename=$((n_after_rename + 1))
+		grep -q spill <<<"$known" && n_spilling=$((n_spilling + 1))
+		grep -q ssrfill-tmp <<<"$known" && n_staged=$((n_staged + 1))
+		ok "$name: ledger as before the run$([ -e "$OUT" ] && echo ", output whole (killed after its rename)")$([ -n "$known" ] && echo "; left for the sweep: $(sed "s|$work/||" <<<"$known" | tr '\n' ' ')")"
+	fi
+	# the rerun (--force when the killed run had put its output in place)
+	local force=
+	[ -e "$OUT" ] && force=--force
+	if [ "$rc" != 0 ]; then
+		run2 "$@" $force 2>"$work/rerun.err"; rc=$?
+		unexpected=$(leftovers 3>"$snapdir/known.txt")
+		known=$(cat "$snapdir/known.txt")
+		state=$(same_output "$work/ref_out" "$OUT")
+		d=$(diff "$work/ref_cmp.dump" <(dump_cmp "$L") | head -20)
+		if [ $rc != 0 ]; then
+			bad "$name: the rerun exits 0" "exit $rc: $(cat "$work/rerun.err")"
+		elif [ -n "$state" ]; then
+			bad "$name: the rerun's output is the reference's" "$state"
+		elif [ -n "$d" ]; then
+			bad "$name: the rerun's ledger is the reference's" "$d"
+		elif [ -n "$unexpected$known" ]; then
+			bad "$name: the rerun leaves nothing behind" "$unexpected$known"
+		else
+			ok "$name: the rerun$([ -n "$force" ] && echo " (--force)") gives the reference's output and ledger, nothing left behind"
+		fi
+	fi
+	rm -rf "$OUT" "$OUT".ssrfill-* "$TMPDIR"/*
+	set_ledger "$work/pre.ledger"
+}
+
+if [ "${calls:-0}" -gt 100 ]; then
+	points=$("$py" -c 'import sys; c = int(sys.argv[1]); k = 20
+print(" ".join(str(max(1, c * i // (k + 1))) for i in range(1, k + 1)), " ".join(str(c - j) for j in range(3, -1, -1)))' "$calls")
+	for n in $points; do
+		# (the outer braces keep bash's "Killed" off the log)
+		{ ( SSRFILL_FAULT=$n SSRFILL_FAULT_SIGNAL=KILL exec "$bin" run --ledger "$L" --students "$work/s2.csv" \
+			--orders "$work/o2.csv" --out "$OUT" --memory 8M --threads 1 --quiet ) 2>"$work/kill.err"; } 2>/dev/null
+		after_kill "SIGKILL at call $n of $calls" $? --threads 1 --quiet
+	done
+fi
+# kill -9 from outside, after sleeps over the last half of the run's time
+# and a little past it: SQLite's commit makes no call of ours.
+for i in 1 2 3 4 5; do
+	ms=$((run_ms / 2 + RANDOM % (run_ms * 6 / 10 + 1)))
+	"$bin" run --ledger "$L" --students "$work/s2.csv" --orders "$work/o2.csv" --out "$OUT" --memory 8M \
+		--threads 2 --quiet 2>"$work/kill.err" & pid=$!; bgpids+=($pid)
+	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+	kill -9 $pid 2>/dev/null
+	{ wait $pid; } 2>/dev/null; rc=$?
+	after_kill "kill -9 after $ms ms (a run takes about $run_ms)" $rc --threads 2 --quiet
+done
+[ $fail = "$failed_before" ]
+check "SIGKILL: $n_killed kills left the ledger as before ($n_spilling while spilling, $n_staged with a staged output, $n_after_rename after the output's rename; $n_finished runs finished first)" $?
+[ $n_spilling -gt 0 ] && [ $n_staged -gt 0 ]
+check "the kills reached the spilling sorter and the staged output" $? "spilling $n_spilling, staged $n_staged"
+
+# ---- b. a second writer ------------------------------------------------------
+set_ledger "$work/ref.ledger"
+cat >"$work/holder.py" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("held\n")
+time.sleep(float(sys.argv[3]))
+db.execute("ROLLBACK")
+PY
+before=$(dump_full "$L")
+"$py" "$work/holder.py" "$L" "$snapdir/held" 20 & holder=$!; bgpids+=($holder)
+for _ in $(seq 100); do [ -e "$snapdir/held" ] && break; sleep 0.1; done
+t0=$(date +%s%N)
+run "$work/s1.csv" "$work/o1.csv" "$work/busy" 2>"$work/busy.err"; rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+[ $rc = 3 ] && grep -q -F "$(basename "$L")" "$work/busy.err" && [ $ms -ge 4500 ] && [ $ms -le 15000 ]
+check "a second writer waits ~5 s ($ms ms), exits 3 naming the ledger" $? "exit $rc after $ms ms: $(cat "$work/busy.err")"
+left=$(ls -d "$work"/busy* 2>/dev/null | grep -v 'busy\.err$'; ls -A "$TMPDIR")
+[ -z "$left" ] && [ "$before" = "$(dump_full "$L")" ]
+check "the second writer leaves no output and the ledger as it was" $? "left: $left"
+
+# ---- c. the same inputs again: nothing new -----------------------------------
+set_ledger "$work/pre.ledger"
+run "$work/s1.csv" "$work/o1.csv" "$work/again" 2>"$work/again.err"; rc=$?
+[ $rc = 0 ] && grep -q 'nothing new to print' "$work/again.err"
+check "wave 1's inputs again: exit 0, \"nothing new to print\"" $? "exit $rc: $(cat "$work/again.err")"
+got=$("$py" -c '
+import json, sys
+a = json.load(open(sys.argv[1]))["students"]; b = json.load(open(sys.argv[2]))["students"]
+print(b.get("printed"), b.get("printed_earlier"), a.get("printed"))' "$work/w1/summary.json" "$work/again/summary.json" 2>&1)
+read -r p pe p1 <<<"$got"
+[ "$p" = 0 ] && [ "$pe" = "$p1" ]
+check "its summary.json: printed 0, printed_earlier = wave 1's printed ($p1)" $? "printed, printed_earlier, wave 1 printed: $got"
+added=$(diff "$work/pre.dump" <(dump_full "$L") | grep '^>')
+removed=$(diff "$work/pre.dump" <(dump_full "$L") | grep '^<')
+[ -z "$removed" ] && [ "$(grep -c '^> INSERT INTO runs ' <<<"$added")" = 1 ] &&
+	[ -z "$(grep -v -e '^> INSERT INTO runs ' -e '^> INSERT INTO run_inputs ' <<<"$added")" ]
+check "the ledger gains one runs row (and its inputs), nothing else" $? "$(diff "$work/pre.dump" <(dump_full "$L") | head -20)"
+grep -q "^> INSERT INTO runs .*'nothing_new'" <<<"$added"
+check "that run is recorded as nothing_new" $? "$added"
+[ -f "$work/again/summary.json" ]
+check "a run with nothing new still writes its summary" $?
+
+echo "e2e_ledger: $pass passed, $fail failed"
+[ $fail = 0 ]
