@@ -7,7 +7,9 @@
 # its orders are wave 1's plus a late school order for a school wave 1 did
 # not have (whose sets print), one more school order and one cancelled in
 # time; the same options give the same bytes; wave 1 is what gen wrote
-# before --wave existed (--wave 1 is the default).
+# before --wave existed (--wave 1 is the default).  Then both waves run
+# with one ledger, checked by tests/oracle_waves.py against the single run
+# over wave 2's inputs.
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_waves.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,6 +123,41 @@ if [ -n "$late_school" ] && grep -q ",$late_school,.*,paper," "$work/wave2/repor
 else
 	bad "the late school order prints the sets of a school wave 1 did not have (${late_school:-none})" \
 		"$(grep ",$late_school," "$work/wave2/reports/distribution_school.csv" | head -5)"
+fi
+
+# The same two waves with one ledger (issue 15, SPEC §5.2): wave 1, then
+# wave 2 printing only what wave 1 did not; tests/oracle_waves.py checks
+# them against the single run above over wave 2's inputs ("wave2").
+lrun() { # name students orders: `ssrfill run --ledger` exits 0
+	if "$bin" run --no-documents --threads 1 --ledger "$work/season.ledger" --students "$2" --orders "$3" \
+		--out "$work/$1" 2>"$work/$1.err"; then
+		ok "$1: run --ledger exits 0"
+	else
+		bad "$1: run --ledger exits 0" "$(head -c 1500 "$work/$1.err")"
+	fi
+}
+lrun ledger1 "$work/wave1.csv" "$work/orders1.csv"
+lrun ledger2 "$work/wave2.csv" "$work/orders2.csv"
+same=""
+for f in print/august.csv.zst print/winter.csv.zst print/elpac.csv.zst manifests/august.csv manifests/winter.csv \
+	manifests/elpac.csv invoices/invoices.csv rejects/students.csv; do
+	cmp -s "$work/wave1/$f" "$work/ledger1/$f" || same="$same $f"
+done
+if [ -z "$same" ]; then
+	ok "wave 1 with a new ledger prints and bills as without one"
+else
+	bad "wave 1 with a new ledger prints and bills as without one" "differ:$same"
+fi
+if oracle_py "$top/tests/oracle_run.py" "$work/wave1.csv" "$work/orders1.csv" "$work/ledger1" >"$work/ledger1.oracle" 2>&1; then
+	ok "ledger1: the oracle agrees"
+else
+	bad "ledger1: the oracle agrees" "$(tail -15 "$work/ledger1.oracle")"
+fi
+if oracle_py "$top/tests/oracle_waves.py" "$work/wave1.csv" "$work/wave2.csv" "$work/ledger1" "$work/ledger2" \
+	"$work/wave2" >"$work/waves.oracle" 2>&1; then
+	ok "two waves with a ledger = one run over wave 2's inputs ($(tail -1 "$work/waves.oracle" | sed 's/^oracle_waves: //'))"
+else
+	bad "two waves with a ledger = one run over wave 2's inputs" "$(tail -15 "$work/waves.oracle")"
 fi
 
 echo "e2e_waves: $pass passed, $fail failed"
