@@ -53,10 +53,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -270,6 +273,126 @@ struct ledger_cursor {
 	sqlite3_stmt *st;
 };
 
+/* ---- who holds the write lock ----
+ *
+ * SQLite's lock says that someone writes the ledger, not who.  While a run
+ * holds it (ledger_begin_run until its commit, rollback or close) the
+ * ledger keeps beside it <ledger>.holder, mode 0600, one line:
+ * "pid 1234, run started 2026-11-30T10:00:00Z on host".  A second writer
+ * whose wait ran out reads it to name the holder (SPEC 5.7).
+ *
+ * The file is a hint, never the lock.  It is written only under the lock,
+ * so one already there is a stale one (a SIGKILLed run leaves its file):
+ * it is unlinked and the new one created O_EXCL (neither a symbolic nor a
+ * hard link planted at that name is written through).  It is removed
+ * before the lock is released, so a run never removes the file of the
+ * writer after it.  A reader trusts it only when it is one printable line
+ * of that form whose pid lives (kill(pid, 0)) if it names this host;
+ * otherwise (stale, half written, or the lock is held by something that
+ * writes no such file: the sqlite3 shell, another ssrfill migrating) the
+ * message says "held by another process".  A holder file that cannot be
+ * written costs only that name, so it does not fail the run, and does not
+ * go through the fault seam (the fault walk would count its failure as
+ * one swallowed).
+ */
+
+#define HOLDER_SUFFIX ".holder"
+
+/* <ledger>.holder into buf; 0 when it does not fit. */
+static int holder_path(const ledger *lg, char *buf, size_t cap)
+{
+	const int n = snprintf(buf, cap, "%s" HOLDER_SUFFIX, lg->path);
+	return n > 0 && (size_t)n < cap;
+}
+
+static void holder_write(const ledger *lg, const ledger_run *run)
+{
+	char path[PATH_MAX + sizeof HOLDER_SUFFIX];
+	if (!holder_path(lg, path, sizeof path))
+		return;
+	char host[HOST_NAME_MAX + 1] = "", since[32] = "?", line[128 + HOST_NAME_MAX];
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "?");
+	const time_t t = (time_t)run->started;
+	struct tm tm;
+	if (gmtime_r(&t, &tm))
+		strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	const int len = snprintf(line, sizeof line, "pid %ld, %s started %s on %s\n",
+				 (long)getpid(), run->command ? run->command : "run", since, host);
+	if (len <= 0 || (size_t)len >= sizeof line)
+		return;
+	unlink(path);
+	const int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	const ssize_t w = write(fd, line, (size_t)len);
+	if (close(fd) != 0 || w != len)
+		unlink(path);
+}
+
+static void holder_remove(const ledger *lg)
+{
+	char path[PATH_MAX + sizeof HOLDER_SUFFIX];
+	if (holder_path(lg, path, sizeof path))
+		unlink(path);
+}
+
+/* The holder's line without its newline into who, or "" when there is no
+ * holder file or it is not to be trusted. */
+static void holder_read(const ledger *lg, char *who, size_t cap)
+{
+	who[0] = '\0';
+	char path[PATH_MAX + sizeof HOLDER_SUFFIX];
+	if (!holder_path(lg, path, sizeof path))
+		return;
+	const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat sb;
+	char buf[256];
+	ssize_t r = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? read(fd, buf, sizeof buf - 1) : -1;
+	close(fd);
+	if (r <= 0)
+		return;
+	buf[r] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (!nl)
+		return;      /* half written, or too long to be ours */
+	*nl = '\0';
+	for (const char *c = buf; *c; c++)   /* printed to a terminal: no escapes */
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			return;
+	long pid = 0;
+	int off = 0;
+	if (sscanf(buf, "pid %ld, %n", &pid, &off) != 1 || off == 0 || pid <= 0)
+		return;
+	const char *on = NULL;
+	for (const char *p = strstr(buf, " on "); p; p = strstr(p + 1, " on "))
+		on = p;
+	if (!on || strstr(buf, " started ") == NULL)
+		return;
+	char host[HOST_NAME_MAX + 1] = "";
+	/* the pid can be checked only on this host */
+	if (gethostname(host, sizeof host - 1) == 0 && strcmp(on + 4, host) == 0 &&
+	    kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+		return;
+	snprintf(who, cap, "%s", buf);
+}
+
+/* A writer's wait for the lock ran out: name the holder when it can be
+ * known. */
+static status busy_fail(const ledger *lg)
+{
+	char who[256];
+	holder_read(lg, who, sizeof who);
+	const double waited_s = lg->busy_ms / 1000.0;
+	if (who[0])
+		return status_fail(ST_BUSY, "ledger %s is in use by another ssrfill (%s); waited %g s; "
+				   "run again when it has finished", lg->path, who, waited_s);
+	return status_fail(ST_BUSY, "ledger %s is held by another process; waited %g s; "
+			   "run again when it has finished", lg->path, waited_s);
+}
+
 /* ---- errors ---- */
 
 /* Turn an SQLite result into a status whose detail names the ledger. */
@@ -279,9 +402,7 @@ static status db_fail(const ledger *lg, int rc, const char *what)
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return status_fail(ST_BUSY, "ledger %s is in use by another command "
-				   "(waited %d ms); try again when it has finished",
-				   lg->path, lg->busy_ms);
+		return busy_fail(lg);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		return status_fail(ST_BADINPUT, "ledger %s: not a usable SQLite database (%s)",
@@ -524,6 +645,7 @@ status ledger_begin_run(ledger *lg, const ledger_run *run, int64_t *run_id)
 	lg->run_id = sqlite3_last_insert_rowid(lg->db);
 	lg->n_box_sets = lg->n_chunk = 0;
 	*run_id = lg->run_id;
+	holder_write(lg, run);
 	return ST_OK;
 }
 
@@ -757,8 +879,10 @@ status ledger_commit_run(ledger *lg, const ledger_run_end *end)
 	sqlite3_bind_int64(st, 5, (int64_t)end->boxes);
 	sqlite3_bind_text(st, 6, end->nothing_new ? "nothing_new" : "printed", -1, SQLITE_STATIC);
 	s = step_done(lg, st, "recording the run's end");
-	if (s == ST_OK)
+	if (s == ST_OK) {
+		holder_remove(lg);   /* while the lock is still ours */
 		s = exec_sql(lg, "COMMIT", "committing the run");
+	}
 	if (s != ST_OK) {
 		ledger_rollback_run(lg);
 		return s;
@@ -773,6 +897,7 @@ void ledger_rollback_run(ledger *lg)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_reset(lg->st[i]);
+	holder_remove(lg);
 	sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
 	lg->run_id = 0;
 	lg->n_box_sets = lg->n_chunk = 0;
