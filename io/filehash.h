@@ -1,7 +1,7 @@
 /*
  * filehash.h: the SHA-256 and byte count of an input file, computed while
  * the run parses it (the ledger records each input's name, size and
- * SHA-256: SPEC §5.1).
+ * SHA-256: docs/rules.md §15.1).
  *
  *   filehash *h;
  *   filehash_start(&h, path);             // opens it; a thread hashes it

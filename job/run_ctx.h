@@ -13,6 +13,7 @@
 
 #include "../base/bytebuf.h"
 #include "../base/u64map.h"
+#include "../io/filehash.h"
 #include "../io/outdir.h"
 #include "../io/outstream.h"
 #include "../sorter/sorter.h"
@@ -45,6 +46,7 @@ typedef struct run_ctx {
 				  PRINTED_SEEN set once this file has the row */
 	u64map *printed_scope; /* scope_key -> 1: (LEA, school or none, program) with printed sets */
 	outstream *changed;    /* reports/changed_since_printed.csv */
+	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;

@@ -87,6 +87,12 @@ status run_ledger_start(run_ctx *x)
 	if (st != ST_OK)
 		return st;
 	x->sum.ledger_file = opt->ledger;
+	/* the inputs' SHA-256, on threads of their own while the rows are read
+	 * (inline with --threads 1, whose fallible calls keep one order) */
+	const char *in[3] = { opt->students, opt->orders, opt->config_path };
+	for (int i = 0; i < 3 && st == ST_OK; i++)
+		if (in[i])
+			st = (opt->threads >= 2 ? filehash_start : filehash_start_inline)(&x->hash[i], in[i]);
 	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++)
 		st = ledger_next_wave(x->lg, s, &x->next_wave[s]);
 	if (st == ST_OK)
@@ -227,11 +233,35 @@ static status write_missing(run_ctx *x)
 	return st != ST_OK ? st : c;
 }
 
+/* The run's inputs into the ledger: name as given, size and SHA-256 (none
+ * for standard input or a pipe, which cannot be read twice). */
+static status record_inputs(run_ctx *x)
+{
+	static const char *const role[3] = { "students", "orders", "config" };
+	const char *in[3] = { x->opt->students, x->opt->orders, x->opt->config_path };
+	status st = ST_OK;
+	for (int i = 0; i < 3 && st == ST_OK; i++) {
+		if (!x->hash[i])
+			continue;
+		uint8_t sha[FILEHASH_SHA256_BYTES];
+		uint64_t n;
+		int hashed;
+		st = filehash_finish(x->hash[i], sha, &n, &hashed);
+		if (st == ST_OK)
+			st = ledger_add_input(x->lg, role[i], in[i], n, hashed ? sha : NULL);
+		filehash_free(x->hash[i]);
+		x->hash[i] = NULL;
+	}
+	return st;
+}
+
 status run_ledger_after_rows(run_ctx *x)
 {
 	if (!x->lg)
 		return ST_OK;
-	status st = write_missing(x);
+	status st = record_inputs(x);
+	if (st == ST_OK)
+		st = write_missing(x);
 	const status c = outstream_close(x->changed);
 	x->changed = NULL;
 	if (st == ST_OK)
@@ -278,6 +308,8 @@ status run_ledger_commit(run_ctx *x)
 
 void run_ledger_end(run_ctx *x)
 {
+	for (int i = 0; i < 3; i++)
+		filehash_free(x->hash[i]);
 	outstream_abort(x->changed);
 	u64map_free(x->printed);
 	u64map_free(x->printed_scope);

@@ -279,7 +279,7 @@ struct ledger_cursor {
  * holds it (ledger_begin_run until its commit, rollback or close) the
  * ledger keeps beside it <ledger>.holder, mode 0600, one line:
  * "pid 1234, run started 2026-11-30T10:00:00Z on host".  A second writer
- * whose wait ran out reads it to name the holder (SPEC 5.7).
+ * whose wait ran out reads it to name the holder (docs/rules.md §15.1).
  *
  * The file is a hint, never the lock.  It is written only under the lock,
  * so one already there is a stale one (a SIGKILLed run leaves its file):
