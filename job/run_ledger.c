@@ -76,7 +76,7 @@ static status read_printed(run_ctx *x)
 	return ST_OK;
 }
 
-status run_ledger_start(run_ctx *x)
+status run_ledger_open(run_ctx *x)
 {
 	const run_opts *opt = x->opt;
 	status st = ledger_open(&x->lg, opt->ledger, NULL);
@@ -84,9 +84,15 @@ status run_ledger_start(run_ctx *x)
 		const ledger_run run = { "run", opt->out, (int64_t)time(NULL) };
 		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
 	}
-	if (st != ST_OK)
-		return st;
-	x->sum.ledger_file = opt->ledger;
+	if (st == ST_OK)
+		x->sum.ledger_file = opt->ledger;
+	return st;
+}
+
+status run_ledger_start(run_ctx *x)
+{
+	const run_opts *opt = x->opt;
+	status st = ST_OK;
 	/* the inputs' SHA-256, on threads of their own while the rows are read
 	 * (inline with --threads 1, whose fallible calls keep one order) */
 	const char *in[3] = { opt->students, opt->orders, opt->config_path };
