@@ -381,6 +381,10 @@ static status run_phases(run_ctx *x)
 		return st;
 	if ((st = run_write_invoices(x)) != ST_OK)
 		return st;
+	/* the ledger's sets while the document workers still draw, rather
+	 * than after them (its commit waits for the output folder) */
+	if (x->lg && (st = ledger_flush(x->lg)) != ST_OK)
+		return st;
 	if (x->docs) {
 		const double t_wait = clock_now();
 		st = doc_pool_finish(x->docs);

@@ -1108,6 +1108,14 @@ status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx
 	return s;
 }
 
+status ledger_flush(ledger *lg)
+{
+	status s = need_run(lg);
+	if (s == ST_OK && lg->n_chunk)
+		s = flush_chunk(lg);
+	return s;
+}
+
 /* ---- invoices of the season ---- */
 
 status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n)

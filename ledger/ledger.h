@@ -140,6 +140,12 @@ typedef struct ledger_invoice_line {
 status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,
 			  const ledger_invoice_line *lines, size_t n);
 
+/* Write the sets of closed boxes still held in memory now, inside the
+ * run's transaction (still invisible until the commit), so that the work
+ * can overlap with other work of the command instead of delaying the
+ * commit.  ledger_commit_run does it anyway. */
+status ledger_flush(ledger *lg);
+
 /* Record the run's end and COMMIT: everything since ledger_begin_run
  * becomes visible at once. */
 status ledger_commit_run(ledger *lg, const ledger_run_end *end);
