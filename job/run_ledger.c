@@ -66,7 +66,7 @@ static status read_printed(run_ctx *x)
 		return st;
 	/* the maps count against --memory (the sorter gets what is left); a
 	 * ledger too big for the budget is refused rather than overrun it */
-	const size_t need = run_ledger_memory(x);
+	const size_t need = u64map_bytes(x->printed) + u64map_bytes(x->printed_scope);
 	if (need > x->opt->memory / 2)
 		return status_fail(ST_BADINPUT,
 				   "the ledger %s holds %llu printed sets; looking them up takes %zu MiB, more than "
@@ -76,10 +76,19 @@ static status read_printed(run_ctx *x)
 	return ST_OK;
 }
 
+/* SQLite's page cache for the ledger: an eighth of --memory, between 2 and
+ * 64 MiB, counted against the budget with the maps (run_ledger_memory). */
+static size_t cache_bytes(const run_opts *opt)
+{
+	const size_t lo = (size_t)2 << 20, hi = (size_t)64 << 20, b = opt->memory / 8;
+	return b < lo ? lo : b > hi ? hi : b;
+}
+
 status run_ledger_open(run_ctx *x)
 {
 	const run_opts *opt = x->opt;
-	status st = ledger_open(&x->lg, opt->ledger, NULL);
+	const ledger_options lo = { .cache_kib = (int)(cache_bytes(opt) >> 10) };
+	status st = ledger_open(&x->lg, opt->ledger, &lo);
 	if (st == ST_OK) {
 		const ledger_run run = { "run", opt->out, (int64_t)time(NULL) };
 		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
@@ -119,7 +128,9 @@ status run_ledger_start(run_ctx *x)
 
 size_t run_ledger_memory(const run_ctx *x)
 {
-	return (x->printed ? u64map_bytes(x->printed) : 0) +
+	if (!x->lg)
+		return 0;
+	return cache_bytes(x->opt) + (x->printed ? u64map_bytes(x->printed) : 0) +
 	       (x->printed_scope ? u64map_bytes(x->printed_scope) : 0);
 }
 
