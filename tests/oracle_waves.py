@@ -2,7 +2,7 @@
 """Checks two waves run with one ledger against a single run over the final
 inputs (issue 15; SPEC §5.2; the wiring contract of `run --ledger`).
 
-usage: oracle_waves.py WAVE1.csv WAVE2.csv W1_OUT W2_OUT SINGLE_OUT
+usage: oracle_waves.py WAVE1.csv WAVE2.csv ORDERS2.csv W1_OUT W2_OUT SINGLE_OUT
 
 WAVE1.csv and WAVE2.csv are the students files of `gen` and `gen --wave 2`
 (same --rows and --seed); W1_OUT and W2_OUT the output folders of `run
@@ -17,14 +17,16 @@ Asserted:
      wave 1 printed whose (ssid, report) is not among wave 2's accepted
      rows, with where they were printed (shipment, wave, box, LEA, school,
      grade);
-  3. wave 1's sets + wave 2's sets - the missing ones = the single run's;
+  3. wave 1's sets + wave 2's sets - the missing ones = the single run's
+     (+ the sets of cancelled orders kept: see Cancellations);
   4. box ids are unique across waves, and each LEA's boxes of a shipment
      are numbered 1..k in wave 1 and k+1..k+m in wave 2 (no gap); the
      manifests' "Box N of M" counts within the wave (wave 2's N from 1,
      M = the LEA's boxes in the wave) and their `wave` column is the
      shipment's wave (1 without a ledger);
   5. invoice quantities per (LEA, item, envelopes): wave 1 + wave 2 = the
-     single run + the missing sets (billed in wave 1, absent now); every
+     single run + the missing sets (billed in wave 1, absent now) + the
+     kept cancelled orders' sets; every
      line is quantity x unit; wave 2's quantities are its own print
      stream's sets; wave 2's invoice ids are INV-<year>-<lea>-W2 for an
      LEA billed in wave 1 and INV-<year>-<lea> for one billed for the first
@@ -41,12 +43,19 @@ Asserted:
      the mailing block are printed fields), with where they were printed,
      the school and grade printed and now, and the name now.
 
-Cancellations: SPEC §5.2 ignores (with a warning) a cancellation of an
-order that already has printed sets, so such sets would stay in wave 1 and
-be missing from the single run (which honours the cancellation).  gen
---wave 2 cancels only an LEA-wide order of an LEA that had ordered nothing
-in wave 1 (it covers nothing in either wave), so there is no such set and
-none is allowed for in 3 and 5: one would show as a difference.
+Cancellations.  SPEC §5.2 ignores, with a warning, "a cancellation of an
+order that already has printed sets"; docs/rules.md §15.2 reads it as an
+order cancelled (on any date) whose scope (the school for a school order,
+the LEA for an LEA-wide one, in its program) has sets an earlier wave
+printed: the order stands, and covers the late rows.  The single run
+honours the cancellation, so the sets such a kept order covers in wave 2
+are printed by the waves and not by the single run.  gen --wave 2 cancels
+an LEA-wide order of an LEA that had ordered nothing in wave 1; when wave
+1 printed sets of that LEA for another reason (a student's own paper_ssr
+= Y), §15.2 keeps the order and wave 2 prints the whole LEA's sets of the
+program.  So in 3, 5 and 6 the waves may hold more than the single run
+only by sets under a cancelled order of ORDERS2.csv that §15.2 keeps:
+each such set must be in the scope of one, and their count is reported.
 
 Exit 0 when everything holds, 1 with the differences (2 on usage).
 """
@@ -58,7 +67,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle_run import read_students  # noqa: E402  (the same §3 validity)
+from oracle_run import PROGRAM, read_students  # noqa: E402  (the same §3 validity)
 
 SHIPMENTS = ["august", "winter", "elpac"]
 ITEM = {"august": "ela_math_sets", "winter": "science_spanish_pairs",
@@ -155,15 +164,22 @@ def box_number(box_id):
     return parts[0], parts[1], int(parts[2])
 
 
+def in_scope(scope, set_row):
+    """Whether a print stream's set falls under an order's (lea, school, program)."""
+    lea, school, program = scope
+    return (set_row["lea_code"] == lea and (not school or set_row["school_code"] == school)
+            and PROGRAM.get(set_row["report"]) == program)
+
+
 def env_flag(set_row):
     return "Y" if set_row.get("envelopes") not in ("", "0", None) else "N"
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) != 6:
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
-    wave1_csv, wave2_csv, d1, d2, ds = argv
+    wave1_csv, wave2_csv, orders2_csv, d1, d2, ds = argv
     ck = Checker()
     _, _, rows1 = read_students(wave1_csv)
     _, _, rows2 = read_students(wave2_csv)
@@ -206,9 +222,20 @@ def main(argv):
         ck.check(not o.changed, "%s: changed_since_printed.csv has rows" % o.name)
 
     # ---- 3. the union of the waves
+    # cancelled orders docs/rules.md §15.2 keeps: their scope has sets wave 1 printed
+    kept = []
+    for o in read_csv(orders2_csv) or []:
+        if not (o.get("cancelled_on") or "").strip():
+            continue
+        scope = (o["lea_code"], o.get("school_code", ""), o["program"])
+        if any(in_scope(scope, p) for p in w1.sets.values()):
+            kept.append(scope)
     union = (s1 | s2) - want_missing
-    ck.check(union == s, "wave 1 + wave 2 - missing != the single run",
-             "only in the waves " + few(union - s), "only in the single run " + few(s - union))
+    extra = union - s
+    ck.check(all(any(in_scope(sc, w2.sets[k]) for sc in kept) for k in extra if k in w2.sets)
+             and extra <= s2, "wave 1 + wave 2 - missing has sets the single run does not print, under no kept order",
+             few(k for k in extra if k not in w2.sets or not any(in_scope(sc, w2.sets[k]) for sc in kept)))
+    ck.check(s <= union, "the single run prints sets neither wave printed", few(s - union))
 
     # ---- 4. boxes: unique, numbered on, Box N of M within the wave
     waves1 = w1.summary.get("ledger", {}).get("waves", {})
@@ -262,12 +289,18 @@ def main(argv):
         p = w1.sets[k]
         key = (p["lea_code"], ITEM[p["shipment"]], env_flag(p))
         qm[key] = qm.get(key, 0) + 1
+    qk = {}
+    for k in extra & s2:
+        p = w2.sets[k]
+        key = (p["lea_code"], ITEM[p["shipment"]], env_flag(p))
+        qk[key] = qk.get(key, 0) + 1
     shown = 0
-    for key in sorted(set(q1) | set(q2) | set(qs) | set(qm)):
+    for key in sorted(set(q1) | set(q2) | set(qs) | set(qm) | set(qk)):
         a = q1.get(key, 0) + q2.get(key, 0)
-        b = qs.get(key, 0) + qm.get(key, 0)
-        if not ck.check(a == b, "invoice %s: wave 1 %d + wave 2 %d != single %d + missing %d"
-                        % ("/".join(key), q1.get(key, 0), q2.get(key, 0), qs.get(key, 0), qm.get(key, 0))):
+        b = qs.get(key, 0) + qm.get(key, 0) + qk.get(key, 0)
+        if not ck.check(a == b, "invoice %s: wave 1 %d + wave 2 %d != single %d + missing %d + kept orders %d"
+                        % ("/".join(key), q1.get(key, 0), q2.get(key, 0), qs.get(key, 0), qm.get(key, 0),
+                           qk.get(key, 0))):
             shown += 1
             if shown >= 5:
                 break
@@ -309,8 +342,9 @@ def main(argv):
     earlier = sum(1 for k in now if k in s1)
     ck.check(st2.get("printed_earlier") == earlier, "wave 2: printed_earlier %r, wanted %d (its rows wave 1 printed)"
              % (st2.get("printed_earlier"), earlier))
-    ck.check(st2.get("electronic_only") == sts.get("electronic_only"), "wave 2: electronic_only %r, the single run's %r"
-             % (st2.get("electronic_only"), sts.get("electronic_only")))
+    ck.check(st2.get("electronic_only") == (sts.get("electronic_only") or 0) - len(extra),
+             "wave 2: electronic_only %r, wanted the single run's %r - %d under kept orders"
+             % (st2.get("electronic_only"), sts.get("electronic_only"), len(extra)))
     for o, st in ((w1, st1), (one, sts)):
         for k in ("printed_earlier", "changed_since_printed", "missing_since_printed"):
             ck.check(st.get(k, 0) == 0, "%s: students.%s %r, wanted 0" % (o.name, k, st.get(k)))
@@ -362,9 +396,10 @@ def main(argv):
     if len(ck.diffs) > MAX_SHOWN:
         print("... and %d more" % (len(ck.diffs) - MAX_SHOWN))
     print("oracle_waves: %d checks, %d differences (wave 1 %d sets in %d boxes, wave 2 %d sets in %d boxes, "
-          "single run %d sets; %d printed earlier, %d changed since printed of %d rows gen changed, %d missing)"
+          "single run %d sets; %d printed earlier, %d changed since printed of %d rows gen changed, %d missing; "
+          "%d sets under %d cancelled orders kept by docs/rules.md §15.2)"
           % (ck.checks, len(ck.diffs), len(s1), n_boxes[0], len(s2), n_boxes[1], len(s),
-             earlier, len(want_changed), len(gen_changed), len(want_missing)))
+             earlier, len(want_changed), len(gen_changed), len(want_missing), len(extra), len(kept)))
     return 1 if ck.diffs else 0
 
 
