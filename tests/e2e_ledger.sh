@@ -14,12 +14,19 @@
 #     (except when the kill came between the rename of the output folder
 #     and the ledger's commit: then the output is whole, as the reference);
 #     what is left behind is only what the next command sweeps (the staged
-#     folder, the --out lock, the spill folder).  Then a rerun to completion
+#     folder, the --out lock, the spill folder) or replaces (the ledger's
+#     .holder file, which names the pid that held its lock).  Then a rerun to completion
 #     must give the output folder and ledger of a run never interrupted
 #     (the reference, run on a copy of the pre-run ledger): every file byte
 #     for byte (SOURCE_DATE_EPOCH fixes the PDFs' dates), summary.json
 #     without its timings, the ledger's rows without the wall-clock columns
-#     runs.started and runs.finished; and nothing left behind.
+#     runs.started and runs.finished; and nothing left behind.  With
+#     strace, kills at the run's syncs (the output's parent folder, then
+#     SQLite's) land between the output's rename and the ledger's commit
+#     and in the commit: none may find the output folder not yet in place,
+#     and a kill after the commit must leave the reference's output and
+#     ledger.  Wave 2's orders get late LEA-wide orders of large LEAs so
+#     that it prints some 10,000 new sets, enough to spill.
 #  b. A second writer: while another process holds the ledger's write lock
 #     (python's sqlite3, BEGIN IMMEDIATE), `run --ledger` waits about 5 s,
 #     exits 3 naming the ledger, and leaves no output.
@@ -45,18 +52,37 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' 
 check() { # name condition-exit-status [detail]
 	if [ "$2" = 0 ]; then ok "$1"; else bad "$1" "${3:-}"; fi
 }
-# plain Python (the standard library's sqlite3 and json): /usr/bin/python3
-# first, since a pyenv shim takes a second to start and it runs ~150 times
-py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
 if ! command -v sqlite3 >/dev/null; then
 	echo "FAIL the sqlite3 shell is missing (Debian's sqlite3; make deps installs it)"
 	exit 1
 fi
 
+# plain Python (the standard library's sqlite3 and json): /usr/bin/python3
+# first, since a pyenv shim takes a second to start and it runs ~150 times
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
 N=${LEDGER_ROWS:-100000} SEED=15
 "$bin" gen --quiet --rows "$N" --seed $SEED --out "$work/s1.csv" --orders "$work/o1.csv" &&
 "$bin" gen --quiet --rows "$N" --seed $SEED --wave 2 --out "$work/s2.csv" --orders "$work/o2.csv" ||
 	{ echo "FAIL gen"; exit 1; }
+# Wave 2 prints only what wave 1 did not, a few hundred sets that sort in
+# memory: late LEA-wide CAASPP orders (dated before the deadline) of the
+# largest LEAs that ordered nothing make it print some 10,000 sets, which
+# spill at --memory 8M like wave 1's.
+"$py" - "$work/s2.csv" "$work/o1.csv" "$work/o2.csv" <<'PY' || { echo "FAIL the late orders"; exit 1; }
+import csv, sys
+ordered = {r["lea_code"] for r in csv.DictReader(open(sys.argv[2], newline=""))}
+rows = {}
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    if r["report"] != "ELPAC" and r["lea_code"] not in ordered:
+        rows[r["lea_code"]] = rows.get(r["lea_code"], 0) + 1
+total = 0
+with open(sys.argv[3], "a", newline="") as f:
+    for lea in sorted(rows, key=lambda l: (-rows[l], l)):
+        if total >= 10000:
+            break
+        f.write("%s,,CAASPP,,,,2019-07-14,\n" % lea)
+        total += rows[lea]
+PY
 
 L=$work/season.ledger     # every run below uses this path (summary.json names it)
 OUT=$work/out             # and wave 2 this --out (the ledger's runs.out_dir)
@@ -128,7 +154,9 @@ leftovers() { # prints "known" paths on fd 3 and unexpected ones on stdout
 		case ${p#"$work"/} in
 		s1.csv | s2.csv | o1.csv | o2.csv | dump_cmp.py | holder.py | tmp | snap | pre.ledger* | ref.ledger* | \
 		out | ref_out | w1 | count | again | *.err | *.dump | *.time | season.ledger | season.ledger-wal | season.ledger-shm) ;;
-		out.ssrfill-tmp-* | out.ssrfill-lock | tmp/ssrfill-spill-*) echo "$p" >&3 ;;
+		# (the ledger's holder file names the pid of the run holding its lock:
+		# no student data; the next writer replaces it)
+		out.ssrfill-tmp-* | out.ssrfill-lock | tmp/ssrfill-spill-* | season.ledger.holder) echo "$p" >&3 ;;
 		*) echo "$p" ;;
 		esac
 	done
@@ -183,7 +211,7 @@ check "wave 2 changed the ledger" $?
 set_ledger "$work/pre.ledger"
 
 # ---- a. SIGKILL at many points ----------------------------------------------
-n_killed=0 n_spilling=0 n_staged=0 n_after_rename=0 n_finished=0 failed_before=$fail
+n_killed=0 n_spilling=0 n_staged=0 n_after_rename=0 n_after_commit=0 n_finished=0 failed_before=$fail
 # after_kill NAME RC RERUN-OPTIONS...: the checks after one kill, then the
 # rerun to completion and its checks, then back to the pre-run ledger
 after_kill() {
@@ -200,7 +228,17 @@ after_kill() {
 	elif [ "$rc" != 137 ]; then
 		bad "$name: exit $rc, wanted death by SIGKILL (137)" "$(cat "$work/kill.err")"
 	elif [ "$d" != "$(cat "$work/pre.dump")" ]; then
-		bad "$name: the ledger changed" "$(diff "$work/pre.dump" <(echo "$d") | head -20)"
+		# killed after the commit, while it ended: the run was done, its
+		# output in place and its ledger committed, as the reference's
+		state=$(same_output "$work/ref_out" "$OUT"; diff <(dump_cmp "$L") "$work/ref_cmp.dump" | head -10)
+		if [ -z "$state$unexpected" ] && ! grep -q ssrfill-tmp <<<"$known"; then
+			n_after_commit=$((n_after_commit + 1))
+			ok "$name: killed after the commit: output and ledger as the reference's"
+		else
+			bad "$name: the ledger changed, and not to the reference's whole run" \
+				"$(diff "$work/pre.dump" <(echo "$d") | head -12; echo "$state$unexpected$known" | head -12)"
+		fi
+		rc=0    # nothing to rerun
 	elif [ -n "$unexpected" ]; then
 		bad "$name: left behind where no sweep looks" "$unexpected"
 	elif [ -e "$OUT" ] && [ -n "$(same_output "$work/ref_out" "$OUT")" ]; then
@@ -258,8 +296,27 @@ for i in 1 2 3 4 5; do
 	{ wait $pid; } 2>/dev/null; rc=$?
 	after_kill "kill -9 after $ms ms (a run takes about $run_ms)" $rc --threads 2 --quiet
 done
+# SIGKILL at the syncs, where SQLite commits: strace kills the run on
+# entering its first fsync (the output's parent folder, after the rename)
+# and each of its first fdatasyncs (SQLite's WAL and checkpoint, of the
+# commit).  None may come before the output folder is in place; the first
+# ones leave the ledger as before, the later ones the whole run.
+if strace -f -o /dev/null true 2>/dev/null; then
+	for point in fsync:1 fdatasync:1 fdatasync:2 fdatasync:3 fdatasync:4 fdatasync:5; do
+		sc=${point%:*} k=${point#*:}
+		{ strace -f -o /dev/null -e trace="$sc" -e inject="$sc":signal=KILL:when="$k" "$bin" run --ledger "$L" \
+			--students "$work/s2.csv" --orders "$work/o2.csv" --out "$OUT" --memory 8M --threads 1 --quiet \
+			2>"$work/kill.err"; } 2>/dev/null
+		rc=$?
+		out_there=$([ -e "$OUT" ] && echo 1 || echo 0)
+		[ $rc = 137 ] && [ "$out_there" = 0 ] && bad "SIGKILL at $sc $k (strace): before the output folder was in place"
+		after_kill "SIGKILL at the run's $sc number $k (strace)" $rc --threads 1 --quiet
+	done
+else
+	echo "skip SIGKILL at the syncs: no strace here, or it cannot trace"
+fi
 [ $fail = "$failed_before" ]
-check "SIGKILL: $n_killed kills left the ledger as before ($n_spilling while spilling, $n_staged with a staged output, $n_after_rename after the output's rename; $n_finished runs finished first)" $?
+check "SIGKILL: $n_killed kills left the ledger as before ($n_spilling while spilling, $n_staged with a staged output, $n_after_rename after the output's rename), $n_after_commit after the commit; $n_finished runs finished first" $?
 [ $n_spilling -gt 0 ] && [ $n_staged -gt 0 ]
 check "the kills reached the spilling sorter and the staged output" $? "spilling $n_spilling, staged $n_staged"
 
