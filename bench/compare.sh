@@ -2,11 +2,14 @@
 # End-to-end comparison: `ssrfill sort` against GNU sort keyed on the same
 # columns, at the same memory budgets, run alternately in one session (the
 # machines are shared and noisy: only ratios within a session mean much),
-# then `ssrfill run` as a ratio to `ssrfill sort`, then what the PDF
+# then `ssrfill run` as a ratio to `ssrfill sort`, then what the ledger
+# costs (`run --ledger` with a new ledger each time, every set inserted,
+# against `run`; issue 15 asks for at most 1.15x), then what the PDF
 # documents add to `ssrfill run` (against `run --no-documents`).  Prints
 # each median, the ratio and the peak RSS of each (from /usr/bin/time).
 #
-#   bash bench/compare.sh [ROWS] [REPEATS]      (defaults 3000000, 3)
+#   bash bench/compare.sh [ROWS] [REPEATS]      (defaults 3000000, 3;
+#                                                or ROWS=, REPEATS= in the environment)
 #
 # GNU sort's keys: lea_code, school_code, grade, last_name, first_name,
 # ssid, report (columns 2,4,6,7,8,1,10 of the generated file) with
@@ -15,8 +18,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/ssrfill
-rows=${1:-3000000}
-reps=${2:-3}
+rows=${1:-${ROWS:-3000000}}
+reps=${2:-${REPEATS:-3}}
 work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-bench.XXXXXX")}
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"
@@ -46,14 +49,22 @@ for mem in 64M 256M; do
 		"$mem" "$s" "$(maxrss "$work/ssr_$mem")" "$g" "$(maxrss "$work/gnu_$mem")" "$(echo "$g / $s" | bc -l)"
 done
 rm -f "$work/out_gnu.csv"
-rm -f "$work/run_256M" "$work/sort_256M"
+rm -f "$work/run_256M" "$work/sort_256M" "$work/ledger_256M"
 for i in $(seq "$reps"); do
 	measure "sort_256M" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --tmpdir "$work"
 	measure "run_256M" "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_$i" --tmpdir "$work"
+	# a new ledger each time: wave 1, the most a run writes into one
+	measure "ledger_256M" "$bin" run --quiet --ledger "$work/ledger_$i.db" --students "$work/s.csv" --orders "$work/o.csv" \
+		--out "$work/lrun_$i" --tmpdir "$work"
 done
-s=$(median "$work/sort_256M"); r=$(median "$work/run_256M")
+s=$(median "$work/sort_256M"); r=$(median "$work/run_256M"); l=$(median "$work/ledger_256M")
 printf '256M  ssrfill run  %6.2f s (%s MiB peak)   ssrfill sort %6.2f s   run / sort = %.2fx\n' \
 	"$r" "$(maxrss "$work/run_256M")" "$s" "$(echo "$r / $s" | bc -l)"
+printf '256M  ssrfill run --ledger %6.2f s (%s MiB peak)   ssrfill run %6.2f s   run --ledger / run = %.2fx (%s sets in the ledger)\n' \
+	"$l" "$(maxrss "$work/ledger_256M")" "$r" "$(echo "$l / $r" | bc -l)" \
+	"$(sqlite3 "$work/ledger_1.db" 'SELECT count(*) FROM sets' 2>/dev/null || echo '?')"
+echo "      run --ledger: ssrfill run --quiet --ledger ledger_N.db (new each time) --students s.csv --orders o.csv --out lrun_N --tmpdir DIR"
+echo "      run:          ssrfill run --quiet --students s.csv --orders o.csv --out run_N --tmpdir DIR"
 
 # The documents, on a statewide-size file (DOC_ROWS, default 6,000,000
 # rows, about 1,000 LEAs: the size issue 6's "no more than 30%" is about;
