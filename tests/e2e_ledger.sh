@@ -29,7 +29,8 @@
 #     that it prints some 10,000 new sets, enough to spill.
 #  b. A second writer: while another process holds the ledger's write lock
 #     (python's sqlite3, BEGIN IMMEDIATE), `run --ledger` waits about 5 s,
-#     exits 3 naming the ledger, and leaves no output.
+#     exits 3 naming the ledger, and leaves no output; while a run holds
+#     it (waiting on a FIFO), the message names that run's pid.
 #  c. A rerun of the same inputs prints nothing new: exit 0, "nothing new
 #     to print", summary.json printed 0 and printed_earlier the first run's
 #     printed; the ledger gains one runs row (and its run_inputs) only.
@@ -344,6 +345,27 @@ left=$(ls -d "$work"/busy* 2>/dev/null | grep -v 'busy\.err$'; ls -A "$TMPDIR")
 [ -z "$left" ] && [ "$before" = "$(dump_full "$L")" ]
 check "the second writer leaves no output and the ledger as it was" $? "left: $left"
 
+# a run holding the ledger (waiting for its students on a FIFO): the
+# second writer names it by its pid
+mkfifo "$work/sfifo"
+env --default-signal "$bin" run --quiet --ledger "$L" --students "$work/sfifo" --orders "$work/o1.csv" \
+	--out "$work/holding" 2>"$snapdir/holding.err" & hpid=$!; bgpids+=($hpid)
+for _ in $(seq 300); do [ -e "$L.holder" ] && break; sleep 0.1; done
+run "$work/s1.csv" "$work/o1.csv" "$work/busy2" 2>"$work/busy.err"; rc=$?
+[ $rc = 3 ] && grep -q -F "$(basename "$L")" "$work/busy.err" && grep -q "pid $hpid" "$work/busy.err"
+check "a second writer while another run holds the ledger: exit 3 naming the ledger and the holder's pid" $? \
+	"exit $rc: $(cat "$work/busy.err"); holder file: $(cat "$L.holder" 2>&1)"
+kill $hpid 2>/dev/null; wait $hpid 2>/dev/null
+rm -f "$work/sfifo"
+left=$(ls -d "$work"/busy2* "$work"/holding* 2>/dev/null; ls -A "$TMPDIR")
+[ -z "$left" ] && [ "$before" = "$(dump_full "$L")" ]
+check "the holder, stopped by SIGTERM, and the second writer leave no output and the ledger as it was" $? "left: $left"
+# Known (reported to the lead, not failed here): the SIGTERM handler removes
+# the registered temporary files, and the ledger's .holder file is not one.
+# It holds no student data and the next writer replaces it.
+[ -e "$L.holder" ] && echo "note a run stopped by SIGTERM leaves $(basename "$L").holder behind (the next writer replaces it)"
+rm -f "$L.holder"
+
 # ---- c. the same inputs again: nothing new -----------------------------------
 set_ledger "$work/pre.ledger"
 run "$work/s1.csv" "$work/o1.csv" "$work/again" 2>"$work/again.err"; rc=$?
@@ -363,8 +385,20 @@ removed=$(diff "$work/pre.dump" <(dump_full "$L") | grep '^<')
 check "the ledger gains one runs row (and its inputs), nothing else" $? "$(diff "$work/pre.dump" <(dump_full "$L") | head -20)"
 grep -q "^> INSERT INTO runs .*'nothing_new'" <<<"$added"
 check "that run is recorded as nothing_new" $? "$added"
-[ -f "$work/again/summary.json" ]
-check "a run with nothing new still writes its summary" $?
+got=$("$py" -c '
+import json, sys
+j = json.load(open(sys.argv[1])).get("ledger", {})
+print(j.get("nothing_new"), j.get("run_id"), json.dumps(j.get("waves"), sort_keys=True))' "$work/again/summary.json" 2>&1)
+[ "$got" = 'True 2 {"august": 0, "elpac": 0, "winter": 0}' ]
+check "its summary.json's ledger: nothing_new, run 2, no wave of any shipment" $? "$got"
+missing=""
+for f in summary.json print/august.csv.zst print/winter.csv.zst print/elpac.csv.zst manifests/august.csv \
+	invoices/invoices.csv reports/changed_since_printed.csv reports/missing_since_printed.csv; do
+	[ -f "$work/again/$f" ] || missing="$missing $f"
+done
+n=$( (zstd -dc "$work/again/print/august.csv.zst"; cat "$work/again/manifests/august.csv" "$work/again/invoices/invoices.csv") 2>/dev/null | wc -l)
+[ -z "$missing" ] && [ "$n" = 3 ]
+check "a run with nothing new writes its summary and empty CSVs (a header each)" $? "missing:$missing; $n lines in 3 files"
 
 echo "e2e_ledger: $pass passed, $fail failed"
 [ $fail = 0 ]
