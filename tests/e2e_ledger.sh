@@ -312,9 +312,13 @@ if strace -f -o /dev/null true 2>/dev/null; then
 			2>"$work/kill.err"; } 2>/dev/null
 		rc=$?
 		out_there=$([ -e "$OUT" ] && echo 1 || echo 0)
-		[ $rc = 137 ] && [ "$out_there" = 0 ] && bad "SIGKILL at $sc $k (strace): before the output folder was in place"
+		# (ssrfill's own syncs are fsync and syncfs; SQLite's are fdatasync)
+		[ "$sc" = fdatasync ] && [ $rc = 137 ] && [ "$out_there" = 0 ] &&
+			bad "SIGKILL at SQLite's fdatasync number $k (strace): the output folder was not in place yet"
 		after_kill "SIGKILL at the run's $sc number $k (strace)" $rc --threads 1 --quiet
 	done
+	[ $n_after_rename -gt 0 ]
+	check "kills between the output's rename and the ledger's commit: $n_after_rename" $?
 else
 	echo "skip SIGKILL at the syncs: no strace here, or it cannot trace"
 fi
