@@ -10,23 +10,25 @@
 #     few `kill -9` after random sleeps near the end of the run, where
 #     SQLite commits (SQLite's own I/O makes no fallible call of ours).
 #     After each kill the ledger (a copy of the file and its -wal, dumped
-#     by the sqlite3 shell) is as it was before the run; no output folder
-#     (except when the kill came between the rename of the output folder
-#     and the ledger's commit: then the output is whole, as the reference);
-#     what is left behind is only what the next command sweeps (the staged
-#     folder, the --out lock, the spill folder) or replaces (the ledger's
-#     .holder file, which names the pid that held its lock).  Then a rerun to completion
-#     must give the output folder and ledger of a run never interrupted
-#     (the reference, run on a copy of the pre-run ledger): every file byte
-#     for byte (SOURCE_DATE_EPOCH fixes the PDFs' dates), summary.json
-#     without its timings, the ledger's rows without the wall-clock columns
+#     by the sqlite3 shell) is as it was before the run, or, killed after
+#     the commit, as the reference's with the reference's output; no output
+#     folder, except when the kill came between the output folder's rename
+#     and the ledger's commit (then the output is whole, as the
+#     reference's, and the rerun needs --force); what is left behind is
+#     only what the next command sweeps (the staged folder, the --out lock,
+#     the spill folder) or replaces (the ledger's .holder file, which names
+#     the pid that held its lock).  Then a rerun to completion must give
+#     the output folder and ledger of a run never interrupted (the
+#     reference, run on a copy of the pre-run ledger): every file byte for
+#     byte (SOURCE_DATE_EPOCH fixes the PDFs' dates), summary.json without
+#     its timings, the ledger's rows without the wall-clock columns
 #     runs.started and runs.finished; and nothing left behind.  With
 #     strace, kills at the run's syncs (the output's parent folder, then
-#     SQLite's) land between the output's rename and the ledger's commit
-#     and in the commit: none may find the output folder not yet in place,
-#     and a kill after the commit must leave the reference's output and
-#     ledger.  Wave 2's orders get late LEA-wide orders of large LEAs so
-#     that it prints some 10,000 new sets, enough to spill.
+#     SQLite's fdatasyncs) land between the output's rename and the
+#     ledger's commit and in the commit: none of SQLite's may come before
+#     the output folder is in place.  Wave 2's orders get late LEA-wide
+#     orders of large LEAs so that it prints some 10,000 new sets, enough
+#     to spill.
 #  b. A second writer: while another process holds the ledger's write lock
 #     (python's sqlite3, BEGIN IMMEDIATE), `run --ledger` waits about 5 s,
 #     exits 3 naming the ledger, and leaves no output; while a run holds
@@ -35,7 +37,7 @@
 #     to print", summary.json printed 0 and printed_earlier the first run's
 #     printed; the ledger gains one runs row (and its run_inputs) only.
 #  d. The ledger is mode 0600 and holds no last name of the input.
-# It takes about a minute on two cores.
+# It takes about two minutes on two busy cores.
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_ledger.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +46,7 @@ case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-e2e-ledger.XXXXXX")
 bgpids=()
 trap 'for p in "${bgpids[@]}"; do kill -9 $p 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM   # (the EXIT trap then cleans up)
 export TMPDIR=$work/tmp
 mkdir -p "$TMPDIR"
 export SOURCE_DATE_EPOCH=1561939200   # 2019-07-01: the documents' dates
