@@ -95,6 +95,17 @@ const uint64_t *u64map_get(const u64map *m, uint64_t key)
 	return m->key[i] == key ? &m->val[i] : NULL;
 }
 
+uint64_t *u64map_at(u64map *m, uint64_t key)
+{
+	const size_t i = probe(m, key);
+	return m->key[i] == key ? &m->val[i] : NULL;
+}
+
+size_t u64map_bytes(const u64map *m)
+{
+	return sizeof *m + (m->key ? (m->mask + 1) * (sizeof *m->key + sizeof *m->val) : 0);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

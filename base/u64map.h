@@ -23,6 +23,10 @@ status u64map_new(u64map **out);
 uint64_t *u64map_slot(u64map *m, uint64_t key);
 /* The value's address, or NULL when the key is absent. */
 const uint64_t *u64map_get(const u64map *m, uint64_t key);
+/* The same, writable; never inserts. */
+uint64_t *u64map_at(u64map *m, uint64_t key);
+/* The memory the map holds, for a budget. */
+size_t u64map_bytes(const u64map *m);
 /* All keys, ascending, in a new array (mem_alloc); -1 on OOM. */
 long u64map_sorted_keys(const u64map *m, uint64_t **keys);
 void u64map_free(u64map *m);

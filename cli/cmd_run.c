@@ -34,6 +34,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-reject-rate", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-documents", no_argument, NULL, 'N' },
+		{ "ledger", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +60,7 @@ int cmd_run(int argc, char **argv)
 		case 'f': o.force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'N': o.no_documents = 1; break;
+		case 'L': o.ledger = optarg; break;
 		case 'h':
 			cli_print_usage("run");
 			return ST_OK;
@@ -86,7 +88,12 @@ int cmd_run(int argc, char **argv)
 		return swept;
 	run_summary sum;
 	const status st = run_job(&o, &sum);
-	if (st == ST_OK && !quiet) {
+	if (st == ST_OK && !quiet && sum.nothing_new) {
+		fprintf(stderr, "ssrfill run: nothing new to print: the ledger %s has printed every set of "
+			"%s (%llu printed earlier, %llu electronic only, %llu rejected); summary in %s\n",
+			o.ledger, o.students, (unsigned long long)sum.printed_earlier,
+			(unsigned long long)sum.electronic, (unsigned long long)sum.rejected, o.out);
+	} else if (st == ST_OK && !quiet) {
 		uint64_t printed = 0, boxes = 0;
 		for (int s = 0; s < SHIP_COUNT; s++) {
 			printed += sum.ship[s].printed;
@@ -94,10 +101,14 @@ int cmd_run(int argc, char **argv)
 		}
 		char total[48];
 		invoice_dollars(total, sizeof total, sum.grand_total_cents);
-		fprintf(stderr, "ssrfill run: %llu rows read, %llu rejected, %llu printed in %llu boxes, "
+		char earlier[96] = "";
+		if (sum.ledger_file)
+			snprintf(earlier, sizeof earlier, ", %llu printed in earlier waves",
+				 (unsigned long long)sum.printed_earlier);
+		fprintf(stderr, "ssrfill run: %llu rows read, %llu rejected, %llu printed in %llu boxes%s, "
 			"%llu electronic only; %llu invoices totalling %s; output in %s (%.2f s)\n",
 			(unsigned long long)sum.rows, (unsigned long long)sum.rejected,
-			(unsigned long long)printed, (unsigned long long)boxes,
+			(unsigned long long)printed, (unsigned long long)boxes, earlier,
 			(unsigned long long)sum.electronic, (unsigned long long)sum.invoices,
 			total, o.out, sum.t_total);
 	}

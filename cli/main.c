@@ -34,7 +34,8 @@ static const char *const usage_text[][2] = {
 	{ "run",
 	  "usage: ssrfill run --students F --orders F [--config F] --out DIR [--force]\n"
 	  "                   [--memory SIZE] [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n"
-	  "                   [--no-documents]   (CSVs only: no PDF packing lists, labels or invoices)\n" },
+	  "                   [--no-documents]   (CSVs only: no PDF packing lists, labels or invoices)\n"
+	  "                   [--ledger FILE]    (the season's ledger: print only what earlier waves did not)\n" },
 	{ "sort",
 	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
 	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },

@@ -46,9 +46,12 @@ int64_t invoice_total_cents(const invoice_line *lines, size_t n)
 	return total;
 }
 
-void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea)
+void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea, int n)
 {
-	snprintf(buf, cap, "INV-%s-%07u", c->admin_year, lea);
+	if (n <= 1)
+		snprintf(buf, cap, "INV-%s-%07u", c->admin_year, lea);
+	else
+		snprintf(buf, cap, "INV-%s-%07u-W%d", c->admin_year, lea, n);
 }
 
 void invoice_dollars(char *buf, size_t cap, int64_t cents)

@@ -34,9 +34,11 @@ size_t invoice_lines(const config *c, const uint64_t qty[SHIP_COUNT][2],
 		     invoice_line out[2 * SHIP_COUNT]);
 /* The invoice total: the sum of the lines' amounts (docs/rules.md §11). */
 int64_t invoice_total_cents(const invoice_line *lines, size_t n);
-/* The LEA's invoice id, INV-<admin_year>-<lea_code in 7 digits>
- * (docs/rules.md §11): one invoice per LEA and year. */
-void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea);
+/* The id of the LEA's invoice number n of the season (docs/rules.md §11,
+ * §15): INV-<admin_year>-<lea_code in 7 digits> for the first (n <= 1:
+ * also every run without a ledger), INV-<admin_year>-<lea_code>-W<n> for
+ * a later wave's. */
+void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea, int n);
 /* "$1,234.56" from cents. */
 void invoice_dollars(char *buf, size_t cap, int64_t cents);
 

@@ -40,6 +40,8 @@ struct orders {
 	size_t mask;
 	order_counts counts;
 	column_notes notes;
+	orders_printed_fn printed;   /* NULL: a run without a ledger */
+	void *printed_ctx;
 };
 
 static uint64_t order_key(uint32_t lea, uint32_t school, unsigned program)
@@ -266,12 +268,22 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		goto rejected;
 	}
 	const long cancel_deadline = config_cancel_deadline(&o->cfg, (enum program)ord.program);
-	if (cancelled && cancelled <= cancel_deadline) {
+	/* docs/rules.md §15: sets an earlier wave printed under the order cannot
+	 * be unprinted; its cancellation is ignored and the order stands */
+	const int printed = cancelled && o->printed &&
+			    o->printed(o->printed_ctx, ord.lea, ord.school, (enum program)ord.program);
+	if (cancelled && cancelled <= cancel_deadline && !printed) {
 		res->verdict = ORDER_CANCELLED;
 		o->counts.cancelled++;
 		return ST_OK;
 	}
-	if (cancelled) {
+	if (printed) {
+		char a[24];
+		fmt_date(a, sizeof a, cancelled);
+		snprintf(res->warning, sizeof res->warning,
+			 "cancelled on %s, but an earlier wave printed %s sets under this order: "
+			 "the cancellation is ignored and the order stands", a, program_name[ord.program]);
+	} else if (cancelled) {
 		char a[24], b[24];
 		fmt_date(a, sizeof a, cancelled);
 		fmt_date(b, sizeof b, cancel_deadline);
@@ -360,6 +372,12 @@ const order *orders_active(const orders *o, size_t *n)
 void orders_counts_get(const orders *o, order_counts *c)
 {
 	*c = o->counts;
+}
+
+void orders_set_printed(orders *o, orders_printed_fn fn, void *ctx)
+{
+	o->printed = fn;
+	o->printed_ctx = ctx;
 }
 
 void orders_free(orders *o)

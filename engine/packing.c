@@ -32,6 +32,8 @@ struct packing {
 	packing_totals totals;
 	uint32_t cur_school;
 	int have_school;
+	int wave;              /* 0: a run without a ledger */
+	uint32_t box_base;     /* the LEA's number of this wave's box 1 */
 };
 
 status packing_new(packing **out, const box_config *cfg)
@@ -74,6 +76,24 @@ void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name,
 	p->n_seg = 0;
 	memset(&p->totals, 0, sizeof p->totals);
 	p->have_school = 0;
+	p->wave = 0;
+	p->box_base = 1;
+}
+
+void packing_set_wave(packing *p, int wave, uint32_t first_box_no)
+{
+	assert(wave >= 1 && first_box_no >= 1);
+	p->wave = wave;
+	p->box_base = first_box_no;
+}
+
+int packing_wave(const packing *p) { return p->wave; }
+
+uint32_t packing_box_no(const packing *p, uint32_t n) { return p->box_base + n - 1; }
+
+void packing_box_id(const packing *p, uint32_t n, char *buf, size_t cap)
+{
+	box_id_format(buf, cap, p->shipment, p->lea, packing_box_no(p, n));
 }
 
 status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *where)

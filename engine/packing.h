@@ -35,6 +35,19 @@ status packing_new(packing **out, const box_config *cfg);
 void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name, size_t name_len);
 status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *where);
 
+/* A later wave of the season (docs/rules.md §15): the (shipment, LEA)
+ * being packed is of that wave and its box 1 is the LEA's box first_box_no
+ * in the shipment, so box ids continue the numbering of earlier waves.
+ * Call after packing_begin, which resets to a run without a ledger (wave
+ * 0, box 1 = 1).  Box n (1-based, as everywhere here) is "Box n of
+ * packing_box_count" within the wave. */
+void packing_set_wave(packing *p, int wave, uint32_t first_box_no);
+int packing_wave(const packing *p);
+/* The LEA's number of box n in the shipment, and its id
+ * ("august-1964733-0004"). */
+uint32_t packing_box_no(const packing *p, uint32_t n);
+void packing_box_id(const packing *p, uint32_t n, char *buf, size_t cap);
+
 int packing_shipment(const packing *p);
 uint32_t packing_lea(const packing *p);
 const char *packing_lea_name(const packing *p);

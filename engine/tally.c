@@ -29,11 +29,13 @@ int tally_reconcile(const run_summary *s, char *why, size_t cap)
 {
 	run_ship all;
 	tally_overall(s, &all);
-	if (s->rows != s->rejected + all.printed + s->electronic) {
-		snprintf(why, cap, "%llu rows read, but %llu rejected + %llu printed + %llu electronic only = %llu",
+	const uint64_t sum = s->rejected + all.printed + s->printed_earlier + s->electronic;
+	if (s->rows != sum) {
+		snprintf(why, cap, "%llu rows read, but %llu rejected + %llu printed + %llu printed earlier "
+			 "+ %llu electronic only = %llu",
 			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
-			 (unsigned long long)all.printed, (unsigned long long)s->electronic,
-			 (unsigned long long)(s->rejected + all.printed + s->electronic));
+			 (unsigned long long)all.printed, (unsigned long long)s->printed_earlier,
+			 (unsigned long long)s->electronic, (unsigned long long)sum);
 		return 0;
 	}
 	for (int i = 0; i < SHIP_COUNT; i++) {

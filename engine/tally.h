@@ -28,6 +28,14 @@ typedef struct run_ship {
 
 typedef struct run_summary {
 	uint64_t rows, rejected, duplicates, electronic;
+	/* a run with a ledger (docs/rules.md §15): valid rows whose (ssid,
+	 * report) an earlier wave printed, those of them whose printed fields
+	 * changed since, and sets printed earlier absent from this file */
+	uint64_t printed_earlier, changed_since_printed, missing_since_printed;
+	const char *ledger_file;       /* NULL: a one-off run */
+	int64_t ledger_run;            /* the run's id in the ledger */
+	int waves[SHIP_COUNT];         /* this run's wave of each shipment, 0: printed nothing */
+	int nothing_new;               /* a ledger run that printed nothing */
 	uint64_t ordered_by[4];        /* enum ordered_by */
 	run_ship ship[SHIP_COUNT];
 	order_counts orders;
@@ -51,8 +59,9 @@ typedef struct run_summary {
  * in up to three shipments). */
 void tally_overall(const run_summary *s, run_ship *all);
 
-/* 1 when the counts reconcile; else 0, with the first count that does not
- * in why, in words and numbers ("august: 10 sets printed, 9 packed, 10
+/* 1 when the counts reconcile (rows = rejected + printed + printed
+ * earlier + electronic only; per shipment printed = packed = invoiced);
+ * else 0, with the first count that does not in why, in words and numbers ("august: 10 sets printed, 9 packed, 10
  * invoiced"). */
 int tally_reconcile(const run_summary *s, char *why, size_t cap);
 

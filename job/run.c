@@ -190,6 +190,36 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		set_plan p;
 		fulfil_plan(&x->cfg, x->ord, &s, &p);
 		const report_info *ri = &report_table[s.report];
+		setrec r;
+		memset(&r, 0, sizeof r);
+		r.lea = s.lea;
+		r.school = s.school;
+		r.ssid = s.ssid;
+		r.weight_mg = p.weight_mg;
+		r.grade = s.grade;
+		r.report = s.report;
+		r.copy2 = p.copy2;
+		r.paper = p.paper;
+		r.sheets = p.sheets;
+		r.envelopes = p.envelopes;
+		r.ordered_by = p.ordered_by;
+		static const int col_of[SETREC_NSTR] = {
+			COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME, COL_LEA_NAME, COL_SCHOOL_NAME,
+			COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
+		};
+		for (int i = 0; i < SETREC_NSTR; i++) {
+			r.str[i] = s.f[col_of[i]];
+			r.len[i] = (uint32_t)s.len[col_of[i]];
+		}
+		/* docs/rules.md §15: a set an earlier wave printed is not planned again */
+		if (run_ledger_printed_earlier(x, &s, &r, &st)) {
+			if (st == ST_OK)
+				st = run_add_count(x->dist_earlier, dist_key_pack((dist_key){ s.lea, s.school, s.report,
+											 p.copy2, p.delivery }), 1);
+			if (st != ST_OK)
+				break;
+			continue;
+		}
 		uint64_t *count = u64map_slot(x->dist_school,
 					      dist_key_pack((dist_key){ s.lea, s.school, s.report, p.copy2, p.delivery }));
 		if (!count) {
@@ -215,27 +245,6 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			       (uint64_t)p.weight_mg);
 		if (st != ST_OK)
 			break;
-		setrec r;
-		memset(&r, 0, sizeof r);
-		r.lea = s.lea;
-		r.school = s.school;
-		r.ssid = s.ssid;
-		r.weight_mg = p.weight_mg;
-		r.grade = s.grade;
-		r.report = s.report;
-		r.copy2 = p.copy2;
-		r.paper = p.paper;
-		r.sheets = p.sheets;
-		r.envelopes = p.envelopes;
-		r.ordered_by = p.ordered_by;
-		static const int col_of[SETREC_NSTR] = {
-			COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME, COL_LEA_NAME, COL_SCHOOL_NAME,
-			COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
-		};
-		for (int i = 0; i < SETREC_NSTR; i++) {
-			r.str[i] = s.f[col_of[i]];
-			r.len[i] = (uint32_t)s.len[col_of[i]];
-		}
 		key.len = payload.len = 0;
 		student_key(&s, ri->shipment, coll, &key);
 		setrec_encode(&r, &payload);
@@ -244,7 +253,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			break;
 		}
 		if ((n_sorted++ & 4095) == 0)
-			sorter_reserve(x->so, student_reader_memory(rd));
+			sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x));
 		st = sorter_add(x->so, key.p, key.len, payload.p, payload.len);
 		if (st != ST_OK)
 			break;
@@ -252,7 +261,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
 	collator_free(coll);
-	sorter_reserve(x->so, student_reader_memory(rd));
+	sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x));
 	student_counts n;
 	student_reader_counts(rd, &n);
 	x->sum.rows = n.rows;
@@ -314,10 +323,13 @@ static status run_phases(run_ctx *x)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)
 		st = sorter_new(&x->so, &so);
-	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->names, &x->invoice_qty,
-			    &x->leas_packed };
+	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->dist_earlier, &x->names,
+			    &x->invoice_qty, &x->leas_packed };
 	for (size_t i = 0; st == ST_OK && i < sizeof maps / sizeof maps[0]; i++)
 		st = u64map_new(maps[i]);
+
+	if (st == ST_OK && opt->ledger)
+		st = run_ledger_start(x);
 
 	outstream *rej_orders = NULL, *rej_students = NULL;
 	if (st == ST_OK)
@@ -331,6 +343,8 @@ static status run_phases(run_ctx *x)
 	}
 	if (st == ST_OK)
 		st = plan_rows(x, rej_students);
+	if (st == ST_OK)
+		st = run_ledger_after_rows(x);
 	if (st == ST_OK)
 		st = run_orders_without_reports(x);
 	if (st == ST_OK) {
@@ -390,7 +404,11 @@ static status run_phases(run_ctx *x)
 		return st;
 	if (!ok)
 		return status_fail(ST_INTERNAL, "the counts do not reconcile (%s); nothing was written", why);
-	return outdir_commit(x->dir);
+	if ((st = outdir_commit(x->dir)) != ST_OK)
+		return st;
+	/* docs/rules.md §15: the ledger learns of the run only once its output
+	 * folder is in place */
+	return run_ledger_commit(x);
 }
 
 status run_job(const run_opts *opt, run_summary *sum)
@@ -410,12 +428,14 @@ status run_job(const run_opts *opt, run_summary *sum)
 	u64map_free(x.school_mg);
 	u64map_free(x.dist_lea);
 	u64map_free(x.dist_school);
+	u64map_free(x.dist_earlier);
 	u64map_free(x.names);
 	u64map_free(x.invoice_qty);
 	u64map_free(x.leas_packed);
 	bytebuf_release(&x.name_pool);
 	bytebuf_release(&x.warnings);
 	doc_pool_free(x.docs);
+	run_ledger_end(&x);
 	if (st != ST_OK)
 		tmpfiles_cleanup();
 	outdir_free(x.dir);

@@ -25,6 +25,7 @@ typedef struct run_opts {
 	const char *tmpdir;
 	double max_reject_rate;   /* 0..1 */
 	int force, no_documents;
+	const char *ledger;       /* --ledger: the season's ledger; NULL: a one-off run */
 	/* each warning, as it happens (they all go into summary.json too);
 	 * NULL: none */
 	void (*on_warning)(const char *line, void *arg);

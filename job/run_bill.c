@@ -1,6 +1,8 @@
 /*
  * run_bill.c: phase 5 of the run (see run.c): an invoice per LEA that printed
  * (docs/rules.md §11), to invoices/invoices.csv and, with documents, a PDF.
+ * With a ledger the invoice bills this wave's sets only and is the LEA's
+ * next invoice of the season (docs/rules.md §15), recorded in the ledger.
  */
 #include "run_ctx.h"
 #include "run_keys.h"
@@ -11,8 +13,21 @@
 #include "../base/clock.h"
 #include "../base/mem.h"
 #include "../engine/invoice.h"
+#include "../ledger/ledger.h"
 #include "../writers/invoice_writer.h"
 
+/* Record the invoice, its lines as billed, in the ledger. */
+static status ledger_invoice_put(run_ctx *x, const invoice_doc *doc, const config *cfg)
+{
+	char id[64];
+	invoice_id_format(id, sizeof id, cfg, doc->lea, doc->number);
+	ledger_invoice_line ll[2 * SHIP_COUNT];
+	for (size_t l = 0; l < doc->n; l++)
+		ll[l] = (ledger_invoice_line){ doc->lines[l].item, doc->lines[l].envelopes, doc->lines[l].quantity,
+					       doc->lines[l].unit_cents, doc->lines[l].amount_cents };
+	const ledger_invoice inv = { id, doc->lea, doc->number, "wave", doc->total_cents };
+	return ledger_add_invoice(x->lg, &inv, ll, doc->n);
+}
 
 status run_write_invoices(run_ctx *x)
 {
@@ -62,10 +77,15 @@ status run_write_invoices(run_ctx *x)
 		}
 		invoice_line lines[2 * SHIP_COUNT];
 		const size_t nl = invoice_lines(&x->cfg, qty, lines);
-		invoice_doc doc = { .lea = lea, .lea_name = run_name_of(x, place_key(lea, PLACE_LEA)),
+		invoice_doc doc = { .lea = lea, .number = 1, .lea_name = run_name_of(x, place_key(lea, PLACE_LEA)),
 				    .po_numbers = (const char *)po.p, .n = nl };
 		memcpy(doc.lines, lines, sizeof lines);
-		invoice_write(csv, &x->cfg, lea, doc.lea_name, doc.po_numbers, lines, nl, &doc.total_cents);
+		if (x->lg && (st = ledger_next_invoice_no(x->lg, lea, &doc.number)) != ST_OK)
+			break;
+		invoice_write(csv, &x->cfg, lea, doc.number, doc.lea_name, doc.po_numbers, lines, nl,
+			      &doc.total_cents);
+		if (x->lg && (st = ledger_invoice_put(x, &doc, &x->cfg)) != ST_OK)
+			break;
 		if (x->docs) {
 			const double t0 = clock_now();
 			st = doc_pool_submit_invoice(x->docs, &doc);

@@ -20,6 +20,7 @@
 #include "../engine/orders.h"
 #include "../engine/tally.h"
 #include "../writers/doc_pool.h"
+#include "../ledger/ledger.h"
 
 typedef struct run_ctx {
 	const run_opts *opt;
@@ -32,10 +33,18 @@ typedef struct run_ctx {
 	u64map *school_mg;     /* school_mg_key -> mg */
 	u64map *dist_lea;      /* dist_key, school 0 -> sets, summed at the end */
 	u64map *dist_school;   /* dist_key -> sets */
+	u64map *dist_earlier;  /* dist_key -> sets an earlier wave printed (not in the reports) */
 	u64map *names;         /* name_key -> offset + 1 in name_pool */
 	u64map *invoice_qty;   /* qty_key -> sets */
 	u64map *leas_packed;   /* lea -> 1: overall.leas counts LEAs, not (shipment, LEA)s */
 	outstream *no_address; /* reports/envelopes_without_address.csv */
+	/* the season (docs/rules.md §15); all NULL / 0 without --ledger */
+	ledger *lg;
+	int next_wave[SHIP_COUNT];   /* the wave this run is of each shipment, if it prints any */
+	u64map *printed;       /* identity -> ledger digest of what earlier waves printed,
+				  PRINTED_SEEN set once this file has the row */
+	u64map *printed_scope; /* scope_key -> 1: (LEA, school or none, program) with printed sets */
+	outstream *changed;    /* reports/changed_since_printed.csv */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;
@@ -60,5 +69,20 @@ status run_orders_without_reports(run_ctx *x);
 status run_pack_and_print(run_ctx *x);
 status run_write_invoices(run_ctx *x);
 status run_write_distributions(run_ctx *x);
+
+/* The season (run_ledger.c): open the ledger and take its write lock, read
+ * what earlier waves printed; then, as the rows are read, tell each row
+ * printed earlier (listing those changed since); after the last row, list
+ * those printed earlier that the file no longer has and fix this run's
+ * waves; the run's record commits after the output folder is in place. */
+status run_ledger_start(run_ctx *x);
+/* 1 when an earlier wave printed the row's (ssid, report): counted, and
+ * listed when its printed fields changed (*st set on failure). */
+int run_ledger_printed_earlier(run_ctx *x, const student *s, const setrec *r, status *st);
+status run_ledger_after_rows(run_ctx *x);
+/* What the maps of what was printed hold, for the sorter's budget. */
+size_t run_ledger_memory(const run_ctx *x);
+status run_ledger_commit(run_ctx *x);
+void run_ledger_end(run_ctx *x);
 
 #endif

@@ -3,6 +3,8 @@
  * sets packs the boxes (engine/packing.c) and writes the print stream row
  * of every divider and set, reports/envelopes_without_address.csv, and at
  * each (shipment, LEA) boundary its manifest rows, packing list and labels.
+ * With a ledger, every set and box goes into it as it is packed, and each
+ * LEA's boxes continue its numbering of earlier waves (docs/rules.md §15).
  */
 #include "run_ctx.h"
 #include "run_keys.h"
@@ -89,11 +91,30 @@ typedef struct ship_out {
 	uint64_t seq;
 } ship_out;
 
+/* Box n of the (shipment, LEA) being packed is full: into the ledger, after
+ * its sets.  Its "of M" is set at the LEA's end (ledger_set_box_count). */
+static status ledger_box_done(run_ctx *x, const packing *pk, uint32_t n)
+{
+	packing_box b;
+	packing_box_get(pk, n, &b);
+	const ledger_box lb = { packing_shipment(pk), packing_lea(pk), packing_wave(pk),
+				packing_box_no(pk, n), n, 0, (uint32_t)b.sheets, b.gross_mg };
+	return ledger_add_box(x->lg, &lb);
+}
+
 /* The (shipment, LEA) in *pk is packed: its manifest rows, its counts, and
  * its PDFs handed to the document pool (which takes *pk). */
 static status finish_lea(run_ctx *x, packing **pk, ship_out *so)
 {
 	const int sh = packing_shipment(*pk);
+	if (x->lg) {
+		const uint32_t m = packing_box_count(*pk);
+		status st = m ? ledger_box_done(x, *pk, m) : ST_OK;
+		if (st == ST_OK)
+			st = ledger_set_box_count(x->lg, sh, packing_lea(*pk), m);
+		if (st != ST_OK)
+			return st;
+	}
 	manifest_write_lea(so[sh].manifest, *pk);
 	packing_totals t;
 	packing_totals_get(*pk, &t);
@@ -167,6 +188,12 @@ status run_pack_and_print(run_ctx *x)
 			}
 			const char *lname = run_name_of(x, place_key(r.lea, PLACE_LEA));
 			packing_begin(pk, sh, r.lea, lname, strlen(lname));
+			if (x->lg) {
+				uint32_t first;
+				if ((st = ledger_next_box_no(x->lg, sh, r.lea, &first)) != ST_OK)
+					break;
+				packing_set_wave(pk, x->sum.waves[sh], first);
+			}
 			have = 1;
 			cur_ship = sh;
 			cur_lea = r.lea;
@@ -177,8 +204,17 @@ status run_pack_and_print(run_ctx *x)
 		box_place where;
 		if ((st = packing_add(pk, &r, school_total, &where)) != ST_OK)
 			break;
+		if (x->lg) {
+			if (where.box_no > 1 && where.new_box)
+				st = ledger_box_done(x, pk, where.box_no - 1);
+			const ledger_set ls = { r.ssid, r.report, r.grade, r.school, ledger_digest(&r) };
+			if (st == ST_OK)
+				st = ledger_add_set(x->lg, &ls);
+			if (st != ST_OK)
+				break;
+		}
 		char id[64];
-		box_id_format(id, sizeof id, sh, r.lea, where.box_no);
+		packing_box_id(pk, where.box_no, id, sizeof id);
 		if (where.divider != DIVIDER_NONE)
 			print_stream_divider(so[sh].print, ++so[sh].seq, id,
 					     where.divider == DIVIDER_CONTINUED, &r, x->cfg.box.divider_mg);

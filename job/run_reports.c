@@ -18,7 +18,9 @@
  * row prints nothing: most often a typo in a code, and the district gets
  * no paper.  Each is listed in reports/orders_without_reports.csv, and
  * warned (the first ORDER_GAPS_WARNED of them one by one, then a count).
- * Rows are known by the distribution counts: every valid row has one. */
+ * Rows are known by the distribution counts: every valid row has one,
+ * except those an earlier wave printed, which the distribution reports
+ * leave out (they list this wave) and dist_earlier keeps for this. */
 #define ORDER_GAPS_WARNED 20
 
 status run_orders_without_reports(run_ctx *x)
@@ -27,20 +29,23 @@ status run_orders_without_reports(run_ctx *x)
 	status st = u64map_new(&seen);
 	if (st != ST_OK)
 		return st;
-	uint64_t *keys = NULL;
-	const long nk = u64map_sorted_keys(x->dist_school, &keys);
-	if (nk < 0)
-		st = status_fail(ST_NOMEM, "out of memory checking the orders");
-	for (long i = 0; i < nk && st == ST_OK; i++) {
-		const dist_key d = dist_key_unpack(keys[i]);
-		const uint32_t lea = d.lea, school = d.school;
-		const unsigned prog = report_table[d.report].program;
-		const uint64_t k[4] = { cover_key(lea, school, prog), cover_key(lea, school, COVER_ANY_PROGRAM),
-					cover_key(lea, PLACE_LEA, prog), cover_key(lea, PLACE_LEA, COVER_ANY_PROGRAM) };
-		for (int j = 0; j < 4 && st == ST_OK; j++)
-			st = run_add_count(seen, k[j], 1);
+	u64map *const rows[2] = { x->dist_school, x->dist_earlier };
+	for (int m = 0; m < 2 && st == ST_OK; m++) {
+		uint64_t *keys = NULL;
+		const long nk = u64map_sorted_keys(rows[m], &keys);
+		if (nk < 0)
+			st = status_fail(ST_NOMEM, "out of memory checking the orders");
+		for (long i = 0; i < nk && st == ST_OK; i++) {
+			const dist_key d = dist_key_unpack(keys[i]);
+			const uint32_t lea = d.lea, school = d.school;
+			const unsigned prog = report_table[d.report].program;
+			const uint64_t k[4] = { cover_key(lea, school, prog), cover_key(lea, school, COVER_ANY_PROGRAM),
+						cover_key(lea, PLACE_LEA, prog), cover_key(lea, PLACE_LEA, COVER_ANY_PROGRAM) };
+			for (int j = 0; j < 4 && st == ST_OK; j++)
+				st = run_add_count(seen, k[j], 1);
+		}
+		mem_free(keys);
 	}
-	mem_free(keys);
 	outstream *o = NULL;
 	if (st == ST_OK)
 		st = outdir_open(x->dir, "reports/orders_without_reports.csv", OUT_CSV_SAFE, &o);

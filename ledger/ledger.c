@@ -975,3 +975,21 @@ status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx
 	sqlite3_finalize(st);
 	return s;
 }
+
+/* ---- invoices of the season ---- */
+
+status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n)
+{
+	sqlite3_stmt *st;
+	const int rc = sqlite3_prepare_v2(lg->db,
+		"SELECT coalesce(max(wave), 0) + 1 FROM invoices WHERE lea = ?1 AND kind = 'wave'",
+		-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(lg, rc, "reading an LEA's invoices");
+	sqlite3_bind_int64(st, 1, lea);
+	int64_t v = 1;
+	const status s = next_number(lg, st, "reading an LEA's invoices", &v);
+	sqlite3_finalize(st);
+	*n = (int)v;
+	return s;
+}

@@ -210,6 +210,13 @@ typedef int (*ledger_found_fn)(void *ctx, const ledger_found *f);
 status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx,
 			 size_t *n_found);
 
+/* The number of the LEA's next invoice of the season: 1 + its invoices
+ * of earlier waves (1 when none).  Invoice n of an LEA is
+ * INV-<year>-<lea>-W<n>, the first keeps INV-<year>-<lea> (docs/rules.md
+ * §15); it is numbered per LEA, not per shipment, since one run can be
+ * wave 2 of one shipment and wave 1 of another. */
+status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n);
+
 /* The schema as SQL (the migration steps in order), for docs and tests. */
 const char *ledger_schema_step(int version);
 

@@ -367,6 +367,39 @@ static void packing_boxes_and_segments(void **state)
 	packing_free(p);
 }
 
+/* A later wave (docs/rules.md §15.2): the LEA's boxes continue its earlier
+ * numbering (box ids), while "Box N of M" and the segments count within
+ * the wave; packing_begin forgets the wave. */
+static void packing_later_wave_continues_box_ids(void **state)
+{
+	(void)state;
+	const box_config cfg = small_box(0);
+	packing *p;
+	assert_int_equal(packing_new(&p, &cfg), ST_OK);
+	packing_begin(p, SHIP_AUGUST, 1964733, lea_name, strlen(lea_name));
+	packing_set_wave(p, 2, 4);
+	box_place w;
+	for (int i = 0; i < 6; i++) {
+		const setrec r = make_set(11, "North Elementary", i, 200, 2, 0);
+		assert_int_equal(packing_add(p, &r, DIVIDER + 6 * 200, &w), ST_OK);
+	}
+	assert_int_equal(packing_wave(p), 2);
+	assert_int_equal(packing_box_count(p), 2);
+	assert_int_equal(w.box_no, 2);
+	assert_int_equal(packing_segment(p, 0)->box_no, 1);
+	char id[48];
+	packing_box_id(p, 1, id, sizeof id);
+	assert_string_equal(id, "august-1964733-0004");
+	packing_box_id(p, packing_box_count(p), id, sizeof id);
+	assert_string_equal(id, "august-1964733-0005");
+	assert_int_equal(packing_box_no(p, 2), 5);
+	packing_begin(p, SHIP_WINTER, 1964733, lea_name, strlen(lea_name));
+	assert_int_equal(packing_wave(p), 0);
+	packing_box_id(p, 1, id, sizeof id);
+	assert_string_equal(id, "winter-1964733-0001");
+	packing_free(p);
+}
+
 /* What one box holds, as the packing list and the label show it: its
  * segments (one divider each), the sets, SSR sheets and envelopes in them,
  * its gross weight; the boxes add up to the LEA's totals.  Then boxes with
@@ -587,6 +620,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(random_sequences_obey_the_rule),
 		cmocka_unit_test(packing_boxes_and_segments),
 		cmocka_unit_test(packing_per_box_totals),
+		cmocka_unit_test(packing_later_wave_continues_box_ids),
 		cmocka_unit_test(packing_restarts_per_lea),
 		cmocka_unit_test(packing_many_boxes),
 		cmocka_unit_test(manifest_rows),

@@ -47,14 +47,19 @@ static void invoice_ids(void **state)
 	config c;
 	config_defaults(&c);
 	char id[64];
-	invoice_id_format(id, sizeof id, &c, 1964733);
+	invoice_id_format(id, sizeof id, &c, 1964733, 1);
 	assert_string_equal(id, "INV-2018-19-1964733");
-	invoice_id_format(id, sizeof id, &c, 112345);
+	invoice_id_format(id, sizeof id, &c, 112345, 0);
 	assert_string_equal(id, "INV-2018-19-0112345");
 	memcpy(c.admin_year, "2020-21", sizeof "2020-21");
 	c.end_year = 2021;
-	invoice_id_format(id, sizeof id, &c, 3768338);
+	invoice_id_format(id, sizeof id, &c, 3768338, 1);
 	assert_string_equal(id, "INV-2020-21-3768338");
+	/* a later wave's invoice of the same LEA (docs/rules.md §15) */
+	invoice_id_format(id, sizeof id, &c, 3768338, 2);
+	assert_string_equal(id, "INV-2020-21-3768338-W2");
+	invoice_id_format(id, sizeof id, &c, 112345, 12);
+	assert_string_equal(id, "INV-2020-21-0112345-W12");
 }
 
 static void lines_per_item_and_envelopes(void **state)
@@ -198,7 +203,7 @@ static void csv_rows(void **state)
 	invoice_line l[2 * SHIP_COUNT];
 	const size_t n = invoice_lines(&c, qty, l);
 	int64_t total = -1;
-	invoice_write(o, &c, 112345, "Small Elementary", "PO-1 PO-2", l, n, &total);
+	invoice_write(o, &c, 112345, 1, "Small Elementary", "PO-1 PO-2", l, n, &total);
 	assert_int_equal(outstream_close(o), ST_OK);
 	assert_int_equal(total, 2 * 148 + 1 * 200 + 3 * 257);
 	const char *text = slurp(path);

@@ -265,6 +265,47 @@ static void cancel_deadline(void **state)
 	orders_free(o);
 }
 
+/* A later wave (docs/rules.md §15.2): what an earlier wave printed. */
+static int printed_in_1964733_school_1234567(void *ctx, uint32_t lea, uint32_t school, enum program p)
+{
+	int *asked = ctx;
+	(*asked)++;
+	return lea == 1964733 && (school == 1234567 || school == ORDER_SCHOOL_NONE) && p == PROGRAM_CAASPP;
+}
+
+/* A cancellation, in time or not, of an order whose scope has printed sets
+ * is ignored with a warning and the order stands; one whose scope printed
+ * nothing (another school, another program) is cancelled as before. */
+static void cancellation_under_printed_sets_is_ignored(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	orders *o = new_orders(&c);
+	int asked = 0;
+	orders_set_printed(o, printed_in_1964733_school_1234567, &asked);
+	order_result r;
+	assert_int_equal(add(o, "1964733,1234567,CAASPP,Y,,,2019-03-01,2019-04-01", 2, &r), ORDER_ACTIVE);
+	assert_contains(r.warning, "earlier wave");
+	assert_contains(r.warning, "2019-04-01");
+	const order *ord = orders_cover(o, 1964733, 1234567, PROGRAM_CAASPP);
+	assert_non_null(ord);
+	assert_int_equal(ord->envelopes, 1);
+	assert_int_equal(add(o, "1964733,7654321,CAASPP,Y,,,2019-03-01,2019-04-01", 3, &r), ORDER_CANCELLED);
+	assert_int_equal(add(o, "1964733,1234567,ELPAC,,,,2019-03-01,2019-04-01", 4, &r), ORDER_CANCELLED);
+	assert_int_equal(add(o, "1964733,,CAASPP,N,,,2019-03-01,2019-04-01", 5, &r), ORDER_ACTIVE);
+	assert_contains(r.warning, "earlier wave");
+	/* a row not cancelled never asks */
+	const int before = asked;
+	assert_int_equal(add(o, "1000001,,CAASPP,Y,,,2019-03-01,", 6, &r), ORDER_ACTIVE);
+	assert_int_equal(asked, before);
+	order_counts k;
+	orders_counts_get(o, &k);
+	assert_int_equal(k.cancelled, 2);
+	assert_int_equal(k.active, 3);
+	orders_free(o);
+}
+
 /* The school's own order covers its rows; other schools of the LEA fall
  * to the LEA-wide order; paper size comes from the LEA-wide CAASPP order
  * only (a school row's is ignored with a warning). */
@@ -337,6 +378,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(duplicate_active_order),
 		cmocka_unit_test(cancelled_row_does_not_block),
 		cmocka_unit_test(cancel_deadline),
+		cmocka_unit_test(cancellation_under_printed_sets_is_ignored),
 		cmocka_unit_test(school_order_before_lea_order),
 		cmocka_unit_test(many_orders),
 	};

@@ -61,7 +61,25 @@ static void a_lost_row_is_named_with_the_counts(void **state)
 	s.rows = 101;
 	char why[256];
 	assert_false(tally_reconcile(&s, why, sizeof why));
-	assert_string_equal(why, "101 rows read, but 4 rejected + 60 printed + 36 electronic only = 100");
+	assert_string_equal(why, "101 rows read, but 4 rejected + 60 printed + 0 printed earlier + "
+			    "36 electronic only = 100");
+}
+
+/* A later wave (docs/rules.md §15): the rows an earlier wave printed count
+ * towards the rows read, and leaving them out is named. */
+static void rows_printed_earlier_reconcile(void **state)
+{
+	(void)state;
+	run_summary s = balanced();
+	s.rows += 7;
+	char why[256];
+	assert_false(tally_reconcile(&s, why, sizeof why));
+	s.printed_earlier = 7;
+	assert_true(tally_reconcile(&s, why, sizeof why));
+	s.printed_earlier = 8;
+	assert_false(tally_reconcile(&s, why, sizeof why));
+	assert_string_equal(why, "107 rows read, but 4 rejected + 60 printed + 8 printed earlier + "
+			    "36 electronic only = 108");
 }
 
 static void a_set_not_packed_names_its_shipment(void **state)
@@ -84,6 +102,7 @@ int main(void)
 		cmocka_unit_test(sums_over_shipments),
 		cmocka_unit_test(balanced_counts_reconcile),
 		cmocka_unit_test(a_lost_row_is_named_with_the_counts),
+		cmocka_unit_test(rows_printed_earlier_reconcile),
 		cmocka_unit_test(a_set_not_packed_names_its_shipment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

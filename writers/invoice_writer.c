@@ -42,7 +42,7 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 	const invoice_line *const lines = inv->lines;
 	const size_t n = inv->n;
 	char id[64], code[16], po[PDF_TEXT_BYTES], buf[PDF_TEXT_BYTES + 64], a[48];
-	invoice_id_format(id, sizeof id, c, inv->lea);
+	invoice_id_format(id, sizeof id, c, inv->lea, inv->number);
 	snprintf(code, sizeof code, "%07u", inv->lea);
 	pdf_text(pc, PF_TITLE, left, 60, 0, PA_LEFT, "INVOICE");
 	pdf_text(pc, PF_LEAD, right, 52, 0, PA_RIGHT, id);
@@ -100,18 +100,18 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 status invoice_pdf_write(pdf_canvas *pc, outdir *d, const config *c, const invoice_doc *inv)
 {
 	char id[64], rel[64], title[96];
-	invoice_id_format(id, sizeof id, c, inv->lea);
+	invoice_id_format(id, sizeof id, c, inv->lea, inv->number);
 	snprintf(rel, sizeof rel, "invoices/%07u.pdf", inv->lea);
 	snprintf(title, sizeof title, "Invoice %s", id);
 	invoice_job j = { c, inv };
 	return pdf_document(pc, d, rel, PDF_LETTER_W, PDF_LETTER_H, title, draw_invoice, &j);
 }
 
-void invoice_write(outstream *csv, const config *c, uint32_t lea, const char *lea_name,
+void invoice_write(outstream *csv, const config *c, uint32_t lea, int number, const char *lea_name,
 		   const char *po_numbers, const invoice_line *lines, size_t n, int64_t *total_cents)
 {
 	char id[64], code[16];
-	invoice_id_format(id, sizeof id, c, lea);
+	invoice_id_format(id, sizeof id, c, lea, number);
 	snprintf(code, sizeof code, "%07u", lea);
 	for (size_t i = 0; i < n; i++) {
 		const invoice_line *l = &lines[i];

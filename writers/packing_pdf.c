@@ -114,6 +114,10 @@ static void page_head(plist *pl)
 		snprintf(buf, sizeof buf, "%s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_HEAD, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
+		if (packing_wave(p)) {   /* a run with a ledger: which wave of the season */
+			snprintf(buf, sizeof buf, "Wave %d", packing_wave(p));
+			text(pl, PF_HEAD, RIGHT, 96, 0, PA_RIGHT, buf);
+		}
 		packing_ship_window(a, sizeof a, sh, pl->cfg);
 		snprintf(buf, sizeof buf, "Ship window: %s", a);
 		text(pl, PF_TEXT, MARGIN, 110, 0, PA_LEFT, buf);
@@ -176,7 +180,7 @@ static void box_head(plist *pl, uint32_t b, const packing_box *bx, int continued
 	snprintf(buf, sizeof buf, continued ? "Box %u of %u (continued)" : "Box %u of %u", b,
 		 packing_box_count(p));
 	text(pl, PF_LEAD, MARGIN + 22, base, 150, PA_LEFT, buf);
-	box_id_format(id, sizeof id, packing_shipment(p), packing_lea(p), b);
+	packing_box_id(p, b, id, sizeof id);
 	text(pl, PF_BODY, 210, base, 0, PA_LEFT, id);
 	pdf_count(n, sizeof n, sets);
 	snprintf(buf, sizeof buf, "%s %s, %zu %s", n, plural(sets, "set", "sets"), n_seg,
@@ -267,8 +271,8 @@ status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const confi
 	pl.p = p;
 	pl.cfg = cfg;
 	pdf_text_bound(pl.lea_name, sizeof pl.lea_name, packing_lea_name(p));
-	box_id_format(pl.id_first, sizeof pl.id_first, sh, packing_lea(p), 1);
-	box_id_format(pl.id_last, sizeof pl.id_last, sh, packing_lea(p), packing_box_count(p));
+	packing_box_id(p, 1, pl.id_first, sizeof pl.id_first);
+	packing_box_id(p, packing_box_count(p), pl.id_last, sizeof pl.id_last);
 	pl.pages = lay_out(&pl);
 	snprintf(rel, sizeof rel, "packing/%s/%07u.pdf", shipment_name[sh], packing_lea(p));
 	snprintf(title, sizeof title, "Packing list, %s, LEA %07u", ship_short[sh], packing_lea(p));
@@ -313,6 +317,10 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 	pdf_rule(c, L_MARGIN, 152, PDF_4X6_W - L_MARGIN, 152, 1);
 
 	pdf_text(c, PF_LEAD, L_MARGIN, 170, 0, PA_LEFT, ship_short[sh]);
+	if (packing_wave(p)) {
+		snprintf(buf, sizeof buf, "Wave %d", packing_wave(p));
+		pdf_text(c, PF_LEAD, PDF_4X6_W - L_MARGIN, 170, 0, PA_RIGHT, buf);
+	}
 	pdf_text(c, PF_BODY, L_MARGIN, 183, L_WIDTH, PA_LEFT, ship_contents[sh]);
 	const uint64_t sets = bx->sets, sheets = bx->sheets, env = bx->envelopes;
 	const size_t from = bx->first_segment, to = bx->end_segment;
@@ -331,7 +339,7 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 	snprintf(buf, sizeof buf, "Gross weight %s", n1);
 	pdf_text(c, PF_LEAD, L_MARGIN, 262, 0, PA_LEFT, buf);
 
-	box_id_format(id, sizeof id, sh, packing_lea(p), b);
+	packing_box_id(p, b, id, sizeof id);
 	pdf_barcode128(c, id, L_MARGIN - 6, 284, L_WIDTH + 12, 96);
 	pdf_text(c, PF_TEXT, PDF_4X6_W / 2, 398, 0, PA_CENTER, id);
 	pdf_text(c, PF_SMALL, PDF_4X6_W / 2, 418, 0, PA_CENTER,

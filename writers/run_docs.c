@@ -86,7 +86,7 @@ void manifest_header(outstream *o)
 {
 	outstream_puts(o, "box_id,box_no,box_count,lea_code,school_code,segment,first_student,"
 		       "last_student,sets,sheets,envelopes,gross_mg,dividers,first_grade,"
-		       "last_grade,lea_name,school_name\n");
+		       "last_grade,lea_name,school_name,wave\n");
 }
 
 void manifest_write_lea(outstream *o, const packing *p)
@@ -95,7 +95,7 @@ void manifest_write_lea(outstream *o, const packing *p)
 	char id[64];
 	for (size_t i = 0; i < packing_segment_count(p); i++) {
 		const segment *s = packing_segment(p, i);
-		box_id_format(id, sizeof id, packing_shipment(p), packing_lea(p), s->box_no);
+		packing_box_id(p, s->box_no, id, sizeof id);
 		outstream_csv_str(o, id, 0);
 		outstream_csv_u64(o, s->box_no, 0);
 		outstream_csv_u64(o, m, 0);
@@ -112,6 +112,7 @@ void manifest_write_lea(outstream *o, const packing *p)
 		outstream_csv_str(o, grade_name[s->first_grade], 0);
 		outstream_csv_str(o, grade_name[s->last_grade], 0);
 		outstream_csv_str(o, packing_lea_name(p), 0);
-		outstream_csv_str(o, packing_text(p, s->school_name), 1);
+		outstream_csv_str(o, packing_text(p, s->school_name), 0);
+		outstream_csv_u64(o, packing_wave(p) ? (uint64_t)packing_wave(p) : 1, 1);
 	}
 }

@@ -73,11 +73,14 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 	outstream_puts(o, "{\n  \"students\": {\"file\": ");
 	json_str(o, students_path, strlen(students_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "
-			 "\"printed\": %llu, \"electronic_only\": %llu, \"ordered_by_school\": %llu, "
+			 "\"printed\": %llu, \"printed_earlier\": %llu, \"changed_since_printed\": %llu, "
+			 "\"missing_since_printed\": %llu, "
+			 "\"electronic_only\": %llu, \"ordered_by_school\": %llu, "
 			 "\"ordered_by_lea\": %llu, \"ordered_individually\": %llu},\n",
 			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
 			 (unsigned long long)s->duplicates, (unsigned long long)all.printed,
-			 (unsigned long long)s->electronic, (unsigned long long)s->ordered_by[1],
+			 (unsigned long long)s->printed_earlier, (unsigned long long)s->changed_since_printed,
+			 (unsigned long long)s->missing_since_printed, (unsigned long long)s->electronic, (unsigned long long)s->ordered_by[1],
 			 (unsigned long long)s->ordered_by[2], (unsigned long long)s->ordered_by[3]);
 	outstream_puts(o, "  \"orders\": {\"file\": ");
 	json_str(o, orders_path, strlen(orders_path));
@@ -94,6 +97,15 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 	outstream_puts(o, "\n  },\n  \"overall\": ");
 	ship_obj(o, &all);
 	outstream_printf(o, ",\n  \"reconciled\": %s,\n", s->reconciled ? "true" : "false");
+	if (s->ledger_file) {
+		outstream_puts(o, "  \"ledger\": {\"file\": ");
+		json_str(o, s->ledger_file, strlen(s->ledger_file));
+		outstream_printf(o, ", \"run_id\": %lld, \"nothing_new\": %s, \"waves\": {",
+				 (long long)s->ledger_run, s->nothing_new ? "true" : "false");
+		for (int i = 0; i < SHIP_COUNT; i++)
+			outstream_printf(o, "%s\"%s\": %d", i ? ", " : "", shipment_name[i], s->waves[i]);
+		outstream_puts(o, "}},\n");
+	}
 	outstream_printf(o, "  \"invoices\": {\"count\": %llu, \"grand_total_cents\": %lld},\n",
 			 (unsigned long long)s->invoices, (long long)s->grand_total_cents);
 	if (s->documents)

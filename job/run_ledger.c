@@ -1,0 +1,285 @@
+/*
+ * run_ledger.c: the season in the run (docs/rules.md §15), with --ledger.
+ *
+ * Before the orders are read, the ledger is opened and its write lock
+ * taken (a second writer waits 5 s, then fails naming the ledger), and
+ * what earlier waves printed is read once, in key order, into two maps:
+ * (ssid, report) -> the digest of what was printed, and the (LEA, school,
+ * program) scopes that have printed sets (an order cancelled there is
+ * ignored, engine/orders.h).  As the rows are read, each whose (ssid,
+ * report) was printed is counted "printed earlier", not planned again, and
+ * listed in reports/changed_since_printed.csv when its printed fields
+ * changed; the map marks it seen.  After the last row, the sets printed
+ * earlier that no row marked are listed in reports/missing_since_printed.csv
+ * and the maps are freed before the sort needs the memory.  Everything the
+ * run adds to the ledger (run_pack.c: boxes and sets; run_bill.c:
+ * invoices) is one transaction, committed only after the output folder is
+ * in place.
+ *
+ * Neither CSV reaches standard error or the ledger: they hold names and
+ * live in the output folder (0700) like the print stream.
+ */
+#include "run_ctx.h"
+#include "run_keys.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/mem.h"
+
+/* Set in a printed map value once a row of this file has the set. */
+#define PRINTED_SEEN (UINT64_C(1) << 63)
+
+static int scope_printed(void *ctx, uint32_t lea, uint32_t school, enum program p)
+{
+	const run_ctx *x = ctx;
+	const uint32_t place = school == ORDER_SCHOOL_NONE ? PLACE_LEA : school;
+	return u64map_get(x->printed_scope, cover_key(lea, place, (unsigned)p)) != NULL;
+}
+
+static status read_printed(run_ctx *x)
+{
+	ledger_cursor *c;
+	const ledger_filter all = { -1, -1 };
+	status st = ledger_printed_open(x->lg, &all, &c);
+	if (st != ST_OK)
+		return st;
+	ledger_printed p;
+	uint64_t n = 0;
+	while ((st = ledger_printed_next(c, &p)) == ST_OK) {
+		const unsigned prog = (unsigned)report_table[p.report].program;
+		uint64_t *v = u64map_slot(x->printed, p.ssid * REPORT_COUNT + p.report);
+		uint64_t *a = v ? u64map_slot(x->printed_scope, cover_key(p.lea, p.school, prog)) : NULL;
+		uint64_t *b = a ? u64map_slot(x->printed_scope, cover_key(p.lea, PLACE_LEA, prog)) : NULL;
+		if (!b) {
+			st = status_fail(ST_NOMEM, "out of memory reading what the ledger %s printed",
+					 x->opt->ledger);
+			break;
+		}
+		*v = p.digest & ~PRINTED_SEEN;
+		*a = *b = 1;
+		n++;
+	}
+	ledger_printed_close(c);
+	if (st != ST_EOF)
+		return st;
+	/* the maps count against --memory (the sorter gets what is left); a
+	 * ledger too big for the budget is refused rather than overrun it */
+	const size_t need = run_ledger_memory(x);
+	if (need > x->opt->memory / 2)
+		return status_fail(ST_BADINPUT,
+				   "the ledger %s holds %llu printed sets; looking them up takes %zu MiB, more than "
+				   "half of --memory (%zu MiB): run with --memory %zuM or more",
+				   x->opt->ledger, (unsigned long long)n, need >> 20, x->opt->memory >> 20,
+				   ((2 * need) >> 20) + 1);
+	return ST_OK;
+}
+
+status run_ledger_start(run_ctx *x)
+{
+	const run_opts *opt = x->opt;
+	status st = ledger_open(&x->lg, opt->ledger, NULL);
+	if (st == ST_OK) {
+		const ledger_run run = { "run", opt->out, (int64_t)time(NULL) };
+		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
+	}
+	if (st != ST_OK)
+		return st;
+	x->sum.ledger_file = opt->ledger;
+	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++)
+		st = ledger_next_wave(x->lg, s, &x->next_wave[s]);
+	if (st == ST_OK)
+		st = u64map_new(&x->printed);
+	if (st == ST_OK)
+		st = u64map_new(&x->printed_scope);
+	if (st == ST_OK)
+		st = read_printed(x);
+	if (st == ST_OK)
+		orders_set_printed(x->ord, scope_printed, x);
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "reports/changed_since_printed.csv", OUT_CSV_SAFE, &x->changed);
+	if (st == ST_OK)
+		outstream_puts(x->changed, "shipment,wave,box_id,lea_code,ssid,report,school_code_printed,"
+			       "school_code_now,grade_printed,grade_now,last_name,first_name\n");
+	return st;
+}
+
+size_t run_ledger_memory(const run_ctx *x)
+{
+	return (x->printed ? u64map_bytes(x->printed) : 0) +
+	       (x->printed_scope ? u64map_bytes(x->printed_scope) : 0);
+}
+
+/* The ledger's record of one printed set, found by ssid. */
+typedef struct found_set {
+	uint8_t report;
+	int hit;
+	ledger_found f;
+	char box_id[48];
+} found_set;
+
+static int take_report(void *ctx, const ledger_found *f)
+{
+	found_set *w = ctx;
+	if (f->report != w->report)
+		return 0;
+	w->hit = 1;
+	w->f = *f;
+	snprintf(w->box_id, sizeof w->box_id, "%s", f->box_id);
+	w->f.box_id = w->box_id;
+	return 1;
+}
+
+static status find_set(run_ctx *x, uint64_t ssid, uint8_t report, found_set *w)
+{
+	memset(w, 0, sizeof *w);
+	w->report = report;
+	const status st = ledger_find_ssid(x->lg, ssid, take_report, w, NULL);
+	if (st == ST_OK && !w->hit)
+		return status_fail(ST_INTERNAL, "the ledger %s lost a set it listed as printed", x->opt->ledger);
+	return st;
+}
+
+static void code7(outstream *o, uint32_t code, int last)
+{
+	char buf[16];
+	snprintf(buf, sizeof buf, "%07u", code);
+	outstream_csv_str(o, buf, last);
+}
+
+static status note_changed(run_ctx *x, const student *s, const setrec *r)
+{
+	found_set w;
+	const status st = find_set(x, s->ssid, s->report, &w);
+	if (st != ST_OK)
+		return st;
+	outstream *o = x->changed;
+	char ssid[24];
+	snprintf(ssid, sizeof ssid, "%010llu", (unsigned long long)s->ssid);
+	outstream_csv_str(o, shipment_name[w.f.shipment], 0);
+	outstream_csv_u64(o, (uint64_t)w.f.wave, 0);
+	outstream_csv_str(o, w.box_id, 0);
+	code7(o, w.f.lea, 0);
+	outstream_csv_str(o, ssid, 0);
+	outstream_csv_str(o, report_table[s->report].code, 0);
+	code7(o, w.f.school, 0);
+	code7(o, r->school, 0);
+	outstream_csv_str(o, grade_name[w.f.grade], 0);
+	outstream_csv_str(o, grade_name[r->grade], 0);
+	outstream_csv_field(o, r->str[SR_LAST], r->len[SR_LAST], 0);
+	outstream_csv_field(o, r->str[SR_FIRST], r->len[SR_FIRST], 1);
+	return ST_OK;
+}
+
+int run_ledger_printed_earlier(run_ctx *x, const student *s, const setrec *r, status *st)
+{
+	if (!x->printed)
+		return 0;
+	uint64_t *v = u64map_at(x->printed, student_identity(s));
+	if (!v)
+		return 0;
+	x->sum.printed_earlier++;
+	if ((*v & ~PRINTED_SEEN) != (ledger_digest(r) & ~PRINTED_SEEN)) {
+		x->sum.changed_since_printed++;
+		*st = note_changed(x, s, r);
+	}
+	*v |= PRINTED_SEEN;
+	return 1;
+}
+
+/* reports/missing_since_printed.csv: the sets printed earlier no row of
+ * this file has, in ssid order, from the ledger (which has no names). */
+static status write_missing(run_ctx *x)
+{
+	outstream *o;
+	status st = outdir_open(x->dir, "reports/missing_since_printed.csv", OUT_CSV_SAFE, &o);
+	if (st != ST_OK)
+		return st;
+	outstream_puts(o, "shipment,wave,box_id,lea_code,school_code,grade,ssid,report\n");
+	uint64_t *keys;
+	const long n = u64map_sorted_keys(x->printed, &keys);
+	if (n < 0)
+		st = status_fail(ST_NOMEM, "out of memory listing the sets printed earlier");
+	for (long i = 0; i < n && st == ST_OK; i++) {
+		if (*u64map_get(x->printed, keys[i]) & PRINTED_SEEN)
+			continue;
+		const uint64_t ssid = keys[i] / REPORT_COUNT;
+		const uint8_t report = (uint8_t)(keys[i] % REPORT_COUNT);
+		found_set w;
+		if ((st = find_set(x, ssid, report, &w)) != ST_OK)
+			break;
+		x->sum.missing_since_printed++;
+		char code[24];
+		outstream_csv_str(o, shipment_name[w.f.shipment], 0);
+		outstream_csv_u64(o, (uint64_t)w.f.wave, 0);
+		outstream_csv_str(o, w.box_id, 0);
+		code7(o, w.f.lea, 0);
+		code7(o, w.f.school, 0);
+		outstream_csv_str(o, grade_name[w.f.grade], 0);
+		snprintf(code, sizeof code, "%010llu", (unsigned long long)ssid);
+		outstream_csv_str(o, code, 0);
+		outstream_csv_str(o, report_table[report].code, 1);
+	}
+	if (n >= 0)
+		mem_free(keys);
+	const status c = outstream_close(o);
+	return st != ST_OK ? st : c;
+}
+
+status run_ledger_after_rows(run_ctx *x)
+{
+	if (!x->lg)
+		return ST_OK;
+	status st = write_missing(x);
+	const status c = outstream_close(x->changed);
+	x->changed = NULL;
+	if (st == ST_OK)
+		st = c;
+	u64map_free(x->printed);
+	u64map_free(x->printed_scope);
+	x->printed = x->printed_scope = NULL;
+	uint64_t printed = 0;
+	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++) {
+		printed += x->sum.ship[s].printed;
+		if (!x->sum.ship[s].printed)
+			continue;
+		x->sum.waves[s] = x->next_wave[s];
+		st = ledger_add_wave(x->lg, s, x->next_wave[s]);
+	}
+	x->sum.nothing_new = printed == 0;
+	const uint64_t ch = x->sum.changed_since_printed, mi = x->sum.missing_since_printed;
+	if (st == ST_OK && ch)
+		st = run_warn(x, "%llu set%s printed in an earlier wave changed since (listed in "
+			      "reports/changed_since_printed.csv); %s not printed again",
+			      (unsigned long long)ch, ch == 1 ? "" : "s", ch == 1 ? "it was" : "they were");
+	if (st == ST_OK && mi)
+		st = run_warn(x, "%llu set%s printed in an earlier wave %s not in %s (listed in "
+			      "reports/missing_since_printed.csv)", (unsigned long long)mi, mi == 1 ? "" : "s",
+			      mi == 1 ? "is" : "are", x->opt->students);
+	return st;
+}
+
+status run_ledger_commit(run_ctx *x)
+{
+	if (!x->lg)
+		return ST_OK;
+	run_ship all;
+	tally_overall(&x->sum, &all);
+	const ledger_run_end end = { (int64_t)time(NULL), x->sum.rows, all.printed, all.boxes,
+				     x->sum.nothing_new };
+	const status st = ledger_commit_run(x->lg, &end);
+	if (st != ST_OK)
+		return status_fail(st, "%s is in place, but the ledger %s could not record the run, so a "
+				   "later wave would print its sets again: run the same command again with --force",
+				   x->opt->out, x->opt->ledger);
+	return ST_OK;
+}
+
+void run_ledger_end(run_ctx *x)
+{
+	outstream_abort(x->changed);
+	u64map_free(x->printed);
+	u64map_free(x->printed_scope);
+	ledger_close(x->lg);   /* rolls back a run that did not commit */
+}
