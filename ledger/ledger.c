@@ -22,6 +22,12 @@
  * PRAGMA application_id marks the file as a ledger, so `--ledger` pointed at
  * some other SQLite database is refused instead of being written into.
  *
+ * Readers.  ledger_options.read_only (find, status) opens an existing ledger
+ * of the current version with SQLITE_OPEN_READONLY: nothing is created,
+ * converted or migrated, SQLite refuses any write, and the reader sees the
+ * last committed run.  A reader that closes last leaves an empty -wal and
+ * the -shm behind (only a writer may remove them); the next writer uses them.
+ *
  * A run.  ledger_begin_run takes the write lock at once (BEGIN IMMEDIATE):
  * the lookups of what was printed, the next wave and box numbers are then
  * read in the same transaction that adds the run's rows, so no other
