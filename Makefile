@@ -17,11 +17,11 @@ PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev
            libutf8proc-dev libinih-dev libicu-dev python3-icu pkg-config zstd time bc \
            libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
            fonts-dejavu-core fonts-droid-fallback fonts-nanum \
-           poppler-utils zbar-tools qpdf libicu-dev python3-icu libsqlite3-dev sqlite3
+           poppler-utils zbar-tools qpdf libicu-dev python3-icu libsqlite3-dev sqlite3 libssl-dev
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS) \
-              $(SQLITE_CFLAGS)
+              $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
 # ssrfill writes the PDF documents itself with fonts HarfBuzz subsets and
 # fontconfig finds; cairo and pango draw the few whose text needs shaping;
 # zint encodes the barcodes.  pkg-config runs only once the packages are in
@@ -36,7 +36,14 @@ ICU_LIBS   = $(shell pkg-config --libs $(ICU_PC) 2>/dev/null)
 # SQLite keeps the season's ledger (ledger/).
 SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null)
-LIBS     = -lcsv -lzstd -lutf8proc -linih $(ICU_LIBS) $(PDF_LIBS) $(SQLITE_LIBS) -lm -pthread
+# OpenSSL's libcrypto computes the inputs' SHA-256 the ledger records
+# (io/filehash.c; SPEC 5.1): none of the libraries above has SHA-256, and
+# libcrypto is Debian's standard one, whose EVP digests use the CPU's SHA
+# extensions.  Only libcrypto is linked, not libssl.
+CRYPTO_CFLAGS = $(shell pkg-config --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS   = $(shell pkg-config --libs libcrypto 2>/dev/null)
+LIBS     = -lcsv -lzstd -lutf8proc -linih $(ICU_LIBS) $(PDF_LIBS) $(SQLITE_LIBS) $(CRYPTO_LIBS) \
+           -lm -pthread
 
 MODE    ?= release
 ifeq ($(MODE),asan)

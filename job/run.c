@@ -297,6 +297,10 @@ static status run_phases(run_ctx *x)
 		st = config_load(&x->cfg, opt->config_path);
 	if (st == ST_OK)
 		st = config_check(&x->cfg, opt->config_path ? opt->config_path : "the built-in configuration");
+	/* the ledger first: a busy one stops the run before any work, and one
+	 * it creates exists when outdir_begin checks --force spares it */
+	if (st == ST_OK && opt->ledger)
+		st = run_ledger_open(x);
 	if (st == ST_OK)
 		st = outdir_begin(&x->dir, opt->out, opt->force, x->inputs);
 	static const char *const dirs[] = {
@@ -377,6 +381,10 @@ static status run_phases(run_ctx *x)
 		return st;
 	if ((st = run_write_invoices(x)) != ST_OK)
 		return st;
+	/* the ledger's sets while the document workers still draw, rather
+	 * than after them (its commit waits for the output folder) */
+	if (x->lg && (st = ledger_flush(x->lg)) != ST_OK)
+		return st;
 	if (x->docs) {
 		const double t_wait = clock_now();
 		st = doc_pool_finish(x->docs);
@@ -416,9 +424,10 @@ status run_job(const run_opts *opt, run_summary *sum)
 	run_ctx x;
 	memset(&x, 0, sizeof x);
 	x.opt = opt;
-	x.inputs[0] = opt->students;
-	x.inputs[1] = opt->orders;
-	x.inputs[2] = opt->config_path;
+	const char *in[4] = { opt->students, opt->orders, opt->config_path, opt->ledger };
+	for (size_t i = 0, n = 0; i < 4; i++)
+		if (in[i])
+			x.inputs[n++] = in[i];
 	bytebuf_init(&x.name_pool);
 	bytebuf_init(&x.warnings);
 	const status st = run_phases(&x);

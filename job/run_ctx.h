@@ -13,6 +13,7 @@
 
 #include "../base/bytebuf.h"
 #include "../base/u64map.h"
+#include "../io/filehash.h"
 #include "../io/outdir.h"
 #include "../io/outstream.h"
 #include "../sorter/sorter.h"
@@ -24,7 +25,8 @@
 
 typedef struct run_ctx {
 	const run_opts *opt;
-	const char *inputs[4]; /* students, orders, config: never inside what --force replaces */
+	const char *inputs[5]; /* students, orders, config, ledger (NULL-terminated): never
+				  inside what --force replaces */
 	config cfg;
 	orders *ord;
 	outdir *dir;
@@ -45,6 +47,7 @@ typedef struct run_ctx {
 				  PRINTED_SEEN set once this file has the row */
 	u64map *printed_scope; /* scope_key -> 1: (LEA, school or none, program) with printed sets */
 	outstream *changed;    /* reports/changed_since_printed.csv */
+	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;
@@ -70,11 +73,13 @@ status run_pack_and_print(run_ctx *x);
 status run_write_invoices(run_ctx *x);
 status run_write_distributions(run_ctx *x);
 
-/* The season (run_ledger.c): open the ledger and take its write lock, read
+/* The season (run_ledger.c): open the ledger and take its write lock
+ * (before the output folder, which must not hold it); then read
  * what earlier waves printed; then, as the rows are read, tell each row
  * printed earlier (listing those changed since); after the last row, list
  * those printed earlier that the file no longer has and fix this run's
  * waves; the run's record commits after the output folder is in place. */
+status run_ledger_open(run_ctx *x);
 status run_ledger_start(run_ctx *x);
 /* 1 when an earlier wave printed the row's (ssid, report): counted, and
  * listed when its printed fields changed (*st set on failure). */

@@ -66,7 +66,7 @@ static status read_printed(run_ctx *x)
 		return st;
 	/* the maps count against --memory (the sorter gets what is left); a
 	 * ledger too big for the budget is refused rather than overrun it */
-	const size_t need = run_ledger_memory(x);
+	const size_t need = u64map_bytes(x->printed) + u64map_bytes(x->printed_scope);
 	if (need > x->opt->memory / 2)
 		return status_fail(ST_BADINPUT,
 				   "the ledger %s holds %llu printed sets; looking them up takes %zu MiB, more than "
@@ -76,17 +76,38 @@ static status read_printed(run_ctx *x)
 	return ST_OK;
 }
 
-status run_ledger_start(run_ctx *x)
+/* SQLite's page cache for the ledger: an eighth of --memory, between 2 and
+ * 64 MiB, counted against the budget with the maps (run_ledger_memory). */
+static size_t cache_bytes(const run_opts *opt)
+{
+	const size_t lo = (size_t)2 << 20, hi = (size_t)64 << 20, b = opt->memory / 8;
+	return b < lo ? lo : b > hi ? hi : b;
+}
+
+status run_ledger_open(run_ctx *x)
 {
 	const run_opts *opt = x->opt;
-	status st = ledger_open(&x->lg, opt->ledger, NULL);
+	const ledger_options lo = { .cache_kib = (int)(cache_bytes(opt) >> 10) };
+	status st = ledger_open(&x->lg, opt->ledger, &lo);
 	if (st == ST_OK) {
 		const ledger_run run = { "run", opt->out, (int64_t)time(NULL) };
 		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
 	}
-	if (st != ST_OK)
-		return st;
-	x->sum.ledger_file = opt->ledger;
+	if (st == ST_OK)
+		x->sum.ledger_file = opt->ledger;
+	return st;
+}
+
+status run_ledger_start(run_ctx *x)
+{
+	const run_opts *opt = x->opt;
+	status st = ST_OK;
+	/* the inputs' SHA-256, on threads of their own while the rows are read
+	 * (inline with --threads 1, whose fallible calls keep one order) */
+	const char *in[3] = { opt->students, opt->orders, opt->config_path };
+	for (int i = 0; i < 3 && st == ST_OK; i++)
+		if (in[i])
+			st = (opt->threads >= 2 ? filehash_start : filehash_start_inline)(&x->hash[i], in[i]);
 	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++)
 		st = ledger_next_wave(x->lg, s, &x->next_wave[s]);
 	if (st == ST_OK)
@@ -107,7 +128,9 @@ status run_ledger_start(run_ctx *x)
 
 size_t run_ledger_memory(const run_ctx *x)
 {
-	return (x->printed ? u64map_bytes(x->printed) : 0) +
+	if (!x->lg)
+		return 0;
+	return cache_bytes(x->opt) + (x->printed ? u64map_bytes(x->printed) : 0) +
 	       (x->printed_scope ? u64map_bytes(x->printed_scope) : 0);
 }
 
@@ -227,11 +250,35 @@ static status write_missing(run_ctx *x)
 	return st != ST_OK ? st : c;
 }
 
+/* The run's inputs into the ledger: name as given, size and SHA-256 (none
+ * for standard input or a pipe, which cannot be read twice). */
+static status record_inputs(run_ctx *x)
+{
+	static const char *const role[3] = { "students", "orders", "config" };
+	const char *in[3] = { x->opt->students, x->opt->orders, x->opt->config_path };
+	status st = ST_OK;
+	for (int i = 0; i < 3 && st == ST_OK; i++) {
+		if (!x->hash[i])
+			continue;
+		uint8_t sha[FILEHASH_SHA256_BYTES];
+		uint64_t n;
+		int hashed;
+		st = filehash_finish(x->hash[i], sha, &n, &hashed);
+		if (st == ST_OK)
+			st = ledger_add_input(x->lg, role[i], in[i], n, hashed ? sha : NULL);
+		filehash_free(x->hash[i]);
+		x->hash[i] = NULL;
+	}
+	return st;
+}
+
 status run_ledger_after_rows(run_ctx *x)
 {
 	if (!x->lg)
 		return ST_OK;
-	status st = write_missing(x);
+	status st = record_inputs(x);
+	if (st == ST_OK)
+		st = write_missing(x);
 	const status c = outstream_close(x->changed);
 	x->changed = NULL;
 	if (st == ST_OK)
@@ -278,6 +325,8 @@ status run_ledger_commit(run_ctx *x)
 
 void run_ledger_end(run_ctx *x)
 {
+	for (int i = 0; i < 3; i++)
+		filehash_free(x->hash[i]);
 	outstream_abort(x->changed);
 	u64map_free(x->printed);
 	u64map_free(x->printed_scope);

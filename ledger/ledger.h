@@ -21,7 +21,9 @@
  * Nothing a run adds is visible to anyone, this process included after a
  * reopen, until ledger_commit_run: a crash or a close before it leaves the
  * ledger as it was.  Another writer waits busy_ms (5 s) for the write lock,
- * then gets ST_BUSY naming the ledger.
+ * then gets ST_BUSY naming the ledger and the run that holds it: while a
+ * run holds the lock, <ledger>.holder (0600) says "pid N, run started
+ * <UTC time> on <host>" (ledger.c, "who holds the write lock").
  */
 #ifndef SSRFILL_LEDGER_H
 #define SSRFILL_LEDGER_H
@@ -82,8 +84,9 @@ typedef struct ledger_run_end {
 	int nothing_new;        /* a rerun that printed nothing */
 } ledger_run_end;
 
-/* Take the write lock (BEGIN IMMEDIATE) and record the run; its id in
- * *run_id.  ST_BUSY when another writer holds the ledger past busy_ms. */
+/* Take the write lock (BEGIN IMMEDIATE), write <ledger>.holder and record
+ * the run; its id in *run_id.  ST_BUSY when another writer holds the
+ * ledger past busy_ms, naming the holder when its holder file is live. */
 status ledger_begin_run(ledger *lg, const ledger_run *run, int64_t *run_id);
 /* An input of the run: role "students", "orders", "config", "leas". */
 status ledger_add_input(ledger *lg, const char *role, const char *path,
@@ -143,6 +146,12 @@ typedef struct ledger_invoice_line {
 
 status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,
 			  const ledger_invoice_line *lines, size_t n);
+
+/* Write the sets of closed boxes still held in memory now, inside the
+ * run's transaction (still invisible until the commit), so that the work
+ * can overlap with other work of the command instead of delaying the
+ * commit.  ledger_commit_run does it anyway. */
+status ledger_flush(ledger *lg);
 
 /* Record the run's end and COMMIT: everything since ledger_begin_run
  * becomes visible at once. */

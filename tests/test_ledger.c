@@ -20,6 +20,11 @@
  *   recorded twice.
  * - 100,000 sets insert in one transaction (the time is printed, not
  *   asserted).
+ * - While a run holds the ledger, <ledger>.holder (0600) names it, and a
+ *   writer whose wait runs out gets ST_BUSY naming the holder's pid, run
+ *   and host; a stale holder file (its run SIGKILLed) or one that is not
+ *   ours is not trusted ("held by another process"); the file is replaced
+ *   by the next run and gone after a commit, a rollback or a close.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -685,6 +690,143 @@ static void bulk_insert_of_100000_sets(void **state)
 	ledger_close(lg);
 }
 
+/* The contents of the holder file into buf ("" when there is none). */
+static void read_holder(char *buf, size_t cap)
+{
+	char hp[160];
+	snprintf(hp, sizeof hp, "%s.holder", path);
+	buf[0] = '\0';
+	FILE *f = fopen(hp, "r");
+	if (!f)
+		return;
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void write_holder(const char *text)
+{
+	char hp[160];
+	snprintf(hp, sizeof hp, "%s.holder", path);
+	FILE *f = fopen(hp, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* begin_run on a connection that waits 200 ms: ST_BUSY after about that
+ * long; the message. */
+static const char *busy_message(ledger *second)
+{
+	status_clear();
+	ledger_run r = { .command = "run", .started = 2 };
+	int64_t id;
+	double t0 = clock_now();
+	assert_int_equal(ledger_begin_run(second, &r, &id), ST_BUSY);
+	double waited = clock_now() - t0;
+	assert_true(waited >= 0.15 && waited < 5);
+	const char *msg = status_detail(ST_BUSY);
+	assert_non_null(strstr(msg, path));
+	assert_non_null(strstr(msg, "waited 0.2 s; run again when it has finished"));
+	return msg;
+}
+
+static void a_busy_writer_names_the_holder(void **state)
+{
+	(void)state;
+	char host[64 + 1] = "", want[1024], got[1024];
+	assert_int_equal(gethostname(host, sizeof host - 1), 0);
+
+	/* A child process begins a run (2026-11-30T10:00:00Z) and holds it. */
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		ledger *child;
+		ledger_run r = { .command = "run", .started = 1796032800 };
+		int64_t id;
+		char c = ledger_open(&child, path, NULL) == ST_OK &&
+			 ledger_begin_run(child, &r, &id) == ST_OK ? 'y' : 'n';
+		if (write(ready[1], &c, 1) != 1 || c != 'y')
+			_exit(1);
+		alarm(60);  /* should the test fail before it kills this */
+		pause();    /* until SIGKILLed */
+		_exit(2);
+	}
+	close(ready[1]);
+	char c = 0;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(c, 'y');
+
+	char hp[160];
+	snprintf(hp, sizeof hp, "%s.holder", path);
+	struct stat sb;
+	assert_int_equal(lstat(hp, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	snprintf(want, sizeof want, "pid %ld, run started 2026-11-30T10:00:00Z on %s\n",
+		 (long)pid, host);
+	read_holder(got, sizeof got);
+	assert_string_equal(got, want);
+
+	/* The second writer names it. */
+	ledger_options shortwait = { .busy_ms = 200 };
+	ledger *second = open_ok(&shortwait);
+	snprintf(want, sizeof want, "ledger %s is in use by another ssrfill (pid %ld, run started "
+		 "2026-11-30T10:00:00Z on %s); waited 0.2 s; run again when it has finished",
+		 path, (long)pid, host);
+	assert_string_equal(busy_message(second), want);
+
+	/* SIGKILLed, the child leaves its holder file; the lock is now held
+	 * by a writer that writes none (the sqlite3 shell): the stale file
+	 * names no one. */
+	kill(pid, SIGKILL);
+	int ws;
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	assert_int_equal(lstat(hp, &sb), 0);
+	sqlite3 *shell;
+	assert_int_equal(sqlite3_open_v2(path, &shell, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(shell, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	const char *msg = busy_message(second);
+	assert_non_null(strstr(msg, "is held by another process"));
+	assert_null(strstr(msg, "(pid"));
+
+	/* Nor a file that is not one of ours: escapes, no pid, half written. */
+	const char *junk[] = { "pid 1, run started \033[2J now on x\n", "hello\n",
+			       "pid 1, run started 2026-11-30T10:00:00Z on" };
+	for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
+		write_holder(junk[i]);
+		msg = busy_message(second);
+		assert_non_null(strstr(msg, "is held by another process"));
+		assert_null(strstr(msg, "(pid"));
+	}
+	assert_int_equal(sqlite3_exec(shell, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(shell);
+
+	/* The next run replaces a stale file with its own, and commit,
+	 * rollback and close each remove it. */
+	write_holder("pid 999999, run started 2026-11-29T10:00:00Z on elsewhere\n");
+	begin(second);
+	snprintf(want, sizeof want, "pid %ld, run started 2023-11-14T22:13:20Z on %s\n",
+		 (long)getpid(), host);
+	read_holder(got, sizeof got);
+	assert_string_equal(got, want);
+	commit(second, 0);
+	assert_int_equal(access(hp, F_OK), -1);
+	begin(second);
+	assert_int_equal(access(hp, F_OK), 0);
+	ledger_rollback_run(second);
+	assert_int_equal(access(hp, F_OK), -1);
+	begin(second);
+	assert_int_equal(access(hp, F_OK), 0);
+	ledger_close(second);
+	assert_int_equal(access(hp, F_OK), -1);
+	status_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +845,7 @@ int main(void)
 		T(no_column_holds_a_personal_field),
 		T(the_digest_sees_printed_fields_only),
 		T(bulk_insert_of_100000_sets),
+		T(a_busy_writer_names_the_holder),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

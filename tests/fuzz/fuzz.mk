@@ -27,7 +27,7 @@ FUZZ_DIR     := build/fuzz
 FUZZ_TARGETS := students orders config docs
 FUZZ_PKGS    := clang-14 libclang-rt-14-dev libcsv-dev libzstd-dev libutf8proc-dev libinih-dev \
                 pkg-config libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev \
-                zlib1g-dev libicu-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum
+                zlib1g-dev libicu-dev fonts-dejavu-core fonts-droid-fallback fonts-nanum libssl-dev
 FUZZ_STAMP   := build/.fuzz-deps-installed
 # `clang` when the clang package is there, else the versioned binary that
 # clang-14 always installs; expanded when a recipe runs, after the install.
@@ -38,7 +38,9 @@ FUZZ_PDF_PC  := harfbuzz-subset harfbuzz fontconfig pangocairo cairo-pdf
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE -pthread \
                 -MMD -MP -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
                 -Wwrite-strings -Wformat=2 $(shell pkg-config --cflags $(FUZZ_PDF_PC) icu-i18n icu-uc 2>/dev/null)
-FUZZ_LIBS     = -lcsv -lzstd -lutf8proc -linih $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null) -lm -pthread
+# libcrypto: io/filehash.c is in the library the fuzzers link (io/ is)
+FUZZ_LIBS     = -lcsv -lzstd -lutf8proc -linih $(shell pkg-config --libs icu-i18n icu-uc libcrypto 2>/dev/null) \
+                -lm -pthread
 FUZZ_PDF_LIBS = $(shell pkg-config --libs $(FUZZ_PDF_PC) 2>/dev/null) -lzint -lz
 
 # The Makefile's LIB_SRC but job/ (the fuzzers drive the layers below the
