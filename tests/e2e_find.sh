@@ -221,7 +221,7 @@ else bad "find's answer holds no name" "name '$name1': $(cat "$work/locked.out")
 
 # --- the README's queries ------------------------------------------------------------------
 q() { # marker [ssid]: the README's query, run on the ledger, as CSV with a header
-	readme_block "e2e_find.sh query: $1" | sed "s/1115058950/${2:-1115058950}/" >"$work/q_$1.sql"
+	readme_block "e2e_find.sh query: $1" | sed "s/1115058950/${2:-1115058950}/g" >"$work/q_$1.sql"
 	sqlite3 -bail -header -csv "$lg" <"$work/q_$1.sql" 2>&1
 }
 # boxes: one row per (LEA, shipment, wave); their boxes are the manifests' boxes
