@@ -1,6 +1,6 @@
 /*
- * cmd_find.c: `ssrfill find --ledger F --ssid S [--json]` (SPEC §5.5,
- * docs/rules.md §15): "where is my child's report?".  Every report of the
+ * cmd_find.c: `ssrfill find --ledger F --ssid S [--json]` (docs/rules.md
+ * §15.3): "where is my child's report?".  Every report of the
  * student the ledger knows: shipment and wave, LEA, school, grade, box id
  * and "box n of m" of its wave, when it was printed (the run's commit),
  * when its box was first scanned, how many times it was reprinted.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `ssrfill find` (SPEC §5.5) and README.md's "The season", on a real
+# `ssrfill find` (docs/rules.md §15.3) and README.md's "The season", on a real
 # ledger: the README's walkthrough is run as written (on gen --rows 3000
 # --seed 5 instead of the demo's 60,000 rows): wave 1, wave 2, the rerun
 # that prints nothing, find.  Then:
