@@ -20,6 +20,8 @@
 typedef struct u64map u64map;
 
 status u64map_new(u64map **out);
+/* The value's address, valid until the next u64map_slot on the same map
+ * (an insert may grow the table and move every value). */
 uint64_t *u64map_slot(u64map *m, uint64_t key);
 /* The value's address, or NULL when the key is absent. */
 const uint64_t *u64map_get(const u64map *m, uint64_t key);

@@ -53,5 +53,6 @@ int cmd_sort(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_find(int argc, char **argv);
 
 #endif

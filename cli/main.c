@@ -46,6 +46,10 @@ static const char *const usage_text[][2] = {
 	  "                   --bad-rows: late, corrected and gone rows, late orders)\n" },
 	{ "config",
 	  "usage: ssrfill config [--config F]\n" },
+	{ "find",
+	  "usage: ssrfill find --ledger F --ssid S [--json]\n"
+	  "                    (every report of the student the ledger knows: its box,\n"
+	  "                    wave, when it was printed and scanned; the ledger is only read)\n" },
 };
 
 void cli_print_usage(const char *cmd)
@@ -235,6 +239,7 @@ static const struct {
 	{ "gen", cmd_gen },
 	{ "run", cmd_run },
 	{ "config", cmd_config },
+	{ "find", cmd_find },
 };
 
 int main(int argc, char **argv)

@@ -393,6 +393,23 @@ void outstream_csv_u64(outstream *o, uint64_t v, int last)
 	outstream_putc(o, last ? '\n' : ',');
 }
 
+void outstream_json_str(outstream *o, const char *s, size_t n)
+{
+	outstream_putc(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			outstream_putc(o, '\\');
+			outstream_putc(o, (char)c);
+		} else if (c < 0x20) {
+			outstream_printf(o, "\\u%04x", c);
+		} else {
+			outstream_putc(o, (char)c);
+		}
+	}
+	outstream_putc(o, '"');
+}
+
 uint64_t outstream_bytes(const outstream *o)
 {
 	return o->n_total;

@@ -50,6 +50,9 @@ void outstream_printf(outstream *o, const char *fmt, ...)
 void outstream_csv_field(outstream *o, const char *s, size_t n, int last);
 void outstream_csv_str(outstream *o, const char *s, int last);
 void outstream_csv_u64(outstream *o, uint64_t v, int last);
+/* A JSON string (RFC 8259): quotes, backslashes and control characters
+ * escaped, other bytes (UTF-8 included) as they are. */
+void outstream_json_str(outstream *o, const char *s, size_t n);
 /* Bytes handed to the stream so far (before compression). */
 uint64_t outstream_bytes(const outstream *o);
 /* Flush, fsync (unless OUT_NO_FSYNC), close and free; returns the first

@@ -49,16 +49,21 @@ static status read_printed(run_ctx *x)
 	uint64_t n = 0;
 	while ((st = ledger_printed_next(c, &p)) == ST_OK) {
 		const unsigned prog = (unsigned)report_table[p.report].program;
+		/* each slot is written before the next u64map_slot of its map,
+		 * which may grow the map and move (free) the slot */
 		uint64_t *v = u64map_slot(x->printed, p.ssid * REPORT_COUNT + p.report);
+		if (v)
+			*v = p.digest & ~PRINTED_SEEN;
 		uint64_t *a = v ? u64map_slot(x->printed_scope, cover_key(p.lea, p.school, prog)) : NULL;
+		if (a)
+			*a = 1;
 		uint64_t *b = a ? u64map_slot(x->printed_scope, cover_key(p.lea, PLACE_LEA, prog)) : NULL;
 		if (!b) {
 			st = status_fail(ST_NOMEM, "out of memory reading what the ledger %s printed",
 					 x->opt->ledger);
 			break;
 		}
-		*v = p.digest & ~PRINTED_SEEN;
-		*a = *b = 1;
+		*b = 1;
 		n++;
 	}
 	ledger_printed_close(c);

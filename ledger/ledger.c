@@ -22,6 +22,12 @@
  * PRAGMA application_id marks the file as a ledger, so `--ledger` pointed at
  * some other SQLite database is refused instead of being written into.
  *
+ * Readers.  ledger_options.read_only (find, status) opens an existing ledger
+ * of the current version with SQLITE_OPEN_READONLY: nothing is created,
+ * converted or migrated, SQLite refuses any write, and the reader sees the
+ * last committed run.  A reader that closes last leaves an empty -wal and
+ * the -shm behind (only a writer may remove them); the next writer uses them.
+ *
  * A run.  ledger_begin_run takes the write lock at once (BEGIN IMMEDIATE):
  * the lookups of what was printed, the next wave and box numbers are then
  * read in the same transaction that adds the run's rows, so no other
@@ -449,18 +455,22 @@ static status step_done(ledger *lg, sqlite3_stmt *st, const char *what)
 
 /* ---- open, migrate, close ---- */
 
-/* Create the file 0600, or check that an existing one is a regular file
- * only its owner may read or write. */
-static status check_file(const char *path)
+/* Create the file 0600 (read_only: never), or check that an existing one
+ * is a regular file only its owner may read or write. */
+static status check_file(const char *path, int read_only)
 {
 	if (fault_hit(FAULT_OPEN))
 		return status_fail(ST_IO, "ledger %s: %s", path, strerror(errno));
 	/* Not through a symbolic link: SQLite would refuse it (NOFOLLOW) with a
 	 * vaguer message, and its -wal file would land beside the link. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = open(path, (read_only ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC | O_NOFOLLOW,
+		      0600);
 	if (fd < 0 && errno == ELOOP)
 		return status_fail(ST_BADINPUT, "ledger %s: a symbolic link; give the file itself",
 				   path);
+	if (fd < 0 && errno == ENOENT && read_only)
+		return status_fail(ST_BADINPUT, "ledger %s: no such file (`ssrfill run --ledger` "
+				   "makes a ledger; this command only reads one)", path);
 	if (fd < 0)
 		return status_fail(ST_IO, "ledger %s: %s", path, strerror(errno));
 	struct stat sb;
@@ -532,6 +542,20 @@ static status configure(ledger *lg, const ledger_options *opt)
 		return status_fail(ST_BADINPUT, "ledger %s: schema version %" PRId64 " was "
 				   "written by a newer ssrfill (this one knows up to %d); use "
 				   "that version", lg->path, version, LEDGER_SCHEMA_VERSION);
+	/* A reader takes the ledger as it is: making, converting or migrating
+	 * it is a writer's job, under the write lock. */
+	if (opt && opt->read_only) {
+		if (app != LEDGER_APPLICATION_ID)
+			return status_fail(ST_BADINPUT, "ledger %s: an empty file, not a ledger yet "
+					   "(`ssrfill run --ledger` makes one)", lg->path);
+		if (version < LEDGER_SCHEMA_VERSION)
+			return status_fail(ST_BADINPUT, "ledger %s: schema version %" PRId64 " of an "
+					   "older ssrfill; the next `ssrfill run --ledger` on it "
+					   "brings it to version %d", lg->path, version,
+					   LEDGER_SCHEMA_VERSION);
+		lg->version = (int)version;
+		return ST_OK;
+	}
 
 	int64_t wal = 0;
 	s = query_int(lg, "SELECT journal_mode = 'wal' FROM pragma_journal_mode", &wal);
@@ -562,7 +586,8 @@ static status configure(ledger *lg, const ledger_options *opt)
 status ledger_open(ledger **out, const char *path, const ledger_options *opt)
 {
 	*out = NULL;
-	status s = check_file(path);
+	const int read_only = opt && opt->read_only;
+	status s = check_file(path, read_only);
 	if (s != ST_OK)
 		return s;
 	ledger *lg = mem_calloc(1, sizeof *lg);
@@ -573,7 +598,8 @@ status ledger_open(ledger **out, const char *path, const ledger_options *opt)
 	lg->busy_ms = opt && opt->busy_ms > 0 ? opt->busy_ms : LEDGER_BUSY_MS;
 	/* NOMUTEX: a ledger handle is used by one thread at a time (the
 	 * command's main thread), so SQLite need not lock around every call */
-	int rc = sqlite3_open_v2(path, &lg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+	int rc = sqlite3_open_v2(path, &lg->db, (read_only ? SQLITE_OPEN_READONLY
+						 : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOFOLLOW |
 				 SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		s = db_fail(lg, rc, "opening");

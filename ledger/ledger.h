@@ -51,12 +51,19 @@ typedef struct ledger_options {
 	int busy_ms;            /* 0: LEDGER_BUSY_MS */
 	int cache_kib;          /* SQLite page cache; 0: 65536 (64 MiB) */
 	int max_version;        /* test seam: migrate only up to this; 0: all */
+	int read_only;          /* `find`, `status`: open an existing ledger of
+				 * the current version as it is: no create, no
+				 * migration, never the write lock */
 } ledger_options;
 
 /* Open (creating with mode 0600) and migrate.  Refuses, with a message
  * naming the file: a file others may read or write (ST_BADINPUT), one that
  * is not an ssrfill ledger (ST_BADINPUT), one from a newer ssrfill
- * (ST_BADINPUT), one another writer holds past busy_ms (ST_BUSY). */
+ * (ST_BADINPUT), one another writer holds past busy_ms (ST_BUSY).  With
+ * opt->read_only also a missing file, an empty one and one of an older
+ * version (ST_BADINPUT); SQLite then refuses every write, and a writer's
+ * uncommitted run stays invisible (WAL: readers and the writer never wait
+ * for each other). */
 status ledger_open(ledger **out, const char *path, const ledger_options *opt);
 /* Rolls back an uncommitted run.  ledger_close(NULL) is a no-op. */
 void ledger_close(ledger *lg);

@@ -12,6 +12,9 @@
  * - What was printed comes back in student_identity() order, as a stream
  *   and as a hash map, filtered by shipment and LEA; box numbers and waves
  *   continue; find by ssid gives each report's box and "n of m".
+ * - A read-only open (find, status) creates, converts and migrates
+ *   nothing, neither waits for a writer nor sees its open run, and cannot
+ *   write.
  * - No column of any table is named like a personal field; the generated
  *   report and grade columns spell the engine's codes; a set cannot be
  *   recorded twice.
@@ -525,6 +528,64 @@ static void find_by_ssid(void **state)
 	ledger_close(lg);
 }
 
+/* `find` and `status` open the ledger read-only: a missing file is not
+ * created, an empty one not made a ledger, an older one not migrated; a
+ * writer's open run neither makes the reader wait nor shows in what it
+ * reads; and the reader cannot write. */
+static void a_reader_opens_read_only_beside_a_writer(void **state)
+{
+	(void)state;
+	const ledger_options ro = { .read_only = 1, .busy_ms = 200 };
+	ledger *r = (ledger *)1;
+	struct stat sb;
+	assert_int_equal(ledger_open(&r, path, &ro), ST_BADINPUT);
+	assert_null(r);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "no such file"));
+	assert_non_null(strstr(status_detail(ST_BADINPUT), path));
+	assert_int_not_equal(stat(path, &sb), 0);   /* not created */
+	status_clear();
+
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(ledger_open(&r, path, &ro), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "empty"));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 0);            /* not made a ledger */
+	status_clear();
+
+	ledger_options v1 = { .max_version = 1 };
+	ledger_close(open_ok(&v1));
+	assert_int_equal(ledger_open(&r, path, &ro), ST_BADINPUT);
+	assert_non_null(strstr(status_detail(ST_BADINPUT), "older"));
+	assert_int_equal(peek_int("PRAGMA user_version"), 1);   /* not migrated */
+	status_clear();
+
+	ledger *w = open_ok(NULL);
+	begin(w);
+	add_box(w, 1964733, 1, 1, 700, 2);
+	commit(w, 2);
+	begin(w);                                   /* the writer holds the lock */
+	add_box(w, 1964733, 2, 2, 800, 1);
+	const double t0 = clock_now();
+	assert_int_equal(ledger_open(&r, path, &ro), ST_OK);
+	size_t n = 0;
+	assert_int_equal(ledger_find_ssid(r, 700, NULL, NULL, &n), ST_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ledger_find_ssid(r, 800, NULL, NULL, &n), ST_OK);
+	assert_int_equal(n, 0);                     /* not committed: not seen */
+	assert_true(clock_now() - t0 < 0.15);       /* and no wait for the writer */
+	ledger_rollback_run(w);
+	ledger_close(w);
+
+	ledger_run run = { .command = "run", .started = 1 };
+	int64_t id;
+	assert_int_not_equal(ledger_begin_run(r, &run, &id), ST_OK);
+	status_clear();
+	ledger_close(r);
+	assert_int_equal(peek_int("SELECT count(*) FROM runs"), 1);   /* the committed one only */
+}
+
 static int column_is_personal(const char *col)
 {
 	static const char *const words[] = {
@@ -779,6 +840,7 @@ int main(void)
 		T(a_second_writer_waits_then_fails_busy),
 		T(printed_comes_back_in_identity_order),
 		T(find_by_ssid),
+		T(a_reader_opens_read_only_beside_a_writer),
 		T(generated_columns_spell_the_engine_codes),
 		T(no_column_holds_a_personal_field),
 		T(the_digest_sees_printed_fields_only),

@@ -10,19 +10,7 @@
 
 static void json_str(outstream *o, const char *s, size_t n)
 {
-	outstream_putc(o, '"');
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			outstream_putc(o, '\\');
-			outstream_putc(o, (char)c);
-		} else if (c < 0x20) {
-			outstream_printf(o, "\\u%04x", c);
-		} else {
-			outstream_putc(o, (char)c);
-		}
-	}
-	outstream_putc(o, '"');
+	outstream_json_str(o, s, n);
 }
 
 static void ship_obj(outstream *o, const run_ship *r)
