@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ledger under crashes and concurrency (issue 15; docs SPEC §5.2, §5.7):
+# The ledger under crashes and concurrency (issue 15; docs/rules.md §15.1, §15.2):
 #
 #  a. SIGKILL at many points.  Wave 1 of a spill-sized file (--memory 8M:
 #     the sorter spills) goes to completion into a ledger; then wave 2

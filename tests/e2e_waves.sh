@@ -125,7 +125,7 @@ else
 		"$(grep ",$late_school," "$work/wave2/reports/distribution_school.csv" | head -5)"
 fi
 
-# The same two waves with one ledger (issue 15, SPEC §5.2): wave 1, then
+# The same two waves with one ledger (issue 15, docs/rules.md §15.2): wave 1, then
 # wave 2 printing only what wave 1 did not; tests/oracle_waves.py checks
 # them against the single run above over wave 2's inputs ("wave2").
 lrun() { # name students orders: `ssrfill run --ledger` exits 0

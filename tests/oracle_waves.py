@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks two waves run with one ledger against a single run over the final
-inputs (issue 15; SPEC §5.2; the wiring contract of `run --ledger`).
+inputs (issue 15; docs/rules.md §15.2).
 
 usage: oracle_waves.py WAVE1.csv WAVE2.csv ORDERS2.csv W1_OUT W2_OUT SINGLE_OUT
 
@@ -43,7 +43,7 @@ Asserted:
      the mailing block are printed fields), with where they were printed,
      the school and grade printed and now, and the name now.
 
-Cancellations.  SPEC §5.2 ignores, with a warning, "a cancellation of an
+Cancellations.  docs/rules.md §15.2 ignores, with a warning, "a cancellation of an
 order that already has printed sets"; docs/rules.md §15.2 reads it as an
 order cancelled (on any date) whose scope (the school for a school order,
 the LEA for an LEA-wide one, in its program) has sets an earlier wave
@@ -72,7 +72,7 @@ from oracle_run import PROGRAM, read_students  # noqa: E402  (the same §3 valid
 SHIPMENTS = ["august", "winter", "elpac"]
 ITEM = {"august": "ela_math_sets", "winter": "science_spanish_pairs",
         "elpac": "elpac_sets"}
-# The fields a set prints (SPEC §5.2: name, grade, school, language,
+# The fields a set prints (docs/rules.md §15.2: name, grade, school, language,
 # mailing block) as read_students keeps them.
 PRINTED_FIELDS = ["lea_code", "school_code", "grade", "last_name", "first_name",
                   "primary_language", "ssr_language", "guardian_name",
