@@ -92,10 +92,11 @@ const column_notes *orders_header_notes(const orders *o);
 /* Every active order, in input order. */
 const order *orders_active(const orders *o, size_t *n);
 void orders_counts_get(const orders *o, order_counts *c);
-/* A later wave (docs/rules.md §15): fn says whether an earlier wave printed
- * sets of the program for the LEA (school ORDER_SCHOOL_NONE) or for the
- * school.  A cancelled row whose scope has printed sets is then kept
- * active with a warning, whatever its date.  Set before the first row. */
+/* A later wave (docs/rules.md §15.2): fn says whether an earlier wave
+ * printed sets of the program under the LEA-wide order (school
+ * ORDER_SCHOOL_NONE) or under the school's own order.  A cancelled row
+ * whose order has printed sets is then kept active with a warning,
+ * whatever its date.  Set before the first row. */
 typedef int (*orders_printed_fn)(void *ctx, uint32_t lea, uint32_t school, enum program p);
 void orders_set_printed(orders *o, orders_printed_fn fn, void *ctx);
 void orders_free(orders *o);

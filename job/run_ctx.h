@@ -45,7 +45,8 @@ typedef struct run_ctx {
 	int next_wave[SHIP_COUNT];   /* the wave this run is of each shipment, if it prints any */
 	u64map *printed;       /* identity -> ledger digest of what earlier waves printed,
 				  PRINTED_SEEN set once this file has the row */
-	u64map *printed_scope; /* scope_key -> 1: (LEA, school or none, program) with printed sets */
+	u64map *printed_scope; /* cover_key -> 1: the orders (a school's, or LEA-wide with
+				  school PLACE_LEA; by program) earlier waves printed sets under */
 	outstream *changed;    /* reports/changed_since_printed.csv */
 	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
 	bytebuf name_pool;

@@ -4,9 +4,10 @@
  * Before the orders are read, the ledger is opened and its write lock
  * taken (a second writer waits 5 s, then fails naming the ledger), and
  * what earlier waves printed is read once, in key order, into two maps:
- * (ssid, report) -> the digest of what was printed, and the (LEA, school,
- * program) scopes that have printed sets (an order cancelled there is
- * ignored, engine/orders.h).  As the rows are read, each whose (ssid,
+ * (ssid, report) -> the digest of what was printed, and the orders (a
+ * school's or an LEA-wide one, by program) sets were printed under (the
+ * ledger keeps each set's ordered_by): a cancellation of one of those is
+ * ignored (engine/orders.h).  As the rows are read, each whose (ssid,
  * report) was printed is counted "printed earlier", not planned again, and
  * listed in reports/changed_since_printed.csv when its printed fields
  * changed; the map marks it seen.  After the last row, the sets printed
@@ -54,16 +55,19 @@ static status read_printed(run_ctx *x)
 		uint64_t *v = u64map_slot(x->printed, p.ssid * REPORT_COUNT + p.report);
 		if (v)
 			*v = p.digest & ~PRINTED_SEEN;
-		uint64_t *a = v ? u64map_slot(x->printed_scope, cover_key(p.lea, p.school, prog)) : NULL;
-		if (a)
-			*a = 1;
-		uint64_t *b = a ? u64map_slot(x->printed_scope, cover_key(p.lea, PLACE_LEA, prog)) : NULL;
-		if (!b) {
+		/* the order it printed under: the school's own, or the LEA-wide
+		 * one (a set a parent ordered is under neither) */
+		uint64_t *o = v;
+		if (v && (p.ordered_by == ORDERED_SCHOOL || p.ordered_by == ORDERED_LEA))
+			o = u64map_slot(x->printed_scope, cover_key(p.lea, p.ordered_by == ORDERED_SCHOOL ?
+									       p.school : PLACE_LEA, prog));
+		if (!o) {
 			st = status_fail(ST_NOMEM, "out of memory reading what the ledger %s printed",
 					 x->opt->ledger);
 			break;
 		}
-		*b = 1;
+		if (o != v)
+			*o = 1;
 		n++;
 	}
 	ledger_printed_close(c);

@@ -207,7 +207,8 @@ status run_pack_and_print(run_ctx *x)
 		if (x->lg) {
 			if (where.box_no > 1 && where.new_box)
 				st = ledger_box_done(x, pk, where.box_no - 1);
-			const ledger_set ls = { r.ssid, r.report, r.grade, r.school, ledger_digest(&r) };
+			const ledger_set ls = { r.ssid, r.report, r.grade, r.school, ledger_digest(&r),
+						r.ordered_by };
 			if (st == ST_OK)
 				st = ledger_add_set(x->lg, &ls);
 			if (st != ST_OK)

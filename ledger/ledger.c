@@ -136,6 +136,7 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 	"  seq INTEGER NOT NULL,\n"
 	"  school INTEGER NOT NULL,\n"
 	"  grade_rank INTEGER NOT NULL,\n"
+	"  ordered_by INTEGER NOT NULL,\n"
 	"  digest INTEGER NOT NULL,\n"
 	"  ssid INTEGER AS (set_key >> 4) VIRTUAL,\n"
 	"  report TEXT AS (CASE set_key & 15 WHEN 0 THEN 'SB' WHEN 1 THEN 'CAA'\n"
@@ -220,8 +221,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_BOX_COUNT] = "UPDATE boxes SET wave_box_count = ?4 "
 			"WHERE lea = ?3 AND shipment = ?2 AND run_id = ?1",
-	[S_SET] = "INSERT INTO sets (set_key, box_key, seq, school, grade_rank, digest) "
-		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_SET] = "INSERT INTO sets (set_key, box_key, seq, school, grade_rank, ordered_by, digest) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_SETS] = NULL,   /* SETS_PER_INSERT rows of S_SET's: sets_sql() */
 	[S_INVOICE] = "INSERT INTO invoices (invoice_id, run_id, lea, wave, kind, total_cents) "
 		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -238,12 +239,12 @@ static const char *const stmt_sql[S_COUNT] = {
 /* "INSERT INTO sets ... VALUES (?, ...), ..." with SETS_PER_INSERT rows. */
 static const char *sets_sql(void)
 {
-	static char sql[96 + SETS_PER_INSERT * 16];
+	static char sql[128 + SETS_PER_INSERT * 16];
 	if (!sql[0]) {
 		size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO sets (set_key, box_key, seq, "
-					    "school, grade_rank, digest) VALUES ");
+					    "school, grade_rank, ordered_by, digest) VALUES ");
 		for (int i = 0; i < SETS_PER_INSERT; i++)
-			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?,?,?)", i ? "," : "");
+			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?,?,?,?)", i ? "," : "");
 	}
 	return sql;
 }
@@ -255,7 +256,7 @@ typedef struct chunk_set {
 	int64_t box_key;
 	uint64_t digest;
 	uint32_t school, seq;
-	uint8_t grade;
+	uint8_t grade, ordered_by;
 } chunk_set;
 
 /* Sets written per sorted batch: 64 Ki of 40 bytes, 2.5 MiB. */
@@ -795,13 +796,14 @@ static status flush_chunk(ledger *lg)
 		sqlite3_stmt *st = lg->st[rows > 1 ? S_SETS : S_SET];
 		for (size_t r = 0; r < rows; r++, i++) {
 			const chunk_set *x = &lg->chunk[i];
-			const int at = (int)(6 * r);
+			const int at = (int)(7 * r);
 			sqlite3_bind_int64(st, at + 1, x->set_key);
 			sqlite3_bind_int64(st, at + 2, x->box_key);
 			sqlite3_bind_int64(st, at + 3, x->seq);
 			sqlite3_bind_int64(st, at + 4, x->school);
 			sqlite3_bind_int(st, at + 5, x->grade);
-			sqlite3_bind_int64(st, at + 6, (int64_t)x->digest);
+			sqlite3_bind_int(st, at + 6, x->ordered_by);
+			sqlite3_bind_int64(st, at + 7, (int64_t)x->digest);
 		}
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
@@ -846,7 +848,7 @@ status ledger_add_box(ledger *lg, const ledger_box *b)
 		lg->chunk[lg->n_chunk++] = (chunk_set){
 			.set_key = (int64_t)(x->ssid << LEDGER_REPORT_BITS) + x->report,
 			.box_key = box_key, .digest = x->digest, .school = x->school,
-			.seq = (uint32_t)i + 1, .grade = x->grade,
+			.seq = (uint32_t)i + 1, .grade = x->grade, .ordered_by = x->ordered_by,
 		};
 		if (lg->n_chunk == CHUNK_SETS)
 			s = flush_chunk(lg);
@@ -952,6 +954,7 @@ static int read_printed(sqlite3_stmt *st, ledger_printed *p)
 	p->lea = (uint32_t)sqlite3_column_int64(st, 4);
 	p->shipment = code_index(shipment_name, SHIP_COUNT, sqlite3_column_text(st, 5));
 	p->wave = sqlite3_column_int(st, 6);
+	p->ordered_by = (uint8_t)sqlite3_column_int(st, 7);
 	if (key < 0 || report >= REPORT_COUNT || grade < 0 || grade >= GRADE_COUNT ||
 	    p->shipment < 0)
 		return -1;
@@ -970,7 +973,8 @@ status ledger_printed_open(ledger *lg, const ledger_filter *f, ledger_cursor **o
 	/* CROSS JOIN keeps sets the outer loop: one pass in rowid order, which
 	 * is (ssid, report) order, and no sort. */
 	int rc = sqlite3_prepare_v2(lg->db,
-		"SELECT s.set_key, s.grade_rank, s.school, s.digest, b.lea, b.shipment, b.wave "
+		"SELECT s.set_key, s.grade_rank, s.school, s.digest, b.lea, b.shipment, b.wave, "
+		"s.ordered_by "
 		"FROM sets s CROSS JOIN boxes b ON b.box_key = s.box_key "
 		"WHERE (?1 IS NULL OR b.shipment = ?1) AND (?2 < 0 OR b.lea = ?2) "
 		"ORDER BY s.set_key", -1, &c->st, NULL);

@@ -106,6 +106,7 @@ typedef struct ledger_set {
 	uint8_t grade;          /* rank */
 	uint32_t school;
 	uint64_t digest;        /* ledger_digest() of what was printed */
+	uint8_t ordered_by;     /* enum ordered_by: whose order printed it */
 } ledger_set;
 
 typedef struct ledger_box {
@@ -173,6 +174,7 @@ typedef struct ledger_printed {
 	uint32_t lea, school;
 	int shipment, wave;
 	uint64_t digest;
+	uint8_t ordered_by;     /* enum ordered_by */
 } ledger_printed;
 
 typedef struct ledger_cursor ledger_cursor;

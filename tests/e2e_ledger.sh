@@ -198,6 +198,17 @@ done
 [ -n "$names" ] && [ -z "$found" ]
 check "no last name of the input is in the ledger file (${names:-no names found})" $? "found:$found"
 
+# the run's inputs as the ledger records them: path as given, size, SHA-256
+want=$(for f in o1 s1; do printf '%s|%s|%s\n' "$work/$f.csv" "$(stat -c %s "$work/$f.csv")" \
+	"$(sha256sum "$work/$f.csv" | cut -c1-64)"; done)
+got=$(sqlite3 "$L" "SELECT path || '|' || n_bytes || '|' || lower(hex(sha256)) FROM run_inputs
+                    WHERE run_id = 1 ORDER BY role")
+[ "$got" = "$want" ]
+check "the ledger records wave 1's inputs with their sizes and SHA-256 (as sha256sum)" $? "got:
+$got
+wanted:
+$want"
+
 # ---- the reference: wave 2 never interrupted ---------------------------------
 t0=$(date +%s%N)
 SSRFILL_FAULT_COUNT=$work/count run2 --threads 1 --quiet 2>"$work/ref.err"; rc=$?

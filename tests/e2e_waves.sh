@@ -154,7 +154,7 @@ else
 	bad "ledger1: the oracle agrees" "$(tail -15 "$work/ledger1.oracle")"
 fi
 if oracle_py "$top/tests/oracle_waves.py" "$work/wave1.csv" "$work/wave2.csv" "$work/orders2.csv" "$work/ledger1" "$work/ledger2" \
-	"$work/wave2" >"$work/waves.oracle" 2>&1; then
+	"$work/wave2" "$work/orders1.csv" >"$work/waves.oracle" 2>&1; then
 	ok "two waves with a ledger = one run over wave 2's inputs ($(tail -1 "$work/waves.oracle" | sed 's/^oracle_waves: //'))"
 else
 	bad "two waves with a ledger = one run over wave 2's inputs" "$(tail -15 "$work/waves.oracle")"

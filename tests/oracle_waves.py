@@ -2,7 +2,7 @@
 """Checks two waves run with one ledger against a single run over the final
 inputs (issue 15; docs/rules.md §15.2).
 
-usage: oracle_waves.py WAVE1.csv WAVE2.csv ORDERS2.csv W1_OUT W2_OUT SINGLE_OUT
+usage: oracle_waves.py WAVE1.csv WAVE2.csv ORDERS2.csv W1_OUT W2_OUT SINGLE_OUT ORDERS1.csv
 
 WAVE1.csv and WAVE2.csv are the students files of `gen` and `gen --wave 2`
 (same --rows and --seed); W1_OUT and W2_OUT the output folders of `run
@@ -43,19 +43,20 @@ Asserted:
      the mailing block are printed fields), with where they were printed,
      the school and grade printed and now, and the name now.
 
-Cancellations.  docs/rules.md §15.2 ignores, with a warning, "a cancellation of an
-order that already has printed sets"; docs/rules.md §15.2 reads it as an
-order cancelled (on any date) whose scope (the school for a school order,
-the LEA for an LEA-wide one, in its program) has sets an earlier wave
-printed: the order stands, and covers the late rows.  The single run
-honours the cancellation, so the sets such a kept order covers in wave 2
-are printed by the waves and not by the single run.  gen --wave 2 cancels
-an LEA-wide order of an LEA that had ordered nothing in wave 1; when wave
-1 printed sets of that LEA for another reason (a student's own paper_ssr
-= Y), §15.2 keeps the order and wave 2 prints the whole LEA's sets of the
-program.  So in 3, 5 and 6 the waves may hold more than the single run
-only by sets under a cancelled order of ORDERS2.csv that §15.2 keeps:
-each such set must be in the scope of one, and their count is reported.
+Cancellations.  docs/rules.md §15.2 ignores, with a warning, a
+cancellation of an order under which an earlier wave printed sets: the
+order stands, and covers the late rows.  The single run honours the
+cancellation, so the sets such a kept order covers in wave 2 are printed
+by the waves and not by the single run.  An order can have printed sets
+only if wave 1 had it (an active row of ORDERS1.csv for the same LEA,
+school and program) and wave 1 printed sets in its scope.  gen --wave 2
+cancels an LEA-wide order of an LEA that ordered nothing in wave 1, whose
+students' own paper_ssr = Y sets wave 1 printed: those are a parent's
+orders, not the LEA's, so the cancellation holds (a first cut kept it and
+printed the LEA's whole program in wave 2).  So in 3, 5 and 6 the waves
+may hold more than the single run only by sets under a cancelled order
+of ORDERS2.csv that §15.2 keeps: each such set must be in the scope of
+one, and their count is reported.
 
 Exit 0 when everything holds, 1 with the differences (2 on usage).
 """
@@ -176,10 +177,10 @@ def env_flag(set_row):
 
 
 def main(argv):
-    if len(argv) != 6:
+    if len(argv) != 7:
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
-    wave1_csv, wave2_csv, orders2_csv, d1, d2, ds = argv
+    wave1_csv, wave2_csv, orders2_csv, d1, d2, ds, orders1_csv = argv
     ck = Checker()
     _, _, rows1 = read_students(wave1_csv)
     _, _, rows2 = read_students(wave2_csv)
@@ -224,11 +225,13 @@ def main(argv):
     # ---- 3. the union of the waves
     # cancelled orders docs/rules.md §15.2 keeps: their scope has sets wave 1 printed
     kept = []
+    had = {(o["lea_code"], o.get("school_code", ""), o["program"])
+           for o in read_csv(orders1_csv) or [] if not (o.get("cancelled_on") or "").strip()}
     for o in read_csv(orders2_csv) or []:
         if not (o.get("cancelled_on") or "").strip():
             continue
         scope = (o["lea_code"], o.get("school_code", ""), o["program"])
-        if any(in_scope(scope, p) for p in w1.sets.values()):
+        if scope in had and any(in_scope(scope, p) for p in w1.sets.values()):
             kept.append(scope)
     union = (s1 | s2) - want_missing
     extra = union - s
