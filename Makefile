@@ -154,7 +154,7 @@ tsan:
 	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" build/tsan/tests/test_sorter '*thread*'
 	TSAN_OPTIONS="$(TSAN_OPTIONS_ALL)" SSRFILL=$(abspath build/tsan/ssrfill) bash tests/tsan_runs.sh
 
-# One end-to-end run (with spills, rejects and every document) under
+# One end-to-end run (with spills, rejects, every document and a new ledger) under
 # valgrind memcheck, on a build with libc malloc.
 valgrind:
 	$(MAKE) MODE=plain build/plain/ssrfill
@@ -163,7 +163,7 @@ valgrind:
 	build/plain/ssrfill gen --quiet --rows 9000 --seed 5 --bad-rows 0.01 --out $$d/s.csv --orders $$d/o.csv && \
 	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill run --quiet --students $$d/s.csv --orders $$d/o.csv --out $$d/out --memory 1M --threads 2 \
-	  --tmpdir $$d && \
+	  --tmpdir $$d --ledger $$d/season.ledger && \
 	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --quiet --suppressions=tests/valgrind.supp \
 	  build/plain/ssrfill sort --quiet --students $$d/s.csv --out $$d/sorted.csv --rejects $$d/r.csv --memory 1M \
 	  --tmpdir $$d --max-reject-rate 1 && echo "valgrind: run and sort clean"

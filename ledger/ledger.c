@@ -72,6 +72,7 @@
 
 #include "../base/fault.h"
 #include "../base/mem.h"
+#include "../base/tmpfiles.h"
 #include "../engine/boxer.h"
 #include "../engine/invoice.h"
 #include "../engine/student.h"
@@ -333,15 +334,19 @@ static void holder_write(const ledger *lg, const ledger_run *run)
 	if (fd < 0)
 		return;
 	const ssize_t w = write(fd, line, (size_t)len);
-	if (close(fd) != 0 || w != len)
+	/* registered, so SIGINT or SIGTERM removes it with the run's other
+	 * files (only SIGKILL leaves it, for the next writer to replace) */
+	if (close(fd) != 0 || w != len || tmpfiles_add(path, 0) != ST_OK)
 		unlink(path);
 }
 
 static void holder_remove(const ledger *lg)
 {
 	char path[PATH_MAX + sizeof HOLDER_SUFFIX];
-	if (holder_path(lg, path, sizeof path))
+	if (holder_path(lg, path, sizeof path)) {
 		unlink(path);
+		tmpfiles_forget(path);
+	}
 }
 
 /* The holder's line without its newline into who, or "" when there is no

@@ -41,6 +41,9 @@ check "run --threads 2 --memory 1M: spills, async print streams, documents inlin
 check "run --threads 2 --memory 64M: documents drawn by worker threads" 0 -- \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_64m" \
 	--memory 64M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
+check "run --ledger --threads 2: the inputs hashed on threads of their own while the rows are read" 0 -- \
+	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_ledger" \
+	--memory 64M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1 --ledger "$work/season.ledger"
 fx=$top/fixtures/run/docs
 check "run --threads 2 on the documents fixture: cairo and pango on worker threads" 0 -- \
 	"$bin" run --quiet --students "$fx/students.csv" --orders "$fx/orders.csv" --config "$fx/docs.ini" \
