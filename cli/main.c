@@ -50,6 +50,15 @@ static const char *const usage_text[][2] = {
 	  "usage: ssrfill find --ledger F --ssid S [--json]\n"
 	  "                    (every report of the student the ledger knows: its box,\n"
 	  "                    wave, when it was printed and scanned; the ledger is only read)\n" },
+	{ "scan",
+	  "usage: ssrfill scan --ledger F [--station NAME]\n"
+	  "                    (box ids from standard input, one a line, as a barcode scanner\n"
+	  "                    types them; each answered OK, AGAIN, VOID or UNKNOWN once it is\n"
+	  "                    committed to the ledger; --station defaults to the host name)\n" },
+	{ "status",
+	  "usage: ssrfill status --ledger F [--shipment S] [--lea L] [--json] [--check]\n"
+	  "                      (per shipment, wave and LEA: boxes printed, scanned, void and\n"
+	  "                      missing with their ids; --check exits 1 while a box is unscanned)\n" },
 };
 
 void cli_print_usage(const char *cmd)
@@ -240,6 +249,8 @@ static const struct {
 	{ "run", cmd_run },
 	{ "config", cmd_config },
 	{ "find", cmd_find },
+	{ "scan", cmd_scan },
+	{ "status", cmd_status },
 };
 
 int main(int argc, char **argv)

@@ -52,6 +52,13 @@
  * invoice column on sets (the job bills after it packs; the invoice of a
  * set is its run's invoice for its LEA).  The page cache is 64 MiB so one
  * run's inserts mostly stay in memory until the commit.
+ *
+ * Scans (docs/rules.md §15.4).  ledger_scan is its own small write
+ * transaction per scanned line, committed (fsync) before it returns, so a
+ * scanner killed at any point loses no scan it answered; it takes the
+ * same write lock a run does and waits the same busy_ms for it.  It writes
+ * no holder file: it holds the lock for a millisecond.  ledger_boxes reads
+ * the boxes for `status`.
  */
 #include "ledger.h"
 
@@ -231,6 +238,25 @@ static const char *const stmt_sql[S_COUNT] = {
 		   "unit_cents, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
+/* ledger_scan's statements: prepared at the first scan, not at open, since
+ * a ledger opened below version 2 (a test seam) has no scans table. */
+enum scan_stmt { SC_BOX, SC_FIRST, SC_REPLACED, SC_MARK, SC_COUNTS, SC_ADD, SC_COUNT };
+
+static const char *const scan_sql[SC_COUNT] = {
+	[SC_BOX] = "SELECT box_key, box_id, shipment, lea, wave, wave_box_no, wave_box_count, "
+		   "status FROM boxes WHERE box_id = ?1",
+	[SC_FIRST] = "SELECT at, station FROM scans WHERE box_key = ?1 AND result = 'OK' "
+		     "ORDER BY scan_id LIMIT 1",
+	[SC_REPLACED] = "SELECT box_id FROM boxes WHERE reprint_of = ?1 ORDER BY box_key DESC "
+			"LIMIT 1",
+	[SC_MARK] = "UPDATE boxes SET status = 'scanned' WHERE box_key = ?1",
+	/* through boxes_by_lea_wave: an LEA's boxes of one wave, a few rows */
+	[SC_COUNTS] = "SELECT count(*), coalesce(sum(status = 'scanned'), 0) FROM boxes "
+		      "WHERE lea = ?1 AND shipment = ?2 AND wave = ?3 AND status <> 'void'",
+	[SC_ADD] = "INSERT INTO scans (at, station, scanned, box_key, result) "
+		   "VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
 /* Sets one INSERT writes: SQLite's cost of a statement (its program's
  * set-up, the statement journal, the halt) is then paid once per 64 rows
  * instead of per row (measured with callgrind on 23,538 sets: 6,800
@@ -274,6 +300,7 @@ struct ledger {
 	size_t n_box_sets, cap_box_sets;
 	chunk_set *chunk;       /* sets of closed boxes, not yet written */
 	size_t n_chunk;
+	sqlite3_stmt *scan_st[SC_COUNT];   /* ledger_scan's, prepared at its first call */
 };
 
 struct ledger_cursor {
@@ -635,6 +662,8 @@ void ledger_close(ledger *lg)
 		ledger_rollback_run(lg);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(lg->st[i]);
+	for (int i = 0; i < SC_COUNT; i++)
+		sqlite3_finalize(lg->scan_st[i]);
 	sqlite3_close(lg->db);
 	mem_free(lg->box_sets);
 	mem_free(lg->chunk);
@@ -1166,5 +1195,232 @@ status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n)
 	const status s = next_number(lg, st, "reading an LEA's invoices", &v);
 	sqlite3_finalize(st);
 	*n = (int)v;
+	return s;
+}
+
+/* ---- scans (docs/rules.md §15.4) ----
+ *
+ * One scan is one write transaction of a few rows: look the box up by its
+ * id (the UNIQUE index), mark it scanned, count its LEA's wave (the
+ * boxes_by_lea_wave index), insert the scan, COMMIT.  BEGIN IMMEDIATE
+ * takes the write lock before the lookup, so two stations scanning the
+ * same box at once answer OK once and AGAIN once, never OK twice.  The
+ * commit is the WAL's fsync (synchronous FULL): what the caller answers
+ * after ledger_scan returns is on disk, whatever kills the process next.
+ */
+
+const char *const ledger_scan_result_name[LEDGER_SCAN_RESULTS] = {
+	[LEDGER_SCAN_OK] = "OK", [LEDGER_SCAN_AGAIN] = "AGAIN",
+	[LEDGER_SCAN_VOID] = "VOID", [LEDGER_SCAN_UNKNOWN] = "UNKNOWN",
+};
+
+static const char *const box_status_name[] = { "printed", "scanned", "void" };
+
+size_t ledger_scan_clean(char *out, const char *line, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)line;
+	while (len && (b[len - 1] == ' ' || b[len - 1] == '\t' || b[len - 1] == '\r' ||
+		       b[len - 1] == '\n'))
+		len--;
+	while (len && (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')) {
+		b++;
+		len--;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < len && n < LEDGER_SCAN_MAX; i++) {
+		unsigned char c = b[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		else if (c < 0x20 || c > 0x7e)
+			c = '?';
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	/* box ids are lowercase but for a reprint's "-R<n>" (docs/rules.md
+	 * §15.4): shipments and LEA codes never put a digit after "-r" */
+	for (size_t i = 1; i + 1 < n; i++)
+		if (out[i - 1] == '-' && out[i] == 'r' && out[i + 1] >= '0' && out[i + 1] <= '9')
+			out[i] = 'R';
+	return n;
+}
+
+static status scan_prepare(ledger *lg)
+{
+	if (lg->version < 2)
+		return status_fail(ST_INTERNAL, "ledger %s: scans need schema version 2", lg->path);
+	for (int i = 0; i < SC_COUNT; i++) {
+		if (lg->scan_st[i])
+			continue;
+		const int rc = sqlite3_prepare_v3(lg->db, scan_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+						  &lg->scan_st[i], NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(lg, rc, "preparing a scan");
+	}
+	return ST_OK;
+}
+
+static void copy_text(char *dst, const unsigned char *src)
+{
+	snprintf(dst, LEDGER_SCAN_MAX + 1, "%s", src ? (const char *)src : "");
+}
+
+/* The lookups and writes of one scan, inside its transaction. */
+static status scan_in_tx(ledger *lg, const char *station, int64_t at, ledger_scan_answer *a)
+{
+	sqlite3_stmt *st = lg->scan_st[SC_BOX];
+	sqlite3_bind_text(st, 1, a->box_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int64_t box_key = 0;
+	int box_status = -1;
+	if (rc == SQLITE_ROW) {
+		box_key = sqlite3_column_int64(st, 0);
+		copy_text(a->box_id, sqlite3_column_text(st, 1));
+		a->shipment = code_index(shipment_name, SHIP_COUNT, sqlite3_column_text(st, 2));
+		a->lea = (uint32_t)sqlite3_column_int64(st, 3);
+		a->wave = sqlite3_column_int(st, 4);
+		a->wave_box_no = (uint32_t)sqlite3_column_int64(st, 5);
+		a->wave_box_count = (uint32_t)sqlite3_column_int64(st, 6);
+		box_status = code_index(box_status_name, 3, sqlite3_column_text(st, 7));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lg, rc, "looking a box up");
+	if (box_key && (a->shipment < 0 || box_status < 0))
+		return status_fail(ST_BADINPUT, "ledger %s: box %s holds a code this ssrfill does "
+				   "not know", lg->path, a->box_id);
+
+	status s = ST_OK;
+	if (!box_key) {
+		a->result = LEDGER_SCAN_UNKNOWN;
+	} else if (box_status == 2) {
+		a->result = LEDGER_SCAN_VOID;
+		st = lg->scan_st[SC_REPLACED];
+		sqlite3_bind_int64(st, 1, box_key);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			copy_text(a->replaced_by, sqlite3_column_text(st, 0));
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(lg, rc, "looking a reprint up");
+	} else if (box_status == 1) {
+		a->result = LEDGER_SCAN_AGAIN;
+		st = lg->scan_st[SC_FIRST];
+		sqlite3_bind_int64(st, 1, box_key);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			a->first_at = sqlite3_column_int64(st, 0);
+			copy_text(a->first_station, sqlite3_column_text(st, 1));
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(lg, rc, "looking the first scan up");
+	} else {
+		a->result = LEDGER_SCAN_OK;
+		st = lg->scan_st[SC_MARK];
+		sqlite3_bind_int64(st, 1, box_key);
+		if ((s = step_done(lg, st, "marking a box scanned")) != ST_OK)
+			return s;
+	}
+	if (box_key) {
+		st = lg->scan_st[SC_COUNTS];
+		sqlite3_bind_int64(st, 1, a->lea);
+		sqlite3_bind_text(st, 2, shipment_name[a->shipment], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, a->wave);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			a->n_boxes = (uint32_t)sqlite3_column_int64(st, 0);
+			a->n_scanned = (uint32_t)sqlite3_column_int64(st, 1);
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(lg, rc, "counting an LEA's boxes");
+	}
+	st = lg->scan_st[SC_ADD];
+	sqlite3_bind_int64(st, 1, at);
+	if (station && *station)
+		sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, a->box_id, -1, SQLITE_STATIC);
+	if (box_key)
+		sqlite3_bind_int64(st, 4, box_key);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, ledger_scan_result_name[a->result], -1, SQLITE_STATIC);
+	s = step_done(lg, st, "recording a scan");
+	sqlite3_clear_bindings(st);
+	return s;
+}
+
+status ledger_scan(ledger *lg, const char *text, const char *station, int64_t at,
+		   ledger_scan_answer *a)
+{
+	memset(a, 0, sizeof *a);
+	a->shipment = -1;
+	a->result = LEDGER_SCAN_UNKNOWN;
+	if (ledger_scan_clean(a->box_id, text, strlen(text)) == 0)
+		return status_fail(ST_USAGE, "an empty scan");
+	if (lg->run_id)
+		return status_fail(ST_INTERNAL, "ledger %s: a scan inside a run", lg->path);
+	status s = scan_prepare(lg);
+	if (s != ST_OK)
+		return s;
+	if ((s = exec_sql(lg, "BEGIN IMMEDIATE", "taking the write lock to record a scan")) != ST_OK)
+		return s;
+	s = scan_in_tx(lg, station, at, a);
+	if (s == ST_OK)
+		s = exec_sql(lg, "COMMIT", "committing a scan");
+	if (s != ST_OK) {
+		for (int i = 0; i < SC_COUNT; i++)
+			sqlite3_reset(lg->scan_st[i]);
+		sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return s;
+}
+
+/* ---- status ---- */
+
+status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(lg->db,
+		"SELECT shipment, wave, lea, box_id, box_no, wave_box_no, wave_box_count, status "
+		"FROM boxes WHERE (?1 IS NULL OR shipment = ?1) AND (?2 < 0 OR lea = ?2) "
+		"ORDER BY CASE shipment WHEN 'august' THEN 0 WHEN 'winter' THEN 1 ELSE 2 END, "
+		"shipment, wave, lea, box_no, box_key", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(lg, rc, "reading the boxes");
+	if (f && f->shipment >= 0) {
+		assert(f->shipment < SHIP_COUNT);
+		sqlite3_bind_text(st, 1, shipment_name[f->shipment], -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 2, f ? f->lea : -1);
+	status s = ST_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ledger_box_state b;
+		b.shipment = code_index(shipment_name, SHIP_COUNT, sqlite3_column_text(st, 0));
+		b.status = code_index(box_status_name, 3, sqlite3_column_text(st, 7));
+		if (b.shipment < 0 || b.status < 0) {
+			s = status_fail(ST_BADINPUT, "ledger %s: a box holds a code this ssrfill "
+					"does not know", lg->path);
+			break;
+		}
+		b.wave = sqlite3_column_int(st, 1);
+		b.lea = (uint32_t)sqlite3_column_int64(st, 2);
+		const unsigned char *id = sqlite3_column_text(st, 3);
+		b.box_id = id ? (const char *)id : "";
+		b.box_no = (uint32_t)sqlite3_column_int64(st, 4);
+		b.wave_box_no = (uint32_t)sqlite3_column_int64(st, 5);
+		b.wave_box_count = (uint32_t)sqlite3_column_int64(st, 6);
+		if (fn(ctx, &b) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (s == ST_OK && rc != SQLITE_DONE)
+		s = db_fail(lg, rc, "reading the boxes");
+	sqlite3_finalize(st);
 	return s;
 }

@@ -221,6 +221,65 @@ typedef int (*ledger_found_fn)(void *ctx, const ledger_found *f);
 status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx,
 			 size_t *n_found);
 
+/* ---- scans (docs/rules.md §15.4) ---- */
+
+/* What ledger_scan_clean keeps of a scanned line; longer is cut (no box id
+ * comes near it, so a cut line is never a box). */
+#define LEDGER_SCAN_MAX 64
+
+enum ledger_scan_result {
+	LEDGER_SCAN_OK, LEDGER_SCAN_AGAIN, LEDGER_SCAN_VOID, LEDGER_SCAN_UNKNOWN,
+	LEDGER_SCAN_RESULTS
+};
+/* "OK", "AGAIN", "VOID", "UNKNOWN": the scans.result spellings. */
+extern const char *const ledger_scan_result_name[LEDGER_SCAN_RESULTS];
+
+/* A scanned line as it is looked up and recorded: surrounding spaces,
+ * tabs, CR and LF dropped, letters lowercased except the R of a reprint
+ * box's "-R<n>", any other byte outside printable ASCII turned into '?',
+ * cut to LEDGER_SCAN_MAX bytes.  Writes a NUL-terminated string into
+ * out[LEDGER_SCAN_MAX + 1] and returns its length: 0 for an empty line. */
+size_t ledger_scan_clean(char *out, const char *line, size_t len);
+
+typedef struct ledger_scan_answer {
+	int result;                       /* enum ledger_scan_result */
+	char box_id[LEDGER_SCAN_MAX + 1]; /* the cleaned text; a box's id when known */
+	int shipment, wave;               /* -1, 0 when UNKNOWN */
+	uint32_t lea;
+	uint32_t wave_box_no, wave_box_count;
+	/* the LEA's boxes of that shipment and wave, void ones left out, and
+	 * how many of them are scanned now (this scan included) */
+	uint32_t n_boxes, n_scanned;
+	int64_t first_at;                 /* AGAIN: the first OK scan, 0 if none */
+	char first_station[LEDGER_SCAN_MAX + 1];
+	char replaced_by[LEDGER_SCAN_MAX + 1]; /* VOID: the reprint box, "" if none */
+} ledger_scan_answer;
+
+/* One scan in one transaction: BEGIN IMMEDIATE, look the cleaned text up
+ * (ledger_scan_clean; an empty one is ST_USAGE), mark an OK box scanned,
+ * record the scan (time at, station, text, box, result; every result),
+ * COMMIT.  Answer only after it returns ST_OK: the scan is then on disk.
+ * ST_BUSY when another writer holds the ledger past busy_ms: nothing is
+ * recorded. */
+status ledger_scan(ledger *lg, const char *text, const char *station, int64_t at,
+		   ledger_scan_answer *a);
+
+/* ---- status ---- */
+
+typedef struct ledger_box_state {
+	int shipment, wave;               /* enum shipment */
+	uint32_t lea;
+	const char *box_id;
+	uint32_t box_no, wave_box_no, wave_box_count;
+	int status;                       /* 0 printed, 1 scanned, 2 void */
+} ledger_box_state;
+
+/* Call fn for every box matching the filter, ordered by shipment, wave,
+ * LEA and box number; the strings live until fn returns, a nonzero return
+ * stops the walk. */
+typedef int (*ledger_box_fn)(void *ctx, const ledger_box_state *b);
+status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *ctx);
+
 /* The number of the LEA's next invoice of the season: 1 + its invoices
  * of earlier waves (1 when none).  Invoice n of an LEA is
  * INV-<year>-<lea>-W<n>, the first keeps INV-<year>-<lea> (docs/rules.md

@@ -25,6 +25,14 @@
  *   and host; a stale holder file (its run SIGKILLed) or one that is not
  *   ours is not trusted ("held by another process"); the file is replaced
  *   by the next run and gone after a commit, a rollback or a close.
+ * - Scans (§15.4): a scanned line is cleaned as scanners type it (CR,
+ *   spaces, capitals; a reprint's R kept); each scan answers OK (the box
+ *   scanned, its LEA's wave counted), AGAIN (when and where first), VOID
+ *   (the reprint that replaced it) or UNKNOWN, and every answer is a
+ *   committed row of scans before ledger_scan returns; a writer holding the
+ *   ledger makes a scan wait then ST_BUSY with nothing recorded.
+ * - The boxes come back for `status` by shipment, wave, LEA and number,
+ *   filtered, from a read-only open that cannot record a scan.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -827,6 +835,183 @@ static void a_busy_writer_names_the_holder(void **state)
 	status_clear();
 }
 
+/* ---- scans and status (docs/rules.md §15.4) ---- */
+
+static void a_scanned_line_is_cleaned_as_scanners_type_it(void **state)
+{
+	(void)state;
+	char out[LEDGER_SCAN_MAX + 1];
+	assert_int_equal(ledger_scan_clean(out, " \tAUGUST-1964733-0002 \r\n", 24), 19);
+	assert_string_equal(out, "august-1964733-0002");
+	assert_int_equal(ledger_scan_clean(out, "\r\n", 2), 0);
+	assert_string_equal(out, "");
+	ledger_scan_clean(out, "August-1964733-0002-r1", 22);
+	assert_string_equal(out, "august-1964733-0002-R1");   /* a reprint keeps its R */
+	ledger_scan_clean(out, "a\x01" "b\xc3\xa9", 5);
+	assert_string_equal(out, "a?b??");
+	char big[300];
+	memset(big, 'x', sizeof big);
+	assert_int_equal(ledger_scan_clean(out, big, sizeof big), LEDGER_SCAN_MAX);
+}
+
+static int64_t count_scans(const char *result)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM scans WHERE result = '%s'", result);
+	return peek_int(sql);
+}
+
+static void each_scan_is_answered_and_committed(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 100, 2);
+	add_box(lg, 1964733, 2, 1, 200, 2);
+	add_box(lg, 1964733, 3, 1, 300, 2);
+	add_box(lg, 5550001, 1, 1, 400, 2);
+	assert_int_equal(ledger_set_box_count(lg, SHIP_AUGUST, 1964733, 3), ST_OK);
+	commit(lg, 8);
+	poke("UPDATE boxes SET wave_box_no = box_no");
+
+	ledger_scan_answer a;
+	assert_int_equal(ledger_scan(lg, "AUGUST-1964733-0002\r", "dock1", 1700001000, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_OK);
+	assert_string_equal(a.box_id, "august-1964733-0002");
+	assert_int_equal(a.shipment, SHIP_AUGUST);
+	assert_int_equal(a.lea, 1964733);
+	assert_int_equal(a.wave, 1);
+	assert_int_equal(a.wave_box_no, 2);
+	assert_int_equal(a.wave_box_count, 3);
+	assert_int_equal(a.n_scanned, 1);
+	assert_int_equal(a.n_boxes, 3);
+	/* committed: another connection sees it at once */
+	assert_int_equal(peek_int("SELECT count(*) FROM boxes WHERE status = 'scanned'"), 1);
+	assert_int_equal(count_scans("OK"), 1);
+
+	assert_int_equal(ledger_scan(lg, "august-1964733-0001", "dock2", 1700001005, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_OK);
+	assert_int_equal(a.n_scanned, 2);
+
+	assert_int_equal(ledger_scan(lg, "august-1964733-0002", "dock2", 1700001010, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_AGAIN);
+	assert_int_equal(a.first_at, 1700001000);   /* when and where it was first scanned */
+	assert_string_equal(a.first_station, "dock1");
+	assert_int_equal(a.n_scanned, 2);
+
+	/* a box a reprint replaced */
+	poke("UPDATE boxes SET status = 'void' WHERE box_id = 'august-1964733-0003'");
+	poke("INSERT INTO boxes (box_id, run_id, shipment, lea, wave, box_no, wave_box_no, "
+	     "wave_box_count, n_sets, sheets, gross_mg, reprint_of) SELECT "
+	     "'august-1964733-0003-R1', run_id, shipment, lea, wave, NULL, 1, 1, 2, 4, 2000, "
+	     "box_key FROM boxes WHERE box_id = 'august-1964733-0003'");
+	assert_int_equal(ledger_scan(lg, "august-1964733-0003", NULL, 1700001020, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_VOID);
+	assert_string_equal(a.replaced_by, "august-1964733-0003-R1");
+	assert_int_equal(ledger_scan(lg, "AUGUST-1964733-0003-R1", NULL, 1700001030, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_OK);
+	assert_int_equal(a.n_scanned, 3);   /* the void box no longer counts */
+	assert_int_equal(a.n_boxes, 3);
+
+	/* garbage and a box of no ledger: UNKNOWN, recorded, no box */
+	assert_int_equal(ledger_scan(lg, "\x01garbage", "dock1", 1700001040, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_UNKNOWN);
+	assert_string_equal(a.box_id, "?garbage");
+	assert_int_equal(ledger_scan(lg, "august-9999999-0001", "dock1", 1700001050, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_UNKNOWN);
+	assert_int_equal(count_scans("UNKNOWN"), 2);
+	assert_int_equal(peek_int("SELECT count(*) FROM scans WHERE result = 'UNKNOWN' "
+				  "AND box_key IS NULL"), 2);
+	assert_int_equal(count_scans("VOID"), 1);
+	assert_int_equal(count_scans("AGAIN"), 1);
+	assert_int_equal(count_scans("OK"), 3);
+	assert_int_equal(peek_int("SELECT count(*) FROM scans WHERE station IS NULL"), 2);
+	/* an empty line is not a scan */
+	assert_int_equal(ledger_scan(lg, " \r\n", "dock1", 1, &a), ST_USAGE);
+	status_clear();
+	assert_int_equal(peek_int("SELECT count(*) FROM scans"), 7);
+	ledger_close(lg);
+}
+
+static void a_scan_waits_for_a_writer_then_is_busy(void **state)
+{
+	(void)state;
+	ledger *first = open_ok(NULL);
+	begin(first);
+	add_box(first, 1964733, 1, 1, 100, 1);
+	commit(first, 1);
+	ledger_options shortwait = { .busy_ms = 200 };
+	ledger *scanner = open_ok(&shortwait);
+	begin(first);   /* a run holds the write lock */
+	ledger_scan_answer a;
+	double t0 = clock_now();
+	assert_int_equal(ledger_scan(scanner, "august-1964733-0001", "dock1", 1, &a), ST_BUSY);
+	assert_true(clock_now() - t0 >= 0.15);
+	status_clear();
+	ledger_rollback_run(first);
+	assert_int_equal(peek_int("SELECT count(*) FROM scans"), 0);   /* nothing recorded */
+	/* the lock free again, the same scanner goes on */
+	assert_int_equal(ledger_scan(scanner, "august-1964733-0001", "dock1", 2, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_OK);
+	ledger_close(scanner);
+	ledger_close(first);
+}
+
+struct box_walk {
+	size_t n;
+	char ids[8][32];
+	int status[8];
+};
+
+static int walk_box(void *ctx, const ledger_box_state *b)
+{
+	struct box_walk *w = ctx;
+	if (w->n < 8) {
+		snprintf(w->ids[w->n], sizeof w->ids[0], "%s", b->box_id);
+		w->status[w->n] = b->status;
+	}
+	w->n++;
+	return 0;
+}
+
+static void boxes_come_back_by_shipment_wave_and_lea(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 5550001, 1, 1, 100, 1);
+	add_box(lg, 1964733, 2, 1, 200, 1);
+	add_box(lg, 1964733, 1, 1, 300, 1);
+	ledger_set s = { .ssid = 400, .report = REPORT_CAST, .grade = 7, .school = 5 };
+	assert_int_equal(ledger_add_set(lg, &s), ST_OK);
+	ledger_box b = { .shipment = SHIP_WINTER, .lea = 1964733, .wave = 1, .box_no = 1,
+			 .wave_box_no = 1, .wave_box_count = 1 };
+	assert_int_equal(ledger_add_box(lg, &b), ST_OK);
+	commit(lg, 4);
+	ledger_scan_answer a;
+	assert_int_equal(ledger_scan(lg, "august-1964733-0002", "x", 1, &a), ST_OK);
+	ledger_close(lg);
+
+	const ledger_options ro = { .read_only = 1 };
+	lg = open_ok(&ro);
+	struct box_walk w = { 0 };
+	assert_int_equal(ledger_boxes(lg, NULL, walk_box, &w), ST_OK);
+	assert_int_equal(w.n, 4);
+	assert_string_equal(w.ids[0], "august-1964733-0001");
+	assert_string_equal(w.ids[1], "august-1964733-0002");
+	assert_int_equal(w.status[1], 1);
+	assert_string_equal(w.ids[2], "august-5550001-0001");
+	assert_string_equal(w.ids[3], "winter-1964733-0001");   /* August first, then winter */
+	memset(&w, 0, sizeof w);
+	ledger_filter f = { .shipment = SHIP_AUGUST, .lea = 1964733 };
+	assert_int_equal(ledger_boxes(lg, &f, walk_box, &w), ST_OK);
+	assert_int_equal(w.n, 2);
+	/* read-only: a scan cannot be recorded */
+	assert_int_not_equal(ledger_scan(lg, "august-1964733-0001", "x", 1, &a), ST_OK);
+	status_clear();
+	ledger_close(lg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +1031,10 @@ int main(void)
 		T(the_digest_sees_printed_fields_only),
 		T(bulk_insert_of_100000_sets),
 		T(a_busy_writer_names_the_holder),
+		T(a_scanned_line_is_cleaned_as_scanners_type_it),
+		T(each_scan_is_answered_and_committed),
+		T(a_scan_waits_for_a_writer_then_is_busy),
+		T(boxes_come_back_by_shipment_wave_and_lea),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
