@@ -96,7 +96,7 @@ j = json.load(open(sys.argv[1]))
 lines = open(sys.argv[2]).read().splitlines()
 groups = []
 for g in j["groups"]:
-    s = (f'{g["shipment"]}  wave {g["wave"]}  LEA {g["lea_code"]}  printed {g["printed"]}  '
+    s = (f'{g["shipment"]:<6}  wave {g["wave"]}  LEA {g["lea_code"]}  printed {g["printed"]}  '
          f'scanned {g["scanned"]}  void {g["void"]}  missing {g["missing"]}')
     if g["missing_ids"]:
         s += ": " + " ".join(g["missing_ids"])
