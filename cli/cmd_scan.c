@@ -18,14 +18,17 @@
  * are skipped.  Another writer holding the ledger past the busy wait (a
  * `run` committing) gets BUSY for that line, nothing recorded, and the
  * scanner goes on with the next: the operator scans the box again.  Any
- * other failure stops the command (exit 3).  At the end of input one tally
+ * other failure stops the command (exit 3).  A ledger that does not exist
+ * is refused (exit 1), not created: only `run --ledger` starts a season.  At the end of input one tally
  * line goes to standard error and the exit is 0.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,6 +113,12 @@ int cmd_scan(int argc, char **argv)
 			return cli_usage_error("scan", "--station wants a name, like dock1");
 	}
 
+	/* a typo must not start a new, empty season that answers UNKNOWN to
+	 * every box: only `run --ledger` makes a ledger */
+	struct stat sb;
+	if (lstat(path, &sb) != 0 && errno == ENOENT)
+		return status_fail(ST_BADINPUT, "ledger %s: no such file (`ssrfill run --ledger` "
+				   "makes a ledger; scan only records in one)", path);
 	ledger *lg;
 	status st = ledger_open(&lg, path, NULL);
 	if (st != ST_OK)

@@ -18,6 +18,10 @@
  *                                            // folder is in place
  *   ledger_close(lg);                        // without a commit: rollback
  *
+ * A scanning station instead calls ledger_scan(lg, line, station, now, &a)
+ * for each scanned line: its own committed transaction (docs/rules.md
+ * §15.4).  `status` opens read-only and walks ledger_boxes.
+ *
  * Nothing a run adds is visible to anyone, this process included after a
  * reopen, until ledger_commit_run: a crash or a close before it leaves the
  * ledger as it was.  Another writer waits busy_ms (5 s) for the write lock,

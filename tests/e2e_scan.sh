@@ -150,10 +150,7 @@ for _ in $(seq 1 200); do
 	[ "$(wc -l <"$work/kill.txt")" -ge 8 ] && break
 	sleep 0.05
 done
-kill -9 "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
-kill "$fpid" 2>/dev/null
-wait "$fpid" 2>/dev/null
+{ kill -9 "$spid"; wait "$spid"; kill "$fpid"; wait "$fpid"; } 2>/dev/null
 answered=$(wc -l <"$work/kill.txt")
 ok_lines=$(grep -c '^OK ' "$work/kill.txt")
 ok_rows=$(sqlite3 "$klg" "SELECT count(*) FROM scans WHERE result = 'OK'")
@@ -206,6 +203,8 @@ check "status --lea --shipment: that LEA's August boxes only" \
 check "status on a missing ledger exits 1 and creates nothing" "$? $(ls "$work" | grep -c none)" "1 0"
 "$bin" scan >/dev/null 2>&1 </dev/null
 check "scan without --ledger: usage error" "$?" 2
+echo "$first" | "$bin" scan --ledger "$work/typo.ledger" >/dev/null 2>"$work/typo.err"
+check "scan on a missing ledger exits 1 and creates nothing" "$? $(ls "$work" | grep -c '^typo.ledger')" "1 0"
 sum1=$(sha256sum <"$lg")
 "$bin" status --ledger "$lg" >/dev/null
 check "status does not write the ledger" "$(sha256sum <"$lg")" "$sum1"
