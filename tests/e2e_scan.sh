@@ -203,6 +203,11 @@ check "status --lea --shipment: that LEA's August boxes only" \
 check "status on a missing ledger exits 1 and creates nothing" "$? $(ls "$work" | grep -c none)" "1 0"
 "$bin" scan >/dev/null 2>&1 </dev/null
 check "scan without --ledger: usage error" "$?" 2
+echo "$first" | "$bin" scan --ledger "$lg" >/dev/null 2>&1
+check "the station defaults to the host name" \
+	"$(q "SELECT station FROM scans ORDER BY scan_id DESC LIMIT 1")" "$(hostname)"
+echo "$first" | "$bin" scan --ledger "$lg" --station "" >/dev/null 2>&1
+check "scan --station '': usage error" "$?" 2
 echo "$first" | "$bin" scan --ledger "$work/typo.ledger" >/dev/null 2>"$work/typo.err"
 check "scan on a missing ledger exits 1 and creates nothing" "$? $(ls "$work" | grep -c '^typo.ledger')" "1 0"
 sum1=$(sha256sum <"$lg")
