@@ -211,14 +211,20 @@ if [ "$(id -u)" = 0 ] && unshare --pid --fork true 2>/dev/null; then
 	check "as PID 1, SIGTERM ends sort; nothing reaches its output" $? "exit $rc; $(wc -l <"$work/pid1.csv") lines out"
 fi
 
+# Each feeder below writes into a new FIFO: a killed reader leaves up to a
+# pipe's worth of unread rows in the old one, kept while the old feeder's
+# sleep holds its write end, and the next reader would start mid-file
+# (seen in CI: "sfifo: line 1: missing required column(s)").
+fresh_fifo() { rm -f "$work/sfifo" && mkfifo "$work/sfifo"; }
+
 # SIGKILL while spilling: a staged folder, a spill folder and a lock file
 # stay behind; the next command working there removes them and says so.
 "$bin" gen --quiet --rows 60000 --seed 7 --out "$work/big.csv" --orders "$work/bigo.csv"
-{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+fresh_fifo; { head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
 "$bin" run --quiet --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k1" --memory 1M --threads 1 \
 	2>"$work/err1" & runpid=$!; bgpids+=($runpid)
 wait_for "$TMPDIR/ssrfill-spill-*/*"
-kill -9 $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+kill -9 $runpid; wait $runpid 2>/dev/null; pkill -P $feeder 2>/dev/null; kill $feeder 2>/dev/null
 left=$(ls -d "$work"/k1.ssrfill-* "$TMPDIR"/ssrfill-spill-* 2>/dev/null | wc -l)
 [ "$left" -ge 3 ]
 check "SIGKILL leaves the staged folder, lock and spill folder (only a sweep can help)" $? "$(ls -A "$work" "$TMPDIR")"
@@ -230,7 +236,7 @@ n=$(grep -c 'removed what killed runs left behind' "$work/err")
 check "the next run removes a killed run's leftovers, in one line" $? "exit $rc: $(cat "$work/err"); $(ls -A "$work" "$TMPDIR")"
 
 # a live run's staged folder and spill folder are never swept
-{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+fresh_fifo; { head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
 "$bin" run --students "$work/sfifo" --orders "$work/bigo.csv" --out "$work/k2" --memory 1M --threads 1 \
 	2>"$work/err1" & runpid=$!; bgpids+=($runpid)
 wait_for "$TMPDIR/ssrfill-spill-*/*"
@@ -241,14 +247,14 @@ alive=$(kill -0 $runpid 2>/dev/null && echo yes || echo no)
 	compgen -G "$TMPDIR/ssrfill-spill-*" >/dev/null
 check "a live run's staged and spill folders are left alone by another command" $? \
 	"live run alive before: $alive, after: $(kill -0 $runpid 2>/dev/null && echo yes || echo no) ($(cat "$work/err1")); other run: exit $rc: $(cat "$work/err"); left: $(ls -A "$work" "$TMPDIR" | tr '\n' ' ')"
-kill $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+kill $runpid; wait $runpid 2>/dev/null; pkill -P $feeder 2>/dev/null; kill $feeder 2>/dev/null
 
 # killed sort: its staged output file goes at the next sort there
-{ head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
+fresh_fifo; { head -c 8000000 "$work/big.csv"; sleep 60; } >"$work/sfifo" & bgpids+=($!); feeder=$!
 "$bin" sort --quiet --students "$work/sfifo" --out "$work/ks.csv" --memory 1M --threads 1 2>/dev/null & runpid=$!
 bgpids+=($runpid)
 wait_for "$TMPDIR/ssrfill-spill-*/*"
-kill -9 $runpid; wait $runpid 2>/dev/null; kill $feeder 2>/dev/null
+kill -9 $runpid; wait $runpid 2>/dev/null; pkill -P $feeder 2>/dev/null; kill $feeder 2>/dev/null
 "$bin" sort --students "$rej" --out "$work/ks.csv" --max-reject-rate 1 2>"$work/err"; rc=$?
 [ $rc = 0 ] && grep -q 'ks.csv.ssrfill-tmp-' "$work/err" && [ -z "$(ls -A "$work" | grep 'ks.csv.ssrfill'; ls -A "$TMPDIR")" ]
 check "the next sort removes a killed sort's staged file and spill folder" $? "exit $rc: $(cat "$work/err")"
