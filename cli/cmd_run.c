@@ -88,12 +88,17 @@ int cmd_run(int argc, char **argv)
 		return swept;
 	run_summary sum;
 	const status st = run_job(&o, &sum);
-	if (st == ST_OK && !quiet && sum.nothing_new) {
+	/* a new ledger is said even with --quiet: a mistyped --ledger starts a
+	 * new season, which prints and bills everything again */
+	if (st == ST_OK && sum.ledger_created)
+		fprintf(stderr, "ssrfill run: created the ledger %s: this run is wave 1 of a new season "
+			"(if you meant an existing ledger, check its name before sending anything)\n", o.ledger);
+	if (st == ST_OK && !quiet && sum.nothing_new)
 		fprintf(stderr, "ssrfill run: nothing new to print: the ledger %s has printed every set of "
 			"%s (%llu printed earlier, %llu electronic only, %llu rejected); summary in %s\n",
 			o.ledger, o.students, (unsigned long long)sum.printed_earlier,
 			(unsigned long long)sum.electronic, (unsigned long long)sum.rejected, o.out);
-	} else if (st == ST_OK && !quiet) {
+	if (st == ST_OK && !quiet) {
 		uint64_t printed = 0, boxes = 0;
 		for (int s = 0; s < SHIP_COUNT; s++) {
 			printed += sum.ship[s].printed;

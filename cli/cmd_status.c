@@ -201,7 +201,7 @@ int cmd_status(int argc, char **argv)
 		outstream_printf(r.o, "%s], \"total\": {\"printed\": %" PRIu64 ", \"scanned\": %" PRIu64
 				 ", \"void\": %" PRIu64 ", \"missing\": %" PRIu64 "}, \"complete\": %s}\n",
 				 r.n_groups ? "\n" : "", t->printed, t->scanned, t->n_void, t->missing,
-				 t->missing ? "false" : "true");
+				 t->missing || !r.n_groups ? "false" : "true");
 	else
 		outstream_printf(r.o, "total  printed %" PRIu64 "  scanned %" PRIu64 "  void %" PRIu64
 				 "  missing %" PRIu64 "\n", t->printed, t->scanned, t->n_void,

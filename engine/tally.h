@@ -36,6 +36,7 @@ typedef struct run_summary {
 	int64_t ledger_run;            /* the run's id in the ledger */
 	int waves[SHIP_COUNT];         /* this run's wave of each shipment, 0: printed nothing */
 	int nothing_new;               /* a ledger run that printed nothing */
+	int ledger_created;            /* the run created its ledger: wave 1 */
 	uint64_t ordered_by[4];        /* enum ordered_by */
 	run_ship ship[SHIP_COUNT];
 	order_counts orders;

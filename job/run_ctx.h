@@ -48,6 +48,7 @@ typedef struct run_ctx {
 	u64map *printed_scope; /* cover_key -> 1: the orders (a school's, or LEA-wide with
 				  school PLACE_LEA; by program) earlier waves printed sets under */
 	outstream *changed;    /* reports/changed_since_printed.csv */
+	uint64_t n_printed;    /* the sets earlier waves printed */
 	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */

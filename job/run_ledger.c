@@ -23,8 +23,12 @@
 #include "run_ctx.h"
 #include "run_keys.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "../base/mem.h"
@@ -39,15 +43,37 @@ static int scope_printed(void *ctx, uint32_t lea, uint32_t school, enum program 
 	return u64map_get(x->printed_scope, cover_key(lea, place, (unsigned)p)) != NULL;
 }
 
+/* What the map of n printed sets takes: u64map keeps its table at most
+ * half full, in powers of two, 16 bytes a slot. */
+static size_t printed_map_bytes(uint64_t n)
+{
+	size_t slots = 64;
+	while (slots < 2 * n)
+		slots *= 2;
+	return slots * 2 * sizeof(uint64_t);
+}
+
 static status read_printed(run_ctx *x)
 {
-	ledger_cursor *c;
-	const ledger_filter all = { -1, -1 };
-	status st = ledger_printed_open(x->lg, &all, &c);
+	/* the maps count against --memory (the sorter gets what is left): a
+	 * ledger too big for the budget is refused before they are built */
+	uint64_t n;
+	status st = ledger_count_sets(x->lg, &n);
 	if (st != ST_OK)
 		return st;
+	const size_t need = printed_map_bytes(n);
+	if (need > x->opt->memory / 2)
+		return status_fail(ST_BADINPUT,
+				   "the ledger %s holds %llu printed sets; looking them up takes %zu MiB, more than "
+				   "half of --memory (%zu MiB): run with --memory %zuM or more",
+				   x->opt->ledger, (unsigned long long)n, need >> 20, x->opt->memory >> 20,
+				   ((2 * need + (size_t)(48 << 20)) >> 20) + 1);
+	x->n_printed = n;
+	ledger_cursor *c;
+	const ledger_filter all = { -1, -1 };
+	if ((st = ledger_printed_open(x->lg, &all, &c)) != ST_OK)
+		return st;
 	ledger_printed p;
-	uint64_t n = 0;
 	while ((st = ledger_printed_next(c, &p)) == ST_OK) {
 		const unsigned prog = (unsigned)report_table[p.report].program;
 		/* each slot is written before the next u64map_slot of its map,
@@ -68,21 +94,9 @@ static status read_printed(run_ctx *x)
 		}
 		if (o != v)
 			*o = 1;
-		n++;
 	}
 	ledger_printed_close(c);
-	if (st != ST_EOF)
-		return st;
-	/* the maps count against --memory (the sorter gets what is left); a
-	 * ledger too big for the budget is refused rather than overrun it */
-	const size_t need = u64map_bytes(x->printed) + u64map_bytes(x->printed_scope);
-	if (need > x->opt->memory / 2)
-		return status_fail(ST_BADINPUT,
-				   "the ledger %s holds %llu printed sets; looking them up takes %zu MiB, more than "
-				   "half of --memory (%zu MiB): run with --memory %zuM or more",
-				   x->opt->ledger, (unsigned long long)n, need >> 20, x->opt->memory >> 20,
-				   ((2 * need) >> 20) + 1);
-	return ST_OK;
+	return st == ST_EOF ? ST_OK : st;
 }
 
 /* SQLite's page cache for the ledger: an eighth of --memory, between 2 and
@@ -93,18 +107,56 @@ static size_t cache_bytes(const run_opts *opt)
 	return b < lo ? lo : b > hi ? hi : b;
 }
 
+/* The output folder's absolute path, as the ledger records it: its
+ * parent resolved (it exists), then its name. */
+static void absolute_out(const char *out, char *buf, size_t cap)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(out, '/');
+	const char *name = slash ? slash + 1 : out;
+	if (slash)
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - out) ? (int)(slash - out) : 1, out);
+	else
+		snprintf(parent, sizeof parent, ".");
+	char *real = realpath(parent, NULL);
+	snprintf(buf, cap, "%s/%s", real ? real : parent, name);
+	free(real);
+}
+
 status run_ledger_open(run_ctx *x)
 {
 	const run_opts *opt = x->opt;
 	const ledger_options lo = { .cache_kib = (int)(cache_bytes(opt) >> 10) };
+	struct stat sb;
+	x->sum.ledger_created = lstat(opt->ledger, &sb) != 0 && errno == ENOENT;
 	status st = ledger_open(&x->lg, opt->ledger, &lo);
+	char out[PATH_MAX + 256];
+	absolute_out(opt->out, out, sizeof out);
 	if (st == ST_OK) {
-		const ledger_run run = { "run", opt->out, (int64_t)time(NULL) };
+		const ledger_run run = { "run", out, (int64_t)time(NULL), x->cfg.admin_year };
 		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
 	}
-	if (st == ST_OK)
-		x->sum.ledger_file = opt->ledger;
-	return st;
+	if (st != ST_OK)
+		return st;
+	x->sum.ledger_file = opt->ledger;
+	/* one ledger, one season: last year's would skip this year's sets as
+	 * printed (box ids carry no year) */
+	char season[32];
+	if ((st = ledger_season(x->lg, season, sizeof season)) != ST_OK)
+		return st;
+	if (season[0] && strcmp(season, x->cfg.admin_year) != 0)
+		return status_fail(ST_BADINPUT, "the ledger %s is the %s season's, and this run's configuration "
+				   "is for %s: a ledger holds one administration year; give this season a new ledger",
+				   opt->ledger, season, x->cfg.admin_year);
+	/* --force must not destroy the only copy of what a wave printed */
+	int64_t printed_by = 0;
+	if (opt->force && (st = ledger_printed_into(x->lg, out, &printed_by)) != ST_OK)
+		return st;
+	if (printed_by)
+		return status_fail(ST_USAGE, "%s holds what run %lld printed, as the ledger %s records it: "
+				   "--force would destroy that wave's print streams, manifests and invoices; "
+				   "choose another --out", opt->out, (long long)printed_by, opt->ledger);
+	return ST_OK;
 }
 
 status run_ledger_start(run_ctx *x)
@@ -139,7 +191,9 @@ size_t run_ledger_memory(const run_ctx *x)
 {
 	if (!x->lg)
 		return 0;
-	return cache_bytes(x->opt) + (x->printed ? u64map_bytes(x->printed) : 0) +
+	/* the cache, the sets of closed boxes the ledger holds until it writes
+	 * them (at most 64 Ki of 40 bytes), the maps */
+	return cache_bytes(x->opt) + ((size_t)5 << 19) + (x->printed ? u64map_bytes(x->printed) : 0) +
 	       (x->printed_scope ? u64map_bytes(x->printed_scope) : 0);
 }
 
@@ -221,7 +275,9 @@ int run_ledger_printed_earlier(run_ctx *x, const student *s, const setrec *r, st
 }
 
 /* reports/missing_since_printed.csv: the sets printed earlier no row of
- * this file has, in ssid order, from the ledger (which has no names). */
+ * this file has, in ssid order, from the ledger (which has no names): a
+ * second pass over what was printed, only when some are missing (every
+ * set printed earlier that a row had is counted printed_earlier). */
 static status write_missing(run_ctx *x)
 {
 	outstream *o;
@@ -229,34 +285,32 @@ static status write_missing(run_ctx *x)
 	if (st != ST_OK)
 		return st;
 	outstream_puts(o, "shipment,wave,box_id,lea_code,school_code,grade,ssid,report\n");
-	uint64_t *keys;
-	const long n = u64map_sorted_keys(x->printed, &keys);
-	if (n < 0)
-		st = status_fail(ST_NOMEM, "out of memory listing the sets printed earlier");
-	for (long i = 0; i < n && st == ST_OK; i++) {
-		if (*u64map_get(x->printed, keys[i]) & PRINTED_SEEN)
+	ledger_cursor *c = NULL;
+	const ledger_filter all = { -1, -1 };
+	if (x->n_printed > x->sum.printed_earlier)
+		st = ledger_printed_open(x->lg, &all, &c);
+	ledger_printed p;
+	while (c && st == ST_OK && (st = ledger_printed_next(c, &p)) == ST_OK) {
+		const uint64_t *v = u64map_get(x->printed, p.ssid * REPORT_COUNT + p.report);
+		if (v && (*v & PRINTED_SEEN))
 			continue;
-		const uint64_t ssid = keys[i] / REPORT_COUNT;
-		const uint8_t report = (uint8_t)(keys[i] % REPORT_COUNT);
-		found_set w;
-		if ((st = find_set(x, ssid, report, &w)) != ST_OK)
-			break;
 		x->sum.missing_since_printed++;
 		char code[24];
-		outstream_csv_str(o, shipment_name[w.f.shipment], 0);
-		outstream_csv_u64(o, (uint64_t)w.f.wave, 0);
-		outstream_csv_str(o, w.box_id, 0);
-		code7(o, w.f.lea, 0);
-		code7(o, w.f.school, 0);
-		outstream_csv_str(o, grade_name[w.f.grade], 0);
-		snprintf(code, sizeof code, "%010llu", (unsigned long long)ssid);
+		outstream_csv_str(o, shipment_name[p.shipment], 0);
+		outstream_csv_u64(o, (uint64_t)p.wave, 0);
+		outstream_csv_str(o, p.box_id, 0);
+		code7(o, p.lea, 0);
+		code7(o, p.school, 0);
+		outstream_csv_str(o, grade_name[p.grade], 0);
+		snprintf(code, sizeof code, "%010llu", (unsigned long long)p.ssid);
 		outstream_csv_str(o, code, 0);
-		outstream_csv_str(o, report_table[report].code, 1);
+		outstream_csv_str(o, report_table[p.report].code, 1);
 	}
-	if (n >= 0)
-		mem_free(keys);
-	const status c = outstream_close(o);
-	return st != ST_OK ? st : c;
+	ledger_printed_close(c);
+	if (st == ST_EOF)
+		st = ST_OK;
+	const status cl = outstream_close(o);
+	return st != ST_OK ? st : cl;
 }
 
 /* The run's inputs into the ledger: name as given, size and SHA-256 (none

@@ -100,6 +100,7 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 	"  started INTEGER NOT NULL,\n"
 	"  finished INTEGER,\n"
 	"  out_dir TEXT,\n"
+	"  admin_year TEXT,\n"
 	"  rows_read INTEGER,\n"
 	"  sets_printed INTEGER,\n"
 	"  boxes INTEGER,\n"
@@ -215,7 +216,7 @@ enum stmt {
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_RUN] = "INSERT INTO runs (command, started, out_dir) VALUES (?1, ?2, ?3)",
+	[S_RUN] = "INSERT INTO runs (command, started, out_dir, admin_year) VALUES (?1, ?2, ?3, ?4)",
 	[S_RUN_END] = "UPDATE runs SET finished = ?2, rows_read = ?3, sets_printed = ?4, "
 		      "boxes = ?5, status = ?6 WHERE run_id = ?1",
 	[S_INPUT] = "INSERT INTO run_inputs (run_id, role, path, n_bytes, sha256) "
@@ -450,6 +451,10 @@ static status db_fail(const ledger *lg, int rc, const char *what)
 		return status_fail(ST_NOMEM, "ledger %s: out of memory (%s)", lg->path, what);
 	case SQLITE_CONSTRAINT:
 		return status_fail(ST_INTERNAL, "ledger %s: %s: %s", lg->path, what, msg);
+	case SQLITE_CANTOPEN:
+		return status_fail(ST_IO, "ledger %s: %s: %s (SQLite keeps %s-wal and %s-shm beside "
+				   "the ledger, even to read it: its folder must be writable)",
+				   lg->path, what, msg, lg->path, lg->path);
 	default:
 		return status_fail(ST_IO, "ledger %s: %s: %s", lg->path, what, msg);
 	}
@@ -496,8 +501,9 @@ static status check_file(const char *path, int read_only)
 		return status_fail(ST_IO, "ledger %s: %s", path, strerror(errno));
 	/* Not through a symbolic link: SQLite would refuse it (NOFOLLOW) with a
 	 * vaguer message, and its -wal file would land beside the link. */
-	int fd = open(path, (read_only ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC | O_NOFOLLOW,
-		      0600);
+	/* NONBLOCK: a FIFO given as the ledger is refused below, not waited on */
+	int fd = open(path, (read_only ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC | O_NOFOLLOW |
+		      O_NONBLOCK, 0600);
 	if (fd < 0 && errno == ELOOP)
 		return status_fail(ST_BADINPUT, "ledger %s: a symbolic link; give the file itself",
 				   path);
@@ -693,6 +699,10 @@ status ledger_begin_run(ledger *lg, const ledger_run *run, int64_t *run_id)
 	sqlite3_stmt *st = lg->st[S_RUN];
 	sqlite3_bind_text(st, 1, run->command, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, run->started);
+	if (run->admin_year)
+		sqlite3_bind_text(st, 4, run->admin_year, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
 	if (run->out_dir)
 		sqlite3_bind_text(st, 3, run->out_dir, -1, SQLITE_STATIC);
 	else
@@ -989,6 +999,8 @@ static int read_printed(sqlite3_stmt *st, ledger_printed *p)
 	p->shipment = code_index(shipment_name, SHIP_COUNT, sqlite3_column_text(st, 5));
 	p->wave = sqlite3_column_int(st, 6);
 	p->ordered_by = (uint8_t)sqlite3_column_int(st, 7);
+	const unsigned char *id = sqlite3_column_text(st, 8);
+	p->box_id = id ? (const char *)id : "";
 	if (key < 0 || report >= REPORT_COUNT || grade < 0 || grade >= GRADE_COUNT ||
 	    p->shipment < 0)
 		return -1;
@@ -1008,7 +1020,7 @@ status ledger_printed_open(ledger *lg, const ledger_filter *f, ledger_cursor **o
 	 * is (ssid, report) order, and no sort. */
 	int rc = sqlite3_prepare_v2(lg->db,
 		"SELECT s.set_key, s.grade_rank, s.school, s.digest, b.lea, b.shipment, b.wave, "
-		"s.ordered_by "
+		"s.ordered_by, b.box_id "
 		"FROM sets s CROSS JOIN boxes b ON b.box_key = s.box_key "
 		"WHERE (?1 IS NULL OR b.shipment = ?1) AND (?2 < 0 OR b.lea = ?2) "
 		"ORDER BY s.set_key", -1, &c->st, NULL);
@@ -1180,6 +1192,50 @@ status ledger_flush(ledger *lg)
 	return s;
 }
 
+/* One text of the first row sql gives, into buf ("" when none). */
+static status query_text(ledger *lg, const char *sql, const char *arg, char *buf, size_t cap)
+{
+	buf[0] = 0;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(lg, rc, sql);
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(buf, cap, "%s", t ? (const char *)t : "");
+		rc = SQLITE_DONE;
+	}
+	const status s = rc == SQLITE_DONE ? ST_OK : db_fail(lg, rc, sql);
+	sqlite3_finalize(st);
+	return s;
+}
+
+status ledger_season(ledger *lg, char *buf, size_t cap)
+{
+	return query_text(lg, "SELECT admin_year FROM runs WHERE status != 'open' AND admin_year IS NOT NULL "
+			  "ORDER BY run_id LIMIT 1", NULL, buf, cap);
+}
+
+status ledger_printed_into(ledger *lg, const char *out_dir, int64_t *run_id)
+{
+	char buf[32];
+	const status s = query_text(lg, "SELECT run_id FROM runs WHERE out_dir = ?1 AND status = 'printed' "
+				    "ORDER BY run_id DESC LIMIT 1", out_dir, buf, sizeof buf);
+	*run_id = buf[0] ? strtoll(buf, NULL, 10) : 0;
+	return s;
+}
+
+status ledger_count_sets(ledger *lg, uint64_t *n)
+{
+	int64_t v = 0;
+	const status s = query_int(lg, "SELECT count(*) FROM sets", &v);
+	*n = (uint64_t)v;
+	return s;
+}
+
 /* ---- invoices of the season ---- */
 
 status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n)
@@ -1264,6 +1320,16 @@ static void copy_text(char *dst, const unsigned char *src)
 	snprintf(dst, LEDGER_SCAN_MAX + 1, "%s", src ? (const char *)src : "");
 }
 
+/* Text a box id could be: lowercase letters, digits, '-', and the R of a
+ * reprint's "-R<n>". */
+static int box_shaped(const char *t)
+{
+	for (; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '-' || *t == 'R'))
+			return 0;
+	return 1;
+}
+
 /* The lookups and writes of one scan, inside its transaction. */
 static status scan_in_tx(ledger *lg, const char *station, int64_t at, ledger_scan_answer *a)
 {
@@ -1343,7 +1409,10 @@ static status scan_in_tx(ledger *lg, const char *station, int64_t at, ledger_sca
 		sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
-	sqlite3_bind_text(st, 3, a->box_id, -1, SQLITE_STATIC);
+	/* what was scanned, unless it is no box id at all: a typed name or
+	 * address must not land in the ledger (docs/rules.md §15.1) */
+	sqlite3_bind_text(st, 3, box_key || box_shaped(a->box_id) ? a->box_id : "(not a box id)", -1,
+			  SQLITE_STATIC);
 	if (box_key)
 		sqlite3_bind_int64(st, 4, box_key);
 	else

@@ -78,8 +78,9 @@ int ledger_schema_version(const ledger *lg);
 
 typedef struct ledger_run {
 	const char *command;    /* "run", later "reprint" */
-	const char *out_dir;    /* the output folder, as given */
+	const char *out_dir;    /* the output folder (run: its absolute path) */
 	int64_t started;        /* unix seconds (clock.h) */
+	const char *admin_year; /* the configuration's, "2018-19"; NULL: none */
 } ledger_run;
 
 typedef struct ledger_run_end {
@@ -179,6 +180,7 @@ typedef struct ledger_printed {
 	int shipment, wave;
 	uint64_t digest;
 	uint8_t ordered_by;     /* enum ordered_by */
+	const char *box_id;     /* valid until the next ledger_printed_next */
 } ledger_printed;
 
 typedef struct ledger_cursor ledger_cursor;
@@ -283,6 +285,15 @@ typedef struct ledger_box_state {
  * stops the walk. */
 typedef int (*ledger_box_fn)(void *ctx, const ledger_box_state *b);
 status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *ctx);
+
+/* The administration year of the ledger's season: that of its first
+ * committed run ("" when it has none yet).  One ledger, one season. */
+status ledger_season(ledger *lg, char *buf, size_t cap);
+/* The latest run that printed into out_dir (as recorded), 0 when none. */
+status ledger_printed_into(ledger *lg, const char *out_dir, int64_t *run_id);
+
+/* How many sets the ledger has printed (a count, before reading them). */
+status ledger_count_sets(ledger *lg, uint64_t *n);
 
 /* The number of the LEA's next invoice of the season: 1 + its invoices
  * of earlier waves (1 when none).  Invoice n of an LEA is

@@ -122,13 +122,16 @@ printf '%s\n' "$first" 'garbage*&^%' "august-0000001-0001" "${first%-*}-9999" \
 grep -q "^AGAIN $first LEA $lea box [0-9]* of [0-9]*, wave 1: scanned before [0-9-]* [0-9:]* UTC at dock1 (" "$work/scan3.txt" \
 	&& ok "a rescan is AGAIN, with when and at which station" || bad "AGAIN" "$(cat "$work/scan3.txt")"
 check "garbage and boxes the ledger never printed are UNKNOWN" "$(grep -c '^UNKNOWN "' "$work/scan3.txt")" 3
-check "each is a row of scans" \
+check "each is a row of scans; text that is no box id at all is not kept (it could be a name)" \
 	"$(q "SELECT result || ' ' || scanned FROM scans WHERE station = 'dock2' ORDER BY scan_id" | tr '\n' '|')" \
-	"AGAIN $first|UNKNOWN garbage*&^%|UNKNOWN august-0000001-0001|UNKNOWN ${first%-*}-9999|"
+	"AGAIN $first|UNKNOWN (not a box id)|UNKNOWN august-0000001-0001|UNKNOWN ${first%-*}-9999|"
 check "UNKNOWN rows have no box; the rescan left the box scanned" \
 	"$(q "SELECT count(*) FROM scans WHERE result = 'UNKNOWN' AND box_key IS NULL") $(q "SELECT count(*) FROM boxes WHERE status <> 'scanned'")" "3 0"
 check "the tally counts each answer" "$(cat "$work/scan3.err")" \
 	"ssrfill scan: 4 scanned: 0 OK, 1 AGAIN, 0 VOID, 3 UNKNOWN"
+printf 'Maria Garcia 123 Main St\n' | "$bin" scan --ledger "$lg" --station dock3 >/dev/null 2>&1
+check "a typed name and address scanned by mistake is not in the ledger" \
+	"$(grep -a -c -e Garcia -e 'Main St' "$lg" "$lg-wal" 2>/dev/null | awk -F: '{s += $NF} END {print s + 0}')" 0
 
 # --- SIGKILL mid-stream, what scanners type ----------------------------------------------
 klg=$work/kill.ledger

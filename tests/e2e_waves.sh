@@ -160,5 +160,31 @@ else
 	bad "two waves with a ledger = one run over wave 2's inputs" "$(tail -15 "$work/waves.oracle")"
 fi
 
+# What an operator gets wrong at 2 a.m. (docs/rules.md §15.2): a new
+# ledger is said, even with --quiet; --force never replaces a folder the
+# ledger says a wave printed into; last season's ledger is refused.
+if grep -q "created the ledger .*season.ledger" "$work/ledger1.err" && ! grep -q "created the ledger" "$work/ledger2.err"; then
+	ok "the run that creates the ledger says so, the next does not"
+else
+	bad "the run that creates the ledger says so, the next does not" "$(cat "$work/ledger1.err" "$work/ledger2.err")"
+fi
+before=$(cat "$work/ledger1/invoices/invoices.csv" "$work/ledger1/manifests/august.csv" | md5sum)
+"$bin" run --quiet --no-documents --ledger "$work/season.ledger" --students "$work/wave2.csv" --orders "$work/orders2.csv" \
+	--out "$work/ledger1" --force 2>"$work/force.err"; rc=$?
+if [ $rc = 2 ] && grep -q "holds what run 1 printed" "$work/force.err" &&
+	[ "$before" = "$(cat "$work/ledger1/invoices/invoices.csv" "$work/ledger1/manifests/august.csv" | md5sum)" ]; then
+	ok "--force onto wave 1's folder is refused (exit 2) and the folder kept"
+else
+	bad "--force onto wave 1's folder is refused (exit 2) and the folder kept" "exit $rc: $(cat "$work/force.err")"
+fi
+printf 'admin_year = 2019-20\n' >"$work/next_year.ini"
+"$bin" run --quiet --no-documents --ledger "$work/season.ledger" --students "$work/wave2.csv" --orders "$work/orders2.csv" \
+	--config "$work/next_year.ini" --out "$work/next_year" 2>"$work/year.err"; rc=$?
+if [ $rc = 1 ] && grep -q "2018-19 season" "$work/year.err" && grep -q "2019-20" "$work/year.err" && [ ! -e "$work/next_year" ]; then
+	ok "another administration year's run on this season's ledger is refused, naming both"
+else
+	bad "another administration year's run on this season's ledger is refused, naming both" "exit $rc: $(cat "$work/year.err")"
+fi
+
 echo "e2e_waves: $pass passed, $fail failed"
 [ "$fail" = 0 ]

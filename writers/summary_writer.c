@@ -100,8 +100,9 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 	if (s->ledger_file) {
 		outstream_puts(o, "  \"ledger\": {\"file\": ");
 		json_str(o, s->ledger_file, strlen(s->ledger_file));
-		outstream_printf(o, ", \"run_id\": %lld, \"nothing_new\": %s, \"waves\": {",
-				 (long long)s->ledger_run, s->nothing_new ? "true" : "false");
+		outstream_printf(o, ", \"run_id\": %lld, \"created\": %s, \"nothing_new\": %s, \"waves\": {",
+				 (long long)s->ledger_run, s->ledger_created ? "true" : "false",
+				 s->nothing_new ? "true" : "false");
 		for (int i = 0; i < SHIP_COUNT; i++)
 			outstream_printf(o, "%s\"%s\": %d", i ? ", " : "", shipment_name[i], s->waves[i]);
 		outstream_puts(o, "}},\n");
