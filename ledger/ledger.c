@@ -1059,25 +1059,6 @@ void ledger_printed_close(ledger_cursor *c)
 	mem_free(c);
 }
 
-status ledger_printed_map(ledger *lg, const ledger_filter *f, u64map *m)
-{
-	ledger_cursor *c;
-	status s = ledger_printed_open(lg, f, &c);
-	if (s != ST_OK)
-		return s;
-	ledger_printed p;
-	while ((s = ledger_printed_next(c, &p)) == ST_OK) {
-		uint64_t *v = u64map_slot(m, p.ssid * REPORT_COUNT + p.report);
-		if (!v) {
-			s = status_fail(ST_NOMEM, "ledger %s: out of memory", lg->path);
-			break;
-		}
-		*v = p.digest;
-	}
-	ledger_printed_close(c);
-	return s == ST_EOF ? ST_OK : s;
-}
-
 /* ---- the digest ---- */
 
 static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)

@@ -8,7 +8,7 @@
  *   ledger_begin_run(lg, &run, &run_id);     // BEGIN IMMEDIATE: the writer
  *   ledger_next_wave(lg, SHIP_AUGUST, &w);   // reads inside the same
  *   ledger_next_box_no(lg, ship, lea, &n);   //   transaction
- *   ledger_printed_map(lg, &filter, map);    // or ledger_printed_open/next
+ *   ledger_printed_open(lg, &filter, &c);    // then ledger_printed_next
  *   ledger_add_input(lg, ...);  ledger_add_wave(lg, ship, w);
  *   for each box: ledger_add_set(lg, &set) for each of its sets, in
  *                 box order, then ledger_add_box(lg, &box)
@@ -36,7 +36,6 @@
 #include <stdint.h>
 
 #include "../base/status.h"
-#include "../base/u64map.h"
 #include "../engine/setrec.h"
 
 /* The schema this ssrfill writes; ledger_open migrates older ones up to it
@@ -194,9 +193,6 @@ status ledger_printed_open(ledger *lg, const ledger_filter *f, ledger_cursor **o
 /* ST_OK with *p filled, ST_EOF at the end, or a failure. */
 status ledger_printed_next(ledger_cursor *c, ledger_printed *p);
 void ledger_printed_close(ledger_cursor *c);
-/* The same sets into a hash map, student_identity() (ssid * REPORT_COUNT
- * + report) -> digest. */
-status ledger_printed_map(ledger *lg, const ledger_filter *f, u64map *m);
 
 /* The digest of the printed fields of a set that decide whether it changed
  * since it was printed (docs/rules.md §15): name, grade, school, report,
