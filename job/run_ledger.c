@@ -210,7 +210,7 @@ typedef struct found_set {
 	uint8_t report;
 	int hit;
 	ledger_found f;
-	char box_id[48];
+	char box_id[LEDGER_SCAN_MAX + 1], reprint_box_id[LEDGER_SCAN_MAX + 1];
 } found_set;
 
 static int take_report(void *ctx, const ledger_found *f)
@@ -221,7 +221,9 @@ static int take_report(void *ctx, const ledger_found *f)
 	w->hit = 1;
 	w->f = *f;
 	snprintf(w->box_id, sizeof w->box_id, "%s", f->box_id);
+	snprintf(w->reprint_box_id, sizeof w->reprint_box_id, "%s", f->reprint_box_id);
 	w->f.box_id = w->box_id;
+	w->f.reprint_box_id = w->reprint_box_id;
 	return 1;
 }
 
@@ -266,8 +268,10 @@ static status note_changed(run_ctx *x, const student *s, const setrec *r)
 {
 	found_set w;
 	const status st = find_set(x, s->ssid, s->report, &w);
+	/* named by the box the LEA has it in now: its latest reprint's */
 	if (st == ST_OK)
-		run_ledger_note_changed(x, w.f.shipment, w.f.wave, w.box_id, w.f.lea, w.f.school, w.f.grade, r);
+		run_ledger_note_changed(x, w.f.shipment, w.f.wave, w.reprint_box_id[0] ? w.reprint_box_id : w.box_id,
+					w.f.lea, w.f.school, w.f.grade, r);
 	return st;
 }
 
@@ -300,7 +304,10 @@ static status write_missing(run_ctx *x)
 	outstream_puts(o, "shipment,wave,box_id,lea_code,school_code,grade,ssid,report\n");
 	ledger_cursor *c = NULL;
 	const ledger_filter all = { -1, -1 };
+	uint64_t reprinted = 0;
 	if (x->n_printed > x->sum.printed_earlier)
+		st = ledger_count_reprinted(x->lg, &reprinted);
+	if (st == ST_OK && x->n_printed > x->sum.printed_earlier)
 		st = ledger_printed_open(x->lg, &all, &c);
 	ledger_printed p;
 	while (c && st == ST_OK && (st = ledger_printed_next(c, &p)) == ST_OK) {
@@ -309,9 +316,13 @@ static status write_missing(run_ctx *x)
 			continue;
 		x->sum.missing_since_printed++;
 		char code[24];
+		/* the box the LEA has it in now, when a reprint put it in another */
+		found_set w = { 0 };
+		if (reprinted && (st = find_set(x, p.ssid, p.report, &w)) != ST_OK)
+			break;
 		outstream_csv_str(o, shipment_name[p.shipment], 0);
 		outstream_csv_u64(o, (uint64_t)p.wave, 0);
-		outstream_csv_str(o, p.box_id, 0);
+		outstream_csv_str(o, w.reprint_box_id[0] ? w.reprint_box_id : p.box_id, 0);
 		code7(o, p.lea, 0);
 		code7(o, p.school, 0);
 		outstream_csv_str(o, grade_name[p.grade], 0);

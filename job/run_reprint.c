@@ -194,7 +194,8 @@ static int take_ssid_set(void *ctx, const ledger_found *f)
 		.school = f->school, .lea = f->lea, .shipment = f->shipment, .wave = f->wave,
 		.digest = f->digest,
 	};
-	snprintf(e.box_id, sizeof e.box_id, "%s", f->box_id);
+	/* where the LEA has it now: its latest reprint's box, else the wave's */
+	snprintf(e.box_id, sizeof e.box_id, "%s", f->reprint_box_id[0] ? f->reprint_box_id : f->box_id);
 	w->taken++;
 	w->st = add_set(w->x, &e, w->cap);
 	return w->st != ST_OK;
@@ -357,7 +358,7 @@ status run_reprint_set(run_ctx *x, const setrec *r)
 	const uint64_t *at = u64map_get(x->sel_at, r->ssid * REPORT_COUNT + r->report);
 	if (!at)
 		return status_fail(ST_INTERNAL, "a sorted record is no set chosen to reprint");
-	return ledger_add_reprint_set(x->lg, r->ssid, r->report, x->sel[*at - 1].changed);
+	return ledger_add_reprint_set(x->lg, r->ssid, r->report, ledger_digest(r), x->sel[*at - 1].changed);
 }
 
 status run_reprint_box_done(run_ctx *x, const packing *pk, uint32_t n)

@@ -86,8 +86,9 @@
 
 /*
  * The migration steps; steps[v - 1] takes a ledger from version v - 1 to v.
- * Step 1 is the season of issue 15, step 2 the reprints and scans of issue
- * 16.  Times are unix seconds (UTC); `datetime(x, 'unixepoch')` shows them.
+ * Step 1 is the season of issue 15, step 2 the scans of issue 16 (and
+ * reprint tables no ssrfill wrote), step 3 the reprints as written.
+ * Times are unix seconds (UTC); `datetime(x, 'unixepoch')` shows them.
  * No column may hold a name, an address or any other personal field.
  */
 _Static_assert(REPORT_COUNT <= 1 << LEDGER_REPORT_BITS, "a report number fits a set_key");
@@ -180,9 +181,43 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 
 	/* 2: reprints and scans (issue 16) */
 	"ALTER TABLE boxes ADD COLUMN reprint_of INTEGER REFERENCES boxes;\n"
-	"CREATE INDEX boxes_by_reprint_of ON boxes (reprint_of) WHERE reprint_of IS NOT NULL;\n"
-	/* one row a `reprint` command; the boxes it replaced are the new
-	 * boxes' reprint_of, its invoices those of its run */
+	"CREATE TABLE reprints (\n"
+	"  reprint_id INTEGER PRIMARY KEY,\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('box', 'ssid')),\n"
+	"  of_box_key INTEGER REFERENCES boxes,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  operator TEXT NOT NULL,\n"
+	"  at INTEGER NOT NULL,\n"
+	"  invoice_key INTEGER REFERENCES invoices\n"
+	");\n"
+	"CREATE TABLE reprint_sets (\n"
+	"  reprint_id INTEGER NOT NULL REFERENCES reprints,\n"
+	"  set_key INTEGER NOT NULL REFERENCES sets,\n"
+	"  new_box_key INTEGER NOT NULL REFERENCES boxes,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  changed INTEGER NOT NULL DEFAULT 0,\n"
+	"  PRIMARY KEY (reprint_id, set_key)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX reprint_sets_by_set ON reprint_sets (set_key);\n"
+	"CREATE TABLE scans (\n"
+	"  scan_id INTEGER PRIMARY KEY,\n"
+	"  at INTEGER NOT NULL,\n"
+	"  station TEXT,\n"
+	"  scanned TEXT NOT NULL,\n"
+	"  box_key INTEGER REFERENCES boxes,\n"
+	"  result TEXT NOT NULL CHECK (result IN ('OK', 'AGAIN', 'VOID', 'UNKNOWN'))\n"
+	");\n"
+	"CREATE INDEX scans_by_box ON scans (box_key);\n",
+
+	/* 3: reprints as `ssrfill reprint` writes them (issue 16): one row a
+	 * command (the boxes it replaced are the new boxes' reprint_of, its
+	 * invoices those of its run), billed or not; a box's reprint found
+	 * from the box, a reprint box's sets from the box.  Step 2's reprint
+	 * tables were never written (no ssrfill before this step wrote a
+	 * reprint), so they are replaced, not converted. */
+	"DROP TABLE reprint_sets;\n"
+	"DROP TABLE reprints;\n"
 	"CREATE TABLE reprints (\n"
 	"  reprint_id INTEGER PRIMARY KEY,\n"
 	"  run_id INTEGER NOT NULL UNIQUE REFERENCES runs,\n"
@@ -202,15 +237,7 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX reprint_sets_by_set ON reprint_sets (set_key);\n"
 	"CREATE INDEX reprint_sets_by_box ON reprint_sets (new_box_key, seq);\n"
-	"CREATE TABLE scans (\n"
-	"  scan_id INTEGER PRIMARY KEY,\n"
-	"  at INTEGER NOT NULL,\n"
-	"  station TEXT,\n"
-	"  scanned TEXT NOT NULL,\n"
-	"  box_key INTEGER REFERENCES boxes,\n"
-	"  result TEXT NOT NULL CHECK (result IN ('OK', 'AGAIN', 'VOID', 'UNKNOWN'))\n"
-	");\n"
-	"CREATE INDEX scans_by_box ON scans (box_key);\n",
+	"CREATE INDEX boxes_by_reprint_of ON boxes (reprint_of) WHERE reprint_of IS NOT NULL;\n",
 };
 
 enum stmt {
@@ -1228,6 +1255,14 @@ status ledger_printed_into(ledger *lg, const char *out_dir, int64_t *run_id)
 	return s;
 }
 
+status ledger_count_reprinted(ledger *lg, uint64_t *n)
+{
+	int64_t v = 0;
+	const status s = lg->version < 3 ? ST_OK : query_int(lg, "SELECT count(*) FROM reprint_sets", &v);
+	*n = (uint64_t)v;
+	return s;
+}
+
 status ledger_count_sets(ledger *lg, uint64_t *n)
 {
 	int64_t v = 0;
@@ -1653,6 +1688,8 @@ status ledger_begin_reprint(ledger *lg, const ledger_reprint *r)
 		return s;
 	if (lg->reprint_id)
 		return status_fail(ST_INTERNAL, "ledger %s: the run already has a reprint", lg->path);
+	if (lg->version < 3)
+		return status_fail(ST_INTERNAL, "ledger %s: reprints need schema version 3", lg->path);
 	sqlite3_stmt *st;
 	if ((s = prepare(lg, "INSERT INTO reprints (run_id, kind, reason, operator, at, billed) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "recording the reprint", &st)) != ST_OK)
@@ -1719,10 +1756,11 @@ status ledger_next_reprint_invoice_no(ledger *lg, uint32_t lea, int *n)
 	return s;
 }
 
-status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, int changed)
+status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, uint64_t digest, int changed)
 {
 	assert(report < REPORT_COUNT);
-	const ledger_set x = { .ssid = ssid, .report = report, .digest = changed != 0 };
+	/* held with the run's sets until its box: school carries changed */
+	const ledger_set x = { .ssid = ssid, .report = report, .digest = digest, .school = changed != 0 };
 	return ledger_add_set(lg, &x);
 }
 
@@ -1762,16 +1800,31 @@ status ledger_add_reprint_box(ledger *lg, const ledger_reprint_box *b)
 	if ((s = prepare(lg, "INSERT INTO reprint_sets (reprint_id, set_key, new_box_key, seq, changed) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5)", "recording a reprinted set", &st)) != ST_OK)
 		return s;
+	sqlite3_stmt *dg = NULL;
+	if ((s = prepare(lg, "UPDATE sets SET digest = ?2 WHERE set_key = ?1 AND digest <> ?2",
+			 "recording what a reprint printed", &dg)) != ST_OK) {
+		sqlite3_finalize(st);
+		return s;
+	}
 	for (size_t i = 0; i < lg->n_box_sets && s == ST_OK; i++) {
 		const ledger_set *x = &lg->box_sets[i];
+		const int64_t key = (int64_t)(x->ssid << LEDGER_REPORT_BITS) + x->report;
 		sqlite3_bind_int64(st, 1, lg->reprint_id);
-		sqlite3_bind_int64(st, 2, (int64_t)(x->ssid << LEDGER_REPORT_BITS) + x->report);
+		sqlite3_bind_int64(st, 2, key);
 		sqlite3_bind_int64(st, 3, box_key);
 		sqlite3_bind_int64(st, 4, (int64_t)i + 1);
-		sqlite3_bind_int(st, 5, (int)x->digest);
+		sqlite3_bind_int(st, 5, x->school != 0);
 		s = step_done(lg, st, "recording a reprinted set");
+		/* the set's digest is what was printed last: a later wave then
+		 * tells a change from the reprint, not from the first print */
+		if (s == ST_OK && x->school) {
+			sqlite3_bind_int64(dg, 1, key);
+			sqlite3_bind_int64(dg, 2, (int64_t)x->digest);
+			s = step_done(lg, dg, "recording what a reprint printed");
+		}
 	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(dg);
 	lg->n_box_sets = 0;
 	if (s != ST_OK || !b->reprint_of)
 		return s;

@@ -40,7 +40,7 @@
 
 /* The schema this ssrfill writes; ledger_open migrates older ones up to it
  * and refuses newer ones. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 /* PRAGMA application_id: "SSRF", so a foreign SQLite file is refused. */
 #define LEDGER_APPLICATION_ID 0x53535246
 /* A set's key in the ledger: ssid << LEDGER_REPORT_BITS | enum report. */
@@ -214,7 +214,7 @@ typedef struct ledger_found {
 	int64_t scanned;        /* first OK scan, 0 when none */
 	int reprints;           /* how many times it was reprinted */
 	const char *reprint_box_id; /* the box of its latest reprint, "" if none */
-	uint64_t digest;        /* ledger_digest() of what was first printed */
+	uint64_t digest;        /* ledger_digest() of what was printed last */
 	uint8_t ordered_by;     /* enum ordered_by: whose order printed it */
 } ledger_found;
 
@@ -293,6 +293,8 @@ status ledger_printed_into(ledger *lg, const char *out_dir, int64_t *run_id);
 
 /* How many sets the ledger has printed (a count, before reading them). */
 status ledger_count_sets(ledger *lg, uint64_t *n);
+/* How many sets reprints have printed again (0: no set is in a reprint box). */
+status ledger_count_reprinted(ledger *lg, uint64_t *n);
 
 /* The number of the LEA's next invoice of the season: 1 + its invoices
  * of earlier waves (1 when none).  Invoice n of an LEA is
@@ -337,7 +339,7 @@ typedef struct ledger_box_set {
 	uint64_t ssid;
 	uint8_t report, grade;            /* grade rank, as first printed */
 	uint32_t school;
-	uint64_t digest;                  /* as first printed */
+	uint64_t digest;                  /* as last printed */
 	uint8_t ordered_by;
 } ledger_box_set;
 
@@ -364,9 +366,10 @@ status ledger_next_box_reprint(ledger *lg, const char *root_id, uint32_t *n);
 status ledger_next_reprint_box_no(ledger *lg, int shipment, uint32_t lea, uint32_t *n);
 /* n of the LEA's next reprint invoice INV-<year>-<lea>-R<n>. */
 status ledger_next_reprint_invoice_no(ledger *lg, uint32_t lea, int *n);
-/* A set of the reprint box being filled, in box order; changed: its row
- * changed since it was first printed. */
-status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, int changed);
+/* A set of the reprint box being filled, in box order: the digest of what
+ * it prints now, and whether that changed since it was last printed (the
+ * set's digest in `sets` then becomes this one: it is what the LEA has). */
+status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, uint64_t digest, int changed);
 
 typedef struct ledger_reprint_box {
 	const char *box_id;

@@ -1061,7 +1061,9 @@ static int collect_reprint(void *ctx, const ledger_found *f)
 static void reprint_box(ledger *lg, const char *id, int64_t of, uint64_t first, size_t n, int wave)
 {
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(ledger_add_reprint_set(lg, first + i, REPORT_SB, i == 0), ST_OK);
+		/* the first set's row changed since: it prints with another digest */
+		assert_int_equal(ledger_add_reprint_set(lg, first + i, REPORT_SB, (first + i) * 7 + (i == 0),
+							i == 0), ST_OK);
 	const ledger_reprint_box b = { .box_id = id, .shipment = SHIP_AUGUST, .lea = 1964733, .wave = wave,
 				       .wave_box_no = 2, .wave_box_count = 3, .sheets = 4, .gross_mg = 2000,
 				       .reprint_of = of };
@@ -1161,7 +1163,44 @@ static void a_box_reprint_replaces_the_box_and_holds_its_sets(void **state)
 	assert_int_equal(x.n, 1);
 	assert_int_equal(x.f[0].reprints, 2);
 	assert_string_equal(x.box_id[0], "august-1964733-0002-R2");
-	assert_int_equal(x.f[0].digest, 200 * 7);   /* as the wave printed it */
+	assert_int_equal(x.f[0].digest, 200 * 7 + 1);   /* what was printed last: the reprint */
+	assert_int_equal(peek_int("SELECT digest FROM sets WHERE ssid = 201"), 201 * 7);   /* unchanged */
+	ledger_close(lg);
+}
+
+/* A ledger of schema version 2 (the season and scans, with reprint tables
+ * of another shape that nothing wrote) is migrated to 3 when a writer
+ * opens it, its boxes and sets kept, and takes a reprint. */
+static void a_version_2_ledger_migrates_and_takes_a_reprint(void **state)
+{
+	(void)state;
+	const ledger_options v2 = { .max_version = 2 };
+	ledger *lg = open_ok(&v2);
+	assert_int_equal(ledger_schema_version(lg), 2);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 100, 3);
+	commit(lg, 3);
+	ledger_close(lg);
+	assert_int_equal(peek_int("SELECT count(*) FROM pragma_table_info('reprints') "
+				  "WHERE name = 'of_box_key'"), 1);
+
+	lg = open_ok(NULL);
+	assert_int_equal(ledger_schema_version(lg), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(peek_int("PRAGMA user_version"), 3);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 3);
+	ledger_box_info b;
+	int found = 0;
+	assert_int_equal(ledger_box_lookup(lg, "august-1964733-0001", &b, &found), ST_OK);
+	assert_true(found);
+	ledger_run r = { .command = "reprint", .out_dir = "r1", .started = 1700000200 };
+	int64_t id;
+	assert_int_equal(ledger_begin_run(lg, &r, &id), ST_OK);
+	const ledger_reprint rp = { "box", "torn", "tester", 1700000201, 0 };
+	assert_int_equal(ledger_begin_reprint(lg, &rp), ST_OK);
+	reprint_box(lg, "august-1964733-0001-R1", b.box_key, 100, 3, 1);
+	commit(lg, 3);
+	assert_int_equal(peek_int("SELECT count(*) FROM reprint_sets"), 3);
+	assert_int_equal(peek_int("SELECT billed FROM reprints"), 0);
 	ledger_close(lg);
 }
 
@@ -1236,6 +1275,7 @@ int main(void)
 		T(boxes_come_back_by_shipment_wave_and_lea),
 		T(a_box_reprint_replaces_the_box_and_holds_its_sets),
 		T(ssid_reprint_boxes_and_invoices_are_numbered_on),
+		T(a_version_2_ledger_migrates_and_takes_a_reprint),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,9 +113,11 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		json_str(o, reprint->reason, strlen(reprint->reason));
 		outstream_puts(o, ", \"operator\": ");
 		json_str(o, reprint->operator_name, strlen(reprint->operator_name));
-		outstream_printf(o, ", \"billed\": %s, \"sets\": %llu, \"changed\": %llu, \"boxes\": [",
+		outstream_printf(o, ", \"billed\": %s, \"sets\": %llu, \"changed\": %llu, "
+				 "\"not_chosen\": %llu, \"boxes\": [",
 				 s->reprint_billed ? "true" : "false", (unsigned long long)all.printed,
-				 (unsigned long long)s->changed_since_printed);
+				 (unsigned long long)s->changed_since_printed,
+				 (unsigned long long)s->not_reprinted);
 		if (reprint->boxes_len)
 			outstream_write(o, reprint->boxes_json, reprint->boxes_len);
 		outstream_puts(o, "]},\n");
