@@ -52,7 +52,7 @@ check() { # name got wanted
 empty() { # name output-of-a-check: ok when the check printed nothing
 	if [ -z "$2" ]; then ok "$1"; else bad "$1" "$2"; fi
 }
-for tool in python3 zstd pdftotext pdftoppm zbarimg; do
+for tool in python3 sqlite3 zstd pdftotext pdftoppm zbarimg; do
 	command -v $tool >/dev/null || { echo "FAIL $tool is not installed (make deps installs it)"; exit 1; }
 done
 py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
@@ -651,6 +651,40 @@ if [ "$(wc -l <<<"$names")" = 20 ] && [ "$leaked" = " [water damage]" ]; then
 	ok "the ledger holds none of 20 last names of the input nor the corrected one"
 else
 	bad "the ledger holds no names" "found:$leaked"
+fi
+
+# --- README.md: the operator's loop, step 5, after the season's walkthrough ---------------------
+# (as tests/e2e_find.sh runs the walkthrough: on --rows 3000 --seed 5)
+readme_block() { # marker: the fenced block after the README line holding it, without its fences
+	awk -v m="$1" 'index($0, m) { on = 1; next }
+		on && /^```/ { if (in_block) exit; in_block = 1; next }
+		in_block { print }' "$top/README.md"
+}
+if [ -n "${SSRFILL_SANITIZED:-}" ]; then
+	echo "skip README.md's step 5 under a sanitizer (it runs the whole walkthrough again)"
+else
+	mkdir -p "$work/readme"
+	{ readme_block "e2e_find.sh runs this block"; readme_block "e2e_reprint.sh runs this block"; } |
+		sed -e "s|\./ssrfill|\"\$SSRFILL_BIN\"|g" -e 's/--rows 60000 --seed 2019/--rows 3000 --seed 5/g' \
+		>"$work/readme/loop.sh"
+	grep -q -- '--box [a-z]' "$work/readme/loop.sh" && grep -q -- '--ssid "\$ssid"' "$work/readme/loop.sh" &&
+		ok "README: step 5 (reprint a box, a student's reports) is there, after its marker" ||
+		bad "README: step 5 is there, after its marker" "$(cat "$work/readme/loop.sh")"
+	if (cd "$work/readme" && USER=floorlead SSRFILL_BIN=$bin bash -e -o pipefail loop.sh) \
+		>"$work/readme/out.txt" 2>"$work/readme/err.txt"; then
+		ok "README: the walkthrough and step 5 run"
+	else
+		bad "README: the walkthrough and step 5 run" "$(tail -8 "$work/readme/err.txt")"
+	fi
+	ro=$work/readme/out
+	rbox=$(sed -n 's/.*--box \([a-z0-9-]*\).*/\1/p' "$work/readme/loop.sh" | head -1)
+	check "README 5a: the box ($rbox) reprinted as $rbox-R1, the old box scanned VOID" \
+		"$(cut -d, -f1 "$ro/reprint_box/manifests/${rbox%%-*}.csv" 2>&1 | sort -u | tr '\n' ' ')$(grep -c "^VOID $rbox .*$rbox-R1\b" "$work/readme/out.txt")" \
+		"box_id $rbox-R1 1"
+	rssid=$(sed -n 's/^ssid \([0-9]*\): .*/\1/p' "$work/readme/out.txt" | head -1)
+	check "README 5b: the student's printed reports reprinted, billed, and find counts a reprint each" \
+		"$(js "$ro/reprint_family/summary.json" '[j["reprint"]["kind"], j["reprint"]["billed"], j["reprint"]["sets"]]')|$(grep -c '^  reprints  1$' "$work/readme/out.txt")" \
+		"[\"ssid\", true, $(lg=$ro/season.ledger q "SELECT count(*) FROM sets WHERE set_key BETWEEN ${rssid:-0} * 16 AND ${rssid:-0} * 16 + 15")]|$(lg=$ro/season.ledger q "SELECT count(*) FROM sets WHERE set_key BETWEEN ${rssid:-0} * 16 AND ${rssid:-0} * 16 + 15")"
 fi
 
 echo "e2e_reprint: $pass passed, $fail failed"
