@@ -55,6 +55,7 @@ int cmd_run(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_reprint(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif

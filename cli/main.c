@@ -55,6 +55,13 @@ static const char *const usage_text[][2] = {
 	  "                    (box ids from standard input, one a line, as a barcode scanner\n"
 	  "                    types them; each answered OK, AGAIN, VOID or UNKNOWN once it is\n"
 	  "                    committed to the ledger; --station defaults to the host name)\n" },
+	{ "reprint",
+	  "usage: ssrfill reprint --ledger F --students F --orders F [--config F] --out DIR\n"
+	  "                       (--box ID ... | --ssid S ... [--report R ...]) --reason TEXT\n"
+	  "                       [--operator NAME] [--bill] [--force] [--memory SIZE] [--threads N]\n"
+	  "                       [--tmpdir DIR] [--max-reject-rate R] [--quiet] [--no-documents]\n"
+	  "                       (boxes again as <box>-R<n>, the old box void; or students' sets in\n"
+	  "                       reprint boxes; from the current rows; free unless --bill)\n" },
 	{ "status",
 	  "usage: ssrfill status --ledger F [--shipment S] [--lea L] [--json] [--check]\n"
 	  "                      (per shipment, wave and LEA: boxes printed, scanned, void and\n"
@@ -250,6 +257,7 @@ static const struct {
 	{ "config", cmd_config },
 	{ "find", cmd_find },
 	{ "scan", cmd_scan },
+	{ "reprint", cmd_reprint },
 	{ "status", cmd_status },
 };
 

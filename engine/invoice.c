@@ -48,7 +48,9 @@ int64_t invoice_total_cents(const invoice_line *lines, size_t n)
 
 void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea, int n)
 {
-	if (n <= 1)
+	if (n < 0)
+		snprintf(buf, cap, "INV-%s-%07u-R%d", c->admin_year, lea, -n);
+	else if (n <= 1)
 		snprintf(buf, cap, "INV-%s-%07u", c->admin_year, lea);
 	else
 		snprintf(buf, cap, "INV-%s-%07u-W%d", c->admin_year, lea, n);

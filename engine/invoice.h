@@ -37,7 +37,8 @@ int64_t invoice_total_cents(const invoice_line *lines, size_t n);
 /* The id of the LEA's invoice number n of the season (docs/rules.md §11,
  * §15): INV-<admin_year>-<lea_code in 7 digits> for the first (n <= 1:
  * also every run without a ledger), INV-<admin_year>-<lea_code>-W<n> for
- * a later wave's. */
+ * a later wave's; n < 0 is the LEA's reprint invoice -n (docs/rules.md
+ * §15.5), INV-<admin_year>-<lea_code>-R<-n>. */
 void invoice_id_format(char *buf, size_t cap, const config *c, uint32_t lea, int n);
 /* "$1,234.56" from cents. */
 void invoice_dollars(char *buf, size_t cap, int64_t cents);

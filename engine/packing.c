@@ -34,6 +34,14 @@ struct packing {
 	int have_school;
 	int wave;              /* 0: a run without a ledger */
 	uint32_t box_base;     /* the LEA's number of this wave's box 1 */
+	box_config cfg;        /* as given: a box reprint lifts the limit */
+	/* a reprint (docs/rules.md §15.5): packing_set_reprint,
+	 * packing_set_box_reprint and packing_next_reprint_box */
+	int reprint;           /* enum packing_reprint */
+	int force_box;         /* the next set opens a new box */
+	int force_continued;   /* ... with a continued divider */
+	packing_rbox *rbox;    /* a box reprint's boxes, index box_no - 1 */
+	size_t n_rbox, cap_rbox;
 };
 
 status packing_new(packing **out, const box_config *cfg)
@@ -42,6 +50,7 @@ status packing_new(packing **out, const box_config *cfg)
 	packing *p = mem_calloc(1, sizeof *p);
 	if (!p)
 		return status_fail(ST_NOMEM, "out of memory packing boxes");
+	p->cfg = *cfg;
 	boxer_begin(&p->box, cfg);
 	bytebuf_init(&p->text);
 	*out = p;
@@ -68,7 +77,7 @@ static size_t put_student(packing *p, const setrec *r)
 
 void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name, size_t name_len)
 {
-	boxer_begin(&p->box, &p->box.cfg);
+	boxer_begin(&p->box, &p->cfg);
 	p->shipment = shipment;
 	p->lea = lea;
 	p->text.len = 0;
@@ -78,6 +87,9 @@ void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name,
 	p->have_school = 0;
 	p->wave = 0;
 	p->box_base = 1;
+	p->reprint = PACKING_NOT_REPRINT;
+	p->force_box = p->force_continued = 0;
+	p->n_rbox = 0;
 }
 
 void packing_set_wave(packing *p, int wave, uint32_t first_box_no)
@@ -91,17 +103,90 @@ int packing_wave(const packing *p) { return p->wave; }
 
 uint32_t packing_box_no(const packing *p, uint32_t n) { return p->box_base + n - 1; }
 
+void packing_set_reprint(packing *p, uint32_t first_no)
+{
+	assert(first_no >= 1);
+	p->reprint = PACKING_SSID_REPRINT;
+	p->wave = 0;
+	p->box_base = first_no;
+}
+
+void packing_set_box_reprint(packing *p)
+{
+	p->reprint = PACKING_BOX_REPRINT;
+	/* each box holds the same sets again, however much they weigh now */
+	box_config one = p->cfg;
+	one.max_gross_mg = INT64_MAX / 4;
+	one.keep_schools_together = 0;
+	boxer_begin(&p->box, &one);
+}
+
+status packing_next_reprint_box(packing *p, const packing_rbox *b)
+{
+	assert(p->reprint == PACKING_BOX_REPRINT);
+	if (p->n_rbox == p->cap_rbox) {
+		const size_t cap = p->cap_rbox ? 2 * p->cap_rbox : 8;
+		packing_rbox *r = mem_realloc(p->rbox, cap * sizeof *r);
+		if (!r)
+			return status_fail(ST_NOMEM, "out of memory packing boxes");
+		p->rbox = r;
+		p->cap_rbox = cap;
+	}
+	p->rbox[p->n_rbox++] = *b;
+	p->force_box = 1;
+	p->force_continued = b->continued;
+	return ST_OK;
+}
+
+int packing_reprint(const packing *p) { return p->reprint; }
+
+const packing_rbox *packing_reprint_box(const packing *p, uint32_t n)
+{
+	return p->reprint == PACKING_BOX_REPRINT && n >= 1 && n <= p->n_rbox ? &p->rbox[n - 1] : NULL;
+}
+
+uint32_t packing_label_no(const packing *p, uint32_t n)
+{
+	const packing_rbox *r = packing_reprint_box(p, n);
+	return r ? r->n : n;
+}
+
+uint32_t packing_label_count(const packing *p, uint32_t n)
+{
+	const packing_rbox *r = packing_reprint_box(p, n);
+	return r ? r->m : p->box.box_no;
+}
+
+int packing_box_wave(const packing *p, uint32_t n)
+{
+	const packing_rbox *r = packing_reprint_box(p, n);
+	return r ? r->wave : p->wave;
+}
+
 void packing_box_id(const packing *p, uint32_t n, char *buf, size_t cap)
 {
-	box_id_format(buf, cap, p->shipment, p->lea, packing_box_no(p, n));
+	const packing_rbox *r = packing_reprint_box(p, n);
+	if (r)
+		snprintf(buf, cap, "%s", r->id);
+	else if (p->reprint == PACKING_SSID_REPRINT)
+		snprintf(buf, cap, "%s-%07u-R%04u", shipment_name[p->shipment], p->lea, packing_box_no(p, n));
+	else
+		box_id_format(buf, cap, p->shipment, p->lea, packing_box_no(p, n));
 }
 
 status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *where)
 {
-	const int first = !p->have_school || r->school != p->cur_school;
+	int first = !p->have_school || r->school != p->cur_school;
 	p->have_school = 1;
 	p->cur_school = r->school;
+	if (p->force_box) {   /* the next box of a box reprint: nothing more fits this one */
+		p->box.gross_mg = p->box.cfg.max_gross_mg;
+		first = 1;
+	}
 	boxer_place(&p->box, first, school_mg, r->weight_mg, where);
+	if (p->force_box && p->force_continued)
+		where->divider = DIVIDER_CONTINUED;   /* as the box it replaces opened */
+	p->force_box = 0;
 	if (where->new_box) {
 		if (where->box_no > p->cap_gross) {
 			const size_t cap = p->cap_gross ? p->cap_gross * 2 : 64;
@@ -205,6 +290,7 @@ void packing_free(packing *p)
 {
 	if (!p)
 		return;
+	mem_free(p->rbox);
 	bytebuf_release(&p->text);
 	mem_free(p->seg);
 	mem_free(p->gross);

@@ -48,6 +48,33 @@ int packing_wave(const packing *p);
 uint32_t packing_box_no(const packing *p, uint32_t n);
 void packing_box_id(const packing *p, uint32_t n, char *buf, size_t cap);
 
+/* A reprint (docs/rules.md §15.5); call after packing_begin.
+ * packing_set_reprint: the (shipment, LEA)'s boxes are reprint boxes
+ * "<shipment>-<lea>-R<nnnn>" numbered from first_no, "Box n of M" within
+ * this reprint, wave 0.  packing_set_box_reprint: each box replaces one
+ * box and holds the same sets again, never split however much they weigh
+ * now; packing_next_reprint_box before each one's first set says which. */
+enum packing_reprint { PACKING_NOT_REPRINT, PACKING_SSID_REPRINT, PACKING_BOX_REPRINT };
+typedef struct packing_rbox {
+	char id[96];            /* "<replaced box's root id>-R<n>" */
+	char of[96];            /* the box it replaces */
+	int wave;               /* that box's wave, "Box n of m" */
+	uint32_t n, m;
+	int continued;          /* that box opened with a continued divider */
+} packing_rbox;
+void packing_set_reprint(packing *p, uint32_t first_no);
+void packing_set_box_reprint(packing *p);
+status packing_next_reprint_box(packing *p, const packing_rbox *b);
+int packing_reprint(const packing *p);
+/* Box n of a box reprint; NULL for any other packing. */
+const packing_rbox *packing_reprint_box(const packing *p, uint32_t n);
+/* Box n's "Box N of M" and wave, as its label and manifest say them: n of
+ * packing_box_count of packing_wave, but for a box reprint the replaced
+ * box's. */
+uint32_t packing_label_no(const packing *p, uint32_t n);
+uint32_t packing_label_count(const packing *p, uint32_t n);
+int packing_box_wave(const packing *p, uint32_t n);
+
 int packing_shipment(const packing *p);
 uint32_t packing_lea(const packing *p);
 const char *packing_lea_name(const packing *p);

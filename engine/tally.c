@@ -29,18 +29,22 @@ int tally_reconcile(const run_summary *s, char *why, size_t cap)
 {
 	run_ship all;
 	tally_overall(s, &all);
-	const uint64_t sum = s->rejected + all.printed + s->printed_earlier + s->electronic;
+	const uint64_t sum = s->rejected + all.printed + s->printed_earlier + s->electronic +
+			     s->not_reprinted;
 	if (s->rows != sum) {
 		snprintf(why, cap, "%llu rows read, but %llu rejected + %llu printed + %llu printed earlier "
-			 "+ %llu electronic only = %llu",
+			 "+ %llu electronic only + %llu not reprinted = %llu",
 			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
 			 (unsigned long long)all.printed, (unsigned long long)s->printed_earlier,
-			 (unsigned long long)s->electronic, (unsigned long long)sum);
+			 (unsigned long long)s->electronic, (unsigned long long)s->not_reprinted,
+			 (unsigned long long)sum);
 		return 0;
 	}
+	/* a free reprint bills nothing */
+	const int billed = !s->reprint || s->reprint_billed;
 	for (int i = 0; i < SHIP_COUNT; i++) {
 		const run_ship *r = &s->ship[i];
-		if (r->printed != r->packed || r->packed != r->invoiced) {
+		if (r->printed != r->packed || (billed ? r->packed != r->invoiced : r->invoiced != 0)) {
 			snprintf(why, cap, "%s: %llu sets printed, %llu packed, %llu invoiced", shipment_name[i],
 				 (unsigned long long)r->printed, (unsigned long long)r->packed,
 				 (unsigned long long)r->invoiced);

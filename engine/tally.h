@@ -37,6 +37,12 @@ typedef struct run_summary {
 	int waves[SHIP_COUNT];         /* this run's wave of each shipment, 0: printed nothing */
 	int nothing_new;               /* a ledger run that printed nothing */
 	int ledger_created;            /* the run created its ledger: wave 1 */
+	/* a reprint (docs/rules.md §15.5): by box or by ssid; the valid rows
+	 * it did not choose; free unless billed.  Its changed rows are
+	 * changed_since_printed. */
+	int reprint;                   /* enum tally_reprint */
+	uint64_t not_reprinted;
+	int reprint_billed;
 	uint64_t ordered_by[4];        /* enum ordered_by */
 	run_ship ship[SHIP_COUNT];
 	order_counts orders;
@@ -56,14 +62,17 @@ typedef struct run_summary {
 	const char *columns_file[2];
 } run_summary;
 
+enum tally_reprint { TALLY_RUN, TALLY_REPRINT_BOX, TALLY_REPRINT_SSID };
+
 /* The shipments' counts summed; leas is the distinct LEAs (one LEA ships
  * in up to three shipments). */
 void tally_overall(const run_summary *s, run_ship *all);
 
 /* 1 when the counts reconcile (rows = rejected + printed + printed
- * earlier + electronic only; per shipment printed = packed = invoiced);
- * else 0, with the first count that does not in why, in words and numbers ("august: 10 sets printed, 9 packed, 10
- * invoiced"). */
+ * earlier + electronic only + not reprinted; per shipment printed = packed
+ * = invoiced, or nothing invoiced for a free reprint); else 0, with the
+ * first count that does not in why, in words and numbers ("august: 10
+ * sets printed, 9 packed, 10 invoiced"). */
 int tally_reconcile(const run_summary *s, char *why, size_t cap);
 
 #endif

@@ -211,6 +211,18 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			r.str[i] = s.f[col_of[i]];
 			r.len[i] = (uint32_t)s.len[col_of[i]];
 		}
+		/* docs/rules.md §15.5: a reprint plans only the sets it chose (every
+		 * row's LEA name is kept: a box goes to the LEA it went to, which
+		 * a moved student's row no longer names) */
+		const int reprint = x->opt->reprint != NULL;
+		if (reprint) {
+			st = run_remember_name(x, place_key(s.lea, PLACE_LEA), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
+			if (st != ST_OK || !run_reprint_row(x, &s, &r, &p, coll, &key, &st) || st != ST_OK) {
+				if (st != ST_OK)
+					break;
+				continue;
+			}
+		}
 		/* docs/rules.md §15: a set an earlier wave printed is not planned again */
 		if (run_ledger_printed_earlier(x, &s, &r, &st)) {
 			if (st == ST_OK)
@@ -245,8 +257,11 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			       (uint64_t)p.weight_mg);
 		if (st != ST_OK)
 			break;
-		key.len = payload.len = 0;
-		student_key(&s, ri->shipment, coll, &key);
+		payload.len = 0;
+		if (!reprint) {   /* a reprint's key is run_reprint_row's */
+			key.len = 0;
+			student_key(&s, ri->shipment, coll, &key);
+		}
 		setrec_encode(&r, &payload);
 		if (key.oom || payload.oom) {
 			st = status_fail(ST_NOMEM, "out of memory building sort records");
@@ -349,7 +364,7 @@ static status run_phases(run_ctx *x)
 		st = plan_rows(x, rej_students);
 	if (st == ST_OK)
 		st = run_ledger_after_rows(x);
-	if (st == ST_OK)
+	if (st == ST_OK && !opt->reprint)
 		st = run_orders_without_reports(x);
 	if (st == ST_OK) {
 		const status a = outstream_close(rej_orders);
@@ -392,7 +407,7 @@ static status run_phases(run_ctx *x)
 		if (st != ST_OK)
 			return st;
 	}
-	if ((st = run_write_distributions(x)) != ST_OK)
+	if (!opt->reprint && (st = run_write_distributions(x)) != ST_OK)
 		return st;
 	orders_counts_get(x->ord, &x->sum.orders);
 	x->sum.orders.warnings = x->sum.order_warnings;
@@ -406,8 +421,14 @@ static status run_phases(run_ctx *x)
 	outstream *js;
 	if ((st = outdir_open(x->dir, "summary.json", 0, &js)) != ST_OK)
 		return st;
+	summary_reprint sr = { 0 };
+	if (opt->reprint) {
+		sr = (summary_reprint){ opt->reprint->reason, opt->reprint->operator_name,
+					(const char *)x->reprint_boxes.p, x->reprint_boxes.len };
+	}
 	summary_write(js, &x->sum, &x->cfg, opt->students, opt->orders,
-		      x->warnings.len ? (const char *)x->warnings.p : "", x->warnings.len);
+		      x->warnings.len ? (const char *)x->warnings.p : "", x->warnings.len,
+		      opt->reprint ? &sr : NULL);
 	if ((st = outstream_close(js)) != ST_OK)
 		return st;
 	if (!ok)
@@ -444,6 +465,7 @@ status run_job(const run_opts *opt, run_summary *sum)
 	bytebuf_release(&x.name_pool);
 	bytebuf_release(&x.warnings);
 	doc_pool_free(x.docs);
+	run_reprint_end(&x);
 	run_ledger_end(&x);
 	if (st != ST_OK)
 		tmpfiles_cleanup();

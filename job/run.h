@@ -18,6 +18,18 @@
 #include "../base/status.h"
 #include "../writers/summary_writer.h"
 
+/* `ssrfill reprint` (docs/rules.md §15.5): the run job on a ledger, printing
+ * only the sets chosen here, from the current rows. */
+typedef struct reprint_opts {
+	const char *const *boxes; /* --box, as typed; or */
+	size_t n_boxes;
+	const uint64_t *ssids;    /* --ssid */
+	size_t n_ssids;
+	unsigned reports;         /* --report: 1 << enum report each; 0: every one */
+	const char *reason, *operator_name;
+	int bill;
+} reprint_opts;
+
 typedef struct run_opts {
 	const char *students, *orders, *config_path, *out;
 	size_t memory;            /* the --memory budget, bytes */
@@ -26,6 +38,7 @@ typedef struct run_opts {
 	double max_reject_rate;   /* 0..1 */
 	int force, no_documents;
 	const char *ledger;       /* --ledger: the season's ledger; NULL: a one-off run */
+	const reprint_opts *reprint; /* a reprint (needs the ledger); NULL: `run` */
 	/* each warning, as it happens (they all go into summary.json too);
 	 * NULL: none */
 	void (*on_warning)(const char *line, void *arg);

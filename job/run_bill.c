@@ -25,7 +25,9 @@ static status ledger_invoice_put(run_ctx *x, const invoice_doc *doc, const confi
 	for (size_t l = 0; l < doc->n; l++)
 		ll[l] = (ledger_invoice_line){ doc->lines[l].item, doc->lines[l].envelopes, doc->lines[l].quantity,
 					       doc->lines[l].unit_cents, doc->lines[l].amount_cents };
-	const ledger_invoice inv = { id, doc->lea, doc->number, "wave", doc->total_cents };
+	const int reprint = doc->number < 0;
+	const ledger_invoice inv = { id, doc->lea, reprint ? 0 : doc->number, reprint ? "reprint" : "wave",
+				     doc->total_cents };
 	return ledger_add_invoice(x->lg, &inv, ll, doc->n);
 }
 
@@ -36,6 +38,9 @@ status run_write_invoices(run_ctx *x)
 	if (st != ST_OK)
 		return st;
 	invoice_csv_header(csv);
+	/* docs/rules.md §15.5: a reprint is free unless --bill */
+	if (x->opt->reprint && !x->opt->reprint->bill)
+		return outstream_close(csv);
 	uint64_t *keys;
 	const long n = u64map_sorted_keys(x->invoice_qty, &keys);
 	if (n < 0) {
@@ -80,8 +85,13 @@ status run_write_invoices(run_ctx *x)
 		invoice_doc doc = { .lea = lea, .number = 1, .lea_name = run_name_of(x, place_key(lea, PLACE_LEA)),
 				    .po_numbers = (const char *)po.p, .n = nl };
 		memcpy(doc.lines, lines, sizeof lines);
-		if (x->lg && (st = ledger_next_invoice_no(x->lg, lea, &doc.number)) != ST_OK)
+		if (x->opt->reprint) {
+			if ((st = ledger_next_reprint_invoice_no(x->lg, lea, &doc.number)) != ST_OK)
+				break;
+			doc.number = -doc.number;   /* INV-<year>-<lea>-R<n> */
+		} else if (x->lg && (st = ledger_next_invoice_no(x->lg, lea, &doc.number)) != ST_OK) {
 			break;
+		}
 		invoice_write(csv, &x->cfg, lea, doc.number, doc.lea_name, doc.po_numbers, lines, nl,
 			      &doc.total_cents);
 		if (x->lg && (st = ledger_invoice_put(x, &doc, &x->cfg)) != ST_OK)

@@ -17,7 +17,10 @@
 #include "../io/outdir.h"
 #include "../io/outstream.h"
 #include "../sorter/sorter.h"
+#include "../engine/collate.h"
 #include "../engine/config.h"
+#include "../engine/fulfil.h"
+#include "../engine/packing.h"
 #include "../engine/orders.h"
 #include "../engine/tally.h"
 #include "../writers/doc_pool.h"
@@ -50,6 +53,14 @@ typedef struct run_ctx {
 	outstream *changed;    /* reports/changed_since_printed.csv */
 	uint64_t n_printed;    /* the sets earlier waves printed */
 	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
+	/* a reprint (run_reprint.c): the sets chosen, looked up by identity,
+	 * and with --box the boxes replaced (group n is box n of --box) */
+	struct reprint_set *sel;
+	size_t n_sel;
+	u64map *sel_at;        /* identity -> index + 1 in sel */
+	struct reprint_group *groups;
+	size_t n_groups;
+	bytebuf reprint_boxes; /* summary.json's reprint.boxes, as JSON objects */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;
@@ -91,5 +102,31 @@ status run_ledger_after_rows(run_ctx *x);
 size_t run_ledger_memory(const run_ctx *x);
 status run_ledger_commit(run_ctx *x);
 void run_ledger_end(run_ctx *x);
+/* One row of reports/changed_since_printed.csv: where the set was printed
+ * (box, its shipment, wave and LEA; the school and grade then), and the
+ * row now. */
+void run_ledger_note_changed(run_ctx *x, int shipment, int wave, const char *box_id, uint32_t lea,
+			     uint32_t school, uint8_t grade, const setrec *r);
+
+/* A reprint (run_reprint.c, docs/rules.md §15.5), inside the run's phases:
+ * choose the sets from the ledger (refusing any it never printed) once the
+ * run's ledger transaction is open; for each valid row, 1 when it is one
+ * of them (its sort key in *key), 0 when not (counted); after the last
+ * row, refuse when one is missing.  run_pack.c then opens each (shipment,
+ * LEA)'s boxes with run_reprint_begin_lea and, with --box, each new group
+ * with run_reprint_next_box; each set and box goes into the ledger through
+ * run_reprint_set and run_reprint_box_done. */
+status run_reprint_select(run_ctx *x);
+int run_reprint_row(run_ctx *x, const student *s, const setrec *r, const set_plan *p, collator *coll,
+		    bytebuf *key, status *st);
+status run_reprint_after_rows(run_ctx *x);
+/* The LEA and --box group a sorted record's key is of (group 0 by ssid). */
+void run_reprint_key_place(const run_ctx *x, const uint8_t *key, size_t len, uint32_t *lea,
+			   uint32_t *group);
+status run_reprint_begin_lea(run_ctx *x, packing *pk, int shipment, uint32_t lea);
+status run_reprint_next_box(run_ctx *x, packing *pk, uint32_t group);
+status run_reprint_set(run_ctx *x, const setrec *r);
+status run_reprint_box_done(run_ctx *x, const packing *pk, uint32_t n);
+void run_reprint_end(run_ctx *x);
 
 #endif

@@ -133,7 +133,8 @@ status run_ledger_open(run_ctx *x)
 	char out[PATH_MAX + 256];
 	absolute_out(opt->out, out, sizeof out);
 	if (st == ST_OK) {
-		const ledger_run run = { "run", out, (int64_t)time(NULL), x->cfg.admin_year };
+		const ledger_run run = { opt->reprint ? "reprint" : "run", out, (int64_t)time(NULL),
+					 x->cfg.admin_year };
 		st = ledger_begin_run(x->lg, &run, &x->sum.ledger_run);
 	}
 	if (st != ST_OK)
@@ -169,14 +170,16 @@ status run_ledger_start(run_ctx *x)
 	for (int i = 0; i < 3 && st == ST_OK; i++)
 		if (in[i])
 			st = (opt->threads >= 2 ? filehash_start : filehash_start_inline)(&x->hash[i], in[i]);
-	for (int s = 0; s < SHIP_COUNT && st == ST_OK; s++)
+	for (int s = 0; s < SHIP_COUNT && st == ST_OK && !opt->reprint; s++)
 		st = ledger_next_wave(x->lg, s, &x->next_wave[s]);
-	if (st == ST_OK)
+	if (st == ST_OK && !opt->reprint)
 		st = u64map_new(&x->printed);
 	if (st == ST_OK)
 		st = u64map_new(&x->printed_scope);
+	/* a reprint reads only the sets it prints again (with the orders they
+	 * were printed under), a run everything printed */
 	if (st == ST_OK)
-		st = read_printed(x);
+		st = opt->reprint ? run_reprint_select(x) : read_printed(x);
 	if (st == ST_OK)
 		orders_set_printed(x->ord, scope_printed, x);
 	if (st == ST_OK)
@@ -234,28 +237,33 @@ static void code7(outstream *o, uint32_t code, int last)
 	outstream_csv_str(o, buf, last);
 }
 
+void run_ledger_note_changed(run_ctx *x, int shipment, int wave, const char *box_id, uint32_t lea,
+			     uint32_t school, uint8_t grade, const setrec *r)
+{
+	outstream *o = x->changed;
+	char ssid[24];
+	snprintf(ssid, sizeof ssid, "%010llu", (unsigned long long)r->ssid);
+	outstream_csv_str(o, shipment_name[shipment], 0);
+	outstream_csv_u64(o, (uint64_t)wave, 0);
+	outstream_csv_str(o, box_id, 0);
+	code7(o, lea, 0);
+	outstream_csv_str(o, ssid, 0);
+	outstream_csv_str(o, report_table[r->report].code, 0);
+	code7(o, school, 0);
+	code7(o, r->school, 0);
+	outstream_csv_str(o, grade_name[grade], 0);
+	outstream_csv_str(o, grade_name[r->grade], 0);
+	outstream_csv_field(o, r->str[SR_LAST], r->len[SR_LAST], 0);
+	outstream_csv_field(o, r->str[SR_FIRST], r->len[SR_FIRST], 1);
+}
+
 static status note_changed(run_ctx *x, const student *s, const setrec *r)
 {
 	found_set w;
 	const status st = find_set(x, s->ssid, s->report, &w);
-	if (st != ST_OK)
-		return st;
-	outstream *o = x->changed;
-	char ssid[24];
-	snprintf(ssid, sizeof ssid, "%010llu", (unsigned long long)s->ssid);
-	outstream_csv_str(o, shipment_name[w.f.shipment], 0);
-	outstream_csv_u64(o, (uint64_t)w.f.wave, 0);
-	outstream_csv_str(o, w.box_id, 0);
-	code7(o, w.f.lea, 0);
-	outstream_csv_str(o, ssid, 0);
-	outstream_csv_str(o, report_table[s->report].code, 0);
-	code7(o, w.f.school, 0);
-	code7(o, r->school, 0);
-	outstream_csv_str(o, grade_name[w.f.grade], 0);
-	outstream_csv_str(o, grade_name[r->grade], 0);
-	outstream_csv_field(o, r->str[SR_LAST], r->len[SR_LAST], 0);
-	outstream_csv_field(o, r->str[SR_FIRST], r->len[SR_FIRST], 1);
-	return ST_OK;
+	if (st == ST_OK)
+		run_ledger_note_changed(x, w.f.shipment, w.f.wave, w.box_id, w.f.lea, w.f.school, w.f.grade, r);
+	return st;
 }
 
 int run_ledger_printed_earlier(run_ctx *x, const student *s, const setrec *r, status *st)
@@ -340,6 +348,15 @@ status run_ledger_after_rows(run_ctx *x)
 	if (!x->lg)
 		return ST_OK;
 	status st = record_inputs(x);
+	if (x->opt->reprint) {
+		const status c = outstream_close(x->changed);
+		x->changed = NULL;
+		if (st == ST_OK)
+			st = c;
+		u64map_free(x->printed_scope);
+		x->printed_scope = NULL;
+		return st == ST_OK ? run_reprint_after_rows(x) : st;
+	}
 	if (st == ST_OK)
 		st = write_missing(x);
 	const status c = outstream_close(x->changed);

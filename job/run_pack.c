@@ -95,6 +95,8 @@ typedef struct ship_out {
  * its sets.  Its "of M" is set at the LEA's end (ledger_set_box_count). */
 static status ledger_box_done(run_ctx *x, const packing *pk, uint32_t n)
 {
+	if (x->opt->reprint)
+		return run_reprint_box_done(x, pk, n);
 	packing_box b;
 	packing_box_get(pk, n, &b);
 	const ledger_box lb = { packing_shipment(pk), packing_lea(pk), packing_wave(pk),
@@ -110,7 +112,8 @@ static status finish_lea(run_ctx *x, packing **pk, ship_out *so)
 	if (x->lg) {
 		const uint32_t m = packing_box_count(*pk);
 		status st = m ? ledger_box_done(x, *pk, m) : ST_OK;
-		if (st == ST_OK)
+		/* a box reprint's boxes keep the M of the boxes they replace */
+		if (st == ST_OK && packing_reprint(*pk) != PACKING_BOX_REPRINT)
 			st = ledger_set_box_count(x->lg, sh, packing_lea(*pk), m);
 		if (st != ST_OK)
 			return st;
@@ -167,7 +170,7 @@ status run_pack_and_print(run_ctx *x)
 	if (st == ST_OK && !x->docs)
 		st = packing_new(&pk, &x->cfg.box);
 	int have = 0, cur_ship = -1;
-	uint32_t cur_lea = 0;
+	uint32_t cur_lea = 0, cur_group = 0;
 	sorter_item it;
 	while (st == ST_OK && (st = sorter_next(x->so, &it)) == ST_OK) {
 		setrec r;
@@ -176,7 +179,12 @@ status run_pack_and_print(run_ctx *x)
 			break;
 		}
 		const int sh = it.key[0];
-		if (!have || sh != cur_ship || r.lea != cur_lea) {
+		/* a box reprint packs the box's LEA (run_reprint.c) */
+		uint32_t lea = r.lea, group = 0;
+		if (x->opt->reprint && x->opt->reprint->n_boxes)
+			run_reprint_key_place(x, it.key, it.key_len, &lea, &group);
+		const int new_lea = !have || sh != cur_ship || lea != cur_lea;
+		if (new_lea) {
 			if (have && (st = finish_lea(x, &pk, so)) != ST_OK)
 				break;
 			if (!pk) {
@@ -186,9 +194,12 @@ status run_pack_and_print(run_ctx *x)
 				if (st != ST_OK)
 					break;
 			}
-			const char *lname = run_name_of(x, place_key(r.lea, PLACE_LEA));
-			packing_begin(pk, sh, r.lea, lname, strlen(lname));
-			if (x->lg) {
+			const char *lname = run_name_of(x, place_key(lea, PLACE_LEA));
+			packing_begin(pk, sh, lea, lname, strlen(lname));
+			if (x->opt->reprint) {
+				if ((st = run_reprint_begin_lea(x, pk, sh, lea)) != ST_OK)
+					break;
+			} else if (x->lg) {
 				uint32_t first;
 				if ((st = ledger_next_box_no(x->lg, sh, r.lea, &first)) != ST_OK)
 					break;
@@ -196,7 +207,12 @@ status run_pack_and_print(run_ctx *x)
 			}
 			have = 1;
 			cur_ship = sh;
-			cur_lea = r.lea;
+			cur_lea = lea;
+		}
+		if (x->opt->reprint && x->opt->reprint->n_boxes && (new_lea || group != cur_group)) {
+			if ((st = run_reprint_next_box(x, pk, group)) != ST_OK)
+				break;
+			cur_group = group;
 		}
 		const uint64_t *school_mg = u64map_get(x->school_mg,
 						       school_mg_key((unsigned)sh, r.lea, r.school));
@@ -210,18 +226,19 @@ status run_pack_and_print(run_ctx *x)
 			const ledger_set ls = { r.ssid, r.report, r.grade, r.school, ledger_digest(&r),
 						r.ordered_by };
 			if (st == ST_OK)
-				st = ledger_add_set(x->lg, &ls);
+				st = x->opt->reprint ? run_reprint_set(x, &r) : ledger_add_set(x->lg, &ls);
 			if (st != ST_OK)
 				break;
 		}
-		char id[64];
+		char id[96];
 		packing_box_id(pk, where.box_no, id, sizeof id);
 		if (where.divider != DIVIDER_NONE)
 			print_stream_divider(so[sh].print, ++so[sh].seq, id,
 					     where.divider == DIVIDER_CONTINUED, &r, x->cfg.box.divider_mg);
 		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
 		note_envelopes_without_address(x, sh, id, so[sh].seq, &r);
-		st = run_add_count(x->invoice_qty, qty_key_pack((qty_key){ r.lea, (unsigned)sh, r.envelopes ? 1 : 0 }), 1);
+		/* billed to the LEA the box goes to */
+		st = run_add_count(x->invoice_qty, qty_key_pack((qty_key){ lea, (unsigned)sh, r.envelopes ? 1 : 0 }), 1);
 	}
 	if (st == ST_EOF)
 		st = have ? finish_lea(x, &pk, so) : ST_OK;

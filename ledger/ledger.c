@@ -180,15 +180,17 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 
 	/* 2: reprints and scans (issue 16) */
 	"ALTER TABLE boxes ADD COLUMN reprint_of INTEGER REFERENCES boxes;\n"
+	"CREATE INDEX boxes_by_reprint_of ON boxes (reprint_of) WHERE reprint_of IS NOT NULL;\n"
+	/* one row a `reprint` command; the boxes it replaced are the new
+	 * boxes' reprint_of, its invoices those of its run */
 	"CREATE TABLE reprints (\n"
 	"  reprint_id INTEGER PRIMARY KEY,\n"
-	"  run_id INTEGER NOT NULL REFERENCES runs,\n"
+	"  run_id INTEGER NOT NULL UNIQUE REFERENCES runs,\n"
 	"  kind TEXT NOT NULL CHECK (kind IN ('box', 'ssid')),\n"
-	"  of_box_key INTEGER REFERENCES boxes,\n"
 	"  reason TEXT NOT NULL,\n"
 	"  operator TEXT NOT NULL,\n"
 	"  at INTEGER NOT NULL,\n"
-	"  invoice_key INTEGER REFERENCES invoices\n"
+	"  billed INTEGER NOT NULL CHECK (billed IN (0, 1))\n"
 	");\n"
 	"CREATE TABLE reprint_sets (\n"
 	"  reprint_id INTEGER NOT NULL REFERENCES reprints,\n"
@@ -199,6 +201,7 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 	"  PRIMARY KEY (reprint_id, set_key)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX reprint_sets_by_set ON reprint_sets (set_key);\n"
+	"CREATE INDEX reprint_sets_by_box ON reprint_sets (new_box_key, seq);\n"
 	"CREATE TABLE scans (\n"
 	"  scan_id INTEGER PRIMARY KEY,\n"
 	"  at INTEGER NOT NULL,\n"
@@ -239,6 +242,13 @@ static const char *const stmt_sql[S_COUNT] = {
 		   "unit_cents, amount_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
+/* The box that replaces box key K now (SC_REPLACED). */
+#define REPLACED_SQL(K)                                                              \
+	"WITH RECURSIVE r(k, id, st) AS (SELECT box_key, box_id, status FROM boxes "  \
+	"WHERE reprint_of = " K " UNION ALL SELECT b.box_key, b.box_id, b.status "    \
+	"FROM boxes b JOIN r ON b.reprint_of = r.k) "                                  \
+	"SELECT id FROM r WHERE st <> 'void' ORDER BY k DESC LIMIT 1"
+
 /* ledger_scan's statements: prepared at the first scan, not at open, since
  * a ledger opened below version 2 (a test seam) has no scans table. */
 enum scan_stmt { SC_BOX, SC_FIRST, SC_REPLACED, SC_MARK, SC_COUNTS, SC_ADD, SC_COUNT };
@@ -248,8 +258,9 @@ static const char *const scan_sql[SC_COUNT] = {
 		   "status FROM boxes WHERE box_id = ?1",
 	[SC_FIRST] = "SELECT at, station FROM scans WHERE box_key = ?1 AND result = 'OK' "
 		     "ORDER BY scan_id LIMIT 1",
-	[SC_REPLACED] = "SELECT box_id FROM boxes WHERE reprint_of = ?1 ORDER BY box_key DESC "
-			"LIMIT 1",
+	/* the box that replaces it now: its reprint's reprint, and so on, to
+	 * the one not void */
+	[SC_REPLACED] = REPLACED_SQL("?1"),
 	[SC_MARK] = "UPDATE boxes SET status = 'scanned' WHERE box_key = ?1",
 	/* through boxes_by_lea_wave: an LEA's boxes of one wave, a few rows */
 	[SC_COUNTS] = "SELECT count(*), coalesce(sum(status = 'scanned'), 0) FROM boxes "
@@ -302,6 +313,7 @@ struct ledger {
 	chunk_set *chunk;       /* sets of closed boxes, not yet written */
 	size_t n_chunk;
 	sqlite3_stmt *scan_st[SC_COUNT];   /* ledger_scan's, prepared at its first call */
+	int64_t reprint_id;     /* the open run's reprint, 0 when none */
 };
 
 struct ledger_cursor {
@@ -959,7 +971,7 @@ status ledger_commit_run(ledger *lg, const ledger_run_end *end)
 		ledger_rollback_run(lg);
 		return s;
 	}
-	lg->run_id = 0;
+	lg->run_id = lg->reprint_id = 0;
 	return ST_OK;
 }
 
@@ -971,7 +983,7 @@ void ledger_rollback_run(ledger *lg)
 		sqlite3_reset(lg->st[i]);
 	holder_remove(lg);
 	sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
-	lg->run_id = 0;
+	lg->run_id = lg->reprint_id = 0;
 	lg->n_box_sets = lg->n_chunk = 0;
 }
 
@@ -1121,7 +1133,10 @@ status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx
 		"SELECT s.set_key, s.grade_rank, s.school, b.shipment, b.wave, b.lea, b.box_id, "
 		"       b.wave_box_no, b.wave_box_count, r.finished,\n"
 		"       (SELECT min(at) FROM scans WHERE box_key = b.box_key AND result = 'OK'),\n"
-		"       (SELECT count(*) FROM reprint_sets p WHERE p.set_key = s.set_key)\n"
+		"       (SELECT count(*) FROM reprint_sets p WHERE p.set_key = s.set_key),\n"
+		"       (SELECT n.box_id FROM reprint_sets p JOIN boxes n ON n.box_key = p.new_box_key\n"
+		"        WHERE p.set_key = s.set_key ORDER BY p.new_box_key DESC LIMIT 1),\n"
+		"       s.digest, s.ordered_by\n"
 		"FROM sets s JOIN boxes b ON b.box_key = s.box_key JOIN runs r ON r.run_id = b.run_id\n"
 		"WHERE s.set_key BETWEEN ?1 AND ?2 ORDER BY s.set_key", -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -1152,6 +1167,10 @@ status ledger_find_ssid(ledger *lg, uint64_t ssid, ledger_found_fn fn, void *ctx
 		f.printed = sqlite3_column_int64(st, 9);
 		f.scanned = sqlite3_column_int64(st, 10);
 		f.reprints = sqlite3_column_int(st, 11);
+		const unsigned char *rid = sqlite3_column_text(st, 12);
+		f.reprint_box_id = rid ? (const char *)rid : "";
+		f.digest = (uint64_t)sqlite3_column_int64(st, 13);
+		f.ordered_by = (uint8_t)sqlite3_column_int(st, 14);
 		if (n_found)
 			(*n_found)++;
 		if (fn && fn(ctx, &f) != 0) {
@@ -1439,7 +1458,7 @@ status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *
 		"SELECT shipment, wave, lea, box_id, box_no, wave_box_no, wave_box_count, status "
 		"FROM boxes WHERE (?1 IS NULL OR shipment = ?1) AND (?2 < 0 OR lea = ?2) "
 		"ORDER BY CASE shipment WHEN 'august' THEN 0 WHEN 'winter' THEN 1 ELSE 2 END, "
-		"shipment, wave, lea, box_no, box_key", -1, &st, NULL);
+		"shipment, wave, lea, wave_box_no, box_key", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(lg, rc, "reading the boxes");
 	if (f && f->shipment >= 0) {
@@ -1471,6 +1490,295 @@ status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *
 	}
 	if (s == ST_OK && rc != SQLITE_DONE)
 		s = db_fail(lg, rc, "reading the boxes");
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* ---- reprints (docs/rules.md §15.5) ----
+ *
+ * Rare and small next to a run: each statement is prepared at its call. */
+
+/* Prepare sql, or fail naming what. */
+static status prepare(ledger *lg, const char *sql, const char *what, sqlite3_stmt **st)
+{
+	const int rc = sqlite3_prepare_v2(lg->db, sql, -1, st, NULL);
+	return rc == SQLITE_OK ? ST_OK : db_fail(lg, rc, what);
+}
+
+/* A box's row by key (or, key 0, by id): 1 found, 0 not, -1 failed (*s). */
+static int box_row(ledger *lg, int64_t key, const char *id, ledger_box_info *b, int64_t *reprint_of,
+		   int64_t *run_id, uint32_t *box_no, status *s)
+{
+	sqlite3_stmt *st;
+	if ((*s = prepare(lg, "SELECT box_key, box_id, shipment, lea, wave, wave_box_no, wave_box_count, "
+			  "status, reprint_of, run_id, box_no, "
+			  "(SELECT min(at) FROM scans c WHERE c.box_key = b.box_key AND c.result = 'OK') "
+			  "FROM boxes b WHERE box_key = ?1 OR (?1 = 0 AND box_id = ?2)",
+			  "looking a box up", &st)) != ST_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_text(st, 2, id ? id : "", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		b->box_key = sqlite3_column_int64(st, 0);
+		copy_text(b->box_id, sqlite3_column_text(st, 1));
+		b->shipment = code_index(shipment_name, SHIP_COUNT, sqlite3_column_text(st, 2));
+		b->lea = (uint32_t)sqlite3_column_int64(st, 3);
+		b->wave = sqlite3_column_int(st, 4);
+		b->wave_box_no = (uint32_t)sqlite3_column_int64(st, 5);
+		b->wave_box_count = (uint32_t)sqlite3_column_int64(st, 6);
+		b->status = code_index(box_status_name, 3, sqlite3_column_text(st, 7));
+		*reprint_of = sqlite3_column_int64(st, 8);
+		*run_id = sqlite3_column_int64(st, 9);
+		*box_no = (uint32_t)sqlite3_column_int64(st, 10);
+		b->scanned = sqlite3_column_int64(st, 11);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*s = db_fail(lg, rc, "looking a box up");
+		return -1;
+	}
+	if (found && (b->shipment < 0 || b->status < 0)) {
+		*s = status_fail(ST_BADINPUT, "ledger %s: box %s holds a code this ssrfill does not know",
+				 lg->path, b->box_id);
+		return -1;
+	}
+	return found;
+}
+
+status ledger_box_lookup(ledger *lg, const char *text, ledger_box_info *b, int *found)
+{
+	memset(b, 0, sizeof *b);
+	*found = 0;
+	char id[LEDGER_SCAN_MAX + 1];
+	if (ledger_scan_clean(id, text, strlen(text)) == 0)
+		return ST_OK;
+	status s;
+	int64_t reprint_of, run_id;
+	uint32_t box_no;
+	const int r = box_row(lg, 0, id, b, &reprint_of, &run_id, &box_no, &s);
+	if (r <= 0)
+		return r < 0 ? s : ST_OK;
+	*found = 1;
+	if (b->status == 2 &&
+	    (s = query_text(lg, REPLACED_SQL("(SELECT box_key FROM boxes WHERE box_id = ?1)"), b->box_id,
+			    b->replaced_by, sizeof b->replaced_by)) != ST_OK)
+		return s;
+	/* a box reprint holds its root's sets: walk reprint_of up to it */
+	ledger_box_info root = *b;
+	for (int hops = 0; reprint_of; hops++) {
+		if (hops > 100000)
+			return status_fail(ST_BADINPUT, "ledger %s: box %s: its reprints loop", lg->path, b->box_id);
+		if (box_row(lg, reprint_of, NULL, &root, &reprint_of, &run_id, &box_no, &s) <= 0)
+			return s != ST_OK ? s : status_fail(ST_BADINPUT, "ledger %s: box %s: the box it "
+							    "reprints is gone", lg->path, b->box_id);
+	}
+	b->root_key = root.box_key;
+	snprintf(b->root_id, sizeof b->root_id, "%s", root.box_id);
+	if (root.wave_box_no <= 1)
+		return ST_OK;
+	/* the box packed before the root in its run: a school that goes on
+	 * from it opened the root with a continued divider */
+	sqlite3_stmt *st;
+	if ((s = prepare(lg, "SELECT box_key FROM boxes WHERE run_id = ?1 AND shipment = ?2 AND lea = ?3 "
+			 "AND wave = ?4 AND wave_box_no = ?5 AND reprint_of IS NULL",
+			 "looking a box up", &st)) != ST_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, shipment_name[root.shipment], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, root.lea);
+	sqlite3_bind_int(st, 4, root.wave);
+	sqlite3_bind_int64(st, 5, root.wave_box_no - 1);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		b->prev_key = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? ST_OK : db_fail(lg, rc, "looking a box up");
+}
+
+status ledger_box_sets(ledger *lg, int64_t a, int64_t b, ledger_box_set_fn fn, void *ctx)
+{
+	sqlite3_stmt *st;
+	status s = prepare(lg,
+		"SELECT box_key, seq, set_key, school, grade_rank, digest, ordered_by FROM sets\n"
+		"WHERE box_key = ?1 OR box_key = ?2\n"
+		"UNION ALL\n"
+		"SELECT p.new_box_key, p.seq, p.set_key, s.school, s.grade_rank, s.digest, s.ordered_by\n"
+		"FROM reprint_sets p JOIN sets s ON s.set_key = p.set_key\n"
+		"WHERE p.new_box_key = ?1 OR p.new_box_key = ?2\n"
+		"ORDER BY 1, 2", "reading a box's sets", &st);
+	if (s != ST_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b ? b : a);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const int64_t key = sqlite3_column_int64(st, 2);
+		const int64_t report = key & ((1 << LEDGER_REPORT_BITS) - 1);
+		const int64_t grade = sqlite3_column_int64(st, 4);
+		if (report >= REPORT_COUNT || grade < 0 || grade >= GRADE_COUNT) {
+			s = status_fail(ST_BADINPUT, "ledger %s: a set holds a code this ssrfill does not know",
+					lg->path);
+			break;
+		}
+		const ledger_box_set x = {
+			.box_key = sqlite3_column_int64(st, 0),
+			.seq = (uint32_t)sqlite3_column_int64(st, 1),
+			.ssid = (uint64_t)key >> LEDGER_REPORT_BITS,
+			.report = (uint8_t)report, .grade = (uint8_t)grade,
+			.school = (uint32_t)sqlite3_column_int64(st, 3),
+			.digest = (uint64_t)sqlite3_column_int64(st, 5),
+			.ordered_by = (uint8_t)sqlite3_column_int(st, 6),
+		};
+		if (fn(ctx, &x) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (s == ST_OK && rc != SQLITE_DONE)
+		s = db_fail(lg, rc, "reading a box's sets");
+	sqlite3_finalize(st);
+	return s;
+}
+
+status ledger_begin_reprint(ledger *lg, const ledger_reprint *r)
+{
+	status s = need_run(lg);
+	if (s != ST_OK)
+		return s;
+	if (lg->reprint_id)
+		return status_fail(ST_INTERNAL, "ledger %s: the run already has a reprint", lg->path);
+	sqlite3_stmt *st;
+	if ((s = prepare(lg, "INSERT INTO reprints (run_id, kind, reason, operator, at, billed) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "recording the reprint", &st)) != ST_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, lg->run_id);
+	sqlite3_bind_text(st, 2, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, r->at);
+	sqlite3_bind_int(st, 6, r->billed != 0);
+	s = step_done(lg, st, "recording the reprint");
+	sqlite3_finalize(st);
+	if (s == ST_OK)
+		lg->reprint_id = sqlite3_last_insert_rowid(lg->db);
+	return s;
+}
+
+/* The integer one row of sql gives with a text ?1 and an integer ?2. */
+static status query_int2(ledger *lg, const char *sql, const char *t, int64_t i, int64_t *out)
+{
+	sqlite3_stmt *st;
+	status s = prepare(lg, sql, sql, &st);
+	if (s != ST_OK)
+		return s;
+	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, i);
+	s = next_number(lg, st, sql, out);
+	sqlite3_finalize(st);
+	return s;
+}
+
+status ledger_next_box_reprint(ledger *lg, const char *root_id, uint32_t *n)
+{
+	char prefix[LEDGER_SCAN_MAX + 8];
+	snprintf(prefix, sizeof prefix, "%s-R", root_id);
+	int64_t v = 1;
+	const status s = query_int2(lg, "SELECT count(*) + 1 FROM boxes WHERE reprint_of IS NOT NULL "
+				    "AND substr(box_id, 1, length(?1)) = ?1 AND ?2 = ?2", prefix, 0, &v);
+	*n = (uint32_t)v;
+	return s;
+}
+
+status ledger_next_reprint_box_no(ledger *lg, int shipment, uint32_t lea, uint32_t *n)
+{
+	assert(shipment >= 0 && shipment < SHIP_COUNT);
+	/* an ssid reprint's boxes are the ones with neither a number of a
+	 * wave's nor a box they replace */
+	int64_t v = 1;
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "%s-%07u-R", shipment_name[shipment], lea);
+	const status s = query_int2(lg, "SELECT coalesce(max(CAST(substr(box_id, length(?1) + 1) AS "
+				    "INTEGER)), 0) + 1 FROM boxes WHERE lea = ?2 AND box_no IS NULL AND "
+				    "reprint_of IS NULL AND substr(box_id, 1, length(?1)) = ?1", prefix, lea, &v);
+	*n = (uint32_t)v;
+	return s;
+}
+
+status ledger_next_reprint_invoice_no(ledger *lg, uint32_t lea, int *n)
+{
+	int64_t v = 1;
+	const status s = query_int2(lg, "SELECT count(*) + 1 FROM invoices WHERE kind = ?1 AND lea = ?2",
+				    "reprint", lea, &v);
+	*n = (int)v;
+	return s;
+}
+
+status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, int changed)
+{
+	assert(report < REPORT_COUNT);
+	const ledger_set x = { .ssid = ssid, .report = report, .digest = changed != 0 };
+	return ledger_add_set(lg, &x);
+}
+
+status ledger_add_reprint_box(ledger *lg, const ledger_reprint_box *b)
+{
+	assert(b->shipment >= 0 && b->shipment < SHIP_COUNT);
+	status s = need_run(lg);
+	if (s == ST_OK && !lg->reprint_id)
+		s = status_fail(ST_INTERNAL, "ledger %s: a reprint box before the reprint", lg->path);
+	if (s != ST_OK)
+		return s;
+	sqlite3_stmt *st;
+	if ((s = prepare(lg, "INSERT INTO boxes (box_id, run_id, shipment, lea, wave, box_no, wave_box_no, "
+			 "wave_box_count, n_sets, sheets, gross_mg, reprint_of) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11)",
+			 "recording a reprint box", &st)) != ST_OK)
+		return s;
+	sqlite3_bind_text(st, 1, b->box_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lg->run_id);
+	sqlite3_bind_text(st, 3, shipment_name[b->shipment], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->lea);
+	sqlite3_bind_int(st, 5, b->wave);
+	sqlite3_bind_int64(st, 6, b->wave_box_no);
+	sqlite3_bind_int64(st, 7, b->wave_box_count);
+	sqlite3_bind_int64(st, 8, (int64_t)lg->n_box_sets);
+	sqlite3_bind_int64(st, 9, b->sheets);
+	sqlite3_bind_int64(st, 10, b->gross_mg);
+	if (b->reprint_of)
+		sqlite3_bind_int64(st, 11, b->reprint_of);
+	else
+		sqlite3_bind_null(st, 11);
+	s = step_done(lg, st, "recording a reprint box");
+	sqlite3_finalize(st);
+	if (s != ST_OK)
+		return s;
+	const int64_t box_key = sqlite3_last_insert_rowid(lg->db);
+	if ((s = prepare(lg, "INSERT INTO reprint_sets (reprint_id, set_key, new_box_key, seq, changed) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)", "recording a reprinted set", &st)) != ST_OK)
+		return s;
+	for (size_t i = 0; i < lg->n_box_sets && s == ST_OK; i++) {
+		const ledger_set *x = &lg->box_sets[i];
+		sqlite3_bind_int64(st, 1, lg->reprint_id);
+		sqlite3_bind_int64(st, 2, (int64_t)(x->ssid << LEDGER_REPORT_BITS) + x->report);
+		sqlite3_bind_int64(st, 3, box_key);
+		sqlite3_bind_int64(st, 4, (int64_t)i + 1);
+		sqlite3_bind_int(st, 5, (int)x->digest);
+		s = step_done(lg, st, "recording a reprinted set");
+	}
+	sqlite3_finalize(st);
+	lg->n_box_sets = 0;
+	if (s != ST_OK || !b->reprint_of)
+		return s;
+	if ((s = prepare(lg, "UPDATE boxes SET status = 'void' WHERE box_key = ?1",
+			 "voiding the box reprinted", &st)) != ST_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, b->reprint_of);
+	s = step_done(lg, st, "voiding the box reprinted");
 	sqlite3_finalize(st);
 	return s;
 }

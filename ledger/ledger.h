@@ -76,7 +76,7 @@ int ledger_schema_version(const ledger *lg);
 /* ---- a run ---- */
 
 typedef struct ledger_run {
-	const char *command;    /* "run", later "reprint" */
+	const char *command;    /* "run" or "reprint" */
 	const char *out_dir;    /* the output folder (run: its absolute path) */
 	int64_t started;        /* unix seconds (clock.h) */
 	const char *admin_year; /* the configuration's, "2018-19"; NULL: none */
@@ -213,6 +213,9 @@ typedef struct ledger_found {
 	int64_t printed;        /* unix seconds: the run's commit */
 	int64_t scanned;        /* first OK scan, 0 when none */
 	int reprints;           /* how many times it was reprinted */
+	const char *reprint_box_id; /* the box of its latest reprint, "" if none */
+	uint64_t digest;        /* ledger_digest() of what was first printed */
+	uint8_t ordered_by;     /* enum ordered_by: whose order printed it */
 } ledger_found;
 
 /* Call fn for every set of the student the ledger knows, in report order
@@ -297,6 +300,87 @@ status ledger_count_sets(ledger *lg, uint64_t *n);
  * §15); it is numbered per LEA, not per shipment, since one run can be
  * wave 2 of one shipment and wave 1 of another. */
 status ledger_next_invoice_no(ledger *lg, uint32_t lea, int *n);
+
+/* ---- reprints (docs/rules.md §15.5) ----
+ *
+ * `reprint` is a run (ledger_begin_run with command "reprint", committed
+ * the same way) that records one ledger_begin_reprint, then its boxes as
+ * a run's: ledger_add_reprint_set for each set of the box being filled,
+ * then ledger_add_reprint_box.  The sets keep their row in `sets` (what
+ * the wave printed); reprint_sets says which new box holds them again. */
+
+typedef struct ledger_box_info {
+	int64_t box_key;
+	char box_id[LEDGER_SCAN_MAX + 1];
+	int shipment, wave;
+	uint32_t lea;
+	uint32_t wave_box_no, wave_box_count;
+	int status;                       /* 0 printed, 1 scanned, 2 void */
+	int64_t scanned;                  /* its first OK scan, 0 when none */
+	char replaced_by[LEDGER_SCAN_MAX + 1]; /* void: its latest reprint box */
+	/* the box whose sets it holds: itself, or for a box reprint ("-R<n>")
+	 * the box first printed with them, whose id the "-R<n>" goes on */
+	int64_t root_key;
+	char root_id[LEDGER_SCAN_MAX + 1];
+	int64_t prev_key;                 /* the root's box before it in its
+					   * run (the same LEA, shipment and
+					   * wave), 0 when it is the first */
+} ledger_box_info;
+
+/* Look a box up by its id as scan cleans it (ledger_scan_clean): ST_OK
+ * with *found 0 when the ledger has no such box. */
+status ledger_box_lookup(ledger *lg, const char *text, ledger_box_info *b, int *found);
+
+typedef struct ledger_box_set {
+	int64_t box_key;                  /* which of the boxes asked for */
+	uint32_t seq;                     /* its place in that box, from 1 */
+	uint64_t ssid;
+	uint8_t report, grade;            /* grade rank, as first printed */
+	uint32_t school;
+	uint64_t digest;                  /* as first printed */
+	uint8_t ordered_by;
+} ledger_box_set;
+
+/* Call fn for every set box a (and box b, when nonzero) held, by box key
+ * then seq: a wave's box from `sets`, a reprint box from reprint_sets.  One
+ * pass over the sets table (it has no index by box: a reprint is rare, a
+ * run's inserts are not). */
+typedef int (*ledger_box_set_fn)(void *ctx, const ledger_box_set *s);
+status ledger_box_sets(ledger *lg, int64_t a, int64_t b, ledger_box_set_fn fn, void *ctx);
+
+typedef struct ledger_reprint {
+	const char *kind;                 /* "box" or "ssid" */
+	const char *reason, *operator_name;
+	int64_t at;                       /* unix seconds */
+	int billed;
+} ledger_reprint;
+
+/* Record the reprint of the open run (once, before its boxes). */
+status ledger_begin_reprint(ledger *lg, const ledger_reprint *r);
+/* n of the next "<root_id>-R<n>": 1 + the box reprints of root_id so far. */
+status ledger_next_box_reprint(ledger *lg, const char *root_id, uint32_t *n);
+/* nnnn of the LEA's next reprint box "<shipment>-<lea>-R<nnnn>" in the
+ * shipment: 1 + the highest so far. */
+status ledger_next_reprint_box_no(ledger *lg, int shipment, uint32_t lea, uint32_t *n);
+/* n of the LEA's next reprint invoice INV-<year>-<lea>-R<n>. */
+status ledger_next_reprint_invoice_no(ledger *lg, uint32_t lea, int *n);
+/* A set of the reprint box being filled, in box order; changed: its row
+ * changed since it was first printed. */
+status ledger_add_reprint_set(ledger *lg, uint64_t ssid, uint8_t report, int changed);
+
+typedef struct ledger_reprint_box {
+	const char *box_id;
+	int shipment;
+	uint32_t lea;
+	int wave;                         /* the replaced box's; 0: an ssid reprint */
+	uint32_t wave_box_no, wave_box_count;
+	uint32_t sheets;
+	int64_t gross_mg;
+	int64_t reprint_of;               /* the box it replaces (made void), 0: none */
+} ledger_reprint_box;
+
+/* Record the reprint box holding the sets added since the last box. */
+status ledger_add_reprint_box(ledger *lg, const ledger_reprint_box *b);
 
 /* The schema as SQL (the migration steps in order), for docs and tests. */
 const char *ledger_schema_step(int version);

@@ -17,7 +17,7 @@
 /* What the printable invoice shows. */
 typedef struct invoice_doc {
 	uint32_t lea;
-	int number;             /* the LEA's invoice of the season (invoice_id_format) */
+	int number;             /* the LEA's invoice of the season, < 0 a reprint's (invoice_id_format) */
 	const char *lea_name, *po_numbers;
 	invoice_line lines[2 * SHIP_COUNT];
 	size_t n;

@@ -114,7 +114,9 @@ static void page_head(plist *pl)
 		snprintf(buf, sizeof buf, "%s (LEA %07u)", pl->lea_name, packing_lea(p));
 		text(pl, PF_HEAD, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
-		if (packing_wave(p)) {   /* a run with a ledger: which wave of the season */
+		if (packing_reprint(p)) {   /* docs/rules.md §15.5 */
+			text(pl, PF_HEAD, RIGHT, 96, 0, PA_RIGHT, "REPRINT");
+		} else if (packing_wave(p)) {   /* a run with a ledger: which wave of the season */
 			snprintf(buf, sizeof buf, "Wave %d", packing_wave(p));
 			text(pl, PF_HEAD, RIGHT, 96, 0, PA_RIGHT, buf);
 		}
@@ -169,7 +171,7 @@ static void next_page(plist *pl)
 static void box_head(plist *pl, uint32_t b, const packing_box *bx, int continued)
 {
 	const packing *p = pl->p;
-	char buf[128], id[48], w[64], n[32];
+	char buf[128], id[96], w[64], n[32];
 	const uint64_t sets = bx->sets;
 	const size_t n_seg = bx->end_segment - bx->first_segment;
 	if (pl->c) {
@@ -177,8 +179,8 @@ static void box_head(plist *pl, uint32_t b, const packing_box *bx, int continued
 		pdf_box(pl->c, MARGIN + 5, pl->y + 3.5, 11, 11, 1, 1);   /* the packer's check box */
 	}
 	const double base = pl->y + 12.8;
-	snprintf(buf, sizeof buf, continued ? "Box %u of %u (continued)" : "Box %u of %u", b,
-		 packing_box_count(p));
+	snprintf(buf, sizeof buf, continued ? "Box %u of %u (continued)" : "Box %u of %u",
+		 packing_label_no(p, b), packing_label_count(p, b));
 	text(pl, PF_LEAD, MARGIN + 22, base, 150, PA_LEFT, buf);
 	packing_box_id(p, b, id, sizeof id);
 	text(pl, PF_BODY, 210, base, 0, PA_LEFT, id);
@@ -190,6 +192,13 @@ static void box_head(plist *pl, uint32_t b, const packing_box *bx, int continued
 	snprintf(buf, sizeof buf, "gross %s", w);
 	text(pl, PF_TEXT, RIGHT - 4, base, 0, PA_RIGHT, buf);
 	pl->y += BOX_HEAD;
+	const packing_rbox *rb = packing_reprint_box(p, b);
+	if (rb) {   /* docs/rules.md §15.5: the box it replaces, under its head */
+		char of[224];
+		snprintf(of, sizeof of, "REPRINT of %s: that box is void; this one replaces it", rb->of);
+		text(pl, PF_TEXT, MARGIN + 22, pl->y + 10, 0, PA_LEFT, of);
+		pl->y += ROW;
+	}
 	for (int k = 0; k < C_N; k++)
 		text(pl, PF_SMALL, col[k].x, pl->y + 9, col[k].w, col[k].align, col[k].head);
 	if (pl->c)
@@ -229,12 +238,13 @@ static int lay_out(plist *pl)
 	for (uint32_t b = 1; b <= m; b++) {
 		packing_box bx;
 		packing_box_get(p, b, &bx);
-		const double need = BOX_HEAD + COL_HEAD + (double)(bx.end_segment - bx.first_segment) * ROW;
+		const double head = BOX_HEAD + COL_HEAD + (packing_reprint_box(p, b) ? ROW : 0);
+		const double need = head + (double)(bx.end_segment - bx.first_segment) * ROW;
 		const double top = pl->page == 1 ? FIRST_TOP : NEXT_TOP;
 		/* move a box that fits on a page of its own; split only a longer one,
 		 * and never leave a head without a row under it */
 		if (pl->y + need > BOTTOM && pl->y > top &&
-		    (need <= BOTTOM - NEXT_TOP || pl->y + BOX_HEAD + COL_HEAD + ROW > BOTTOM))
+		    (need <= BOTTOM - NEXT_TOP || pl->y + head + ROW > BOTTOM))
 			next_page(pl);
 		box_head(pl, b, &bx, 0);
 		for (size_t k = bx.first_segment; k < bx.end_segment; k++) {
@@ -298,8 +308,7 @@ static void school_line(pdf_canvas *c, double base, const char *lead, const pack
 static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b, const packing_box *bx)
 {
 	const int sh = packing_shipment(p);
-	const uint32_t m = packing_box_count(p);
-	char buf[256], id[48], n1[32], n2[32], n3[32];
+	char buf[256], id[96], n1[32], n2[32], n3[32];
 	pdf_text(c, PF_BODY, L_MARGIN, 28, 0, PA_LEFT, "PAPER STUDENT SCORE REPORTS");
 	pdf_text(c, PF_BODY, PDF_4X6_W - L_MARGIN, 28, 0, PA_RIGHT, cfg->admin_year);
 	pdf_rule(c, L_MARGIN, 34, PDF_4X6_W - L_MARGIN, 34, 1);
@@ -311,16 +320,28 @@ static void label(pdf_canvas *c, const packing *p, const config *cfg, uint32_t b
 	pdf_text(c, PF_TEXT, L_MARGIN, 82, 0, PA_LEFT, buf);
 	pdf_rule(c, L_MARGIN, 92, PDF_4X6_W - L_MARGIN, 92, 1);
 
-	snprintf(buf, sizeof buf, "Box %u of %u", b, m);
+	snprintf(buf, sizeof buf, "Box %u of %u", packing_label_no(p, b), packing_label_count(p, b));
 	pdf_text(c, pdf_text_width(c, PF_HUGE, buf) <= L_WIDTH ? PF_HUGE : PF_TITLE, PDF_4X6_W / 2, 136,
 		 0, PA_CENTER, buf);
 	pdf_rule(c, L_MARGIN, 152, PDF_4X6_W - L_MARGIN, 152, 1);
 
 	pdf_text(c, PF_LEAD, L_MARGIN, 170, 0, PA_LEFT, ship_short[sh]);
-	if (packing_wave(p)) {
+	const packing_rbox *rb = packing_reprint_box(p, b);
+	if (rb)   /* docs/rules.md §15.5: the box it replaces */
+		snprintf(buf, sizeof buf, "REPRINT of %s", rb->of);
+	else if (packing_reprint(p))
+		snprintf(buf, sizeof buf, "REPRINT");
+	else if (packing_wave(p))
 		snprintf(buf, sizeof buf, "Wave %d", packing_wave(p));
-		pdf_text(c, PF_LEAD, PDF_4X6_W - L_MARGIN, 170, 0, PA_RIGHT, buf);
-	}
+	else
+		buf[0] = 0;
+	/* beside the shipment, in the largest size that fits uncut */
+	const double room = L_WIDTH - pdf_text_width(c, PF_LEAD, ship_short[sh]) - 12;
+	int font = PF_LEAD;
+	if (pdf_text_width(c, font, buf) > room)
+		font = pdf_text_width(c, PF_BODY, buf) <= room ? PF_BODY : PF_SMALL;
+	if (buf[0])
+		pdf_text(c, font, PDF_4X6_W - L_MARGIN, 170, 0, PA_RIGHT, buf);
 	pdf_text(c, PF_BODY, L_MARGIN, 183, L_WIDTH, PA_LEFT, ship_contents[sh]);
 	const uint64_t sets = bx->sets, sheets = bx->sheets, env = bx->envelopes;
 	const size_t from = bx->first_segment, to = bx->end_segment;

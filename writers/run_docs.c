@@ -91,14 +91,13 @@ void manifest_header(outstream *o)
 
 void manifest_write_lea(outstream *o, const packing *p)
 {
-	const uint32_t m = packing_box_count(p);
-	char id[64];
+	char id[96];
 	for (size_t i = 0; i < packing_segment_count(p); i++) {
 		const segment *s = packing_segment(p, i);
 		packing_box_id(p, s->box_no, id, sizeof id);
 		outstream_csv_str(o, id, 0);
-		outstream_csv_u64(o, s->box_no, 0);
-		outstream_csv_u64(o, m, 0);
+		outstream_csv_u64(o, packing_label_no(p, s->box_no), 0);
+		outstream_csv_u64(o, packing_label_count(p, s->box_no), 0);
 		code7(o, packing_lea(p), 0);
 		code7(o, s->school, 0);
 		outstream_csv_str(o, s->continued ? "continued" : "first", 0);
@@ -113,6 +112,8 @@ void manifest_write_lea(outstream *o, const packing *p)
 		outstream_csv_str(o, grade_name[s->last_grade], 0);
 		outstream_csv_str(o, packing_lea_name(p), 0);
 		outstream_csv_str(o, packing_text(p, s->school_name), 0);
-		outstream_csv_u64(o, packing_wave(p) ? (uint64_t)packing_wave(p) : 1, 1);
+		/* 1 without a ledger; 0 for an ssid reprint's boxes */
+		const int w = packing_box_wave(p, s->box_no);
+		outstream_csv_u64(o, w || packing_reprint(p) ? (uint64_t)w : 1, 1);
 	}
 }

@@ -66,7 +66,7 @@ static void config_obj(outstream *o, const config *c)
 
 void summary_write(outstream *o, const run_summary *s, const config *c,
 		   const char *students_path, const char *orders_path,
-		   const char *warnings, size_t warnings_len)
+		   const char *warnings, size_t warnings_len, const summary_reprint *reprint)
 {
 	run_ship all;
 	tally_overall(s, &all);
@@ -106,6 +106,19 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		for (int i = 0; i < SHIP_COUNT; i++)
 			outstream_printf(o, "%s\"%s\": %d", i ? ", " : "", shipment_name[i], s->waves[i]);
 		outstream_puts(o, "}},\n");
+	}
+	if (reprint) {
+		outstream_printf(o, "  \"reprint\": {\"kind\": \"%s\", \"reason\": ",
+				 s->reprint == TALLY_REPRINT_BOX ? "box" : "ssid");
+		json_str(o, reprint->reason, strlen(reprint->reason));
+		outstream_puts(o, ", \"operator\": ");
+		json_str(o, reprint->operator_name, strlen(reprint->operator_name));
+		outstream_printf(o, ", \"billed\": %s, \"sets\": %llu, \"changed\": %llu, \"boxes\": [",
+				 s->reprint_billed ? "true" : "false", (unsigned long long)all.printed,
+				 (unsigned long long)s->changed_since_printed);
+		if (reprint->boxes_len)
+			outstream_write(o, reprint->boxes_json, reprint->boxes_len);
+		outstream_puts(o, "]},\n");
 	}
 	outstream_printf(o, "  \"invoices\": {\"count\": %llu, \"grand_total_cents\": %lld},\n",
 			 (unsigned long long)s->invoices, (long long)s->grand_total_cents);

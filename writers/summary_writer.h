@@ -13,9 +13,17 @@
 #include "../engine/tally.h"
 #include "../io/outstream.h"
 
+/* A reprint's summary.json object (docs/rules.md §15.5): its reason and
+ * operator, and its boxes as JSON objects separated by ", ". */
+typedef struct summary_reprint {
+	const char *reason, *operator_name;
+	const char *boxes_json;
+	size_t boxes_len;
+} summary_reprint;
 
+/* reprint: NULL for a run. */
 void summary_write(outstream *o, const run_summary *s, const config *c,
 		   const char *students_path, const char *orders_path,
-		   const char *warnings, size_t warnings_len);
+		   const char *warnings, size_t warnings_len, const summary_reprint *reprint);
 
 #endif

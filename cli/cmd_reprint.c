@@ -1,0 +1,229 @@
+/*
+ * cmd_reprint.c: `ssrfill reprint` (docs/rules.md §15.5): its options, the
+ * checks made before any work (as `run` makes them), then the run job in
+ * its reprint mode (job/run_reprint.c) and the line that sums it up.
+ *
+ *   ssrfill reprint --ledger F --students F --orders F [--config F] --out DIR
+ *       (--box ID ... | --ssid S ... [--report R ...]) --reason TEXT
+ *       [--operator NAME] [--bill]
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../base/mem.h"
+#include "../base/tmpfiles.h"
+#include "../engine/invoice.h"
+#include "../engine/student.h"
+#include "../io/instream.h"
+#include "../io/outdir.h"
+#include "../job/run.h"
+#include "cli.h"
+
+/* A reason or operator goes into the ledger and summary.json: one line of
+ * printable text, not too long to read back. */
+#define REPRINT_TEXT_MAX 200
+
+static void print_warning(const char *line, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "ssrfill reprint: warning: %s\n", line);
+}
+
+static int one_line(const char *s)
+{
+	const size_t n = strlen(s);
+	if (!n || n > REPRINT_TEXT_MAX)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The operator: --operator, else $USER, else the login name of the uid. */
+static const char *default_operator(void)
+{
+	const char *u = getenv("USER");
+	if (u && one_line(u))
+		return u;
+	const struct passwd *pw = getpwuid(geteuid());
+	return pw && pw->pw_name && one_line(pw->pw_name) ? pw->pw_name : "unknown";
+}
+
+static int parse_report(const char *s)
+{
+	for (int r = 0; r < REPORT_COUNT; r++)
+		if (strcasecmp(s, report_table[r].code) == 0)
+			return r;
+	return -1;
+}
+
+/* An ssid: its digits (at most 10; leading zeros may be left off). */
+static int parse_ssid(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	if (!n || n > 10 || strspn(s, "0123456789") != n)
+		return -1;
+	*out = strtoull(s, NULL, 10);
+	return 0;
+}
+
+int cmd_reprint(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "students", required_argument, NULL, 's' },
+		{ "orders", required_argument, NULL, 'O' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "tmpdir", required_argument, NULL, 'T' },
+		{ "max-reject-rate", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-documents", no_argument, NULL, 'N' },
+		{ "ledger", required_argument, NULL, 'L' },
+		{ "box", required_argument, NULL, 'b' },
+		{ "ssid", required_argument, NULL, 'i' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "reason", required_argument, NULL, 'y' },
+		{ "operator", required_argument, NULL, 'u' },
+		{ "bill", no_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	run_opts o;
+	memset(&o, 0, sizeof o);
+	reprint_opts ro;
+	memset(&ro, 0, sizeof ro);
+	cli_limits lim;
+	cli_limits_defaults(&lim);
+	/* at most argc of each list */
+	const char **boxes = mem_calloc((size_t)argc + 1, sizeof *boxes);
+	uint64_t *ssids = mem_calloc((size_t)argc + 1, sizeof *ssids);
+	if (!boxes || !ssids) {
+		mem_free(boxes);
+		mem_free(ssids);
+		return status_fail(ST_NOMEM, "out of memory");
+	}
+	int quiet = 0, c;
+	status st = ST_OK;
+	optind = 1;
+	opterr = 0;
+	while (st == ST_OK && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		status bad;
+		if (cli_limits_option("reprint", c, optarg, &lim, &bad)) {
+			st = bad;
+			continue;
+		}
+		switch (c) {
+		case 's': o.students = optarg; break;
+		case 'O': o.orders = optarg; break;
+		case 'c': o.config_path = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.force = 1; break;
+		case 'q': quiet = 1; break;
+		case 'N': o.no_documents = 1; break;
+		case 'L': o.ledger = optarg; break;
+		case 'b': boxes[ro.n_boxes++] = optarg; break;
+		case 'i':
+			if (parse_ssid(optarg, &ssids[ro.n_ssids]) != 0)
+				st = cli_usage_error("reprint", "--ssid '%s' is not an ssid (up to 10 digits)", optarg);
+			else
+				ro.n_ssids++;
+			break;
+		case 'r': {
+			const int r = parse_report(optarg);
+			if (r < 0)
+				st = cli_usage_error("reprint", "--report '%s' is not a report code (SB, CAA, CAST, "
+						     "CAAS, CSA or ELPAC)", optarg);
+			else
+				ro.reports |= 1u << r;
+			break;
+		}
+		case 'y': ro.reason = optarg; break;
+		case 'u': ro.operator_name = optarg; break;
+		case 'B': ro.bill = 1; break;
+		case 'h':
+			cli_print_usage("reprint");
+			mem_free(boxes);
+			mem_free(ssids);
+			return ST_OK;
+		default:
+			st = cli_usage_error("reprint", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (st == ST_OK && optind < argc)
+		st = cli_usage_error("reprint", "unexpected argument '%s'", argv[optind]);
+	if (st == ST_OK && (!o.ledger || !o.students || !o.orders || !o.out))
+		st = cli_usage_error("reprint", "--ledger, --students, --orders and --out are required");
+	if (st == ST_OK && !ro.n_boxes == !ro.n_ssids)
+		st = cli_usage_error("reprint", "give either --box (reprint whole boxes) or --ssid "
+				     "(reprint students' sets), not %s", ro.n_boxes ? "both" : "neither");
+	if (st == ST_OK && ro.reports && ro.n_boxes)
+		st = cli_usage_error("reprint", "--report chooses among a student's reports: it goes with "
+				     "--ssid, not --box");
+	if (st == ST_OK && !ro.reason)
+		st = cli_usage_error("reprint", "--reason is required: why the reports are printed again "
+				     "(\"water damage\"); it is kept in the ledger, so name no student");
+	if (st == ST_OK && !one_line(ro.reason))
+		st = cli_usage_error("reprint", "--reason must be one line of 1 to %d characters",
+				     REPRINT_TEXT_MAX);
+	if (st == ST_OK && !ro.operator_name)
+		ro.operator_name = default_operator();
+	if (st == ST_OK && !one_line(ro.operator_name))
+		st = cli_usage_error("reprint", "--operator must be one line of 1 to %d characters",
+				     REPRINT_TEXT_MAX);
+	if (st != ST_OK) {
+		mem_free(boxes);
+		mem_free(ssids);
+		return st;
+	}
+	ro.boxes = boxes;
+	ro.ssids = ssids;
+	o.reprint = &ro;
+	o.memory = lim.memory;
+	o.threads = lim.threads;
+	o.tmpdir = lim.tmpdir;
+	o.max_reject_rate = lim.max_reject_rate;
+	o.on_warning = quiet ? NULL : print_warning;
+	tmpfiles_install_signals();
+	instream_set_window_limit(lim.memory);
+	st = outdir_check_name(o.out);
+	if (st == ST_OK)
+		st = cli_check_tmpdir(lim.tmpdir);
+	if (st == ST_OK)
+		st = cli_sweep("reprint", &o.out, 1, lim.tmpdir, quiet);
+	run_summary sum;
+	memset(&sum, 0, sizeof sum);
+	if (st == ST_OK)
+		st = run_job(&o, &sum);
+	if (st == ST_OK && sum.ledger_created)   /* cannot be: nothing is printed from a new ledger */
+		fprintf(stderr, "ssrfill reprint: created the ledger %s\n", o.ledger);
+	if (st == ST_OK && !quiet) {
+		uint64_t sets = 0, boxes_n = 0;
+		for (int s = 0; s < SHIP_COUNT; s++) {
+			sets += sum.ship[s].printed;
+			boxes_n += sum.ship[s].boxes;
+		}
+		char total[96] = "free of charge";
+		if (ro.bill) {
+			char d[40];
+			invoice_dollars(d, sizeof d, sum.grand_total_cents);
+			snprintf(total, sizeof total, "%llu invoice%s totalling %s", (unsigned long long)sum.invoices,
+				 sum.invoices == 1 ? "" : "s", d);
+		}
+		fprintf(stderr, "ssrfill reprint: %llu set%s reprinted in %llu box%s (%llu changed since "
+			"printed), %s; output in %s (%.2f s)\n", (unsigned long long)sets, sets == 1 ? "" : "s",
+			(unsigned long long)boxes_n, boxes_n == 1 ? "" : "es",
+			(unsigned long long)sum.changed_since_printed, total, o.out, sum.t_total);
+	}
+	mem_free(boxes);
+	mem_free(ssids);
+	return st;
+}
