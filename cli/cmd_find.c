@@ -37,6 +37,7 @@
 typedef struct found_list {
 	ledger_found f[FIND_MAX];
 	char *box_id[FIND_MAX];   /* ours: the ledger's strings die with the call */
+	char *reprint_box_id[FIND_MAX];
 	size_t n;
 	int oom;
 } found_list;
@@ -47,12 +48,17 @@ static int keep_found(void *ctx, const ledger_found *f)
 	if (l->n == FIND_MAX)
 		return 1;
 	char *id = mem_strndup(f->box_id, strlen(f->box_id));
-	if (!id) {
+	char *rid = mem_strndup(f->reprint_box_id, strlen(f->reprint_box_id));
+	if (!id || !rid) {
+		mem_free(id);
+		mem_free(rid);
 		l->oom = 1;
 		return 1;
 	}
 	l->f[l->n] = *f;
 	l->f[l->n].box_id = id;
+	l->f[l->n].reprint_box_id = rid;
+	l->reprint_box_id[l->n] = rid;
 	l->box_id[l->n++] = id;
 	return 0;
 }
@@ -91,7 +97,11 @@ static void write_text(outstream *o, const char *ssid, const char *ledger_path,
 					 f->box_id, f->wave_box_no);
 		outstream_printf(o, "  printed   %s\n", printed[0] ? printed : "unknown");
 		outstream_printf(o, "  scanned   %s\n", scanned[0] ? scanned : "not scanned");
-		outstream_printf(o, "  reprints  %d\n", f->reprints);
+		if (f->reprints)   /* where the copy to find is now */
+			outstream_printf(o, "  reprints  %d, the latest in box %s\n", f->reprints,
+					 f->reprint_box_id);
+		else
+			outstream_printf(o, "  reprints  0\n");
 	}
 }
 
@@ -130,7 +140,12 @@ static void write_json(outstream *o, const char *ssid, const found_list *l)
 		json_time(o, f->printed);
 		outstream_puts(o, ", \"scanned\": ");
 		json_time(o, f->scanned);
-		outstream_printf(o, ", \"reprints\": %d}", f->reprints);
+		outstream_printf(o, ", \"reprints\": %d, \"reprint_box_id\": ", f->reprints);
+		if (f->reprints)
+			outstream_json_str(o, f->reprint_box_id, strlen(f->reprint_box_id));
+		else
+			outstream_puts(o, "null");
+		outstream_putc(o, '}');
 	}
 	outstream_puts(o, l->n ? "\n]}\n" : "]}\n");
 }
@@ -211,7 +226,9 @@ int cmd_find(int argc, char **argv)
 			st = outstream_close(o);
 		}
 	}
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n; i++) {
 		mem_free(l.box_id[i]);
+		mem_free(l.reprint_box_id[i]);
+	}
 	return st;
 }

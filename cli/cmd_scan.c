@@ -49,8 +49,12 @@ static void answer(FILE *out, const ledger_scan_answer *a)
 			a->replaced_by[0] ? " " : "", a->replaced_by);
 		return;
 	}
-	fprintf(out, " box %" PRIu32 " of %" PRIu32 ", wave %d: ", a->wave_box_no,
-		a->wave_box_count, a->wave);
+	if (a->wave)
+		fprintf(out, " box %" PRIu32 " of %" PRIu32 ", wave %d: ", a->wave_box_no,
+			a->wave_box_count, a->wave);
+	else   /* a students' reprint box (docs/rules.md §15.5): counted among the LEA's reprint boxes */
+		fprintf(out, " box %" PRIu32 " of %" PRIu32 ", reprints: ", a->wave_box_no,
+			a->wave_box_count);
 	if (a->result == LEDGER_SCAN_AGAIN) {
 		char when[40] = "";
 		const time_t t = (time_t)a->first_at;

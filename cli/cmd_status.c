@@ -67,8 +67,11 @@ static void group_end(status_report *r)
 		}
 		outstream_puts(o, "]}");
 	} else {
-		outstream_printf(o, "%-6s  wave %d  LEA %07" PRIu32 "  printed %" PRIu64 "  scanned %"
-				 PRIu64 "  void %" PRIu64 "  missing %" PRIu64, ship, r->wave, r->lea,
+		/* wave 0: the reprint boxes of students' sets (docs/rules.md §15.5) */
+		char wave[24];
+		snprintf(wave, sizeof wave, r->wave ? "wave %d" : "reprints", r->wave);
+		outstream_printf(o, "%-6s  %s  LEA %07" PRIu32 "  printed %" PRIu64 "  scanned %"
+				 PRIu64 "  void %" PRIu64 "  missing %" PRIu64, ship, wave, r->lea,
 				 r->g.printed, r->g.scanned, r->g.n_void, r->g.missing);
 		for (uint64_t i = 0; i < r->g.missing; i++, id += strlen(id) + 1)
 			outstream_printf(o, "%s%s", i ? " " : ": ", id);

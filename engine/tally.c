@@ -32,12 +32,15 @@ int tally_reconcile(const run_summary *s, char *why, size_t cap)
 	const uint64_t sum = s->rejected + all.printed + s->printed_earlier + s->electronic +
 			     s->not_reprinted;
 	if (s->rows != sum) {
+		char chosen[48] = "";
+		if (s->reprint)
+			snprintf(chosen, sizeof chosen, " + %llu not reprinted",
+				 (unsigned long long)s->not_reprinted);
 		snprintf(why, cap, "%llu rows read, but %llu rejected + %llu printed + %llu printed earlier "
-			 "+ %llu electronic only + %llu not reprinted = %llu",
+			 "+ %llu electronic only%s = %llu",
 			 (unsigned long long)s->rows, (unsigned long long)s->rejected,
 			 (unsigned long long)all.printed, (unsigned long long)s->printed_earlier,
-			 (unsigned long long)s->electronic, (unsigned long long)s->not_reprinted,
-			 (unsigned long long)sum);
+			 (unsigned long long)s->electronic, chosen, (unsigned long long)sum);
 		return 0;
 	}
 	/* a free reprint bills nothing */

@@ -129,6 +129,11 @@ status run_ledger_open(run_ctx *x)
 	const ledger_options lo = { .cache_kib = (int)(cache_bytes(opt) >> 10) };
 	struct stat sb;
 	x->sum.ledger_created = lstat(opt->ledger, &sb) != 0 && errno == ENOENT;
+	/* a reprint prints what a ledger printed: a mistyped name must not
+	 * leave an empty ledger behind */
+	if (opt->reprint && x->sum.ledger_created)
+		return status_fail(ST_BADINPUT, "the ledger %s does not exist: a reprint prints again what "
+				   "a season's ledger says was printed", opt->ledger);
 	status st = ledger_open(&x->lg, opt->ledger, &lo);
 	char out[PATH_MAX + 256];
 	absolute_out(opt->out, out, sizeof out);

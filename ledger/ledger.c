@@ -1458,7 +1458,8 @@ status ledger_boxes(ledger *lg, const ledger_filter *f, ledger_box_fn fn, void *
 		"SELECT shipment, wave, lea, box_id, box_no, wave_box_no, wave_box_count, status "
 		"FROM boxes WHERE (?1 IS NULL OR shipment = ?1) AND (?2 < 0 OR lea = ?2) "
 		"ORDER BY CASE shipment WHEN 'august' THEN 0 WHEN 'winter' THEN 1 ELSE 2 END, "
-		"shipment, wave, lea, wave_box_no, box_key", -1, &st, NULL);
+		/* a box reprint right after the box it replaces */
+		"shipment, wave, lea, wave_box_no, box_no IS NULL, box_no, box_key", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(lg, rc, "reading the boxes");
 	if (f && f->shipment >= 0) {

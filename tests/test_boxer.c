@@ -400,6 +400,73 @@ static void packing_later_wave_continues_box_ids(void **state)
 	packing_free(p);
 }
 
+/* Reprints (docs/rules.md §15.5).  A box reprint: each box replaced is one
+ * box, whatever its sets weigh (the sample's nine sets, 2,300 mg, in a
+ * 1,000 mg box), with its own id, the replaced box's "Box N of M" and
+ * wave, and a continued divider first when that box opened with one; a
+ * new box starts at each packing_next_reprint_box even within a school.
+ * An ssid reprint: R<nnnn> ids from the LEA's next number, wave 0;
+ * packing_begin forgets both. */
+static void packing_reprints(void **state)
+{
+	(void)state;
+	const box_config cfg = small_box(0);
+	packing *p;
+	assert_int_equal(packing_new(&p, &cfg), ST_OK);
+	packing_begin(p, SHIP_AUGUST, 1964733, lea_name, strlen(lea_name));
+	packing_set_box_reprint(p);
+	const packing_rbox a = { "august-1964733-0002-R1", "august-1964733-0002", 1, 2, 3, 1 };
+	const packing_rbox b = { "august-1964733-0009-R2", "august-1964733-0009-R1", 2, 1, 1, 0 };
+	assert_int_equal(packing_next_reprint_box(p, &a), ST_OK);
+	box_place w;
+	for (int i = 0; i < 9; i++) {
+		const setrec r = make_set(i < 6 ? 11 : 22, i < 6 ? "North Elementary" : "South Middle", i,
+					  i < 6 ? 200 : 300, 2, 0);
+		if (i == 4)
+			assert_int_equal(packing_next_reprint_box(p, &b), ST_OK);
+		assert_int_equal(packing_add(p, &r, 0, &w), ST_OK);
+		if (i == 0)
+			assert_int_equal(w.divider, DIVIDER_CONTINUED);
+		if (i == 4) {   /* a new box, though school 11 goes on: a school divider */
+			assert_int_equal(w.box_no, 2);
+			assert_int_equal(w.divider, DIVIDER_SCHOOL);
+		}
+		if (i == 6)
+			assert_int_equal(w.divider, DIVIDER_SCHOOL);
+	}
+	assert_int_equal(packing_box_count(p), 2);
+	assert_true(packing_box_gross(p, 2) > cfg.max_gross_mg);   /* never split */
+	char id[96];
+	packing_box_id(p, 1, id, sizeof id);
+	assert_string_equal(id, "august-1964733-0002-R1");
+	packing_box_id(p, 2, id, sizeof id);
+	assert_string_equal(id, "august-1964733-0009-R2");
+	assert_int_equal(packing_label_no(p, 1), 2);
+	assert_int_equal(packing_label_count(p, 1), 3);
+	assert_int_equal(packing_box_wave(p, 2), 2);
+	assert_string_equal(packing_reprint_box(p, 2)->of, "august-1964733-0009-R1");
+	assert_true(packing_segment(p, 0)->continued);
+
+	packing_begin(p, SHIP_WINTER, 1964733, lea_name, strlen(lea_name));
+	assert_int_equal(packing_reprint(p), PACKING_NOT_REPRINT);
+	packing_set_reprint(p, 7);
+	for (int i = 0; i < 6; i++) {
+		const setrec r = make_set(11, "North Elementary", i, 200, 2, 0);
+		assert_int_equal(packing_add(p, &r, DIVIDER + 6 * 200, &w), ST_OK);
+	}
+	assert_int_equal(packing_box_count(p), 2);   /* packed as a run packs */
+	packing_box_id(p, 2, id, sizeof id);
+	assert_string_equal(id, "winter-1964733-R0008");
+	assert_int_equal(packing_label_no(p, 2), 2);
+	assert_int_equal(packing_label_count(p, 2), 2);
+	assert_int_equal(packing_box_wave(p, 1), 0);
+	assert_null(packing_reprint_box(p, 1));
+	packing_begin(p, SHIP_WINTER, 1964733, lea_name, strlen(lea_name));
+	packing_box_id(p, 1, id, sizeof id);
+	assert_string_equal(id, "winter-1964733-0001");
+	packing_free(p);
+}
+
 /* What one box holds, as the packing list and the label show it: its
  * segments (one divider each), the sets, SSR sheets and envelopes in them,
  * its gross weight; the boxes add up to the LEA's totals.  Then boxes with
@@ -621,6 +688,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(packing_boxes_and_segments),
 		cmocka_unit_test(packing_per_box_totals),
 		cmocka_unit_test(packing_later_wave_continues_box_ids),
+		cmocka_unit_test(packing_reprints),
 		cmocka_unit_test(packing_restarts_per_lea),
 		cmocka_unit_test(packing_many_boxes),
 		cmocka_unit_test(manifest_rows),

@@ -60,6 +60,11 @@ static void invoice_ids(void **state)
 	assert_string_equal(id, "INV-2020-21-3768338-W2");
 	invoice_id_format(id, sizeof id, &c, 112345, 12);
 	assert_string_equal(id, "INV-2020-21-0112345-W12");
+	/* a billed reprint's (docs/rules.md §15.5): -R<n>, the first too */
+	invoice_id_format(id, sizeof id, &c, 112345, -1);
+	assert_string_equal(id, "INV-2020-21-0112345-R1");
+	invoice_id_format(id, sizeof id, &c, 3768338, -3);
+	assert_string_equal(id, "INV-2020-21-3768338-R3");
 }
 
 static void lines_per_item_and_envelopes(void **state)

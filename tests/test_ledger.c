@@ -33,6 +33,13 @@
  *   ledger makes a scan wait then ST_BUSY with nothing recorded.
  * - The boxes come back for `status` by shipment, wave, LEA and number,
  *   filtered, from a read-only open that cannot record a scan.
+ * - Reprints (§15.5): a box is looked up as scanned, with the box packed
+ *   before it; its sets come back in box order (a reprint box's from
+ *   reprint_sets); a box reprint voids the box, and the reprint of a
+ *   reprint is the same root's next -R<n>, which the first box's VOID then
+ *   names; ssid reprint boxes and reprint invoices number on per LEA (and
+ *   shipment) apart from a wave's; find counts reprints and names the
+ *   latest box.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1021,6 +1028,189 @@ static void boxes_come_back_by_shipment_wave_and_lea(void **state)
 	ledger_close(lg);
 }
 
+typedef struct box_sets_seen {
+	size_t n;
+	int64_t key[16];
+	uint32_t seq[16];
+	uint64_t ssid[16];
+} box_sets_seen;
+
+static int see_box_set(void *ctx, const ledger_box_set *x)
+{
+	box_sets_seen *w = ctx;
+	if (w->n < 16) {
+		w->key[w->n] = x->box_key;
+		w->seq[w->n] = x->seq;
+		w->ssid[w->n] = x->ssid;
+	}
+	w->n++;
+	return 0;
+}
+
+/* As collect, keeping the latest reprint box in box_id. */
+static int collect_reprint(void *ctx, const ledger_found *f)
+{
+	struct found *x = ctx;
+	x->f[x->n] = *f;
+	snprintf(x->box_id[x->n], sizeof x->box_id[0], "%s", f->reprint_box_id);
+	x->n++;
+	return 0;
+}
+
+/* Reprint box id of a run's box n (its wave's box n of m). */
+static void reprint_box(ledger *lg, const char *id, int64_t of, uint64_t first, size_t n, int wave)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ledger_add_reprint_set(lg, first + i, REPORT_SB, i == 0), ST_OK);
+	const ledger_reprint_box b = { .box_id = id, .shipment = SHIP_AUGUST, .lea = 1964733, .wave = wave,
+				       .wave_box_no = 2, .wave_box_count = 3, .sheets = 4, .gross_mg = 2000,
+				       .reprint_of = of };
+	assert_int_equal(ledger_add_reprint_box(lg, &b), ST_OK);
+}
+
+static void a_box_reprint_replaces_the_box_and_holds_its_sets(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 100, 3);
+	add_box(lg, 1964733, 2, 1, 200, 2);
+	add_box(lg, 1964733, 3, 1, 300, 2);
+	assert_int_equal(ledger_set_box_count(lg, SHIP_AUGUST, 1964733, 3), ST_OK);
+	commit(lg, 7);
+	poke("UPDATE boxes SET wave_box_no = box_no");
+
+	/* unknown, then found as a scanner types it; box 2's box before it is box 1 */
+	ledger_box_info b;
+	int found = 1;
+	assert_int_equal(ledger_box_lookup(lg, "august-1964733-0009", &b, &found), ST_OK);
+	assert_false(found);
+	assert_int_equal(ledger_box_lookup(lg, " AUGUST-1964733-0002\r", &b, &found), ST_OK);
+	assert_true(found);
+	assert_string_equal(b.box_id, "august-1964733-0002");
+	assert_string_equal(b.root_id, "august-1964733-0002");
+	assert_int_equal(b.root_key, b.box_key);
+	assert_int_equal(b.wave_box_no, 2);
+	assert_int_equal(b.wave_box_count, 3);
+	assert_int_equal(b.status, 0);
+	assert_true(b.prev_key > 0);
+	const int64_t box2 = b.box_key;
+	box_sets_seen w = { 0 };
+	assert_int_equal(ledger_box_sets(lg, box2, b.prev_key, see_box_set, &w), ST_OK);
+	assert_int_equal(w.n, 5);   /* box 1's three, then box 2's two, each in seq order */
+	assert_int_equal(w.key[0], b.prev_key);
+	assert_int_equal(w.seq[2], 3);
+	assert_int_equal(w.key[3], box2);
+	assert_int_equal(w.ssid[3], 200);
+	assert_int_equal(w.seq[4], 2);
+
+	/* reprint it: R1, the box void, its sets in reprint_sets */
+	ledger_run r = { .command = "reprint", .out_dir = "r1", .started = 1700000200 };
+	int64_t id;
+	assert_int_equal(ledger_begin_run(lg, &r, &id), ST_OK);
+	const ledger_reprint rp = { "box", "water damage", "tester", 1700000201, 0 };
+	assert_int_equal(ledger_begin_reprint(lg, &rp), ST_OK);
+	uint32_t n = 0;
+	assert_int_equal(ledger_next_box_reprint(lg, b.root_id, &n), ST_OK);
+	assert_int_equal(n, 1);
+	reprint_box(lg, "august-1964733-0002-R1", box2, 200, 2, 1);
+	commit(lg, 2);
+	assert_int_equal(peek_int("SELECT count(*) FROM boxes WHERE status = 'void' AND "
+				  "box_id = 'august-1964733-0002'"), 1);
+	assert_int_equal(peek_int("SELECT count(*) FROM reprint_sets p JOIN reprints USING (reprint_id) "
+				  "WHERE reason = 'water damage' AND operator = 'tester' AND kind = 'box'"), 2);
+	assert_int_equal(peek_int("SELECT sum(changed) FROM reprint_sets"), 1);
+	assert_int_equal(peek_int("SELECT box_no IS NULL FROM boxes WHERE box_id = 'august-1964733-0002-R1'"), 1);
+
+	/* the void box names its replacement; the reprint's root is the box */
+	assert_int_equal(ledger_box_lookup(lg, "august-1964733-0002", &b, &found), ST_OK);
+	assert_int_equal(b.status, 2);
+	assert_string_equal(b.replaced_by, "august-1964733-0002-R1");
+	assert_int_equal(ledger_box_lookup(lg, "august-1964733-0002-r1", &b, &found), ST_OK);
+	assert_true(found);
+	assert_string_equal(b.root_id, "august-1964733-0002");
+	assert_int_equal(b.root_key, box2);
+	const int64_t r1 = b.box_key;
+	memset(&w, 0, sizeof w);
+	assert_int_equal(ledger_box_sets(lg, r1, 0, see_box_set, &w), ST_OK);
+	assert_int_equal(w.n, 2);   /* a reprint box's sets come from reprint_sets */
+	assert_int_equal(w.ssid[0], 200);
+
+	/* the reprint's reprint is R2 of the same root; the first box then
+	 * names R2, the one that replaces it now */
+	assert_int_equal(ledger_begin_run(lg, &r, &id), ST_OK);
+	const ledger_reprint rp2 = { "box", "lost", "tester", 1700000300, 1 };
+	assert_int_equal(ledger_begin_reprint(lg, &rp2), ST_OK);
+	assert_int_equal(ledger_next_box_reprint(lg, "august-1964733-0002", &n), ST_OK);
+	assert_int_equal(n, 2);
+	reprint_box(lg, "august-1964733-0002-R2", r1, 200, 2, 1);
+	commit(lg, 2);
+	assert_int_equal(ledger_box_lookup(lg, "august-1964733-0002", &b, &found), ST_OK);
+	assert_string_equal(b.replaced_by, "august-1964733-0002-R2");
+	ledger_scan_answer a;
+	assert_int_equal(ledger_scan(lg, "august-1964733-0002", "dock1", 1700001000, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_VOID);
+	assert_string_equal(a.replaced_by, "august-1964733-0002-R2");
+	assert_int_equal(ledger_scan(lg, "august-1964733-0002-R2", "dock1", 1700001001, &a), ST_OK);
+	assert_int_equal(a.result, LEDGER_SCAN_OK);
+	assert_int_equal(a.n_boxes, 3);   /* the wave still has three boxes to scan */
+
+	/* find counts the reprints and names the latest box */
+	struct found x = { 0 };
+	assert_int_equal(ledger_find_ssid(lg, 200, collect_reprint, &x, NULL), ST_OK);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(x.f[0].reprints, 2);
+	assert_string_equal(x.box_id[0], "august-1964733-0002-R2");
+	assert_int_equal(x.f[0].digest, 200 * 7);   /* as the wave printed it */
+	ledger_close(lg);
+}
+
+static void ssid_reprint_boxes_and_invoices_are_numbered_on(void **state)
+{
+	(void)state;
+	ledger *lg = open_ok(NULL);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 100, 3);
+	commit(lg, 3);
+	uint32_t n = 0;
+	int inv = 0;
+	assert_int_equal(ledger_next_reprint_box_no(lg, SHIP_AUGUST, 1964733, &n), ST_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ledger_next_reprint_invoice_no(lg, 1964733, &inv), ST_OK);
+	assert_int_equal(inv, 1);
+	ledger_run r = { .command = "reprint", .out_dir = "r1", .started = 1700000200 };
+	int64_t id;
+	assert_int_equal(ledger_begin_run(lg, &r, &id), ST_OK);
+	/* a box before the reprint's record is refused */
+	const ledger_reprint_box early = { .box_id = "x", .shipment = SHIP_AUGUST };
+	assert_int_equal(ledger_add_reprint_box(lg, &early), ST_INTERNAL);
+	status_clear();
+	const ledger_reprint rp = { "ssid", "parent asked", "tester", 1700000201, 1 };
+	assert_int_equal(ledger_begin_reprint(lg, &rp), ST_OK);
+	reprint_box(lg, "august-1964733-R0001", 0, 100, 1, 0);
+	reprint_box(lg, "august-1964733-R0002", 0, 101, 1, 0);
+	const ledger_invoice_line line = { SHIP_AUGUST, 0, 2, 148, 296 };
+	const ledger_invoice iv = { "INV-2018-19-1964733-R1", 1964733, 0, "reprint", 296 };
+	assert_int_equal(ledger_add_invoice(lg, &iv, &line, 1), ST_OK);
+	commit(lg, 2);
+	assert_int_equal(ledger_next_reprint_box_no(lg, SHIP_AUGUST, 1964733, &n), ST_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ledger_next_reprint_box_no(lg, SHIP_WINTER, 1964733, &n), ST_OK);
+	assert_int_equal(n, 1);   /* per shipment */
+	assert_int_equal(ledger_next_reprint_box_no(lg, SHIP_AUGUST, 5550001, &n), ST_OK);
+	assert_int_equal(n, 1);   /* and per LEA */
+	assert_int_equal(ledger_next_reprint_invoice_no(lg, 1964733, &inv), ST_OK);
+	assert_int_equal(inv, 2);
+	/* a reprint invoice is not a wave's: the LEA's first wave invoice is still to come */
+	assert_int_equal(ledger_next_invoice_no(lg, 1964733, &inv), ST_OK);
+	assert_int_equal(inv, 1);
+	/* nothing voided; the original sets untouched */
+	assert_int_equal(peek_int("SELECT count(*) FROM boxes WHERE status = 'void'"), 0);
+	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 3);
+	assert_int_equal(peek_int("SELECT billed FROM reprints"), 1);
+	ledger_close(lg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1044,6 +1234,8 @@ int main(void)
 		T(each_scan_is_answered_and_committed),
 		T(a_scan_waits_for_a_writer_then_is_busy),
 		T(boxes_come_back_by_shipment_wave_and_lea),
+		T(a_box_reprint_replaces_the_box_and_holds_its_sets),
+		T(ssid_reprint_boxes_and_invoices_are_numbered_on),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,33 @@ static void a_set_not_packed_names_its_shipment(void **state)
 	assert_string_equal(why, "elpac: 5 sets printed, 5 packed, 6 invoiced");
 }
 
+/* docs/rules.md §15.5: a reprint's rows it did not choose are counted;
+ * a free one invoices nothing, a billed one every set */
+static void a_reprint_reconciles_free_or_billed(void **state)
+{
+	(void)state;
+	run_summary s = balanced();
+	s.reprint = TALLY_REPRINT_SSID;
+	s.rows += 900;
+	char why[256];
+	assert_false(tally_reconcile(&s, why, sizeof why));
+	assert_string_equal(why, "1000 rows read, but 4 rejected + 60 printed + 0 printed earlier + "
+			    "36 electronic only + 0 not reprinted = 100");
+	s.not_reprinted = 900;
+	s.reprint_billed = 1;
+	assert_true(tally_reconcile(&s, why, sizeof why));
+	s.reprint_billed = 0;   /* free: nothing may be invoiced */
+	assert_false(tally_reconcile(&s, why, sizeof why));
+	assert_string_equal(why, "august: 40 sets printed, 40 packed, 40 invoiced");
+	for (int i = 0; i < SHIP_COUNT; i++)
+		s.ship[i].invoiced = 0;
+	assert_true(tally_reconcile(&s, why, sizeof why));
+	s.reprint = TALLY_RUN;   /* a run invoices every set */
+	s.not_reprinted = 0;
+	s.rows = 100;
+	assert_false(tally_reconcile(&s, why, sizeof why));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +131,7 @@ int main(void)
 		cmocka_unit_test(a_lost_row_is_named_with_the_counts),
 		cmocka_unit_test(rows_printed_earlier_reconcile),
 		cmocka_unit_test(a_set_not_packed_names_its_shipment),
+		cmocka_unit_test(a_reprint_reconciles_free_or_billed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
