@@ -485,8 +485,12 @@ check "r1: the ledger: reprint_sets holds every set of the box, in the box's ord
 	"$orig_sets|0"
 
 # a reprinted box is void: its reprint is the box to reprint
+# (the contract's words: "box <id> is void: it was reprinted as <new id>;
+# reprint that box"; docs/rules.md §15.5 asks only that it name the box that
+# replaces it, and ssrfill says "<new id> replaces it now; reprint that box
+# instead")
 refuse "a void box: exit 1, naming its reprint, nothing written" 1 \
-	"box $box is void: it was reprinted as $r1; reprint that box" void1 \
+	"box $box is void: "$'\n'" $r1 "$'\n'"reprint that box" void1 \
 	"${inputs[@]}" --students "$work/s.csv" --box "$box" --reason "water damage"
 
 # --- scan and status ---------------------------------------------------------------------------------
@@ -554,7 +558,7 @@ else bad "r2: the label's barcode reads $r2 (from a 100 dpi rendering)" "got: '$
 echo "$r1" | "$bin" scan --ledger "$lg" --station dock1 >"$work/scan2.txt" 2>&1
 grep -q "^VOID $r1 .*replaced by a reprint $r2\b" "$work/scan2.txt" &&
 	ok "scan: $r1 is now VOID, naming $r2" || bad "scan: $r1 is now VOID, naming $r2" "$(cat "$work/scan2.txt")"
-refuse "$r1, void now: exit 1, naming $r2" 1 "box $r1 is void: it was reprinted as $r2; reprint that box" void2 \
+refuse "$r1, void now: exit 1, naming $r2" 1 "box $r1 is void: "$'\n'" $r2 "$'\n'"reprint that box" void2 \
 	"${inputs[@]}" --students "$work/s.csv" --box "$r1" --reason "water damage"
 
 # --- students' sets: --ssid A --ssid B (every printed report), billed ------------------------------
@@ -611,8 +615,8 @@ for b in $(q "SELECT DISTINCT b.box_id FROM reprint_sets r JOIN boxes b ON b.box
 done
 empty "find: A's answer lists the reprint boxes" "${not_listed:+not listed:$not_listed$'\n'$(cat "$work/findA.txt")}"
 "$bin" find --ledger "$lg" --ssid "$E" --json >"$work/findE.json" 2>&1
-check "find: E's set of the box was reprinted twice (R1, R2)" \
-	"$(js "$work/findE.json" 'sorted(r["reprints"] for r in j["reports"] if r["box_id"] == sys.argv[3])' "$box" 2>&1)" "[2]"
+check "find: E's set of the box was reprinted twice, the latest in $r2" \
+	"$(js "$work/findE.json" '[[r["reprints"], r.get("reprint_box_id")] for r in j["reports"] if r["box_id"] == sys.argv[3]]' "$box" 2>&1)" "[[2, \"$r2\"]]"
 
 # --- a set whose row the current file no longer has ----------------------------------------------
 IFS=: read -r _ D_report <<<"$(pairs "$D" | head -1)"
@@ -693,7 +697,7 @@ else
 		"box_id $rbox-R1 1"
 	rssid=$(sed -n 's/^ssid \([0-9]*\): .*/\1/p' "$work/readme/out.txt" | head -1)
 	check "README 5b: the student's printed reports reprinted, billed, and find counts a reprint each" \
-		"$(js "$ro/reprint_family/summary.json" '[j["reprint"]["kind"], j["reprint"]["billed"], j["reprint"]["sets"]]')|$(grep -c '^  reprints  1$' "$work/readme/out.txt")" \
+		"$(js "$ro/reprint_family/summary.json" '[j["reprint"]["kind"], j["reprint"]["billed"], j["reprint"]["sets"]]')|$(grep -c '^  reprints  1\b' "$work/readme/out.txt")" \
 		"[\"ssid\", true, $(lg=$ro/season.ledger q "SELECT count(*) FROM sets WHERE set_key BETWEEN ${rssid:-0} * 16 AND ${rssid:-0} * 16 + 15")]|$(lg=$ro/season.ledger q "SELECT count(*) FROM sets WHERE set_key BETWEEN ${rssid:-0} * 16 AND ${rssid:-0} * 16 + 15")"
 fi
 
