@@ -311,7 +311,7 @@ barcodes() { # pdf...: the Code 128 barcodes of every page rendered at $dpi (100
 	local pdf png
 	for pdf in "$@"; do
 		rm -f "$work"/bc*.png
-		pdftoppm -r "${dpi:-100}" -gray -png "$pdf" "$work/bc" 2>/dev/null
+		pdftoppm -r "${dpi:-150}" -gray -png "$pdf" "$work/bc" 2>/dev/null
 		for png in "$work"/bc*.png; do
 			zbarimg --quiet --raw -Sdisable -Scode128.enable "$png" 2>/dev/null | head -1
 		done
@@ -458,11 +458,11 @@ grep -qF "REPRINT of $box" <<<"$(pdftext "$work/r1/labels/august/$lea.pdf")" &&
 grep -qF "REPRINT of $box" <<<"$(pdftext "$work/r1/packing/august/$lea.pdf")" &&
 	ok "r1: the packing list says REPRINT of $box" ||
 	bad "r1: the packing list says REPRINT of $box" "$(pdftext "$work/r1/packing/august/$lea.pdf" | head -c 600)"
-# (README.md, Documents: a label "scans from a 100 dpi rendering", and the
-# operator's loop reads labels so)
+# (README.md, Documents: a box reprint's label "scans from 150 dpi", and
+# the operator's loop reads labels so)
 got=$(barcodes "$work/r1/labels/august/$lea.pdf" | tr '\n' ' ')
-if [ "$got" = "$r1 " ]; then ok "r1: the label's barcode reads $r1 (from a 100 dpi rendering)"
-else bad "r1: the label's barcode reads $r1 (from a 100 dpi rendering)" "got: '$got'; at 150 dpi: '$(dpi=150 barcodes "$work/r1/labels/august/$lea.pdf" | tr '\n' ' ')'"; fi
+if [ "$got" = "$r1 " ]; then ok "r1: the label's barcode reads $r1 (from a 150 dpi rendering)"
+else bad "r1: the label's barcode reads $r1 (from a 150 dpi rendering)" "got: '$got'; at 200 dpi: '$(dpi=200 barcodes "$work/r1/labels/august/$lea.pdf" | tr '\n' ' ')'"; fi
 check "r1: summary.json has run's keys and the reprint object" \
 	"$("$py" -c 'import json,sys; a, b = (set(json.load(open(f))) for f in sys.argv[1:]); print(sorted(a - b), "reprint" in b)' "$work/w1/summary.json" "$work/r1/summary.json" 2>&1)" \
 	"[] True"
@@ -553,8 +553,27 @@ grep -qF "REPRINT of $box" <<<"$(pdftext "$work/r2/labels/august/$lea.pdf")" &&
 	ok "r2: the label says it is a REPRINT of the box" ||
 	bad "r2: the label says it is a REPRINT of the box" "$(pdftext "$work/r2/labels/august/$lea.pdf" | head -c 600)"
 got=$(barcodes "$work/r2/labels/august/$lea.pdf" | tr '\n' ' ')
-if [ "$got" = "$r2 " ]; then ok "r2: the label's barcode reads $r2 (from a 100 dpi rendering)"
-else bad "r2: the label's barcode reads $r2 (from a 100 dpi rendering)" "got: '$got'; at 150 dpi: '$(dpi=150 barcodes "$work/r2/labels/august/$lea.pdf" | tr '\n' ' ')'"; fi
+if [ "$got" = "$r2 " ]; then ok "r2: the label's barcode reads $r2 (from a 150 dpi rendering)"
+else bad "r2: the label's barcode reads $r2 (from a 150 dpi rendering)" "got: '$got'; at 200 dpi: '$(dpi=200 barcodes "$work/r2/labels/august/$lea.pdf" | tr '\n' ' ')'"; fi
+# a later wave from the corrected file: the LEA was sent the corrected
+# reports, so nothing of E is "changed since printed" any more (the
+# ledger's digest is the reprint's); a run on the original file lists E's
+# sets as changed, naming the box they are in now, r2
+"$bin" run --quiet --students "$work/s_fixed.csv" --orders "$work/o.csv" --config "$work/box.ini" \
+	--ledger "$lg" --no-documents --out "$work/w2fixed" >"$work/w2fixed.err" 2>&1
+check "a later wave from the corrected file: E's sets of the box are not changed since printed (the reprint sent the new name)" \
+	"$("$py" -c 'import csv,sys
+want = set(sys.argv[2].split())
+print(sorted("%s:%s" % (r["ssid"], r["report"]) for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))
+      if "%s:%s" % (r["ssid"], r["report"]) in want))' "$work/w2fixed/reports/changed_since_printed.csv" "$E_sets" 2>&1)" "[]"
+"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --config "$work/box.ini" \
+	--ledger "$lg" --no-documents --out "$work/w2orig" >"$work/w2orig.err" 2>&1
+check "a later wave from the old file: E's sets changed since printed, in $r2" \
+	"$("$py" -c 'import csv,sys
+want = set(sys.argv[2].split())
+print(sorted(set(r["box_id"] for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))
+                 if "%s:%s" % (r["ssid"], r["report"]) in want)))' \
+	"$work/w2orig/reports/changed_since_printed.csv" "$E_sets" 2>&1)" "['$r2']"
 echo "$r1" | "$bin" scan --ledger "$lg" --station dock1 >"$work/scan2.txt" 2>&1
 grep -q "^VOID $r1 .*replaced by a reprint $r2\b" "$work/scan2.txt" &&
 	ok "scan: $r1 is now VOID, naming $r2" || bad "scan: $r1 is now VOID, naming $r2" "$(cat "$work/scan2.txt")"
@@ -638,7 +657,10 @@ refuse "a set whose row the students file no longer has: exit 1 naming the ssid,
 # --- a set whose LEA's orders no longer ask for paper ---------------------------------------------
 B_lea=$(q "SELECT printf('%07d', lea) FROM printed WHERE ssid = $B LIMIT 1")
 IFS=: read -r _ B_report <<<"$(pairs "$B" | head -1)"
-B_box=$(q "SELECT box_id FROM printed WHERE ssid = $B AND report = '$B_report'")
+# the box the LEA has the set in now (docs/rules.md §15.5): B's ssid reprint's
+B_box=$(q "SELECT coalesce((SELECT n.box_id FROM reprint_sets p JOIN boxes n ON n.box_key = p.new_box_key
+	WHERE p.set_key = s.set_key ORDER BY p.new_box_key DESC LIMIT 1), box_id)
+	FROM printed s WHERE ssid = $B AND report = '$B_report'")
 grep -v "^$B_lea," "$work/o.csv" >"$work/o_less.csv"
 refuse "a set its LEA's orders no longer ask for on paper: exit 1 naming the ssid, report and box, nothing written" 1 \
 	"$B"$'\n'"$B_report"$'\n'"$B_box" unordered \
