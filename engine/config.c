@@ -74,6 +74,16 @@ void config_defaults(config *c)
 	b->envelope_10_mg = 6000;
 	b->envelope_6x9_mg = 7000;
 	b->keep_schools_together = 0;
+	/* a placeholder a real run sets in its --config (555-01xx numbers are
+	 * reserved for fiction) */
+	shipper_config *sh = &c->shipper;
+	snprintf(sh->name, sizeof sh->name, "Score Report Fulfillment Center");
+	snprintf(sh->address1, sizeof sh->address1, "1200 Distribution Way");
+	snprintf(sh->city, sizeof sh->city, "West Sacramento");
+	snprintf(sh->state, sizeof sh->state, "CA");
+	snprintf(sh->zip, sizeof sh->zip, "95691");
+	snprintf(sh->phone, sizeof sh->phone, "(916) 555-0142");
+	c->billing.terms_days = 30;
 }
 
 /* mmdd names a day of `year`. */
@@ -204,6 +214,43 @@ static status check_box(const box_config *b, const char *path)
 	return ST_OK;
 }
 
+/* The return address a carrier needs: a name, a street, a city, a state
+ * of two letters and a ZIP of 5 digits (or ZIP+4). */
+static status check_shipper(const config *c, const char *path)
+{
+	const shipper_config *sh = &c->shipper;
+	const struct { const char *key, *v; } need[] = {
+		{ "name", sh->name }, { "address1", sh->address1 }, { "city", sh->city },
+		{ "state", sh->state }, { "zip", sh->zip },
+	};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!need[i].v[0])
+			return status_fail(ST_BADCONFIG, "%s: [shipper] %s is empty: every label prints the "
+					   "return address", where(path), need[i].key);
+	const char *st = sh->state;
+	if (strlen(st) != 2 || st[0] < 'A' || st[0] > 'Z' || st[1] < 'A' || st[1] > 'Z')
+		return status_fail(ST_BADCONFIG, "%s: [shipper] state '%s' is not two capital letters "
+				   "(CA)", where(path), st);
+	if (!config_zip_valid(sh->zip))
+		return status_fail(ST_BADCONFIG, "%s: [shipper] zip '%s' is not a ZIP code (95691 or "
+				   "95691-1234)", where(path), sh->zip);
+	if (c->billing.terms_days < 0 || c->billing.terms_days > CONFIG_MAX_TERMS_DAYS)
+		return status_fail(ST_BADCONFIG, "%s: [billing] terms_days %d is not from 0 to %d",
+				   where(path), c->billing.terms_days, CONFIG_MAX_TERMS_DAYS);
+	return ST_OK;
+}
+
+int config_zip_valid(const char *z)
+{
+	const size_t n = strlen(z);
+	if (n != 5 && n != 10)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 5 ? z[i] != '-' : (z[i] < '0' || z[i] > '9'))
+			return 0;
+	return 1;
+}
+
 status config_check(const config *c, const char *path)
 {
 	const int end = config_admin_year_end(c->admin_year);
@@ -216,7 +263,8 @@ status config_check(const config *c, const char *path)
 		if (st != ST_OK)
 			return st;
 	}
-	return check_box(&c->box, path);
+	const status st = check_box(&c->box, path);
+	return st != ST_OK ? st : check_shipper(c, path);
 }
 
 int config_order_deadline(const config *c, enum program p)

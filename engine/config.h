@@ -37,12 +37,30 @@ typedef struct box_config {
 	int keep_schools_together;
 } box_config;
 
+/* Who ships the boxes and takes the payments: the return address on every
+ * label and the remit-to on every invoice (docs/rules.md §16). */
+typedef struct shipper_config {
+	char name[64];
+	char address1[64], address2[64];
+	char city[48], state[32], zip[16];
+	char phone[32];
+} shipper_config;
+
+typedef struct billing_config {
+	int terms_days;              /* an invoice is due this many days after its date */
+} billing_config;
+
 typedef struct config {
 	char admin_year[8];          /* "2018-19" */
 	int end_year;                /* 2019: dates the deadlines */
 	program_config program[PROGRAM_COUNT];
 	box_config box;
+	shipper_config shipper;
+	billing_config billing;
 } config;
+
+/* The most terms_days may be: a year. */
+#define CONFIG_MAX_TERMS_DAYS 365
 
 /* The most a price may be: $1,000,000.00 (config_check and the INI reader).
  * The INI reader stops reading a weight's digits beyond CONFIG_MAX_MG
@@ -79,6 +97,8 @@ void config_defaults(config *c);
 /* Rules across keys: the heaviest set fits an empty box with its divider.
  * Returns ST_BADCONFIG with a message, or ST_OK. */
 status config_check(const config *c, const char *path);
+/* A US ZIP code: 5 digits, or ZIP+4 as 5 digits, '-', 4 digits. */
+int config_zip_valid(const char *zip);
 /* "YYYY-YY" where YY is the last two digits of YYYY + 1: its end year
  * (2019 for "2018-19"), or -1. */
 int config_admin_year_end(const char *s);

@@ -42,6 +42,9 @@ struct packing {
 	int force_continued;   /* ... with a continued divider */
 	packing_rbox *rbox;    /* a box reprint's boxes, index box_no - 1 */
 	size_t n_rbox, cap_rbox;
+	int have_ship_to;      /* packing_ship_to's answer; the address in text */
+	uint32_t ship_to_lea;
+	size_t ship_to_at[8];
 };
 
 status packing_new(packing **out, const box_config *cfg)
@@ -90,6 +93,30 @@ void packing_begin(packing *p, int shipment, uint32_t lea, const char *lea_name,
 	p->reprint = PACKING_NOT_REPRINT;
 	p->force_box = p->force_continued = 0;
 	p->n_rbox = 0;
+	p->have_ship_to = 0;
+}
+
+void packing_set_ship_to(packing *p, const ship_to *st)
+{
+	p->have_ship_to = st ? 1 : -1;
+	if (!st)
+		return;
+	const char *const in[8] = { st->name, st->attention, st->address1, st->address2, st->city,
+				    st->state, st->zip, st->phone };
+	p->ship_to_lea = st->lea;
+	for (int i = 0; i < 8; i++)
+		p->ship_to_at[i] = put_text(p, in[i] ? in[i] : "", in[i] ? strlen(in[i]) : 0);
+}
+
+int packing_ship_to(const packing *p, ship_to *out)
+{
+	if (p->have_ship_to <= 0)
+		return p->have_ship_to;
+	const char *t[8];
+	for (int i = 0; i < 8; i++)
+		t[i] = (const char *)p->text.p + p->ship_to_at[i];
+	*out = (ship_to){ p->ship_to_lea, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7] };
+	return 1;
 }
 
 void packing_set_wave(packing *p, int wave, uint32_t first_box_no)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "boxer.h"
+#include "leadir.h"
 #include "setrec.h"
 #include "../base/status.h"
 
@@ -74,6 +75,15 @@ const packing_rbox *packing_reprint_box(const packing *p, uint32_t n);
 uint32_t packing_label_no(const packing *p, uint32_t n);
 uint32_t packing_label_count(const packing *p, uint32_t n);
 int packing_box_wave(const packing *p, uint32_t n);
+
+/* Where the LEA's boxes go (docs/rules.md §16), with --leas: its address,
+ * copied into the packing, or NULL when the directory has no row for the
+ * LEA (its boxes are held).  packing_ship_to: 1 with *out the address (its
+ * strings live until the packing's next packing_add or packing_begin), -1
+ * held, 0 no directory at all (a run without --leas; packing_begin's
+ * default). */
+void packing_set_ship_to(packing *p, const ship_to *st);
+int packing_ship_to(const packing *p, ship_to *out);
 
 int packing_shipment(const packing *p);
 uint32_t packing_lea(const packing *p);

@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -50,27 +51,28 @@
 
 #include "../base/calendar.h"
 
-enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG };
+enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG, K_TEXT, K_DAYS };
 
 typedef struct key_def {
 	const char *name;
 	enum key_kind kind;
 	size_t offset;          /* in the section's struct */
+	size_t size;            /* K_TEXT: its buffer */
 } key_def;
 
-#define PROGRAM_KEY(name, kind) { #name, kind, offsetof(program_config, name) }
-#define BOX_KEY(name, kind) { #name, kind, offsetof(box_config, name) }
+#define PROGRAM_KEY(name, kind) { #name, kind, offsetof(program_config, name), 0 }
+#define BOX_KEY(name, kind) { #name, kind, offsetof(box_config, name), 0 }
 
 static const key_def top_keys[] = {
-	{ "admin_year", K_ADMIN_YEAR, offsetof(config, admin_year) },
+	{ "admin_year", K_ADMIN_YEAR, offsetof(config, admin_year), 0 },
 };
 
 static const key_def program_keys[] = {
 	PROGRAM_KEY(available, K_BOOL),
-	{ "set_price", K_PRICE, offsetof(program_config, set_price_cents) },
-	{ "envelope_set_price", K_PRICE, offsetof(program_config, envelope_set_price_cents) },
-	{ "order_deadline", K_MMDD, offsetof(program_config, order_deadline_mmdd) },
-	{ "cancel_deadline", K_MMDD, offsetof(program_config, cancel_deadline_mmdd) },
+	{ "set_price", K_PRICE, offsetof(program_config, set_price_cents), 0 },
+	{ "envelope_set_price", K_PRICE, offsetof(program_config, envelope_set_price_cents), 0 },
+	{ "order_deadline", K_MMDD, offsetof(program_config, order_deadline_mmdd), 0 },
+	{ "cancel_deadline", K_MMDD, offsetof(program_config, cancel_deadline_mmdd), 0 },
 	PROGRAM_KEY(languages, K_LANGS),
 };
 
@@ -85,10 +87,22 @@ static const key_def box_keys[] = {
 	BOX_KEY(keep_schools_together, K_BOOL),
 };
 
+#define SHIPPER_KEY(name) { #name, K_TEXT, offsetof(shipper_config, name), \
+			     sizeof(((shipper_config *)0)->name) }
+
+static const key_def shipper_keys[] = {
+	SHIPPER_KEY(name), SHIPPER_KEY(address1), SHIPPER_KEY(address2), SHIPPER_KEY(city),
+	SHIPPER_KEY(state), SHIPPER_KEY(zip), SHIPPER_KEY(phone),
+};
+
+static const key_def billing_keys[] = {
+	{ "terms_days", K_DAYS, offsetof(billing_config, terms_days), 0 },
+};
+
 #define N_OF(a) (sizeof (a) / sizeof (a)[0])
 #define MAX_KEYS 8
 
-enum { SEC_TOP, SEC_CAASPP, SEC_ELPAC, SEC_BOX, SEC_COUNT };
+enum { SEC_TOP, SEC_CAASPP, SEC_ELPAC, SEC_BOX, SEC_SHIPPER, SEC_BILLING, SEC_COUNT };
 
 static const struct section_def {
 	const char *name;       /* "" for the top level, as inih passes it */
@@ -99,9 +113,12 @@ static const struct section_def {
 	[SEC_CAASPP] = { "caaspp", program_keys, N_OF(program_keys) },
 	[SEC_ELPAC] = { "elpac", program_keys, N_OF(program_keys) },
 	[SEC_BOX] = { "box", box_keys, N_OF(box_keys) },
+	[SEC_SHIPPER] = { "shipper", shipper_keys, N_OF(shipper_keys) },
+	[SEC_BILLING] = { "billing", billing_keys, N_OF(billing_keys) },
 };
 
-_Static_assert(N_OF(program_keys) <= MAX_KEYS && N_OF(box_keys) <= MAX_KEYS,
+_Static_assert(N_OF(program_keys) <= MAX_KEYS && N_OF(box_keys) <= MAX_KEYS &&
+	       N_OF(shipper_keys) <= MAX_KEYS,
 	       "seen[] holds every key of a section");
 
 /* Where a section's struct lies in a config. */
@@ -114,6 +131,10 @@ static size_t section_offset(int sec)
 		return offsetof(config, program) + PROGRAM_ELPAC * sizeof(program_config);
 	case SEC_BOX:
 		return offsetof(config, box);
+	case SEC_SHIPPER:
+		return offsetof(config, shipper);
+	case SEC_BILLING:
+		return offsetof(config, billing);
 	default:
 		return 0;
 	}
@@ -352,6 +373,27 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	}
 	case K_LANGS:
 		return parse_languages(ls, value, (uint32_t *)(void *)at);
+	case K_TEXT: {
+		/* printed on labels and invoices: one line, no control bytes */
+		const size_t n = strlen(value);
+		if (n >= kd->size)
+			return fail(ls, "line %d: %s is longer than %zu bytes", line, kd->name, kd->size - 1);
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+				return fail(ls, "line %d: %s holds a control character", line, kd->name);
+		memcpy(at, value, n + 1);
+		return 1;
+	}
+	case K_DAYS: {
+		char *end;
+		errno = 0;
+		const long v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < 0 || v > CONFIG_MAX_TERMS_DAYS)
+			return fail(ls, "line %d: %s '%.20s' is not a number of days from 0 to %d", line,
+				    kd->name, value, CONFIG_MAX_TERMS_DAYS);
+		*(int *)(void *)at = (int)v;
+		return 1;
+	}
 	}
 	return fail(ls, "line %d: internal error: key kind", line);
 }
@@ -416,7 +458,7 @@ static char *read_line(char *str, int num, void *stream)
 			return str;   /* inih reports the line as malformed */
 		const size_t len = (size_t)(close - str - 1);
 		if (section_find(str + 1, len) < 0) {
-			fail(ls, "line %d: unknown section [%.*s] (known: [caaspp], [elpac], [box])",
+			fail(ls, "line %d: unknown section [%.*s] (known: [caaspp], [elpac], [box], [shipper], [billing])",
 			     ls->lineno, (int)(len < 40 ? len : 40), str + 1);
 			return NULL;
 		}
@@ -490,6 +532,14 @@ static void write_value(outstream *o, const config *c, const key_def *kd, const 
 		for (int l = 0; l < LANG_COUNT; l++)
 			if (l != LANG_EN && (bits & 1u << l))
 				outstream_printf(o, " %s", lang_code[l]);
+		return;
+	case K_TEXT:
+		if (*at)
+			outstream_printf(o, " %s", at);
+		return;
+	case K_DAYS:
+		memcpy(&i, at, sizeof i);
+		outstream_printf(o, " %d", i);
 		return;
 	}
 }
