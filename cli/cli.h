@@ -17,6 +17,9 @@
  * size, -2 when it is larger than CLI_MAX_SIZE. */
 int cli_parse_size(const char *s, size_t *out);
 int cli_parse_u64(const char *s, uint64_t *out);
+/* "2019-08-15" as unix seconds at that day's UTC midnight; -1 when it is
+ * no such day. */
+int cli_parse_date(const char *s, int64_t *out);
 int cli_parse_rate(const char *s, double *out);
 /* The default thread count: the cores this process may use. */
 int cli_default_threads(void);

@@ -88,6 +88,8 @@ int cmd_reprint(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-documents", no_argument, NULL, 'N' },
 		{ "ledger", required_argument, NULL, 'L' },
+		{ "leas", required_argument, NULL, 'D' },
+		{ "invoice-date", required_argument, NULL, 'I' },
 		{ "box", required_argument, NULL, 'b' },
 		{ "ssid", required_argument, NULL, 'i' },
 		{ "report", required_argument, NULL, 'r' },
@@ -130,6 +132,11 @@ int cmd_reprint(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'N': o.no_documents = 1; break;
 		case 'L': o.ledger = optarg; break;
+		case 'D': o.leas = optarg; break;
+		case 'I':
+			if (cli_parse_date(optarg, &o.invoice_date) != 0)
+				st = cli_usage_error("reprint", "--invoice-date '%s' is not a date YYYY-MM-DD", optarg);
+			break;
 		case 'b': boxes[ro.n_boxes++] = optarg; break;
 		case 'i':
 			if (parse_ssid(optarg, &ssids[ro.n_ssids]) != 0)

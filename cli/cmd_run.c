@@ -35,6 +35,8 @@ int cmd_run(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-documents", no_argument, NULL, 'N' },
 		{ "ledger", required_argument, NULL, 'L' },
+		{ "leas", required_argument, NULL, 'D' },
+		{ "invoice-date", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,6 +63,11 @@ int cmd_run(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'N': o.no_documents = 1; break;
 		case 'L': o.ledger = optarg; break;
+		case 'D': o.leas = optarg; break;
+		case 'I':
+			if (cli_parse_date(optarg, &o.invoice_date) != 0)
+				return cli_usage_error("run", "--invoice-date '%s' is not a date YYYY-MM-DD", optarg);
+			break;
 		case 'h':
 			cli_print_usage("run");
 			return ST_OK;

@@ -17,6 +17,7 @@
 #include <sched.h>
 
 #include "cli.h"
+#include "../base/calendar.h"
 #include "../base/fault.h"
 #include "../base/bytebuf.h"
 #include "../base/mem.h"
@@ -35,7 +36,9 @@ static const char *const usage_text[][2] = {
 	  "usage: ssrfill run --students F --orders F [--config F] --out DIR [--force]\n"
 	  "                   [--memory SIZE] [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n"
 	  "                   [--no-documents]   (CSVs only: no PDF packing lists, labels or invoices)\n"
-	  "                   [--ledger FILE]    (the season's ledger: print only what earlier waves did not)\n" },
+	  "                   [--ledger FILE]    (the season's ledger: print only what earlier waves did not)\n"
+	  "                   [--leas FILE]      (the LEA directory: ship-to addresses, carrier files)\n"
+	  "                   [--invoice-date YYYY-MM-DD]  (date the invoices, as for a re-issue)\n" },
 	{ "sort",
 	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
 	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
@@ -60,6 +63,7 @@ static const char *const usage_text[][2] = {
 	  "                       (--box ID ... | --ssid S ... [--report R ...]) --reason TEXT\n"
 	  "                       [--operator NAME] [--bill] [--force] [--memory SIZE] [--threads N]\n"
 	  "                       [--tmpdir DIR] [--max-reject-rate R] [--quiet] [--no-documents]\n"
+	  "                       [--leas FILE] [--invoice-date YYYY-MM-DD]\n"
 	  "                       (boxes again as <box>-R<n>, the old box void; or students' sets in\n"
 	  "                       reprint boxes; from the current rows; free unless --bill)\n" },
 	{ "status",
@@ -112,6 +116,17 @@ int cli_parse_size(const char *s, size_t *out)
 	if (v * mult > (double)CLI_MAX_SIZE)
 		return -2;
 	*out = (size_t)(v * mult);
+	return 0;
+}
+
+int cli_parse_date(const char *s, int64_t *out)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[n] ||
+	    y < 2000 || y > 2199 || !calendar_day_valid(y, m, d))
+		return -1;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+	*out = (int64_t)timegm(&tm);
 	return 0;
 }
 

@@ -445,8 +445,8 @@ status run_job(const run_opts *opt, run_summary *sum)
 	run_ctx x;
 	memset(&x, 0, sizeof x);
 	x.opt = opt;
-	const char *in[4] = { opt->students, opt->orders, opt->config_path, opt->ledger };
-	for (size_t i = 0, n = 0; i < 4; i++)
+	const char *in[5] = { opt->students, opt->orders, opt->config_path, opt->ledger, opt->leas };
+	for (size_t i = 0, n = 0; i < 5; i++)
 		if (in[i])
 			x.inputs[n++] = in[i];
 	bytebuf_init(&x.name_pool);

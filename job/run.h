@@ -14,6 +14,7 @@
 #define SSRFILL_RUN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/status.h"
 #include "../writers/summary_writer.h"
@@ -39,6 +40,9 @@ typedef struct run_opts {
 	int force, no_documents;
 	const char *ledger;       /* --ledger: the season's ledger; NULL: a one-off run */
 	const reprint_opts *reprint; /* a reprint (needs the ledger); NULL: `run` */
+	const char *leas;         /* --leas: the LEA directory (ship-to addresses); NULL: none */
+	int64_t invoice_date;     /* --invoice-date as unix seconds (UTC midnight); 0: the
+				     documents' date (today, or SOURCE_DATE_EPOCH) */
 	/* each warning, as it happens (they all go into summary.json too);
 	 * NULL: none */
 	void (*on_warning)(const char *line, void *arg);

@@ -20,6 +20,7 @@
 #include "../engine/collate.h"
 #include "../engine/config.h"
 #include "../engine/fulfil.h"
+#include "../engine/leadir.h"
 #include "../engine/packing.h"
 #include "../engine/orders.h"
 #include "../engine/tally.h"
@@ -28,8 +29,8 @@
 
 typedef struct run_ctx {
 	const run_opts *opt;
-	const char *inputs[5]; /* students, orders, config, ledger (NULL-terminated): never
-				  inside what --force replaces */
+	const char *inputs[6]; /* students, orders, config, ledger, leas (NULL-terminated):
+				  never inside what --force replaces */
 	config cfg;
 	orders *ord;
 	outdir *dir;
@@ -61,6 +62,8 @@ typedef struct run_ctx {
 	struct reprint_group *groups;
 	size_t n_groups;
 	bytebuf reprint_boxes; /* summary.json's reprint.boxes, as JSON objects */
+	/* shipping (docs/rules.md §16): the LEA directory, NULL without --leas */
+	leadir *leas;
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;
