@@ -121,12 +121,16 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LIBS) -lcmocka $(MALLOC)
 
 # The layer check, the unit tests, then the end-to-end tests on the built
-# binary; `make unit` and `make e2e` run a part.
+# binary; `make unit` and `make e2e` run a part.  E2E_JOBS=2 runs two
+# end-to-end scripts at a time, each one's output printed whole when it
+# ends (tests/run_e2e.sh); the default is one after the other.
+E2E_JOBS ?= 1
+RUN_E2E = SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) \
+	  bash tests/run_e2e.sh $(E2E_JOBS) $(sort $(wildcard tests/e2e*.sh))
 test: $(BIN) $(TEST_BIN)
 	@fail=0; BUILD=$(BUILD) bash tests/check_layers.sh || fail=1; \
 	for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; \
-	for e in tests/e2e*.sh; do echo "== $$e"; \
-	  SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) bash $$e || fail=1; done; \
+	$(RUN_E2E) || fail=1; \
 	exit $$fail
 
 unit: $(TEST_BIN)
@@ -134,9 +138,7 @@ unit: $(TEST_BIN)
 	for t in $(TEST_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN)
-	@fail=0; for e in tests/e2e*.sh; do echo "== $$e"; \
-	  SSRFILL=$(abspath $(BIN)) SSRFILL_SANITIZED=$(filter asan,$(MODE)) bash $$e || fail=1; done; \
-	exit $$fail
+	@$(RUN_E2E)
 
 asan:
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 $(MAKE) MODE=asan test
@@ -201,6 +203,10 @@ bench: ssrfill $(BENCH_BIN)
 
 clean:
 	rm -rf build ssrfill out
+
+# `make -s print-VAR`: a variable's value (.ci/run reads FUZZ_TARGETS)
+print-%:
+	@echo $($*)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk

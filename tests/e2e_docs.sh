@@ -6,6 +6,7 @@
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_docs.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 bin=${SSRFILL:-$top/ssrfill}
 fx=$top/fixtures/run/docs
 work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-docs.XXXXXX")

@@ -17,6 +17,7 @@
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_find.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 bin=${SSRFILL:-$top/ssrfill}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 readme=$top/README.md

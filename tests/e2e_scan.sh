@@ -20,6 +20,7 @@
 # usage: SSRFILL=/path/to/ssrfill bash tests/e2e_scan.sh
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
 bin=${SSRFILL:-$top/ssrfill}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/ssrfill-e2e-scan.XXXXXX")
