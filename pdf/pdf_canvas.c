@@ -78,6 +78,10 @@ struct pdf_canvas {
 	double page_width;
 	int cur_face;          /* the text font set on this page, -1: none */
 	double cur_size;
+	/* a book (pdf_book_begin): the file it goes to */
+	outstream *book;
+	char book_rel[128], book_title[160];
+	uint64_t unshaped;
 	/* one string's characters and glyphs */
 	uint32_t cp[TEXT_MAX + 3];        /* + an ellipsis */
 	pdf_glyph glyph[TEXT_MAX + 3];
@@ -108,6 +112,7 @@ void pdf_canvas_free(pdf_canvas *c)
 {
 	if (!c)
 		return;
+	pdf_book_abort(c);
 	pdf_fonts_free(c->fonts);
 	pdf_cairo_free(c->cairo);
 	pdf_doc_release(&c->doc);
@@ -187,11 +192,12 @@ static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
 	return pdf_hash(h, &n_bytes, sizeof n_bytes);
 }
 
-static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
+/* The objects after the pages: fonts, resources, page tree, information,
+ * catalog, cross-reference table. */
+static status native_close(pdf_canvas *c, const char *rel, const char *title)
 {
 	pdf_doc *d = &c->doc;
 	bytebuf *o = &d->body;
-	end_page(c);
 	uint32_t font_obj[PDF_FACES] = { 0 };
 	for (int f = 0; f < PDF_FACES && c->st == ST_OK; f++)
 		if (pdf_fonts_used(c->fonts, f))
@@ -231,15 +237,95 @@ static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const c
 	pdf_doc_begin(d, 1);
 	pdf_buf_puts(o, "<< /Type /Catalog /Pages 2 0 R >>");
 	pdf_doc_end(d);
-	pdf_doc_finish(d, 1, 3, file_id(rel, title, o->len));
+	pdf_doc_finish(d, 1, 3, file_id(rel, title, d->flushed + o->len));
 	if (pdf_doc_oom(d) || c->page.oom)
 		return status_fail(ST_NOMEM, "out of memory drawing %s", rel);
-	outstream *out;
-	status st = outdir_open(dir, rel, 0, &out);
+	return ST_OK;
+}
+
+static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
+{
+	const bytebuf *o = &c->doc.body;
+	end_page(c);
+	status st = native_close(c, rel, title);
 	if (st != ST_OK)
+		return st;
+	outstream *out;
+	if ((st = outdir_open(dir, rel, 0, &out)) != ST_OK)
 		return st;
 	outstream_write(out, o->p, o->len);
 	return outstream_close(out);
+}
+
+/* ---- books ---------------------------------------------------------------------- */
+
+status pdf_book_begin(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
+		      const char *title)
+{
+	assert(!c->book);
+	native_begin(c, width, height);
+	snprintf(c->book_rel, sizeof c->book_rel, "%s", rel);
+	snprintf(c->book_title, sizeof c->book_title, "%s", title);
+	return outdir_open(d, rel, 0, &c->book);
+}
+
+int pdf_book_open(const pdf_canvas *c)
+{
+	return c->book != NULL;
+}
+
+/* The book's bytes so far out to its file. */
+static status book_flush(pdf_canvas *c)
+{
+	if (pdf_doc_oom(&c->doc) || c->page.oom)
+		return status_fail(ST_NOMEM, "out of memory drawing %s", c->book_rel);
+	outstream_write(c->book, c->doc.body.p, c->doc.body.len);
+	pdf_doc_flushed(&c->doc);
+	return ST_OK;
+}
+
+status pdf_book_add(pdf_canvas *c, pdf_draw_fn draw, void *arg)
+{
+	assert(c->book && c->way == WAY_NATIVE);
+	if (c->st != ST_OK)
+		return c->st;
+	c->page.len = 0;
+	c->cur_face = -1;
+	draw(c, arg);
+	end_page(c);
+	if (c->st != ST_OK)
+		return c->st;
+	return book_flush(c);
+}
+
+status pdf_book_end(pdf_canvas *c)
+{
+	assert(c->book);
+	status st = c->st;
+	if (st == ST_OK)
+		st = native_close(c, c->book_rel, c->book_title);
+	if (st == ST_OK)
+		st = book_flush(c);
+	outstream *o = c->book;
+	c->book = NULL;
+	if (st != ST_OK) {
+		outstream_abort(o);
+		return st;
+	}
+	return outstream_close(o);
+}
+
+void pdf_book_abort(pdf_canvas *c)
+{
+	if (!c->book)
+		return;
+	outstream_abort(c->book);
+	c->book = NULL;
+}
+
+uint64_t pdf_book_unshaped(const pdf_canvas *c)
+{
+	return c->unshaped;
 }
 
 status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
@@ -341,6 +427,50 @@ static int shape(pdf_canvas *c, const char *s)
 	return n;
 }
 
+/* In a book, s when shape() cannot take it: NFC, then each character
+ * drawn by the glyph a face has for it, one after another, left to right
+ * (no joining or reordering), U+FFFD or '?' for one no face has. */
+static int shape_loose(pdf_canvas *c, const char *s)
+{
+	utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)s);
+	const unsigned char *p = nfc ? nfc : (const unsigned char *)s;
+	int n = 0;
+	while (*p && n < TEXT_MAX) {
+		utf8proc_int32_t u;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &u);
+		if (k <= 0) {
+			u = 0xFFFD;
+			k = 1;
+		}
+		p += k;
+		uint32_t cp = (uint32_t)u;
+		if (cp < 0x20)
+			cp = ' ';
+		if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n])) {
+			cp = 0xFFFD;
+			if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n])) {
+				cp = '?';
+				if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n]))
+					continue;
+			}
+		}
+		c->cp[n++] = cp;
+	}
+	free(nfc);
+	return n;
+}
+
+/* s as glyphs: shape(), or in a book shape_loose() (counted once a
+ * string drawn, see pdf_book_begin). */
+static int shape_any(pdf_canvas *c, const char *s, int drawing)
+{
+	const int n = shape(c, s);
+	if (n >= 0 || !c->book)
+		return n;
+	c->unshaped += drawing;
+	return shape_loose(c, s);
+}
+
 /* The advance of c->glyph[0, n), in em. */
 static double glyphs_width(const pdf_canvas *c, int n)
 {
@@ -371,7 +501,7 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 			int align, const char *s)
 {
 	const double size = font_size[font_id];
-	int n = shape(c, s);
+	int n = shape_any(c, s, 1);
 	if (n < 0) {
 		c->redo = 1;
 		return;
@@ -533,7 +663,7 @@ double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
 	}
 	if (c->way == WAY_CAIRO)
 		return pdf_cairo_text_width(c->cairo, font_size[font_id], s);
-	const int n = c->redo ? -1 : shape(c, s);
+	const int n = c->redo ? -1 : shape_any(c, s, 0);
 	if (n < 0) {
 		c->redo = 1;
 		return 0;

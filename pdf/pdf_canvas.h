@@ -73,6 +73,29 @@ typedef void (*pdf_draw_fn)(pdf_canvas *c, void *arg);
 /* Draws a document of pages width x height into rel under d. */
 status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
 		    const char *title, pdf_draw_fn draw, void *arg);
+/* A book: one long document of many draws' pages, in the order they are
+ * added (labels/<shipment>.pdf: every label of a shipment), written to
+ * its file as it grows, so it costs memory for a page at a time and the
+ * fonts of the whole book (their glyphs are subset once, at the end).
+ * Always ssrfill's own writer: text that needs a shaper (pdf_cairo.c) is
+ * drawn glyph by glyph, unshaped, and counted (pdf_book_unshaped); the
+ * draw's own document (pdf_document) is the one that shows it shaped.
+ *
+ *   st = pdf_book_begin(c, dir, "labels/august.pdf", PDF_4X6_W, PDF_4X6_H, title);
+ *   st = pdf_book_add(c, draw, arg);     // its pages after the others
+ *   st = pdf_book_end(c);                // fonts, page tree: the file is whole
+ *   pdf_book_abort(c);                   // or: nothing more is written
+ *
+ * A canvas holds one book at a time and draws nothing else meanwhile. */
+status pdf_book_begin(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
+		      const char *title);
+status pdf_book_add(pdf_canvas *c, pdf_draw_fn draw, void *arg);
+status pdf_book_end(pdf_canvas *c);
+void pdf_book_abort(pdf_canvas *c);
+int pdf_book_open(const pdf_canvas *c);
+/* Strings the books of this canvas drew unshaped (see above). */
+uint64_t pdf_book_unshaped(const pdf_canvas *c);
+
 void pdf_text(pdf_canvas *c, int font, double x, double baseline, double width, int align,
 	      const char *s);
 double pdf_text_width(pdf_canvas *c, int font, const char *s);

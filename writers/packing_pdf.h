@@ -7,6 +7,13 @@
  *   per (shipment, LEA), once its sets are packed:
  *       st = packing_pdf_write(canvas, dir, p, &config);  // packing/<shipment>/<lea>.pdf
  *       st = labels_pdf_write(canvas, dir, p, &config);   // labels/<shipment>/<lea>.pdf
+ *
+ * and the same pages again into one book per shipment and desk, in print
+ * order (doc_pool.c), each on a canvas of its own:
+ *   st = packing_book_begin(canvas, dir, shipment);   // packing/<shipment>.pdf
+ *   st = labels_book_begin(canvas2, dir, shipment);   // labels/<shipment>.pdf
+ *   per (shipment, LEA): packing_book_add(canvas, p, &config); labels_book_add(canvas2, p, &config);
+ *   st = pdf_book_end(canvas); st = pdf_book_end(canvas2);
  */
 #ifndef SSRFILL_PACKING_PDF_H
 #define SSRFILL_PACKING_PDF_H
@@ -18,5 +25,9 @@
 
 status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
 status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config *cfg);
+status packing_book_begin(pdf_canvas *c, outdir *d, int shipment);
+status packing_book_add(pdf_canvas *c, const packing *p, const config *cfg);
+status labels_book_begin(pdf_canvas *c, outdir *d, int shipment);
+status labels_book_add(pdf_canvas *c, const packing *p, const config *cfg);
 
 #endif
