@@ -170,8 +170,10 @@ valgrind:
 
 demo: $(BIN)
 	@mkdir -p out
-	./ssrfill gen --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv
-	./ssrfill run --students out/demo_students.csv.zst --orders out/demo_orders.csv --out out/demo --force
+	./ssrfill gen --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv \
+	  --leas out/demo_leas.csv
+	./ssrfill run --students out/demo_students.csv.zst --orders out/demo_orders.csv --leas out/demo_leas.csv \
+	  --out out/demo --force
 	@lea=$$(ls -S out/demo/labels/august | head -1); lea=$${lea%.pdf}; \
 	echo; echo "Demo output in out/demo (the LEA with the most boxes: $$lea):"; \
 	echo "  packing list (PDF):         out/demo/packing/august/$$lea.pdf"; \
@@ -180,7 +182,11 @@ demo: $(BIN)
 	echo "  all invoices:               out/demo/invoices/invoices.csv"; \
 	echo "  box manifests:              out/demo/manifests/august.csv"; \
 	echo "  print stream:               out/demo/print/august.csv.zst (zstd -dc to read)"; \
-	echo "  summary and reconciliation: out/demo/summary.json"
+	echo "  summary and reconciliation: out/demo/summary.json"; \
+	echo "For the shipping desk:"; \
+	echo "  boxes, ship-to and weights: out/demo/shipping/august.csv (winter.csv, elpac.csv)"; \
+	echo "  UPS batch import files:     out/demo/shipping/ups/ (250 boxes a file)"; \
+	echo "  held (no ship-to address):  out/demo/shipping/held.csv"
 
 BENCH_BIN := build/release/bench/micro_bench
 $(BENCH_BIN): bench/micro_bench.cc $(LIB_OBJ) | $(DEPS_STAMP)

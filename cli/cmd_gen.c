@@ -27,6 +27,7 @@ int cmd_gen(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "orders", required_argument, NULL, 'O' },
 		{ "wave", required_argument, NULL, 'w' },
+		{ "leas", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -36,6 +37,7 @@ int cmd_gen(int argc, char **argv)
 	o.rows = 60000;
 	o.seed = 2019;
 	int quiet = 0, c;
+	const char *leas_path = NULL;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -61,6 +63,7 @@ int cmd_gen(int argc, char **argv)
 		}
 		case 'o': o.students_path = optarg; break;
 		case 'O': o.orders_path = optarg; break;
+		case 'L': leas_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h':
 			cli_print_usage("gen");
@@ -78,35 +81,45 @@ int cmd_gen(int argc, char **argv)
 		return st;
 	if (staged_same_file(o.students_path, o.orders_path))
 		return status_fail(ST_USAGE, "--out and --orders name the same file (%s)", o.orders_path);
+	if (leas_path && (staged_same_file(leas_path, o.orders_path) || staged_same_file(leas_path, o.students_path)))
+		return status_fail(ST_USAGE, "--leas names the same file as --out or --orders (%s)", leas_path);
 	tmpfiles_install_signals();
-	const char *outs[] = { o.students_path, o.orders_path };
-	st = cli_sweep("gen", outs, 2, NULL, quiet);
+	const char *outs[] = { o.students_path, o.orders_path, leas_path };
+	st = cli_sweep("gen", outs, leas_path ? 3 : 2, NULL, quiet);
 	const size_t n = strlen(o.students_path);
 	const int zst = n >= 4 && strcmp(o.students_path + n - 4, ".zst") == 0;
-	staged students = { 0 }, orders = { 0 };
+	staged students = { 0 }, orders = { 0 }, leas = { 0 };
 	if (st == ST_OK)
 		st = staged_open(&students, o.students_path, zst ? OUT_ZSTD : 0);
 	if (st == ST_OK)
 		st = staged_open(&orders, o.orders_path, 0);
+	if (st == ST_OK && leas_path)
+		st = staged_open(&leas, leas_path, 0);
 	const double t0 = clock_now();
 	if (st == ST_OK)
-		st = synth_write(&o, students.o, orders.o);
+		st = synth_write(&o, students.o, orders.o, leas_path ? leas.o : NULL);
+	if (st == ST_OK && leas_path)
+		st = staged_close(&leas);
 	if (st == ST_OK)
 		st = staged_close(&orders);
 	if (st == ST_OK)
 		st = staged_close(&students);
+	if (st == ST_OK && leas_path)
+		st = staged_commit(&leas);
 	if (st == ST_OK)
 		st = staged_commit(&orders);
 	if (st == ST_OK)
 		st = staged_commit(&students);
+	staged_release(&leas);
 	staged_release(&orders);
 	staged_release(&students);
 	if (st != ST_OK)
 		tmpfiles_cleanup();
 	if (st == ST_OK && !quiet)
-		fprintf(stderr, "ssrfill gen: %s%llu rows%s to %s, orders to %s in %.2f s\n",
+		fprintf(stderr, "ssrfill gen: %s%llu rows%s to %s, orders to %s%s%s in %.2f s\n",
 			o.wave == 2 ? "wave 2 of " : "", (unsigned long long)o.rows,
 			o.wave == 2 ? " (late, corrected and gone rows)" : "",
-			o.students_path, o.orders_path, clock_now() - t0);
+			o.students_path, o.orders_path, leas_path ? ", the LEA directory to " : "",
+			leas_path ? leas_path : "", clock_now() - t0);
 	return st;
 }

@@ -44,7 +44,8 @@ static const char *const usage_text[][2] = {
 	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
 	{ "gen",
 	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] [--wave 1|2]\n"
-	  "                   --out STUDENTS.csv[.zst] --orders ORDERS.csv [--quiet]\n"
+	  "                   --out STUDENTS.csv[.zst] --orders ORDERS.csv [--leas LEAS.csv] [--quiet]\n"
+	  "                   (--leas: an LEA directory of ship-to addresses, a few LEAs left out)\n"
 	  "                   (--wave 2: the later files of the same --rows, --seed and\n"
 	  "                   --bad-rows: late, corrected and gone rows, late orders)\n" },
 	{ "config",

@@ -41,6 +41,11 @@ typedef struct run_summary {
 	 * it did not choose; free unless billed.  Its changed rows are
 	 * changed_since_printed. */
 	int reprint;                   /* enum tally_reprint */
+	/* shipping (docs/rules.md §16): the LEA directory's rows; the boxes
+	 * that ship and the held ones (no address), the carrier files */
+	uint64_t leas_rows, leas_rejected;
+	int shipping_directory;        /* the run had --leas */
+	uint64_t ship_boxes, held_boxes, held_leas, ups_files;
 	uint64_t not_reprinted;
 	int reprint_billed;
 	uint64_t ordered_by[4];        /* enum ordered_by */

@@ -84,7 +84,7 @@ status synth_check(const synth_opts *o)
 	return ST_OK;
 }
 
-status synth_write(const synth_opts *o, outstream *students, outstream *orders)
+status synth_write(const synth_opts *o, outstream *students, outstream *orders, outstream *leas)
 {
 	status st = synth_check(o);
 	if (st != ST_OK)
@@ -120,6 +120,8 @@ status synth_write(const synth_opts *o, outstream *students, outstream *orders)
 
 	if (st == ST_OK && orders)
 		st = synth_orders_write(s, orders);
+	if (st == ST_OK && leas)
+		st = synth_leas_write(s, leas);
 	synth_free(s);
 	return st;
 }
@@ -135,7 +137,7 @@ status synth_run(const synth_opts *o)
 	if (st == ST_OK && o->orders_path)
 		st = outstream_open(&orders, o->orders_path, 0);
 	if (st == ST_OK)
-		st = synth_write(o, students, orders);
+		st = synth_write(o, students, orders, NULL);
 	/* Orders first: if they fail the students file can still go. */
 	if (st == ST_OK) {
 		st = outstream_close(orders);

@@ -49,8 +49,9 @@ status synth_run(const synth_opts *o);
 status synth_check(const synth_opts *o);
 /* Generate into streams the caller opened (students_path then only says
  * what the files are called); orders may be NULL.  Closing, renaming or
- * removing them is the caller's. */
-status synth_write(const synth_opts *o, outstream *students, outstream *orders);
+ * removing them is the caller's.  leas (may be NULL) gets the LEA
+ * directory (docs/rules.md §16.1) for the LEAs with rows, a few left out. */
+status synth_write(const synth_opts *o, outstream *students, outstream *orders, outstream *leas);
 
 /* The i-th name of the generator's name tables (surnames, first and middle
  * names of every group), NULL past the last: the tests check that names

@@ -393,6 +393,8 @@ void synth_bad_row(synth *s);
 /* The orders file, for the schools that got rows (and, in a wave 2, the
  * late orders). */
 status synth_orders_write(synth *s, outstream *o);
+/* The LEA directory (gen --leas; synth_leas.c). */
+status synth_leas_write(synth *s, outstream *o);
 
 /* ------------------------------------------------------------------ */
 /* synth_late.c                                                         */

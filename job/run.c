@@ -44,6 +44,8 @@
 #include "../engine/setrec.h"
 #include "../engine/student.h"
 #include "../readers/config_ini.h"
+#include "../readers/leas_reader.h"
+#include "../writers/shipping_writer.h"
 #include "../readers/orders_reader.h"
 #include "../readers/student_reader.h"
 
@@ -161,6 +163,38 @@ static status read_orders(run_ctx *x, outstream *rejects)
 		return run_warn_orders(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
 			    x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
 	return ST_OK;
+}
+
+/* The LEA directory (docs/rules.md §16.1), read before the orders: its
+ * rejects in rejects/leas.csv, a warning with their count and for each
+ * unknown column. */
+static status read_leas(run_ctx *x)
+{
+	outstream *rej;
+	status st = leadir_new(&x->leas);
+	if (st == ST_OK)
+		st = outdir_open(x->dir, "rejects/leas.csv", 0, &rej);
+	if (st != ST_OK)
+		return st;
+	rejects_write_header(rej);
+	leas_counts n;
+	column_notes notes;
+	st = leas_read(x->opt->leas, x->leas, rej, &n, &notes);
+	const status c = outstream_close(rej);
+	if (st == ST_OK)
+		st = c;
+	char line[256];
+	for (size_t i = 0; i < notes.n && st == ST_OK; i++) {
+		columns_note_text(&notes.note[i], line, sizeof line);
+		st = run_warn(x, "%s: line 1: %s", x->opt->leas, line);
+	}
+	x->sum.leas_rows = n.rows;
+	x->sum.leas_rejected = n.rejected;
+	if (st == ST_OK && n.rejected)
+		st = run_warn(x, "%s: %llu of %llu LEA directory rows rejected (reasons in rejects/leas.csv); "
+			      "an LEA without a row has its boxes held", x->opt->leas,
+			      (unsigned long long)n.rejected, (unsigned long long)n.rows);
+	return st;
 }
 
 /* ---- 3. score reports ---------------------------------------------------- */
@@ -319,14 +353,15 @@ static status run_phases(run_ctx *x)
 	if (st == ST_OK)
 		st = outdir_begin(&x->dir, opt->out, opt->force, x->inputs);
 	static const char *const dirs[] = {
-		"print", "manifests", "invoices", "reports", "rejects",
+		"print", "manifests", "invoices", "reports", "rejects", "shipping", "shipping/ups",
 		/* the PDF documents' */
 		"packing", "packing/august", "packing/winter", "packing/elpac",
 		"labels", "labels/august", "labels/winter", "labels/elpac",
 	};
-	const size_t n_dirs = opt->no_documents ? 5 : sizeof dirs / sizeof dirs[0];
+	const size_t n_dirs = opt->no_documents ? 7 : sizeof dirs / sizeof dirs[0];
 	for (size_t i = 0; st == ST_OK && i < n_dirs; i++)
-		st = outdir_mkdir(x->dir, dirs[i]);
+		if (i != 6 || opt->leas)   /* carrier files need addresses */
+			st = outdir_mkdir(x->dir, dirs[i]);
 	/* documents are drawn by worker threads when there are cores to spare
 	 * and the budget has room for their fonts (about 5 MiB a worker, with
 	 * the font index that makes subsets fast); under a small budget they
@@ -355,6 +390,8 @@ static status run_phases(run_ctx *x)
 		st = outdir_open(x->dir, "rejects/orders.csv", 0, &rej_orders);
 	if (st == ST_OK)
 		st = outdir_open(x->dir, "rejects/students.csv", 0, &rej_students);
+	if (st == ST_OK && opt->leas)
+		st = read_leas(x);
 	if (st == ST_OK) {
 		rejects_write_header(rej_orders);
 		rejects_write_header(rej_students);
@@ -467,6 +504,8 @@ status run_job(const run_opts *opt, run_summary *sum)
 	doc_pool_free(x.docs);
 	run_reprint_end(&x);
 	run_ledger_end(&x);
+	shipping_writer_abort(x.ship);
+	leadir_free(x.leas);
 	if (st != ST_OK)
 		tmpfiles_cleanup();
 	outdir_free(x.dir);

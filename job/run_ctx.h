@@ -53,7 +53,7 @@ typedef struct run_ctx {
 				  school PLACE_LEA; by program) earlier waves printed sets under */
 	outstream *changed;    /* reports/changed_since_printed.csv */
 	uint64_t n_printed;    /* the sets earlier waves printed */
-	filehash *hash[3];     /* SHA-256 of the students, orders and config files */
+	filehash *hash[4];     /* SHA-256 of the students, orders, config and LEA directory files */
 	/* a reprint (run_reprint.c): the sets chosen, looked up by identity,
 	 * and with --box the boxes replaced (group n is box n of --box) */
 	struct reprint_set *sel;
@@ -62,8 +62,10 @@ typedef struct run_ctx {
 	struct reprint_group *groups;
 	size_t n_groups;
 	bytebuf reprint_boxes; /* summary.json's reprint.boxes, as JSON objects */
-	/* shipping (docs/rules.md §16): the LEA directory, NULL without --leas */
+	/* shipping (docs/rules.md §16): the LEA directory, NULL without --leas;
+	 * the shipping desk's files, written as each (shipment, LEA) is packed */
 	leadir *leas;
+	struct shipping_writer *ship;
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;

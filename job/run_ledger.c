@@ -171,8 +171,8 @@ status run_ledger_start(run_ctx *x)
 	status st = ST_OK;
 	/* the inputs' SHA-256, on threads of their own while the rows are read
 	 * (inline with --threads 1, whose fallible calls keep one order) */
-	const char *in[3] = { opt->students, opt->orders, opt->config_path };
-	for (int i = 0; i < 3 && st == ST_OK; i++)
+	const char *in[4] = { opt->students, opt->orders, opt->config_path, opt->leas };
+	for (int i = 0; i < 4 && st == ST_OK; i++)
 		if (in[i])
 			st = (opt->threads >= 2 ? filehash_start : filehash_start_inline)(&x->hash[i], in[i]);
 	for (int s = 0; s < SHIP_COUNT && st == ST_OK && !opt->reprint; s++)
@@ -341,10 +341,10 @@ static status write_missing(run_ctx *x)
  * for standard input or a pipe, which cannot be read twice). */
 static status record_inputs(run_ctx *x)
 {
-	static const char *const role[3] = { "students", "orders", "config" };
-	const char *in[3] = { x->opt->students, x->opt->orders, x->opt->config_path };
+	static const char *const role[4] = { "students", "orders", "config", "leas" };
+	const char *in[4] = { x->opt->students, x->opt->orders, x->opt->config_path, x->opt->leas };
 	status st = ST_OK;
-	for (int i = 0; i < 3 && st == ST_OK; i++) {
+	for (int i = 0; i < 4 && st == ST_OK; i++) {
 		if (!x->hash[i])
 			continue;
 		uint8_t sha[FILEHASH_SHA256_BYTES];
@@ -421,7 +421,7 @@ status run_ledger_commit(run_ctx *x)
 
 void run_ledger_end(run_ctx *x)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		filehash_free(x->hash[i]);
 	outstream_abort(x->changed);
 	u64map_free(x->printed);

@@ -17,6 +17,7 @@
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
 #include "../writers/run_docs.h"
+#include "../writers/shipping_writer.h"
 
 
 /* The blocks of the mailing address a set in envelopes needs; the guardian
@@ -119,6 +120,9 @@ static status finish_lea(run_ctx *x, packing **pk, ship_out *so)
 			return st;
 	}
 	manifest_write_lea(so[sh].manifest, *pk);
+	status ss = shipping_writer_lea(x->ship, *pk);
+	if (ss != ST_OK)
+		return ss;
 	packing_totals t;
 	packing_totals_get(*pk, &t);
 	run_ship *rs = &x->sum.ship[sh];
@@ -162,6 +166,8 @@ status run_pack_and_print(run_ctx *x)
 		}
 	}
 	if (st == ST_OK)
+		st = shipping_writer_open(&x->ship, x->dir, x->leas != NULL);
+	if (st == ST_OK)
 		st = outdir_open(x->dir, "reports/envelopes_without_address.csv", OUT_CSV_SAFE, &x->no_address);
 	if (st == ST_OK)
 		outstream_puts(x->no_address, "shipment,box_id,seq,lea_code,school_code,grade,ssid,report,"
@@ -196,6 +202,8 @@ status run_pack_and_print(run_ctx *x)
 			}
 			const char *lname = run_name_of(x, place_key(lea, PLACE_LEA));
 			packing_begin(pk, sh, lea, lname, strlen(lname));
+			if (x->leas)   /* where its boxes go, or held (docs/rules.md §16) */
+				packing_set_ship_to(pk, leadir_get(x->leas, lea));
 			if (x->opt->reprint) {
 				if ((st = run_reprint_begin_lea(x, pk, sh, lea)) != ST_OK)
 					break;
@@ -249,6 +257,25 @@ status run_pack_and_print(run_ctx *x)
 			st = a != ST_OK ? a : b;
 	}
 	packing_free(pk);
+	if (x->ship) {
+		shipping_counts sc;
+		shipping_writer_counts(x->ship, &sc);
+		const status c = shipping_writer_close(x->ship);
+		x->ship = NULL;
+		if (st == ST_OK)
+			st = c;
+		x->sum.shipping_directory = x->leas != NULL;
+		x->sum.ship_boxes = sc.boxes;
+		x->sum.held_boxes = sc.held_boxes;
+		x->sum.held_leas = sc.held_leas;
+		x->sum.ups_files = sc.ups_files;
+		if (st == ST_OK && sc.held_boxes)
+			st = run_warn(x, "%llu box%s of %llu LEA%s held: the LEA directory %s has no ship-to for "
+				      "%s (listed in shipping/held.csv; not in the carrier files)",
+				      (unsigned long long)sc.held_boxes, sc.held_boxes == 1 ? "" : "es",
+				      (unsigned long long)sc.held_leas, sc.held_leas == 1 ? "" : "s",
+				      x->opt->leas, sc.held_leas == 1 ? "it" : "them");
+	}
 	if (st == ST_OK)
 		return envelopes_without_address_close(x);
 	outstream_abort(x->no_address);

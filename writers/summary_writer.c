@@ -122,6 +122,17 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 			outstream_write(o, reprint->boxes_json, reprint->boxes_len);
 		outstream_puts(o, "]},\n");
 	}
+	/* docs/rules.md §16.2: the shipping desk's boxes */
+	if (s->shipping_directory)
+		outstream_printf(o, "  \"shipping\": {\"directory\": true, \"directory_rows\": %llu, "
+				 "\"directory_rejected\": %llu, \"boxes\": %llu, \"held_boxes\": %llu, "
+				 "\"held_leas\": %llu, \"ups_files\": %llu},\n",
+				 (unsigned long long)s->leas_rows, (unsigned long long)s->leas_rejected,
+				 (unsigned long long)s->ship_boxes, (unsigned long long)s->held_boxes,
+				 (unsigned long long)s->held_leas, (unsigned long long)s->ups_files);
+	else
+		outstream_printf(o, "  \"shipping\": {\"directory\": false, \"boxes\": %llu},\n",
+				 (unsigned long long)s->ship_boxes);
 	outstream_printf(o, "  \"invoices\": {\"count\": %llu, \"grand_total_cents\": %lld},\n",
 			 (unsigned long long)s->invoices, (long long)s->grand_total_cents);
 	if (s->documents)
