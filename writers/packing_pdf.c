@@ -572,13 +572,15 @@ static void ship_block(pdf_canvas *c, const ship_to *st, double top)
 	int want[6];
 	const int n = ship_lines(st, line, want);
 	static const int ladder[] = { PF_HEAD, PF_LEAD, PF_TEXT, PF_BODY, PF_SMALL };
-	int fonts[6][5], nf[6];
+	int fonts[6][2], nf[6];
 	for (int step = 0;; step++) {
 		double y = top;
 		for (int i = 0; i < n; i++) {
+			/* its size or the next smaller on one line, else wrapped in
+			 * the smaller: a long name stays large on two lines */
 			const int most = want[i] - step < PF_SMALL ? PF_SMALL : want[i] - step;
 			nf[i] = 0;
-			for (int k = 0; k < 5; k++)
+			for (int k = 0; k < 5 && nf[i] < 2; k++)
 				if (ladder[k] <= most)
 					fonts[i][nf[i]++] = ladder[k];
 			const fit f = fit_measure(c, fonts[i], nf[i], L_WIDTH, line[i], 3);
@@ -598,19 +600,19 @@ static void ship_block(pdf_canvas *c, const ship_to *st, double top)
 
 /* Across the ship-to block of an LEA the directory lacks (docs/rules.md
  * §16): the label must not go out. */
-static void held_block(pdf_canvas *c, const packing *p)
+static void held_block(pdf_canvas *c, const packing *p, double top)
 {
-	pdf_box(c, L_MARGIN - 4, L_SHIP_TOP - 16, L_WIDTH + 8, L_SHIP_END - L_SHIP_TOP + 14, 3, -1);
+	pdf_box(c, L_MARGIN - 4, top, L_WIDTH + 8, L_SHIP_END + 2 - top, 3, 0.85);
 	static const int big[] = { PF_TITLE, PF_HEAD, PF_LEAD };
 	const fit f = fit_measure(c, big, 3, L_WIDTH, "SHIP-TO MISSING: HOLD", 1);
-	pdf_text(c, f.font, PDF_4X6_W / 2, L_SHIP_TOP + 16, 0, PA_CENTER, "SHIP-TO MISSING: HOLD");
-	pdf_text(c, PF_HUGE, PDF_4X6_W / 2, L_SHIP_TOP + 62, 0, PA_CENTER, "HOLD");
-	pdf_text(c, PF_BODY, PDF_4X6_W / 2, L_SHIP_TOP + 80, 0, PA_CENTER,
+	pdf_text(c, f.font, PDF_4X6_W / 2, top + 26, 0, PA_CENTER, "SHIP-TO MISSING: HOLD");
+	pdf_text(c, PF_HUGE, PDF_4X6_W / 2, top + 68, 0, PA_CENTER, "HOLD");
+	pdf_text(c, PF_BODY, PDF_4X6_W / 2, top + 86, 0, PA_CENTER,
 		 "No address for this LEA in the directory: do not ship");
 	char buf[PDF_TEXT_BYTES + 32];
 	snprintf(buf, sizeof buf, "%s (LEA %07u)", packing_lea_name(p), packing_lea(p));
 	static const int small[] = { PF_BODY, PF_SMALL };
-	fit_text(c, small, 2, L_MARGIN, L_SHIP_TOP + 94, L_WIDTH, PA_LEFT, 8, 2, buf);
+	fit_text(c, small, 2, L_MARGIN, top + 100, L_WIDTH, PA_CENTER, 8, 2, buf);
 }
 
 /* A run without a directory: the LEA's name and code, as before. */
@@ -624,16 +626,20 @@ static void lea_block(pdf_canvas *c, const packing *p)
 	pdf_text(c, PF_LEAD, L_MARGIN, L_SHIP_TOP + 8 + lead_of[f.font] * (f.lines - 1) + 18, 0, PA_LEFT, buf);
 }
 
-static void school_line(pdf_canvas *c, double base, const char *lead, const packing *p,
-			const segment *s)
+/* "From"/"To" and a school, wrapped onto two lines when even 7 pt is too
+ * wide; draw 0 only measures.  Returns its lines. */
+static int school_line(pdf_canvas *c, int draw, double base, const char *lead, const packing *p,
+		       const segment *s)
 {
 	char name[PDF_TEXT_BYTES], buf[PDF_TEXT_BYTES + 32];
 	pdf_text_bound(name, sizeof name, packing_text(p, s->school_name));
 	snprintf(buf, sizeof buf, "%07u %s%s", s->school, name,
 		 s->continued ? " (continued)" : "");
-	pdf_text(c, PF_SMALL, L_MARGIN, base, 0, PA_LEFT, lead);
 	static const int fonts[] = { PF_BODY, PF_SMALL };
-	fit_text(c, fonts, 2, L_MARGIN + 24, base, L_WIDTH - 24, PA_LEFT, 7.2, 1, buf);
+	if (!draw)
+		return fit_measure(c, fonts, 2, L_WIDTH - 24, buf, 2).lines;
+	pdf_text(c, PF_SMALL, L_MARGIN, base, 0, PA_LEFT, lead);
+	return fit_text(c, fonts, 2, L_MARGIN + 24, base, L_WIDTH - 24, PA_LEFT, 7.4, 2, buf).lines;
 }
 
 static void label(pdf_canvas *c, const label_job *j, uint32_t b, const packing_box *bx)
@@ -656,7 +662,7 @@ static void label(pdf_canvas *c, const label_job *j, uint32_t b, const packing_b
 	if (j->have > 0)
 		ship_block(c, &j->st, rule1 + 11);
 	else if (j->have < 0)
-		held_block(c, p);
+		held_block(c, p, rule1 + 13);
 	else
 		lea_block(c, p);
 	pdf_rule(c, L_MARGIN, L_SHIP_END + 6, L_RIGHT, L_SHIP_END + 6, 1.5);
@@ -675,7 +681,6 @@ static void label(pdf_canvas *c, const label_job *j, uint32_t b, const packing_b
 
 	/* the shipment, and its wave or REPRINT beside it */
 	pdf_text(c, PF_LEAD, L_MARGIN, 222, 0, PA_LEFT, ship_short[sh]);
-	pdf_text(c, PF_SMALL, L_MARGIN, 232, 0, PA_LEFT, ship_contents[sh]);
 	const packing_rbox *rb = packing_reprint_box(p, b);
 	if (rb)   /* docs/rules.md §15.5: the box it replaces */
 		snprintf(buf, sizeof buf, "REPRINT of %s", rb->of);
@@ -693,29 +698,38 @@ static void label(pdf_canvas *c, const label_job *j, uint32_t b, const packing_b
 	if (buf[0])
 		pdf_text(c, font, L_RIGHT, 222, 0, PA_RIGHT, buf);
 
-	/* what it holds: contents, then paper and envelope kind */
+	/* what it holds, its paper and envelopes, its first and last school:
+	 * the lines they wrap onto decide whether the shipment's contents
+	 * line (the shipment says as much) has room above them */
 	const uint64_t sets = bx->sets, sheets = bx->sheets, env = bx->envelopes;
 	pdf_count(n1, sizeof n1, sets);
 	pdf_count(n2, sizeof n2, sheets);
 	pdf_count(n3, sizeof n3, env);
-	snprintf(buf, sizeof buf, "Contents: %s %s, %s SSR %s, %llu %s, %s %s", n1,
+	char contents[256];
+	snprintf(contents, sizeof contents, "Contents: %s %s, %s SSR %s, %llu %s, %s %s", n1,
 		 plural(sets, "set", "sets"), n2, plural(sheets, "sheet", "sheets"),
 		 (unsigned long long)bx->dividers, plural(bx->dividers, "divider", "dividers"), n3,
 		 plural(env, "envelope", "envelopes"));
-	const fit f = fit_text(c, line_fonts, 2, L_MARGIN, 243, L_WIDTH, PA_LEFT, 8, 2, buf);
-	double y = 243 + 8 * (f.lines - 1) + 12;
+	const size_t from = bx->first_segment, to = bx->end_segment;
+	const int c_lines = fit_measure(c, line_fonts, 2, L_WIDTH, contents, 2).lines;
+	const int f_lines = school_line(c, 0, 0, "From", p, packing_segment(p, from));
+	const int t_lines = school_line(c, 0, 0, "To", p, packing_segment(p, to - 1));
+	const double need = 11 + 8 * (c_lines - 1) + 12 + 12 + 7.4 * (f_lines - 1) + 9 + 7.4 * (t_lines - 1);
+	double y = 222;
+	if (y + 10 + need <= L_BARCODE - 3) {
+		y += 10;
+		pdf_text(c, PF_SMALL, L_MARGIN, y, 0, PA_LEFT, ship_contents[sh]);
+	}
+	y += 11;
+	fit_text(c, line_fonts, 2, L_MARGIN, y, L_WIDTH, PA_LEFT, 8, 2, contents);
+	y += 8 * (c_lines - 1) + 12;
 	paper_line(buf, sizeof buf, bx->papers, bx->envelope_papers);
 	pdf_text(c, PF_TEXT, L_MARGIN, y, 0, PA_LEFT, buf);
+	snprintf(buf, sizeof buf, "%zu %s in this box", to - from, plural(to - from, "school", "schools"));
+	pdf_text(c, PF_SMALL, L_RIGHT, y, 0, PA_RIGHT, buf);
 	y += 12;
-
-	/* the first and last school */
-	const size_t from = bx->first_segment, to = bx->end_segment;
-	if (y < 272)
-		y = 272;
-	snprintf(buf, sizeof buf, "%zu %s:", to - from, plural(to - from, "school", "schools"));
-	pdf_text(c, PF_SMALL, L_RIGHT, y - 11, 0, PA_RIGHT, buf);
-	school_line(c, y, "From", p, packing_segment(p, from));
-	school_line(c, y + 10, "To", p, packing_segment(p, to - 1));
+	y += 7.4 * school_line(c, 1, y, "From", p, packing_segment(p, from)) + 1.6;
+	school_line(c, 1, y, "To", p, packing_segment(p, to - 1));
 
 	packing_box_id(p, b, id, sizeof id);
 	pdf_barcode128(c, id, L_MARGIN - 6, L_BARCODE, L_WIDTH + 12, 96);
