@@ -20,6 +20,7 @@ has() { # name file fixed-string...: every string is in the file
 }
 txt() { pdftotext -layout "$1" "$2" 2>/dev/null; }
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+producer() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Producer: *//p'; }
 size() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]* x [0-9.]*\) pts.*/\1/p'; }
 # the box ids a label file's barcodes decode to, one per page, in page order
 barcodes() { # pdf dpi [page...]: every page when none are given
@@ -164,9 +165,14 @@ open(f"{d}/shape.csv", "w", encoding="utf-8").write(head + "\n".join(rows) + "\n
 open(f"{d}/shape_orders.csv", "w").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
     "5550008,,CAASPP,N,8.5x11,,2019-05-03,\n5550009,,CAASPP,N,8.5x11,,2019-05-03,\n")
 PY
-"$bin" run --quiet --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" \
+"$bin" run --quiet --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" 2>"$work/shape.err" \
 	&& ok "names in Arabic and Hebrew: run exits 0" || bad "names in Arabic and Hebrew: run exits 0"
-producer() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Producer: *//p'; }
+# the shipment's book has every label, its names drawn unshaped, and says so
+grep -q "2 names in labels/<shipment>.pdf or packing/<shipment>.pdf need a shaper" "$work/shape.err" \
+	&& [ "$(pages "$work/shape/labels/august.pdf")" = 2 ] \
+	&& [ "$(producer "$work/shape/packing/august.pdf")" = ssrfill ] \
+	&& ok "names that need a shaper: the books hold them unshaped and the run warns" \
+	|| bad "names that need a shaper in the books" "$(cat "$work/shape.err"; pdfinfo "$work/shape/labels/august.pdf")"
 txt "$work/shape/packing/august/5550009.pdf" "$work/shape_rtl.txt"
 grep -qF "حداد" "$work/shape_rtl.txt" && grep -q "^cairo" <<<"$(producer "$work/shape/packing/august/5550009.pdf")" \
 	&& ok "an Arabic name is shaped by pango and comes out as text" \

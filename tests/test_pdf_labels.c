@@ -53,7 +53,8 @@ typedef struct fixture {
 	char dir[64];
 	char out[96];
 	outdir *d;
-	pdf_canvas *c, *book_pk, *book_lb;
+	pdf_canvas *c;
+	pdf_book *book_pk, *book_lb;
 	config cfg;
 } fixture;
 
@@ -69,8 +70,8 @@ static int setup(void **state)
 	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)
 		assert_int_equal(outdir_mkdir(fx->d, folders[i]), ST_OK);
 	assert_int_equal(pdf_canvas_new(&fx->c, DATE, 1), ST_OK);
-	assert_int_equal(pdf_canvas_new(&fx->book_pk, DATE, 1), ST_OK);
-	assert_int_equal(pdf_canvas_new(&fx->book_lb, DATE, 1), ST_OK);
+	assert_int_equal(pdf_book_new(&fx->book_pk), ST_OK);
+	assert_int_equal(pdf_book_new(&fx->book_lb), ST_OK);
 	config_defaults(&fx->cfg);
 	snprintf(fx->cfg.shipper.name, sizeof fx->cfg.shipper.name, "Sacramento Print and Mail Center");
 	snprintf(fx->cfg.shipper.address1, sizeof fx->cfg.shipper.address1, "4400 Return Road");
@@ -93,8 +94,8 @@ static int teardown(void **state)
 {
 	fixture *fx = *state;
 	pdf_canvas_free(fx->c);
-	pdf_canvas_free(fx->book_pk);
-	pdf_canvas_free(fx->book_lb);
+	pdf_book_free(fx->book_pk);
+	pdf_book_free(fx->book_lb);
 	outdir_free(fx->d);
 	if (!getenv("TEST_PDF_KEEP"))   /* set: the files stay, to look at */
 		nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -152,15 +153,16 @@ static void pack_lea(fixture *fx, uint32_t lea, const char *lea_name, int dir, i
 		assert_int_equal(packing_book_begin(fx->book_pk, fx->d, SHIP_AUGUST), ST_OK);
 		assert_int_equal(labels_book_begin(fx->book_lb, fx->d, SHIP_AUGUST), ST_OK);
 	}
-	assert_int_equal(packing_book_add(fx->book_pk, p, &fx->cfg), ST_OK);
-	assert_int_equal(labels_book_add(fx->book_lb, p, &fx->cfg), ST_OK);
+	/* between the LEA's own documents on the same canvas, as a run draws them */
+	assert_int_equal(packing_book_add(fx->book_pk, fx->c, p, &fx->cfg), ST_OK);
+	assert_int_equal(labels_book_add(fx->book_lb, fx->c, p, &fx->cfg), ST_OK);
 	packing_free(p);
 }
 
 static void commit(fixture *fx)
 {
-	assert_int_equal(pdf_book_end(fx->book_pk), ST_OK);
-	assert_int_equal(pdf_book_end(fx->book_lb), ST_OK);
+	assert_int_equal(pdf_book_end(fx->book_pk, fx->c), ST_OK);
+	assert_int_equal(pdf_book_end(fx->book_lb, fx->c), ST_OK);
 	assert_int_equal(outdir_commit(fx->d), ST_OK);
 }
 

@@ -15,8 +15,9 @@
  * submission, which is print order) until every packing before it is in
  * the books too.  Whichever worker finds the oldest pending packing drawn
  * adds it to the books, and the ones drawn after it, while the others go
- * on drawing; `booking` lets one worker at a time do that, on the two
- * book canvases (one a desk).  The main thread waits for a free packing
+ * on drawing; `booking` lets one worker at a time do that, on its own
+ * canvas (a book is drawn on any canvas: pdf_canvas.h), so the books cost
+ * no fonts of their own.  The main thread waits for a free packing
  * only when all workers + 2 are queued, being drawn or pending, as
  * before.  Packings come shipment by shipment, so a shipment's books end
  * when the first packing of the next is added, the last ones at
@@ -74,7 +75,7 @@ struct doc_pool {
 	job *pending, *pending_tail;
 	int booking;
 	int book_ship;         /* the shipment the books are open for, -1: none */
-	pdf_canvas *book[BOOKS];
+	pdf_book *book[BOOKS];
 };
 
 static status draw(pdf_canvas *c, doc_pool *dp, const job *j)
@@ -98,14 +99,16 @@ static void record(doc_pool *dp, status st)
 
 /* Adds a drawn packing to its shipment's books, ending the previous
  * shipment's first; runs with `booking` held, outside mu. */
-static status book(doc_pool *dp, const packing *p)
+static status book(doc_pool *dp, pdf_canvas *c, const packing *p)
 {
 	const int sh = packing_shipment(p);
 	status st = ST_OK;
 	if (sh != dp->book_ship) {
+		if (dp->book_ship >= 0)
+			mem_release_free_pages();   /* see doc_pool_finish */
 		for (int k = 0; k < BOOKS && st == ST_OK; k++)
 			if (pdf_book_open(dp->book[k]))
-				st = pdf_book_end(dp->book[k]);
+				st = pdf_book_end(dp->book[k], c);
 		if (st == ST_OK)
 			st = packing_book_begin(dp->book[BOOK_PACKING], dp->dir, sh);
 		if (st == ST_OK)
@@ -114,8 +117,8 @@ static status book(doc_pool *dp, const packing *p)
 			return st;
 		dp->book_ship = sh;
 	}
-	st = packing_book_add(dp->book[BOOK_PACKING], p, dp->cfg);
-	return st == ST_OK ? labels_book_add(dp->book[BOOK_LABELS], p, dp->cfg) : st;
+	st = packing_book_add(dp->book[BOOK_PACKING], c, p, dp->cfg);
+	return st == ST_OK ? labels_book_add(dp->book[BOOK_LABELS], c, p, dp->cfg) : st;
 }
 
 static void retire(doc_pool *dp, job *j);
@@ -123,7 +126,7 @@ static void retire(doc_pool *dp, job *j);
 /* Under mu: job j's own files are drawn (st); the packings drawn at the
  * head of `pending` go into the books, in order, unless another thread
  * is doing that already (it will take these too: it looks again). */
-static void drawn(doc_pool *dp, job *j, status st)
+static void drawn(doc_pool *dp, pdf_canvas *c, job *j, status st)
 {
 	record(dp, st);
 	if (!j->p) {
@@ -141,7 +144,7 @@ static void drawn(doc_pool *dp, job *j, status st)
 			dp->pending_tail = NULL;
 		if (dp->err == ST_OK) {
 			pthread_mutex_unlock(&dp->mu);
-			const status b = book(dp, h->p);
+			const status b = book(dp, c, h->p);
 			pthread_mutex_lock(&dp->mu);
 			record(dp, b);
 		}
@@ -181,7 +184,7 @@ static void *worker_main(void *arg)
 			st = draw(w->canvas, dp, j);
 			pthread_mutex_lock(&dp->mu);
 		}
-		drawn(dp, j, st);
+		drawn(dp, w->canvas, j, st);
 	}
 	pthread_mutex_unlock(&dp->mu);
 	return NULL;
@@ -209,10 +212,9 @@ status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, i
 			dp->n_free++;
 	if (st == ST_OK && workers == 0)
 		st = pdf_canvas_new(&dp->inline_canvas, date, lean);
-	/* the books' canvases are lean: each cuts its font subsets once */
 	dp->book_ship = -1;
 	for (int k = 0; st == ST_OK && k < BOOKS; k++)
-		st = pdf_canvas_new(&dp->book[k], date, 1);
+		st = pdf_book_new(&dp->book[k]);
 	for (int i = 0; st == ST_OK && i < workers; i++) {
 		worker *w = &dp->workers[i];
 		w->dp = dp;
@@ -272,7 +274,7 @@ static status submit(doc_pool *dp, job *j)
 			pthread_mutex_unlock(&dp->mu);
 			st = draw(dp->inline_canvas, dp, j);
 			pthread_mutex_lock(&dp->mu);
-			drawn(dp, j, st);
+			drawn(dp, dp->inline_canvas, j, st);
 			st = dp->err;
 		} else {
 			retire(dp, j);
@@ -350,9 +352,13 @@ status doc_pool_finish(doc_pool *dp)
 	/* every packing is in the books now (the last worker to draw one
 	 * emptied `pending`): the last shipment's books end */
 	assert(!dp->pending || dp->err != ST_OK);
+	pdf_canvas *c = dp->n_workers ? dp->workers[0].canvas : dp->inline_canvas;
+	/* the last books' fonts are subset now, the most glyphs at once of
+	 * any document: the drawing's freed pages go back first */
+	mem_release_free_pages();
 	for (int k = 0; k < BOOKS && dp->err == ST_OK; k++)
 		if (pdf_book_open(dp->book[k]))
-			record(dp, pdf_book_end(dp->book[k]));
+			record(dp, pdf_book_end(dp->book[k], c));
 	return dp->err == ST_OK ? ST_OK : failed(dp);
 }
 
@@ -378,7 +384,7 @@ void doc_pool_free(doc_pool *dp)
 		pdf_canvas_free(dp->workers[i].canvas);
 	pdf_canvas_free(dp->inline_canvas);
 	for (int k = 0; k < BOOKS; k++)
-		pdf_canvas_free(dp->book[k]);   /* an open book is abandoned */
+		pdf_book_free(dp->book[k]);   /* an open book is abandoned */
 	/* stopped early: the packings still waiting for the books */
 	for (job *j = dp->pending, *next; j; j = next) {
 		next = j->next_pending;

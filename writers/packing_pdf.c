@@ -479,19 +479,19 @@ status packing_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const confi
 	return pdf_document(c, d, rel, PDF_LETTER_W, PDF_LETTER_H, title, draw_list, &pl);
 }
 
-status packing_book_begin(pdf_canvas *c, outdir *d, int shipment)
+status packing_book_begin(pdf_book *b, outdir *d, int shipment)
 {
 	char rel[96], title[160];
 	snprintf(rel, sizeof rel, "packing/%s.pdf", shipment_name[shipment]);
 	snprintf(title, sizeof title, "Packing lists, %s", ship_short[shipment]);
-	return pdf_book_begin(c, d, rel, PDF_LETTER_W, PDF_LETTER_H, title);
+	return pdf_book_begin(b, d, rel, PDF_LETTER_W, PDF_LETTER_H, title);
 }
 
-status packing_book_add(pdf_canvas *c, const packing *p, const config *cfg)
+status packing_book_add(pdf_book *b, pdf_canvas *c, const packing *p, const config *cfg)
 {
 	plist pl;
 	list_init(&pl, p, cfg);
-	return pdf_book_add(c, draw_list, &pl);
+	return pdf_book_add(b, c, draw_list, &pl);
 }
 
 /* ---- labels ---------------------------------------------------------------- */
@@ -770,17 +770,17 @@ status labels_pdf_write(pdf_canvas *c, outdir *d, const packing *p, const config
 	return pdf_document(c, d, rel, PDF_4X6_W, PDF_4X6_H, title, draw_labels, &j);
 }
 
-status labels_book_begin(pdf_canvas *c, outdir *d, int shipment)
+status labels_book_begin(pdf_book *b, outdir *d, int shipment)
 {
 	char rel[96], title[160];
 	snprintf(rel, sizeof rel, "labels/%s.pdf", shipment_name[shipment]);
 	snprintf(title, sizeof title, "Box labels, %s", ship_short[shipment]);
-	return pdf_book_begin(c, d, rel, PDF_4X6_W, PDF_4X6_H, title);
+	return pdf_book_begin(b, d, rel, PDF_4X6_W, PDF_4X6_H, title);
 }
 
-status labels_book_add(pdf_canvas *c, const packing *p, const config *cfg)
+status labels_book_add(pdf_book *b, pdf_canvas *c, const packing *p, const config *cfg)
 {
 	label_job j;
 	label_init(&j, p, cfg);
-	return pdf_book_add(c, draw_labels, &j);
+	return pdf_book_add(b, c, draw_labels, &j);
 }
