@@ -165,7 +165,7 @@ open(f"{d}/shape.csv", "w", encoding="utf-8").write(head + "\n".join(rows) + "\n
 open(f"{d}/shape_orders.csv", "w").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
     "5550008,,CAASPP,N,8.5x11,,2019-05-03,\n5550009,,CAASPP,N,8.5x11,,2019-05-03,\n")
 PY
-"$bin" run --quiet --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" 2>"$work/shape.err" \
+"$bin" run --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" 2>"$work/shape.err" \
 	&& ok "names in Arabic and Hebrew: run exits 0" || bad "names in Arabic and Hebrew: run exits 0"
 # the shipment's book has every label, its names drawn unshaped, and says so
 grep -q "2 names in labels/<shipment>.pdf or packing/<shipment>.pdf need a shaper" "$work/shape.err" \
