@@ -251,6 +251,9 @@ status packing_add(packing *p, const setrec *r, int64_t school_mg, box_place *wh
 	s->sets++;
 	s->sheets += r->sheets;
 	s->envelopes += r->envelopes;
+	s->papers |= (uint8_t)(1u << r->paper);
+	if (r->envelopes)
+		s->envelope_papers |= (uint8_t)(1u << r->paper);
 	p->totals.sets++;
 	p->totals.sheets += r->sheets;
 	p->totals.envelopes += r->envelopes;
@@ -286,6 +289,8 @@ void packing_box_get(const packing *p, uint32_t n, packing_box *out)
 		out->sets += p->seg[hi].sets;
 		out->sheets += p->seg[hi].sheets;
 		out->envelopes += p->seg[hi].envelopes;
+		out->papers |= p->seg[hi].papers;
+		out->envelope_papers |= p->seg[hi].envelope_papers;
 	}
 	out->end_segment = hi;
 	out->dividers = hi - lo;

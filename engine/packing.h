@@ -26,6 +26,8 @@ typedef struct segment {
 	uint32_t school;
 	int continued;              /* opened by a continued divider */
 	uint8_t first_grade, last_grade;
+	uint8_t papers;             /* bit 1 << enum paper: the paper of a set in it */
+	uint8_t envelope_papers;    /* ... of a set in envelopes (#10 letter, 6x9 11x17) */
 	uint64_t sets, sheets, envelopes;
 	size_t first_student, last_student, school_name;  /* offsets in the text pool */
 } segment;
@@ -101,6 +103,7 @@ const char *packing_text(const packing *p, size_t offset);
 typedef struct packing_box {
 	size_t first_segment, end_segment;
 	uint64_t dividers, sets, sheets, envelopes;
+	uint8_t papers, envelope_papers;   /* as in segment, over the box */
 	int64_t gross_mg;
 } packing_box;
 void packing_box_get(const packing *p, uint32_t n, packing_box *out);

@@ -443,6 +443,14 @@ static status run_phases(run_ctx *x)
 		x->sum.t_documents += clock_now() - t_wait;
 		if (st != ST_OK)
 			return st;
+		/* docs/rules.md §16.3: the shipment books draw such names unshaped */
+		const uint64_t unshaped = doc_pool_unshaped(x->docs);
+		if (unshaped && (st = run_warn(x, "%llu name%s in labels/<shipment>.pdf or packing/<shipment>.pdf "
+					       "need%s a shaper (Arabic, Hebrew, Indic scripts) and %s drawn "
+					       "unshaped there: print those LEAs' own files",
+					       (unsigned long long)unshaped, unshaped == 1 ? "" : "s",
+					       unshaped == 1 ? "s" : "", unshaped == 1 ? "is" : "are")) != ST_OK)
+			return st;
 	}
 	if (!opt->reprint && (st = run_write_distributions(x)) != ST_OK)
 		return st;

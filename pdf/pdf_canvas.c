@@ -30,6 +30,16 @@
  *
  * The two ways use the same faces at the same sizes.  With
  * SOURCE_DATE_EPOCH set, both write the same bytes on every run.
+ *
+ * Books (pdf_book_*, a shipment's labels in one file): a document of its
+ * own state (docstate: the file's objects, the current page, the page
+ * list) and its own record of the characters it used (pdf_font_state),
+ * which a canvas takes in place of its own while it draws a part of the
+ * book, so the same faces serve the canvas's documents and any book.
+ * Each finished page goes out to the book's file at once; the page tree,
+ * the fonts (one subset a face for the whole book) and the trailer at the
+ * end.  Only the native way: a book cannot be drawn again by cairo, so
+ * text that needs a shaper is drawn there one glyph a character.
  */
 #include "pdf_canvas.h"
 
@@ -59,15 +69,8 @@ static const double font_size[PF_COUNT] = {
 
 enum { WAY_NATIVE, WAY_CAIRO };
 
-struct pdf_canvas {
-	pdf_fonts *fonts;
-	pdf_cairo *cairo;      /* made on first need */
-	char date[16];         /* 2019-08-01 */
-	char date_iso[32];     /* 2019-08-01T00:00:00Z, cairo's metadata */
-	char date_pdf[24];     /* D:20190801000000Z */
-	/* the document being drawn */
-	int way;
-	int redo;              /* native: text it cannot draw, so cairo draws it */
+/* One document being drawn natively: a file in memory, or a book's. */
+typedef struct docstate {
 	status st;             /* the first drawing error */
 	double height;
 	pdf_doc doc;
@@ -78,6 +81,38 @@ struct pdf_canvas {
 	double page_width;
 	int cur_face;          /* the text font set on this page, -1: none */
 	double cur_size;
+} docstate;
+
+static void docstate_release(docstate *ds)
+{
+	pdf_doc_release(&ds->doc);
+	bytebuf_release(&ds->page);
+	mem_free(ds->pages);
+	memset(ds, 0, sizeof *ds);
+}
+
+/* A book (pdf_book_begin): its document, the file it goes to as it
+ * grows, and what it uses of the fonts. */
+struct pdf_book {
+	docstate d;
+	pdf_font_state *fonts;
+	outstream *out;
+	char rel[128], title[160];
+	uint64_t unshaped;
+};
+
+struct pdf_canvas {
+	pdf_fonts *fonts;
+	pdf_cairo *cairo;      /* made on first need */
+	char date[16];         /* 2019-08-01 */
+	char date_iso[32];     /* 2019-08-01T00:00:00Z, cairo's metadata */
+	char date_pdf[24];     /* D:20190801000000Z */
+	/* the document being drawn */
+	int way;
+	int redo;              /* native: text it cannot draw, so cairo draws it */
+	docstate own;
+	docstate *ds;          /* &own, or the book's being added to */
+	pdf_book *book;        /* that book, or NULL */
 	/* one string's characters and glyphs */
 	uint32_t cp[TEXT_MAX + 3];        /* + an ellipsis */
 	pdf_glyph glyph[TEXT_MAX + 3];
@@ -94,7 +129,8 @@ status pdf_canvas_new(pdf_canvas **out, time_t date_epoch, int lean)
 	strftime(c->date, sizeof c->date, "%Y-%m-%d", &tm);
 	strftime(c->date_iso, sizeof c->date_iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(c->date_pdf, sizeof c->date_pdf, "D:%Y%m%d%H%M%SZ", &tm);
-	pdf_doc_init(&c->doc);
+	pdf_doc_init(&c->own.doc);
+	c->ds = &c->own;
 	const status st = pdf_fonts_new(&c->fonts, lean);
 	if (st != ST_OK) {
 		pdf_canvas_free(c);
@@ -110,9 +146,7 @@ void pdf_canvas_free(pdf_canvas *c)
 		return;
 	pdf_fonts_free(c->fonts);
 	pdf_cairo_free(c->cairo);
-	pdf_doc_release(&c->doc);
-	bytebuf_release(&c->page);
-	mem_free(c->pages);
+	docstate_release(&c->own);
 	mem_free(c);
 }
 
@@ -123,62 +157,71 @@ const char *pdf_canvas_date(const pdf_canvas *c)
 
 static void fail(pdf_canvas *c, status st)
 {
-	if (c->st == ST_OK)
-		c->st = st;
+	if (c->ds->st == ST_OK)
+		c->ds->st = st;
 }
+
+static void book_flush(pdf_canvas *c);
 
 /* ---- native: pages and the file ------------------------------------------------ */
 
 static void end_page(pdf_canvas *c)
 {
-	pdf_doc *d = &c->doc;
-	if (c->n_pages == c->cap_pages) {
-		const uint32_t cap = c->cap_pages ? c->cap_pages * 2 : 64;
-		uint32_t *p = mem_realloc(c->pages, cap * sizeof *p);
+	pdf_doc *d = &c->ds->doc;
+	if (c->ds->n_pages == c->ds->cap_pages) {
+		const uint32_t cap = c->ds->cap_pages ? c->ds->cap_pages * 2 : 64;
+		uint32_t *p = mem_realloc(c->ds->pages, cap * sizeof *p);
 		if (!p) {
 			fail(c, status_fail(ST_NOMEM, "out of memory drawing a PDF document"));
 			return;
 		}
-		c->pages = p;
-		c->cap_pages = cap;
+		c->ds->pages = p;
+		c->ds->cap_pages = cap;
 	}
 	const uint32_t content = pdf_doc_new_obj(d), page = pdf_doc_new_obj(d);
 	/* stored: deflating page contents (about fourfold) took a third of a
 	 * document's time, for files about 17% smaller */
-	pdf_doc_stream(d, content, "", c->page.p, c->page.len, PDF_STORED);
+	pdf_doc_stream(d, content, "", c->ds->page.p, c->ds->page.len, PDF_STORED);
 	pdf_doc_begin(d, page);
 	pdf_buf_puts(&d->body, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
-	pdf_buf_num(&d->body, c->page_width);
+	pdf_buf_num(&d->body, c->ds->page_width);
 	pdf_buf_putc(&d->body, ' ');
-	pdf_buf_num(&d->body, c->height);
+	pdf_buf_num(&d->body, c->ds->height);
 	pdf_buf_puts(&d->body, "] /Resources ");
-	pdf_buf_u64(&d->body, c->resources);
+	pdf_buf_u64(&d->body, c->ds->resources);
 	pdf_buf_puts(&d->body, " 0 R /Contents ");
 	pdf_buf_u64(&d->body, content);
 	pdf_buf_puts(&d->body, " 0 R >>");
 	pdf_doc_end(d);
-	c->pages[c->n_pages++] = page;
-	c->page.len = 0;
-	c->cur_face = -1;
+	c->ds->pages[c->ds->n_pages++] = page;
+	c->ds->page.len = 0;
+	c->ds->cur_face = -1;
+	if (c->book)
+		book_flush(c);
+}
+
+static void docstate_begin(docstate *ds, double width, double height)
+{
+	ds->st = ST_OK;
+	ds->page_width = width;
+	ds->height = height;
+	ds->n_pages = 0;
+	ds->page.len = 0;
+	ds->page.oom = 0;
+	ds->cur_face = -1;
+	pdf_doc_start(&ds->doc);
+	/* 1 catalog, 2 page tree, 3 information, 4 resources: written last */
+	for (int i = 0; i < 4; i++)
+		pdf_doc_new_obj(&ds->doc);
+	ds->resources = 4;
 }
 
 static void native_begin(pdf_canvas *c, double width, double height)
 {
 	c->way = WAY_NATIVE;
 	c->redo = 0;
-	c->st = ST_OK;
-	c->page_width = width;
-	c->height = height;
-	c->n_pages = 0;
-	c->page.len = 0;
-	c->page.oom = 0;
-	c->cur_face = -1;
+	docstate_begin(c->ds, width, height);
 	pdf_fonts_reset(c->fonts);
-	pdf_doc_start(&c->doc);
-	/* 1 catalog, 2 page tree, 3 information, 4 resources: written last */
-	for (int i = 0; i < 4; i++)
-		pdf_doc_new_obj(&c->doc);
-	c->resources = 4;
 }
 
 static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
@@ -187,18 +230,19 @@ static uint64_t file_id(const char *rel, const char *title, size_t n_bytes)
 	return pdf_hash(h, &n_bytes, sizeof n_bytes);
 }
 
-static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
+/* The objects after the pages: fonts, resources, page tree, information,
+ * catalog, cross-reference table. */
+static status native_close(pdf_canvas *c, const char *rel, const char *title)
 {
-	pdf_doc *d = &c->doc;
+	pdf_doc *d = &c->ds->doc;
 	bytebuf *o = &d->body;
-	end_page(c);
 	uint32_t font_obj[PDF_FACES] = { 0 };
-	for (int f = 0; f < PDF_FACES && c->st == ST_OK; f++)
+	for (int f = 0; f < PDF_FACES && c->ds->st == ST_OK; f++)
 		if (pdf_fonts_used(c->fonts, f))
 			fail(c, pdf_fonts_embed(c->fonts, f, d, &font_obj[f]));
-	if (c->st != ST_OK)
-		return c->st;
-	pdf_doc_begin(d, c->resources);
+	if (c->ds->st != ST_OK)
+		return c->ds->st;
+	pdf_doc_begin(d, c->ds->resources);
 	pdf_buf_puts(o, "<< /Font <<");
 	for (int f = 0; f < PDF_FACES; f++) {
 		if (!font_obj[f])
@@ -213,12 +257,12 @@ static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const c
 	pdf_doc_end(d);
 	pdf_doc_begin(d, 2);
 	pdf_buf_puts(o, "<< /Type /Pages /Kids [");
-	for (uint32_t i = 0; i < c->n_pages; i++) {
-		pdf_buf_u64(o, c->pages[i]);
-		pdf_buf_puts(o, i + 1 < c->n_pages ? " 0 R " : " 0 R");
+	for (uint32_t i = 0; i < c->ds->n_pages; i++) {
+		pdf_buf_u64(o, c->ds->pages[i]);
+		pdf_buf_puts(o, i + 1 < c->ds->n_pages ? " 0 R " : " 0 R");
 	}
 	pdf_buf_puts(o, "] /Count ");
-	pdf_buf_u64(o, c->n_pages);
+	pdf_buf_u64(o, c->ds->n_pages);
 	pdf_buf_puts(o, " >>");
 	pdf_doc_end(d);
 	pdf_doc_begin(d, 3);
@@ -231,12 +275,21 @@ static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const c
 	pdf_doc_begin(d, 1);
 	pdf_buf_puts(o, "<< /Type /Catalog /Pages 2 0 R >>");
 	pdf_doc_end(d);
-	pdf_doc_finish(d, 1, 3, file_id(rel, title, o->len));
-	if (pdf_doc_oom(d) || c->page.oom)
+	pdf_doc_finish(d, 1, 3, file_id(rel, title, d->flushed + o->len));
+	if (pdf_doc_oom(d) || c->ds->page.oom)
 		return status_fail(ST_NOMEM, "out of memory drawing %s", rel);
-	outstream *out;
-	status st = outdir_open(dir, rel, 0, &out);
+	return ST_OK;
+}
+
+static status native_finish(pdf_canvas *c, outdir *dir, const char *rel, const char *title)
+{
+	const bytebuf *o = &c->ds->doc.body;
+	end_page(c);
+	status st = native_close(c, rel, title);
 	if (st != ST_OK)
+		return st;
+	outstream *out;
+	if ((st = outdir_open(dir, rel, 0, &out)) != ST_OK)
 		return st;
 	outstream_write(out, o->p, o->len);
 	return outstream_close(out);
@@ -248,7 +301,7 @@ status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, dou
 	native_begin(c, width, height);
 	draw(c, arg);
 	if (!c->redo)
-		return c->st != ST_OK ? c->st : native_finish(c, d, rel, title);
+		return c->ds->st != ST_OK ? c->ds->st : native_finish(c, d, rel, title);
 
 	status st = c->cairo ? ST_OK : pdf_cairo_new(&c->cairo);
 	if (st == ST_OK)
@@ -256,11 +309,129 @@ status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, dou
 	if (st != ST_OK)
 		return st;
 	c->way = WAY_CAIRO;
-	c->st = ST_OK;
+	c->ds->st = ST_OK;
 	draw(c, arg);
-	st = pdf_cairo_end(c->cairo, c->st != ST_OK);
+	st = pdf_cairo_end(c->cairo, c->ds->st != ST_OK);
 	c->way = WAY_NATIVE;
-	return c->st != ST_OK ? c->st : st;
+	return c->ds->st != ST_OK ? c->ds->st : st;
+}
+
+/* ---- books ---------------------------------------------------------------------- */
+
+status pdf_book_new(pdf_book **out)
+{
+	pdf_book *b = mem_calloc(1, sizeof *b);
+	if (!b)
+		return status_fail(ST_NOMEM, "out of memory for a book");
+	pdf_doc_init(&b->d.doc);
+	const status st = pdf_font_state_new(&b->fonts);
+	if (st != ST_OK) {
+		mem_free(b);
+		return st;
+	}
+	*out = b;
+	return ST_OK;
+}
+
+void pdf_book_free(pdf_book *b)
+{
+	if (!b)
+		return;
+	if (b->out)
+		outstream_abort(b->out);
+	docstate_release(&b->d);
+	pdf_font_state_free(b->fonts);
+	mem_free(b);
+}
+
+status pdf_book_begin(pdf_book *b, outdir *d, const char *rel, double width, double height,
+		      const char *title)
+{
+	assert(!b->out);
+	docstate_begin(&b->d, width, height);
+	pdf_font_state_reset(b->fonts);
+	snprintf(b->rel, sizeof b->rel, "%s", rel);
+	snprintf(b->title, sizeof b->title, "%s", title);
+	return outdir_open(d, rel, 0, &b->out);
+}
+
+int pdf_book_open(const pdf_book *b)
+{
+	return b->out != NULL;
+}
+
+uint64_t pdf_book_unshaped(const pdf_book *b)
+{
+	return b->unshaped;
+}
+
+/* The canvas draws into b, with b's fonts, until book_leave. */
+static void book_enter(pdf_canvas *c, pdf_book *b)
+{
+	assert(!c->book && c->way == WAY_NATIVE);
+	c->book = b;
+	c->ds = &b->d;
+	c->redo = 0;
+	pdf_fonts_swap(c->fonts, b->fonts);
+}
+
+static void book_leave(pdf_canvas *c)
+{
+	pdf_fonts_swap(c->fonts, NULL);
+	c->ds = &c->own;
+	c->book = NULL;
+}
+
+/* The book's bytes so far out to its file (after each page: a book holds
+ * a page in memory, however long it grows). */
+static void book_flush(pdf_canvas *c)
+{
+	pdf_book *b = c->book;
+	if (pdf_doc_oom(&b->d.doc) || b->d.page.oom) {
+		fail(c, status_fail(ST_NOMEM, "out of memory drawing %s", b->rel));
+		return;
+	}
+	outstream_write(b->out, b->d.doc.body.p, b->d.doc.body.len);
+	pdf_doc_flushed(&b->d.doc);
+}
+
+status pdf_book_add(pdf_book *b, pdf_canvas *c, pdf_draw_fn draw, void *arg)
+{
+	assert(b->out);
+	if (b->d.st != ST_OK)
+		return b->d.st;
+	book_enter(c, b);
+	b->d.page.len = 0;
+	b->d.cur_face = -1;
+	draw(c, arg);
+	end_page(c);
+	book_flush(c);
+	book_leave(c);
+	return b->d.st;
+}
+
+status pdf_book_end(pdf_book *b, pdf_canvas *c)
+{
+	assert(b->out);
+	book_enter(c, b);
+	status st = b->d.st;
+	if (st == ST_OK)
+		st = native_close(c, b->rel, b->title);
+	if (st == ST_OK) {
+		book_flush(c);
+		st = b->d.st;
+	}
+	book_leave(c);
+	outstream *o = b->out;
+	b->out = NULL;
+	/* its memory back until the next shipment's book */
+	docstate_release(&b->d);
+	pdf_doc_init(&b->d.doc);
+	if (st != ST_OK) {
+		outstream_abort(o);
+		return st;
+	}
+	return outstream_close(o);
 }
 
 /* ---- native: text --------------------------------------------------------------- */
@@ -341,6 +512,50 @@ static int shape(pdf_canvas *c, const char *s)
 	return n;
 }
 
+/* In a book, s when shape() cannot take it: NFC, then each character
+ * drawn by the glyph a face has for it, one after another, left to right
+ * (no joining or reordering), U+FFFD or '?' for one no face has. */
+static int shape_loose(pdf_canvas *c, const char *s)
+{
+	utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)s);
+	const unsigned char *p = nfc ? nfc : (const unsigned char *)s;
+	int n = 0;
+	while (*p && n < TEXT_MAX) {
+		utf8proc_int32_t u;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &u);
+		if (k <= 0) {
+			u = 0xFFFD;
+			k = 1;
+		}
+		p += k;
+		uint32_t cp = (uint32_t)u;
+		if (cp < 0x20)
+			cp = ' ';
+		if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n])) {
+			cp = 0xFFFD;
+			if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n])) {
+				cp = '?';
+				if (!pdf_fonts_lookup(c->fonts, cp, &c->glyph[n]))
+					continue;
+			}
+		}
+		c->cp[n++] = cp;
+	}
+	free(nfc);
+	return n;
+}
+
+/* s as glyphs: shape(), or in a book shape_loose() (counted once a
+ * string drawn, see pdf_book_begin). */
+static int shape_any(pdf_canvas *c, const char *s, int drawing)
+{
+	const int n = shape(c, s);
+	if (n >= 0 || !c->book)
+		return n;
+	c->book->unshaped += (uint64_t)drawing;
+	return shape_loose(c, s);
+}
+
 /* The advance of c->glyph[0, n), in em. */
 static double glyphs_width(const pdf_canvas *c, int n)
 {
@@ -371,7 +586,7 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 			int align, const char *s)
 {
 	const double size = font_size[font_id];
-	int n = shape(c, s);
+	int n = shape_any(c, s, 1);
 	if (n < 0) {
 		c->redo = 1;
 		return;
@@ -401,23 +616,23 @@ static void native_text(pdf_canvas *c, int font_id, double x, double baseline, d
 	else
 		pen = align == PA_RIGHT ? x - w : align == PA_CENTER ? x - w / 2 : x;
 
-	bytebuf *b = &c->page;
+	bytebuf *b = &c->ds->page;
 	pdf_buf_puts(b, "BT ");
 	pdf_buf_num(b, pen);
 	pdf_buf_putc(b, ' ');
-	pdf_buf_num(b, c->height - baseline);
+	pdf_buf_num(b, c->ds->height - baseline);
 	pdf_buf_puts(b, " Td");
 	for (int i = 0; i < n;) {
 		/* the font is graphics state: it holds from one BT to the next */
 		const int face = c->glyph[i].face;
-		if (face != c->cur_face || size != c->cur_size) {
+		if (face != c->ds->cur_face || size != c->ds->cur_size) {
 			pdf_buf_puts(b, " /F");
 			pdf_buf_u64(b, (uint64_t)face);
 			pdf_buf_putc(b, ' ');
 			pdf_buf_num(b, size);
 			pdf_buf_puts(b, " Tf");
-			c->cur_face = face;
-			c->cur_size = size;
+			c->ds->cur_face = face;
+			c->ds->cur_size = size;
 		}
 		/* two bytes a code, as a literal string: half the size of hex */
 		pdf_buf_puts(b, " (");
@@ -533,7 +748,7 @@ double pdf_text_width(pdf_canvas *c, int font_id, const char *s)
 	}
 	if (c->way == WAY_CAIRO)
 		return pdf_cairo_text_width(c->cairo, font_size[font_id], s);
-	const int n = c->redo ? -1 : shape(c, s);
+	const int n = c->redo ? -1 : shape_any(c, s, 0);
 	if (n < 0) {
 		c->redo = 1;
 		return 0;
@@ -547,25 +762,25 @@ void pdf_rule(pdf_canvas *c, double x0, double y0, double x1, double y1, double 
 		pdf_cairo_rule(c->cairo, x0, y0, x1, y1, line_width);
 		return;
 	}
-	bytebuf *b = &c->page;
+	bytebuf *b = &c->ds->page;
 	pdf_buf_num(b, line_width);
 	pdf_buf_puts(b, " w ");
 	pdf_buf_num(b, x0);
 	pdf_buf_putc(b, ' ');
-	pdf_buf_num(b, c->height - y0);
+	pdf_buf_num(b, c->ds->height - y0);
 	pdf_buf_puts(b, " m ");
 	pdf_buf_num(b, x1);
 	pdf_buf_putc(b, ' ');
-	pdf_buf_num(b, c->height - y1);
+	pdf_buf_num(b, c->ds->height - y1);
 	pdf_buf_puts(b, " l S\n");
 }
 
 static void native_rect(pdf_canvas *c, double x, double y, double w, double h)
 {
-	bytebuf *b = &c->page;
+	bytebuf *b = &c->ds->page;
 	pdf_buf_num(b, x);
 	pdf_buf_putc(b, ' ');
-	pdf_buf_num(b, c->height - y - h);
+	pdf_buf_num(b, c->ds->height - y - h);
 	pdf_buf_putc(b, ' ');
 	pdf_buf_num(b, w);
 	pdf_buf_putc(b, ' ');
@@ -582,7 +797,7 @@ void pdf_box(pdf_canvas *c, double x, double y, double w, double h, double line_
 	}
 	if (fill_gray < 0 && line_width <= 0)
 		return;   /* neither filled nor outlined: nothing to see */
-	bytebuf *b = &c->page;
+	bytebuf *b = &c->ds->page;
 	if (fill_gray >= 0) {
 		pdf_buf_num(b, fill_gray);
 		pdf_buf_puts(b, " g ");
@@ -619,13 +834,13 @@ void pdf_barcode128(pdf_canvas *c, const char *data, double x, double y, double 
 				pdf_cairo_rect(c->cairo, x + r->x * sx, y + r->y * sy, r->width * sx, r->height * sy);
 			} else {
 				native_rect(c, x + r->x * sx, y + r->y * sy, r->width * sx, r->height * sy);
-				pdf_buf_putc(&c->page, '\n');
+				pdf_buf_putc(&c->ds->page, '\n');
 			}
 		}
 		if (c->way == WAY_CAIRO)
 			pdf_cairo_fill(c->cairo);
 		else
-			pdf_buf_puts(&c->page, "f\n");
+			pdf_buf_puts(&c->ds->page, "f\n");
 	}
 	ZBarcode_Delete(z);
 }

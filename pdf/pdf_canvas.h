@@ -73,6 +73,36 @@ typedef void (*pdf_draw_fn)(pdf_canvas *c, void *arg);
 /* Draws a document of pages width x height into rel under d. */
 status pdf_document(pdf_canvas *c, outdir *d, const char *rel, double width, double height,
 		    const char *title, pdf_draw_fn draw, void *arg);
+/* A book: one long document of many draws' pages, in the order they are
+ * added (labels/<shipment>.pdf: every label of a shipment), written to
+ * its file a page at a time as it grows.  A book is not a canvas: it is
+ * drawn on any canvas (with that canvas's faces, and a record of its own
+ * of the characters it used, so the fonts of the whole book are subset
+ * once, at the end), one at a time, between that canvas's own documents,
+ * so a book needs no fonts of its own and may move between threads.
+ * Always ssrfill's own writer: text that needs a shaper (pdf_cairo.c) is
+ * drawn glyph by glyph, unshaped, and counted (pdf_book_unshaped); the
+ * draw's own document (pdf_document) is the one that shows it shaped.
+ *
+ *   pdf_book *b;
+ *   st = pdf_book_new(&b);
+ *   st = pdf_book_begin(b, dir, "labels/august.pdf", PDF_4X6_W, PDF_4X6_H, title);
+ *   st = pdf_book_add(b, canvas, draw, arg);   // its pages after the others
+ *   st = pdf_book_end(b, canvas);              // fonts, page tree: the file is whole
+ *   ... pdf_book_begin again for the next file
+ *   pdf_book_free(b);                          // an open book's file is abandoned
+ */
+typedef struct pdf_book pdf_book;
+status pdf_book_new(pdf_book **out);
+void pdf_book_free(pdf_book *b);
+status pdf_book_begin(pdf_book *b, outdir *d, const char *rel, double width, double height,
+		      const char *title);
+status pdf_book_add(pdf_book *b, pdf_canvas *c, pdf_draw_fn draw, void *arg);
+status pdf_book_end(pdf_book *b, pdf_canvas *c);
+int pdf_book_open(const pdf_book *b);
+/* Strings the book drew unshaped (see above). */
+uint64_t pdf_book_unshaped(const pdf_book *b);
+
 void pdf_text(pdf_canvas *c, int font, double x, double baseline, double width, int align,
 	      const char *s);
 double pdf_text_width(pdf_canvas *c, int font, const char *s);

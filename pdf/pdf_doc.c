@@ -95,6 +95,7 @@ void pdf_doc_start(pdf_doc *d)
 {
 	d->body.len = 0;
 	d->body.oom = 0;
+	d->flushed = 0;
 	d->n_obj = 0;
 	/* the binary comment tells transfer programs the file is not text */
 	pdf_buf_puts(&d->body, "%PDF-1.5\n%\xe2\xe3\xcf\xd3\n");
@@ -122,7 +123,7 @@ void pdf_doc_begin(pdf_doc *d, uint32_t obj)
 	if (d->body.oom || obj == 0)
 		return;
 	assert(obj <= d->n_obj);
-	d->offset[obj] = d->body.len;
+	d->offset[obj] = d->flushed + d->body.len;
 	pdf_buf_u64(&d->body, obj);
 	pdf_buf_puts(&d->body, " 0 obj\n");
 }
@@ -191,7 +192,7 @@ void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id)
 	bytebuf *b = &d->body;
 	if (b->oom)
 		return;
-	const size_t xref = b->len;
+	const size_t xref = d->flushed + b->len;
 	pdf_buf_puts(b, "xref\n0 ");
 	pdf_buf_u64(b, (uint64_t)d->n_obj + 1);
 	/* each entry is exactly 20 bytes: 10-digit offset, 5-digit generation */
@@ -222,6 +223,12 @@ void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id)
 	pdf_buf_puts(b, "] >>\nstartxref\n");
 	pdf_buf_u64(b, xref);
 	pdf_buf_puts(b, "\n%%EOF\n");
+}
+
+void pdf_doc_flushed(pdf_doc *d)
+{
+	d->flushed += d->body.len;
+	d->body.len = 0;
 }
 
 uint64_t pdf_hash(uint64_t h, const void *p, size_t n)

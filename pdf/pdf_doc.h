@@ -40,6 +40,7 @@ void pdf_buf_string(bytebuf *b, const char *s);
 
 typedef struct pdf_doc {
 	bytebuf body;
+	size_t flushed;          /* bytes of the file written out before body */
 	size_t *offset;          /* byte offset of object i, [0] unused */
 	uint32_t n_obj, cap_obj;
 	z_stream z;
@@ -68,6 +69,10 @@ void pdf_doc_finish(pdf_doc *d, uint32_t root, uint32_t info, uint64_t id);
  * identifiers and font subset tags, which must be stable, not secret. */
 #define PDF_HASH_SEED 1469598103934665603ull
 uint64_t pdf_hash(uint64_t h, const void *p, size_t n);
+
+/* The caller wrote body out (a long document written as it grows, see
+ * pdf_book_begin): body is emptied and later offsets count those bytes. */
+void pdf_doc_flushed(pdf_doc *d);
 
 /* Nonzero when memory ran out while assembling the file. */
 int pdf_doc_oom(const pdf_doc *d);

@@ -80,14 +80,24 @@ typedef struct face {
 	char ps_name[64];
 	hb_tag_t drop[64];
 	unsigned n_drop;
-	/* the document being drawn: Latin-1 of the main face (CID = character) */
+} face;
+
+/* What one document used of a face: Latin-1 of the main face (CID =
+ * character), and the rest, CIDs from DYN_BASE in the order of first use,
+ * found again through a small hash of the characters (open addressing;
+ * a document uses tens of such characters, a book a few thousand). */
+typedef struct face_use {
 	uint8_t latin_used[LATIN1_N];
 	unsigned n_latin;
-	/* and the rest, CIDs from DYN_BASE in the order of first use */
-	uint16_t *cid_of;   /* [character] -> CID, 0: none yet */
+	uint32_t *slot;     /* character << 16 | CID, 0: empty */
+	uint32_t n_slot;    /* a power of two, or 0 */
 	glyph_ref *dyn;     /* [CID - DYN_BASE] */
 	uint32_t n_dyn, cap_dyn;
-} face;
+} face_use;
+
+struct pdf_font_state {
+	face_use use[PDF_FACES];
+};
 
 /* What a Type0 font is made of, ready to be written as PDF objects. */
 typedef struct font_parts {
@@ -110,6 +120,8 @@ struct pdf_fonts {
 	font_parts parts;      /* one document's font */
 	glyph_ref *list;       /* the glyphs of the font being made, by CID */
 	uint32_t list_cap;
+	pdf_font_state own;    /* the documents drawn with these fonts */
+	pdf_font_state *cur;   /* own, or a book's (pdf_fonts_swap) */
 };
 
 /* ---- finding the files ------------------------------------------------------- */
@@ -447,6 +459,99 @@ static status make_latin1(pdf_fonts *f)
 	return st;
 }
 
+/* ---- what documents use --------------------------------------------------------- */
+
+static void state_release(pdf_font_state *st)
+{
+	for (int i = 0; i < PDF_FACES; i++) {
+		mem_free(st->use[i].slot);
+		mem_free(st->use[i].dyn);
+	}
+	memset(st, 0, sizeof *st);
+}
+
+status pdf_font_state_new(pdf_font_state **out)
+{
+	*out = mem_calloc(1, sizeof **out);
+	return *out ? ST_OK : status_fail(ST_NOMEM, "out of memory for a document's fonts");
+}
+
+void pdf_font_state_free(pdf_font_state *st)
+{
+	if (!st)
+		return;
+	state_release(st);
+	mem_free(st);
+}
+
+void pdf_font_state_reset(pdf_font_state *st)
+{
+	for (int i = 0; i < PDF_FACES; i++) {
+		face_use *u = &st->use[i];
+		if (u->n_latin)
+			memset(u->latin_used, 0, sizeof u->latin_used);
+		u->n_latin = 0;
+		if (u->n_dyn)
+			memset(u->slot, 0, u->n_slot * sizeof *u->slot);
+		u->n_dyn = 0;
+	}
+}
+
+pdf_font_state *pdf_fonts_swap(pdf_fonts *f, pdf_font_state *st)
+{
+	pdf_font_state *was = f->cur == &f->own ? NULL : f->cur;
+	f->cur = st ? st : &f->own;
+	return was;
+}
+
+static uint32_t slot_of(uint32_t cp, uint32_t mask)
+{
+	return (cp * 2654435761u >> 8) & mask;
+}
+
+/* cp's CID in u, 0: none yet. */
+static uint16_t cid_find(const face_use *u, uint32_t cp)
+{
+	if (!u->n_slot)
+		return 0;
+	const uint32_t mask = u->n_slot - 1;
+	for (uint32_t i = slot_of(cp, mask);; i = (i + 1) & mask) {
+		if (!u->slot[i])
+			return 0;
+		if (u->slot[i] >> 16 == cp)
+			return (uint16_t)u->slot[i];
+	}
+}
+
+static void cid_put(face_use *u, uint32_t cp, uint16_t cid)
+{
+	const uint32_t mask = u->n_slot - 1;
+	uint32_t i = slot_of(cp, mask);
+	while (u->slot[i])
+		i = (i + 1) & mask;
+	u->slot[i] = cp << 16 | cid;
+}
+
+/* Room for one more character, the table at most half full. */
+static int cid_room(face_use *u)
+{
+	if (2 * (u->n_dyn + 1) <= u->n_slot)
+		return 1;
+	const uint32_t n = u->n_slot ? 2 * u->n_slot : 64;
+	uint32_t *old = u->slot;
+	const uint32_t n_old = u->n_slot;
+	if (!(u->slot = mem_calloc(n, sizeof *u->slot))) {
+		u->slot = old;
+		return 0;
+	}
+	u->n_slot = n;
+	for (uint32_t i = 0; i < n_old; i++)
+		if (old[i])
+			cid_put(u, old[i] >> 16, (uint16_t)old[i]);
+	mem_free(old);
+	return 1;
+}
+
 /* ---- loading and freeing ------------------------------------------------------- */
 
 status pdf_fonts_new(pdf_fonts **out, int lean)
@@ -462,6 +567,7 @@ status pdf_fonts_new(pdf_fonts **out, int lean)
 	for (int i = 0; st == ST_OK && i < PDF_FACES; i++)
 		if (font_file[i].found)
 			st = load_face(&f->faces[i], i);
+	f->cur = &f->own;
 	if (st == ST_OK) {
 		f->lean = lean;
 		if (!lean)
@@ -488,9 +594,8 @@ void pdf_fonts_free(pdf_fonts *f)
 		hb_face_destroy(fc->subset_face);
 		hb_face_destroy(fc->face);
 		hb_blob_destroy(fc->blob);
-		mem_free(fc->cid_of);
-		mem_free(fc->dyn);
 	}
+	state_release(&f->own);
 	release_parts(&f->latin1);
 	release_parts(&f->parts);
 	mem_free(f->list);
@@ -501,15 +606,7 @@ void pdf_fonts_free(pdf_fonts *f)
 
 void pdf_fonts_reset(pdf_fonts *f)
 {
-	for (int i = 0; i < PDF_FACES; i++) {
-		face *fc = &f->faces[i];
-		if (fc->n_latin)
-			memset(fc->latin_used, 0, sizeof fc->latin_used);
-		fc->n_latin = 0;
-		for (uint32_t k = 0; k < fc->n_dyn; k++)
-			fc->cid_of[fc->dyn[k].cp] = 0;
-		fc->n_dyn = 0;
-	}
+	pdf_font_state_reset(f->cur);
 }
 
 int pdf_fonts_lookup(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
@@ -525,29 +622,28 @@ int pdf_fonts_lookup(pdf_fonts *f, uint32_t cp, pdf_glyph *g)
 
 uint16_t pdf_fonts_use(pdf_fonts *f, const pdf_glyph *g, uint32_t cp)
 {
-	face *fc = &f->faces[g->face];
+	face_use *u = &f->cur->use[g->face];
 	if (g->face == PDF_FACE_MAIN && cp < LATIN1_N) {
-		fc->n_latin += !fc->latin_used[cp];
-		fc->latin_used[cp] = 1;
+		u->n_latin += !u->latin_used[cp];
+		u->latin_used[cp] = 1;
 		return (uint16_t)cp;
 	}
-	if (!fc->cid_of && !(fc->cid_of = mem_calloc(0x10000, sizeof *fc->cid_of)))
-		return 0;
-	if (fc->cid_of[cp])
-		return fc->cid_of[cp];
-	if (fc->n_dyn >= 0xFFFF - DYN_BASE)
+	const uint16_t known = cid_find(u, cp);
+	if (known)
+		return known;
+	if (u->n_dyn >= 0xFFFF - DYN_BASE)
 		return 0;   /* two-byte codes are all taken */
-	if (!refs_reserve(&fc->dyn, &fc->cap_dyn, fc->n_dyn + 1))
+	if (!refs_reserve(&u->dyn, &u->cap_dyn, u->n_dyn + 1) || !cid_room(u))
 		return 0;
-	const uint16_t cid = (uint16_t)(DYN_BASE + fc->n_dyn);
-	fc->dyn[fc->n_dyn++] = (glyph_ref){ cid, cp, g->gid };
-	fc->cid_of[cp] = cid;
+	const uint16_t cid = (uint16_t)(DYN_BASE + u->n_dyn);
+	u->dyn[u->n_dyn++] = (glyph_ref){ cid, cp, g->gid };
+	cid_put(u, cp, cid);
 	return cid;
 }
 
 int pdf_fonts_used(const pdf_fonts *f, int face_id)
 {
-	return f->faces[face_id].n_latin + f->faces[face_id].n_dyn > 0;
+	return f->cur->use[face_id].n_latin + f->cur->use[face_id].n_dyn > 0;
 }
 
 /* ---- embedding --------------------------------------------------------------- */
@@ -612,35 +708,36 @@ static status emit_parts(const face *fc, const font_parts *fp, pdf_doc *d, uint3
 }
 
 /* Whether the Latin-1 font has every character the document used. */
-static int latin1_covers(const face *fc)
+static int latin1_covers(const face_use *u)
 {
 	for (uint32_t cp = 0xA0; cp < 0xC0; cp++)
-		if (fc->latin_used[cp])
+		if (u->latin_used[cp])
 			return 0;
-	return !fc->latin_used[0xD7] && !fc->latin_used[0xF7];
+	return !u->latin_used[0xD7] && !u->latin_used[0xF7];
 }
 
 status pdf_fonts_embed(pdf_fonts *f, int face_id, pdf_doc *d, uint32_t *obj)
 {
 	face *fc = &f->faces[face_id];
+	const face_use *u = &f->cur->use[face_id];
 	*obj = 0;
-	if (face_id == PDF_FACE_MAIN && fc->n_dyn == 0 && f->latin1_ready && latin1_covers(fc))
+	if (face_id == PDF_FACE_MAIN && u->n_dyn == 0 && f->latin1_ready && latin1_covers(u))
 		return emit_parts(fc, &f->latin1, d, obj);
 	if (++fc->docs == PREPROCESS_AFTER && fc->subset_face == fc->face && !f->lean)
 		preprocess(fc);
-	const uint32_t n = fc->n_latin + fc->n_dyn;
+	const uint32_t n = u->n_latin + u->n_dyn;
 	if (!refs_reserve(&f->list, &f->list_cap, n))
 		return status_fail(ST_NOMEM, "out of memory embedding a font");
 	uint32_t k = 0;
-	for (uint32_t cp = 0; fc->n_latin && cp < LATIN1_N; cp++) {
-		if (!fc->latin_used[cp])
+	for (uint32_t cp = 0; u->n_latin && cp < LATIN1_N; cp++) {
+		if (!u->latin_used[cp])
 			continue;
 		f->list[k++] = (glyph_ref){ cp, cp, f->latin[cp].gid };
 	}
 	/* by CID already; dyn is NULL until a face's first character past
 	 * Latin-1, and memcpy's source must not be NULL even for 0 bytes */
-	if (fc->n_dyn)
-		memcpy(f->list + k, fc->dyn, fc->n_dyn * sizeof *fc->dyn);
+	if (u->n_dyn)
+		memcpy(f->list + k, u->dyn, u->n_dyn * sizeof *u->dyn);
 	const status st = make_parts(f, fc, n, &f->parts);
 	return st != ST_OK ? st : emit_parts(fc, &f->parts, d, obj);
 }

@@ -33,6 +33,11 @@
 enum { PDF_FACE_MAIN, PDF_FACE_CJK, PDF_FACE_KOREAN, PDF_FACES };
 
 typedef struct pdf_fonts pdf_fonts;
+/* What a document uses of the faces (its characters and their codes).
+ * pdf_fonts holds its own; a book (pdf_canvas.h) that is drawn a part at
+ * a time on whichever canvas is free holds one of its own and lends it
+ * to that canvas's fonts while it draws (pdf_fonts_swap). */
+typedef struct pdf_font_state pdf_font_state;
 
 typedef struct pdf_glyph {
 	float adv;      /* advance in em */
@@ -44,6 +49,12 @@ typedef struct pdf_glyph {
  * Sans), so subsets are cut about 0.3 ms slower. */
 status pdf_fonts_new(pdf_fonts **out, int lean);
 void pdf_fonts_free(pdf_fonts *f);
+status pdf_font_state_new(pdf_font_state **out);
+void pdf_font_state_free(pdf_font_state *st);
+void pdf_font_state_reset(pdf_font_state *st);
+/* From now on f's documents use st (NULL: f's own); returns the state it
+ * used before (NULL: its own). */
+pdf_font_state *pdf_fonts_swap(pdf_fonts *f, pdf_font_state *st);
 void pdf_fonts_reset(pdf_fonts *f);
 /* 1 and *g when a face has a glyph for the character cp (from the basic
  * multilingual plane), else 0. */

@@ -21,6 +21,7 @@ has() { # name file fixed-string...: every string is in the file
 }
 txt() { pdftotext -layout "$1" "$2" 2>/dev/null; }
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+producer() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Producer: *//p'; }
 size() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Page size: *\([0-9.]* x [0-9.]*\) pts.*/\1/p'; }
 # the box ids a label file's barcodes decode to, one per page, in page order
 barcodes() { # pdf dpi [page...]: every page when none are given
@@ -54,11 +55,12 @@ o=$work/run
 	--out "$o" && ok "docs fixture: run exits 0" || bad "docs fixture: run exits 0"
 
 # --- which files ---------------------------------------------------------------
-files="invoices/5550001.pdf invoices/5550002.pdf labels/august/5550001.pdf labels/august/5550002.pdf
-labels/winter/5550001.pdf packing/august/5550001.pdf packing/august/5550002.pdf packing/winter/5550001.pdf"
+files="invoices/5550001.pdf invoices/5550002.pdf labels/august.pdf labels/august/5550001.pdf labels/august/5550002.pdf
+labels/winter.pdf labels/winter/5550001.pdf packing/august.pdf packing/august/5550001.pdf packing/august/5550002.pdf
+packing/winter.pdf packing/winter/5550001.pdf"
 got=$(cd "$o" && find . -name '*.pdf' | sed 's|^\./||' | sort | tr '\n' ' ')
 [ "$got" = "$(tr '\n' ' ' <<<"$files" | tr -s ' ' | sed 's/ *$/ /')" ] \
-	&& ok "one packing list and one label file per (shipment, LEA), one invoice per LEA" \
+	&& ok "one packing list and one label file per (shipment, LEA) and per shipment, one invoice per LEA" \
 	|| bad "PDF files" "got: $got"
 [ -z "$(find "$o" -name '*.txt')" ] && ok "no text packing lists or invoices are left" || bad "text documents remain"
 modes=$(find "$o" -name '*.pdf' -perm /o=rwx,g=w)
@@ -102,7 +104,10 @@ txt "$lb" "$work/lb.txt"
 has "labels: LEA, Box N of M, shipment, school range, weight, box id" "$work/lb.txt" \
 	"Distrito Escolar Unificado de San José" "LEA 5550001" "Box 1 of 6" "Box 6 of 6" "August shipment" \
 	"From" "0000011 Escuela Primaria Núñez" "0000022 Washington Middle (continued)" \
-	"Gross weight 0.509 kg (1.1 lb)" "august-5550001-0001" "august-5550001-0006"
+	"Gross weight" "0.509 kg (1.1 lb)" "august-5550001-0001" "august-5550001-0006"
+has "labels: the return address, the paper and envelope kind, the whole contents line" "$work/lb.txt" \
+	"FROM" "Score Report Fulfillment Center" "1200 Distribution Way" "West Sacramento, CA 95691" \
+	"Paper 11x17, no envelopes" "Contents: 3 sets, 6 SSR sheets, 1 divider, 0 envelopes"
 got=$(barcodes "$lb" 150 | tr '\n' ' ')
 want=$(for i in 1 2 3 4 5 6; do printf 'august-5550001-%04d ' "$i"; done)
 [ "$got" = "$want" ] && ok "every label's barcode scans (150 dpi) back to its box id, in order" \
@@ -161,9 +166,14 @@ open(f"{d}/shape.csv", "w", encoding="utf-8").write(head + "\n".join(rows) + "\n
 open(f"{d}/shape_orders.csv", "w").write("lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on\n"
     "5550008,,CAASPP,N,8.5x11,,2019-05-03,\n5550009,,CAASPP,N,8.5x11,,2019-05-03,\n")
 PY
-"$bin" run --quiet --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" \
+"$bin" run --students "$work/shape.csv" --orders "$work/shape_orders.csv" --out "$work/shape" 2>"$work/shape.err" \
 	&& ok "names in Arabic and Hebrew: run exits 0" || bad "names in Arabic and Hebrew: run exits 0"
-producer() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Producer: *//p'; }
+# the shipment's book has every label, its names drawn unshaped, and says so
+grep -q "2 names in labels/<shipment>.pdf or packing/<shipment>.pdf need a shaper" "$work/shape.err" \
+	&& [ "$(pages "$work/shape/labels/august.pdf")" = 2 ] \
+	&& [ "$(producer "$work/shape/packing/august.pdf")" = ssrfill ] \
+	&& ok "names that need a shaper: the books hold them unshaped and the run warns" \
+	|| bad "names that need a shaper in the books" "$(cat "$work/shape.err"; pdfinfo "$work/shape/labels/august.pdf")"
 txt "$work/shape/packing/august/5550009.pdf" "$work/shape_rtl.txt"
 grep -qF "حداد" "$work/shape_rtl.txt" && grep -q "^cairo" <<<"$(producer "$work/shape/packing/august/5550009.pdf")" \
 	&& ok "an Arabic name is shaped by pango and comes out as text" \
@@ -253,19 +263,22 @@ txt "$work/big16/packing/august/5550011.pdf" "$work/big_pk.txt"
 txt "$work/big16/labels/august/5550011.pdf" "$work/big_lb.txt"
 txt "$work/big16/invoices/5550011.pdf" "$work/big_inv.txt"
 txt "$work/big16/packing/august/5550012.pdf" "$work/big_rtl.txt"
-has "4 KB LEA, school and student names print" "$work/big_pk.txt" \
-	"PACKING LIST" "Wolfeschlegelsteinhausenbergerdorff" "0000111 Wolfeschlegel" "Young, Wolfeschlege"
+has "4 KB LEA, school and student names print (wrapped in their cells)" "$work/big_pk.txt" \
+	"PACKING LIST" "Wolfeschlegelsteinhausenbergerdorff" "0000111" "Young," "Wolfeschlege"
 has "a 4 KB LEA name prints on the labels" "$work/big_lb.txt" "Box 1 of 1" "Wolfeschlegelsteinhausenbergerdorff"
 has "a 4 KB PO number prints on the invoice" "$work/big_inv.txt" "PO numbers: Wolfeschlegel" "Total"
 has "a 4 KB Arabic name prints, shaped by pango" "$work/big_rtl.txt" "PACKING LIST" "حداد"
 python3 - "$work"/big_pk.txt "$work"/big_lb.txt "$work"/big_inv.txt <<'PY' >"$work/big_cut.txt" 2>&1 \
-	&& ok "every 4 KB name ends in an ellipsis where it is cut" || bad "4 KB names cut" "$(cat "$work/big_cut.txt")"
+	&& ok "every 4 KB name is cut, with an ellipsis, after a few lines" || bad "4 KB names cut" "$(cat "$work/big_cut.txt")"
 import re, sys
 for path in sys.argv[1:]:
-    for line in open(path, encoding="utf-8"):
-        # pdftotext may break a line that runs off the page, which an uncut name does
+    text = open(path, encoding="utf-8").read()
+    # a name too long for its place is wrapped onto a few lines, and only
+    # past that (a 4 KB name, not a real one) cut with "..."
+    assert "..." in text, f"{path}: no ellipsis"
+    for line in text.splitlines():
         for run in re.findall(r"(?:Wolfeschlegelsteinhausenbergerdorff)+[a-z]*\S*", line):
-            assert run.endswith("..."), f"{path}: {run[:60]}...{run[-20:]} ({len(run)} characters)"
+            assert len(run) < 200, f"{path}: {run[:60]}...{run[-20:]} ({len(run)} characters)"
 PY
 n=$(cat "$work/big_pk.txt" "$work/big_lb.txt" "$work/big_inv.txt" "$work/big_rtl.txt" | wc -c)
 [ "$n" -lt 20000 ] && ok "the documents of 4 KB fields hold a few lines of text ($n bytes)" || bad "4 KB fields: text size" "$n bytes"
@@ -273,9 +286,10 @@ big=$(find "$work/big16" "$work/big64" -name '*.pdf' -size +200k)
 [ -z "$big" ] && ok "the documents of 4 KB fields are small files" || bad "4 KB fields: PDF sizes" "$(ls -l $big)"
 
 # --- a generated run: every box of every LEA, multi-page lists ---------------------------
-"$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv"
-"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --config "$fx/docs.ini" \
-	--out "$work/gen" --max-reject-rate 1 && ok "generated run with small boxes exits 0" || bad "generated run"
+"$bin" gen --quiet --rows 12000 --seed 7 --out "$work/gen.csv" --orders "$work/gen_orders.csv" --leas "$work/gen_leas.csv"
+"$bin" run --quiet --students "$work/gen.csv" --orders "$work/gen_orders.csv" --leas "$work/gen_leas.csv" \
+	--config "$fx/docs.ini" --out "$work/gen" --max-reject-rate 1 \
+	&& ok "generated run with small boxes and an LEA directory exits 0" || bad "generated run"
 python3 - "$work/gen" <<'PY' >"$work/gen_check.txt" 2>&1 && ok "every box of every (shipment, LEA) is on its packing list and has its label page" || bad "generated documents" "$(tail -15 "$work/gen_check.txt")"
 import csv, os, subprocess, sys
 out = sys.argv[1]
@@ -305,7 +319,7 @@ for (sh, lea), boxes in sorted(groups.items()):
             problems.append(f"{pk}: box {no} of {m} ({box_id}) missing")
         if f"Box {no} of {m}" not in lt or box_id not in lt:
             problems.append(f"{lb}: label {box_id} missing")
-pdfs = sum(len(fs) for _, _, fs in os.walk(out + "/packing")) + sum(len(fs) for _, _, fs in os.walk(out + "/labels"))
+pdfs = sum(len(os.listdir(f"{out}/{d}/{sh}")) for d in ("packing", "labels") for sh in ("august", "winter", "elpac"))
 if pdfs != 2 * len(groups):
     problems.append(f"{pdfs} packing/label files for {len(groups)} (shipment, LEA) pairs")
 if multi == 0:
@@ -313,6 +327,128 @@ if multi == 0:
 print(len(groups), "groups,", multi, "multi-page packing lists")
 assert not problems, "\n".join(problems[:20])
 PY
+# --- ship-to, held LEAs and nothing cut, on gen's directory and names ------------------------
+python3 - "$work/gen" "$work/gen_leas.csv" <<'PY' >"$work/gen_shipto.txt" 2>&1 \
+	&& ok "labels: the directory's ship-to block for each LEA in it, SHIP-TO MISSING: HOLD and no address for the others" \
+	|| bad "generated labels: ship-to" "$(tail -15 "$work/gen_shipto.txt")"
+import csv, re, subprocess, sys
+out, leas = sys.argv[1], sys.argv[2]
+def text(pdf):   # reading order, white space as one space (a wrapped line reads on)
+    t = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", t)
+directory = {r["lea_code"]: r for r in csv.DictReader(open(leas, encoding="utf-8"))}
+problems, known, held = [], 0, 0
+for sh in ("august", "winter", "elpac"):
+    seen = []
+    for r in csv.DictReader(open(f"{out}/manifests/{sh}.csv", encoding="utf-8")):
+        if r["lea_code"] not in seen:
+            seen.append(r["lea_code"])
+    for lea in seen:
+        t = text(f"{out}/labels/{sh}/{lea}.pdf")
+        first = t.split("Box 1 of")[0]   # the first label, down to its box number
+        row = directory.get(lea)
+        if row:
+            known += 1
+            city = f"{row['city']}, {row['state']} {row['zip']}"
+            want = [row["ship_to_name"], row["address1"], row["address2"], city, row["phone"]]
+            if row["attention"]:
+                want.insert(1, "ATTN: " + row["attention"])
+            at = first.find("SHIP TO")
+            for w in [w for w in want if w]:
+                k = first.find(w, at)
+                if k < 0:
+                    problems.append(f"{sh}/{lea}: '{w}' missing or out of order in: {first[:400]}")
+                    break
+                at = k + len(w)
+            if "SHIP-TO MISSING" in t:
+                problems.append(f"{sh}/{lea}: HOLD on a label with an address")
+        else:
+            held += 1
+            if "SHIP-TO MISSING: HOLD" not in first:
+                problems.append(f"{sh}/{lea}: held, no SHIP-TO MISSING: HOLD: {first[:300]}")
+        if "FROM" not in first or "Score Report Fulfillment Center" not in first:
+            problems.append(f"{sh}/{lea}: no return address")
+print(known, "labels files with a ship-to,", held, "held")
+assert known and held, "want both kinds"
+assert not problems, "\n".join(problems[:20])
+PY
+python3 - "$work/gen" <<'PY' >"$work/gen_cut.txt" 2>&1 \
+	&& ok "nothing cut on gen's data: every school, first and last student whole on the packing lists and labels, no ellipsis" \
+	|| bad "generated documents: something cut" "$(tail -15 "$work/gen_cut.txt")"
+import csv, re, subprocess, sys
+out = sys.argv[1]
+def text(pdf):
+    t = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", t)
+problems, longest = [], ""
+for sh in ("august", "winter", "elpac"):
+    rows = list(csv.DictReader(open(f"{out}/manifests/{sh}.csv", encoding="utf-8")))
+    for lea in sorted({r["lea_code"] for r in rows}):
+        pk, lb = text(f"{out}/packing/{sh}/{lea}.pdf"), text(f"{out}/labels/{sh}/{lea}.pdf")
+        for t, name in ((pk, "packing list"), (lb, "labels")):
+            if "..." in t or "\u2026" in t:
+                problems.append(f"{sh}/{lea} {name}: an ellipsis: {t[max(0, t.find('...') - 80):t.find('...') + 10]}")
+        boxes = {}
+        for r in (r for r in rows if r["lea_code"] == lea):
+            boxes.setdefault(r["box_id"], []).append(r)
+            for k in ("first_student", "last_student", "school_name"):
+                v = r[k].lstrip("'")
+                longest = max(longest, v, key=len)
+                if v not in pk:
+                    problems.append(f"{sh}/{lea}: packing list lacks {k} '{v}'")
+        for box_id, segs in boxes.items():   # a label names its first and last school
+            for r in (segs[0], segs[-1]):
+                if f"{r['school_code']} {r['school_name'].lstrip(chr(39))}" not in lb:
+                    problems.append(f"{sh}/{lea}: label {box_id} lacks '{r['school_name']}'")
+        if not re.search(r"Paper (11x17|8\.5x11), (envelopes (6x9|#10)|no envelopes)", lb + pk):
+            problems.append(f"{sh}/{lea}: no paper and envelope line")
+print("longest name:", longest)
+assert not problems, "\n".join(problems[:20])
+PY
+python3 - "$work/gen" <<'PY' >"$work/gen_books.txt" 2>&1 \
+	&& ok "books: labels/<shipment>.pdf has a page a box and packing/<shipment>.pdf every list, LEAs in print order" \
+	|| bad "generated books" "$(tail -15 "$work/gen_books.txt")"
+import csv, re, subprocess, sys
+out = sys.argv[1]
+def run(*a):
+    return subprocess.run(a, capture_output=True, text=True, check=True).stdout
+def pages(pdf):
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", pdf), re.M).group(1))
+problems = []
+for sh in ("august", "winter", "elpac"):
+    ids, leas = [], []
+    for r in csv.DictReader(open(f"{out}/manifests/{sh}.csv", encoding="utf-8")):
+        if r["box_id"] not in ids:
+            ids.append(r["box_id"])
+        if r["lea_code"] not in leas:
+            leas.append(r["lea_code"])
+    lb, pk = f"{out}/labels/{sh}.pdf", f"{out}/packing/{sh}.pdf"
+    if pages(lb) != len(ids):
+        problems.append(f"{lb}: {pages(lb)} pages for {len(ids)} boxes")
+    got = re.findall(rf"\b{sh}-\d{{7}}-\d{{4}}\b", run("pdftotext", lb, "-"))
+    got = [g for i, g in enumerate(got) if i == 0 or got[i - 1] != g]
+    if got != ids:
+        problems.append(f"{lb}: box ids out of print order: {got[:6]} want {ids[:6]}")
+    heads = re.findall(r"\(LEA (\d{7})\)", run("pdftotext", pk, "-"))
+    heads = [h for i, h in enumerate(heads) if i == 0 or heads[i - 1] != h]   # page heads repeat it
+    if heads != leas:
+        problems.append(f"{pk}: LEAs {heads[:6]} want print order {leas[:6]}")
+    want = sum(pages(f"{out}/packing/{sh}/{lea}.pdf") for lea in leas)
+    if pages(pk) != want:
+        problems.append(f"{pk}: {pages(pk)} pages, the lists have {want}")
+    print(sh, len(ids), "boxes,", len(leas), "LEAs")
+assert not problems, "\n".join(problems[:20])
+PY
+# a book's barcodes scan like the labels' own: a sample of pages
+ids=$(python3 -c "import csv,sys; ids=[]; [ids.append(r['box_id']) for r in csv.DictReader(open(sys.argv[1])) if r['box_id'] not in ids]; print(' '.join(ids))" \
+	"$work/gen/manifests/august.csv")
+m=$(wc -w <<<"$ids")
+sample=$(printf '%s\n' 1 $((m / 2)) "$m" | awk '$1 >= 1' | sort -nu | tr '\n' ' ')
+got=$(barcodes "$work/gen/labels/august.pdf" 100 $sample | tr '\n' ' ')
+want=$(for i in $sample; do printf '%s ' "$(cut -d' ' -f"$i" <<<"$ids")"; done)
+[ "$got" = "$want" ] && ok "labels/august.pdf: barcodes scan at 100 dpi, in print order (pages $sample of $m)" \
+	|| bad "labels/august.pdf barcodes" "got: $got"$'\n'"want: $want"
+
 # the largest label file: a sample of its pages, first and last included
 lea=$(ls -S "$work/gen/labels/august" | head -1)
 ids=$(python3 -c "import csv,sys; ids=[]; [ids.append(r['box_id']) for r in csv.DictReader(open(sys.argv[1])) if r['lea_code']+'.pdf'==sys.argv[2] and r['box_id'] not in ids]; print(' '.join(ids))" \

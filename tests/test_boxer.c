@@ -364,6 +364,15 @@ static void packing_boxes_and_segments(void **state)
 	assert_int_equal(t.dividers, 4);
 	/* every gram is accounted for: tares, dividers and sets */
 	assert_int_equal(t.gross_mg, 3 * TARE + 4 * DIVIDER + 6 * 200 + 3 * 300);
+	/* the paper and envelope kind of what each box holds (the labels and
+	 * packing list say them): box 1 holds no envelopes, box 2 some */
+	packing_box bx;
+	packing_box_get(p, 1, &bx);
+	assert_int_equal(bx.papers, 1u << PAPER_11X17);
+	assert_int_equal(bx.envelope_papers, 0);
+	packing_box_get(p, 2, &bx);
+	assert_int_equal(bx.papers, 1u << PAPER_11X17);
+	assert_int_equal(bx.envelope_papers, 1u << PAPER_11X17);
 	packing_free(p);
 }
 

@@ -8,11 +8,27 @@
  * writing the files; two workers keep that off the main thread's path
  * (see README, Performance).
  *
+ * Books (labels/<shipment>.pdf, packing/<shipment>.pdf: every label and
+ * packing list of a shipment in one file, in print order).  Workers draw
+ * packings in whatever order they finish, so a packing is not given back
+ * when its own files are written: it waits in `pending` (the order of
+ * submission, which is print order) until every packing before it is in
+ * the books too.  Whichever worker finds the oldest pending packing drawn
+ * adds it to the books, and the ones drawn after it, while the others go
+ * on drawing; `booking` lets one worker at a time do that, on its own
+ * canvas (a book is drawn on any canvas: pdf_canvas.h), so the books cost
+ * no fonts of their own.  The main thread waits for a free packing
+ * only when all workers + 2 are queued, being drawn or pending, as
+ * before.  Packings come shipment by shipment, so a shipment's books end
+ * when the first packing of the next is added, the last ones at
+ * doc_pool_finish.
+ *
  * Workers hold the termination signals blocked (the handler runs on the
  * main thread) and create their files inside tmpfiles_create_begin/end.
  */
 #include "doc_pool.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,9 +42,13 @@
 
 typedef struct job {
 	struct job *next;
+	struct job *next_pending;   /* a packing's, in submission order */
+	int drawn;             /* its own files are written (or failed) */
 	packing *p;            /* a packing list and labels, or NULL: */
 	invoice_doc inv;       /* an invoice, its strings after the struct */
 } job;
+
+enum { BOOK_PACKING, BOOK_LABELS, BOOKS };
 
 typedef struct worker {
 	doc_pool *dp;
@@ -51,6 +71,11 @@ struct doc_pool {
 	int n_workers;
 	worker workers[MAX_WORKERS];
 	pdf_canvas *inline_canvas;   /* with no workers */
+	/* the books (see the head of this file) */
+	job *pending, *pending_tail;
+	int booking;
+	int book_ship;         /* the shipment the books are open for, -1: none */
+	pdf_book *book[BOOKS];
 };
 
 static status draw(pdf_canvas *c, doc_pool *dp, const job *j)
@@ -70,6 +95,62 @@ static void record(doc_pool *dp, status st)
 		return;
 	dp->err = st;
 	snprintf(dp->detail, sizeof dp->detail, "%s", status_detail(st));
+}
+
+/* Adds a drawn packing to its shipment's books, ending the previous
+ * shipment's first; runs with `booking` held, outside mu. */
+static status book(doc_pool *dp, pdf_canvas *c, const packing *p)
+{
+	const int sh = packing_shipment(p);
+	status st = ST_OK;
+	if (sh != dp->book_ship) {
+		if (dp->book_ship >= 0)
+			mem_release_free_pages();   /* see doc_pool_finish */
+		for (int k = 0; k < BOOKS && st == ST_OK; k++)
+			if (pdf_book_open(dp->book[k]))
+				st = pdf_book_end(dp->book[k], c);
+		if (st == ST_OK)
+			st = packing_book_begin(dp->book[BOOK_PACKING], dp->dir, sh);
+		if (st == ST_OK)
+			st = labels_book_begin(dp->book[BOOK_LABELS], dp->dir, sh);
+		if (st != ST_OK)
+			return st;
+		dp->book_ship = sh;
+	}
+	st = packing_book_add(dp->book[BOOK_PACKING], c, p, dp->cfg);
+	return st == ST_OK ? labels_book_add(dp->book[BOOK_LABELS], c, p, dp->cfg) : st;
+}
+
+static void retire(doc_pool *dp, job *j);
+
+/* Under mu: job j's own files are drawn (st); the packings drawn at the
+ * head of `pending` go into the books, in order, unless another thread
+ * is doing that already (it will take these too: it looks again). */
+static void drawn(doc_pool *dp, pdf_canvas *c, job *j, status st)
+{
+	record(dp, st);
+	if (!j->p) {
+		retire(dp, j);
+		return;
+	}
+	j->drawn = 1;
+	if (dp->booking)
+		return;
+	dp->booking = 1;
+	while (dp->pending && dp->pending->drawn) {
+		job *h = dp->pending;
+		dp->pending = h->next_pending;
+		if (!dp->pending)
+			dp->pending_tail = NULL;
+		if (dp->err == ST_OK) {
+			pthread_mutex_unlock(&dp->mu);
+			const status b = book(dp, c, h->p);
+			pthread_mutex_lock(&dp->mu);
+			record(dp, b);
+		}
+		retire(dp, h);
+	}
+	dp->booking = 0;
 }
 
 /* Under mu: a packing back on the free stack, a job freed. */
@@ -97,13 +178,13 @@ static void *worker_main(void *arg)
 		dp->head = j->next;
 		if (!dp->head)
 			dp->tail = NULL;
-		if (dp->err == ST_OK) {
+		status st = dp->err;
+		if (st == ST_OK) {
 			pthread_mutex_unlock(&dp->mu);
-			const status st = draw(w->canvas, dp, j);
+			st = draw(w->canvas, dp, j);
 			pthread_mutex_lock(&dp->mu);
-			record(dp, st);
 		}
-		retire(dp, j);
+		drawn(dp, w->canvas, j, st);
 	}
 	pthread_mutex_unlock(&dp->mu);
 	return NULL;
@@ -131,6 +212,9 @@ status doc_pool_new(doc_pool **out, outdir *d, const config *cfg, time_t date, i
 			dp->n_free++;
 	if (st == ST_OK && workers == 0)
 		st = pdf_canvas_new(&dp->inline_canvas, date, lean);
+	dp->book_ship = -1;
+	for (int k = 0; st == ST_OK && k < BOOKS; k++)
+		st = pdf_book_new(&dp->book[k]);
 	for (int i = 0; st == ST_OK && i < workers; i++) {
 		worker *w = &dp->workers[i];
 		w->dp = dp;
@@ -168,17 +252,40 @@ status doc_pool_packing(doc_pool *dp, packing **p)
 	return st == ST_OK ? ST_OK : failed(dp);
 }
 
+/* Under mu: a packing's job joins `pending`. */
+static void add_pending(doc_pool *dp, job *j)
+{
+	if (!j->p)
+		return;
+	if (dp->pending_tail)
+		dp->pending_tail->next_pending = j;
+	else
+		dp->pending = j;
+	dp->pending_tail = j;
+}
+
 static status submit(doc_pool *dp, job *j)
 {
 	if (!dp->n_workers) {
-		const status st = draw(dp->inline_canvas, dp, j);
-		record(dp, st);
-		retire(dp, j);
-		return st;
+		pthread_mutex_lock(&dp->mu);
+		status st = dp->err;
+		if (st == ST_OK) {
+			add_pending(dp, j);
+			pthread_mutex_unlock(&dp->mu);
+			st = draw(dp->inline_canvas, dp, j);
+			pthread_mutex_lock(&dp->mu);
+			drawn(dp, dp->inline_canvas, j, st);
+			st = dp->err;
+		} else {
+			retire(dp, j);
+		}
+		pthread_mutex_unlock(&dp->mu);
+		return st == ST_OK ? ST_OK : failed(dp);
 	}
 	pthread_mutex_lock(&dp->mu);
 	const status st = dp->err;
 	if (st == ST_OK) {
+		add_pending(dp, j);
 		if (dp->tail)
 			dp->tail->next = j;
 		else
@@ -242,7 +349,26 @@ static void stop_workers(doc_pool *dp)
 status doc_pool_finish(doc_pool *dp)
 {
 	stop_workers(dp);
+	/* every packing is in the books now (the last worker to draw one
+	 * emptied `pending`): the last shipment's books end */
+	assert(!dp->pending || dp->err != ST_OK);
+	pdf_canvas *c = dp->n_workers ? dp->workers[0].canvas : dp->inline_canvas;
+	/* the last books' fonts are subset now, the most glyphs at once of
+	 * any document: the drawing's freed pages go back first */
+	mem_release_free_pages();
+	for (int k = 0; k < BOOKS && dp->err == ST_OK; k++)
+		if (pdf_book_open(dp->book[k]))
+			record(dp, pdf_book_end(dp->book[k], c));
 	return dp->err == ST_OK ? ST_OK : failed(dp);
+}
+
+uint64_t doc_pool_unshaped(const doc_pool *dp)
+{
+	uint64_t n = 0;
+	for (int k = 0; k < BOOKS; k++)
+		if (dp->book[k])
+			n += pdf_book_unshaped(dp->book[k]);
+	return n;
 }
 
 void doc_pool_free(doc_pool *dp)
@@ -257,6 +383,14 @@ void doc_pool_free(doc_pool *dp)
 	for (int i = 0; i < dp->n_workers; i++)
 		pdf_canvas_free(dp->workers[i].canvas);
 	pdf_canvas_free(dp->inline_canvas);
+	for (int k = 0; k < BOOKS; k++)
+		pdf_book_free(dp->book[k]);   /* an open book is abandoned */
+	/* stopped early: the packings still waiting for the books */
+	for (job *j = dp->pending, *next; j; j = next) {
+		next = j->next_pending;
+		dp->free_p[dp->n_free++] = j->p;
+		mem_free(j);
+	}
 	for (size_t i = 0; i < dp->n_free; i++)
 		packing_free(dp->free_p[i]);
 	mem_free(dp->free_p);
