@@ -6,6 +6,9 @@
 #   one), never another PO of the LEA; sets parents ordered individually
 #   (paper_ssr = Y) are lines of their own (ordered_by parent, no PO); the
 #   whole invoices.csv as expected, and the independent oracle agrees;
+# - with --leas the bill-to is the directory's row (name, attention,
+#   address, city, state, ZIP, phone) with the LEA code; an LEA the
+#   directory lacks is billed to its name and code, as without --leas;
 # - the invoice date is --invoice-date, else the documents' date
 #   (SOURCE_DATE_EPOCH); the due date is [billing] terms_days later (45,
 #   the default 30 across a leap February); the PDF says Date, Terms
@@ -112,6 +115,29 @@ has "the PDF: each line's order and PO, the parents' lines apart" "$work/a.txt" 
 	"LEA-wide order, PO number: PO-E" "Ordered individually by parents"
 check "the PDF: 5 lines, the parents' twice" "$(grep -c "Ordered individually by parents" "$work/a.txt")" 2
 grep -qE "Total +\\\$11\.40" "$work/a.txt" && ok "the PDF: total \$11.40" || bad "the PDF: total" "$(cat "$work/a.txt")"
+
+# --- bill-to from the LEA directory (--leas) ------------------------------------------
+{
+	cat "$work/s.csv"
+	row 9000000101 6666666 6000001 SB Y | sed 's/Lambda Unified/Mu Charter/'
+} >"$work/s2.csv"
+cat >"$work/leas.csv" <<'EOF'
+lea_code,ship_to_name,attention,address1,address2,city,state,zip,phone
+7777777,Lambda Unified School District,Accounts Payable,500 Ledger Ave,Suite 12,Fresno,CA,93721-2287,(559) 555-0123
+EOF
+"$bin" run --quiet --students "$work/s2.csv" --orders "$work/o.csv" --leas "$work/leas.csv" --out "$work/d" \
+	--invoice-date 2019-09-03 2>"$work/d.err" || bad "run --leas exits 0" "$(cat "$work/d.err")"
+pdftotext -layout "$work/d/invoices/7777777.pdf" "$work/d.txt" 2>/dev/null
+has "--leas: BILL TO is the directory's row and the LEA code" "$work/d.txt" "BILL TO" \
+	"Lambda Unified School District" "Attn: Accounts Payable" "500 Ledger Ave" "Suite 12" \
+	"Fresno, CA 93721-2287" "(559) 555-0123" "LEA 7777777" "REMIT TO" "Score Report Fulfillment Center"
+pdftotext -layout "$work/d/invoices/6666666.pdf" "$work/d6.txt" 2>/dev/null
+has "--leas, an LEA the directory lacks: billed to its name and code" "$work/d6.txt" "Mu Charter" "LEA 6666666"
+grep -q "Ledger Ave" "$work/d6.txt" && bad "an LEA the directory lacks gets no other LEA's address" ||
+	ok "an LEA the directory lacks gets no other LEA's address"
+check "--leas changes no invoice line" \
+	"$(cols "$work/d/invoices/invoices.csv" invoice_id item envelopes quantity amount_cents po_number ordered_by school_code | grep -v 6666666)" \
+	"$(cols "$work/a/invoices/invoices.csv" invoice_id item envelopes quantity amount_cents po_number ordered_by school_code)"
 
 # --- the date: the documents' date without --invoice-date; --invoice-date changes both --------
 SOURCE_DATE_EPOCH=1564617600 "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" \
