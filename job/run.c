@@ -367,8 +367,9 @@ static status run_phases(run_ctx *x)
 	 * the font index that makes subsets fast); under a small budget they
 	 * are drawn inline, lean, within the fixed 32 MiB */
 	const int roomy = opt->memory >= ((size_t)64 << 20);
+	x->doc_date = document_date();
 	if (st == ST_OK && !opt->no_documents)
-		st = doc_pool_new(&x->docs, x->dir, &x->cfg, document_date(),
+		st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
 				  opt->threads >= 2 && roomy ? opt->threads : 0, !roomy);
 	x->sum.documents = !opt->no_documents;
 	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir,

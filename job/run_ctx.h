@@ -8,6 +8,7 @@
 #define SSRFILL_RUN_CTX_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "run.h"
 
@@ -66,6 +67,7 @@ typedef struct run_ctx {
 	 * the shipping desk's files, written as each (shipment, LEA) is packed */
 	leadir *leas;
 	struct shipping_writer *ship;
+	time_t doc_date;       /* the documents' date: today, or SOURCE_DATE_EPOCH (run.c) */
 	bytebuf name_pool;
 	bytebuf warnings;      /* one warning per line */
 	run_summary sum;

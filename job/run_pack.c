@@ -246,7 +246,7 @@ status run_pack_and_print(run_ctx *x)
 		print_stream_set(so[sh].print, ++so[sh].seq, id, &r);
 		note_envelopes_without_address(x, sh, id, so[sh].seq, &r);
 		/* billed to the LEA the box goes to */
-		st = run_add_count(x->invoice_qty, qty_key_pack((qty_key){ lea, (unsigned)sh, r.envelopes ? 1 : 0 }), 1);
+		st = run_add_count(x->invoice_qty, qty_key_of_set(x->ord, lea, (unsigned)sh, &r), 1);
 	}
 	if (st == ST_EOF)
 		st = have ? finish_lea(x, &pk, so) : ST_OK;

@@ -87,7 +87,8 @@
 /*
  * The migration steps; steps[v - 1] takes a ledger from version v - 1 to v.
  * Step 1 is the season of issue 15, step 2 the scans of issue 16 (and
- * reprint tables no ssrfill wrote), step 3 the reprints as written.
+ * reprint tables no ssrfill wrote), step 3 the reprints as written, step 4
+ * the invoices' dates and each invoice line's order (issue 17).
  * Times are unix seconds (UTC); `datetime(x, 'unixepoch')` shows them.
  * No column may hold a name, an address or any other personal field.
  */
@@ -238,6 +239,17 @@ static const char *const steps[LEDGER_SCHEMA_VERSION] = {
 	"CREATE INDEX reprint_sets_by_set ON reprint_sets (set_key);\n"
 	"CREATE INDEX reprint_sets_by_box ON reprint_sets (new_box_key, seq);\n"
 	"CREATE INDEX boxes_by_reprint_of ON boxes (reprint_of) WHERE reprint_of IS NOT NULL;\n",
+
+	/* 4: invoices with their dates and each line with the order it bills
+	 * (issue 17, docs/rules.md §16.4): whose order (ordered_by as in
+	 * sets), the school for a school's order, and its PO number.  Lines
+	 * of earlier versions keep NULL there: they billed an item, not an
+	 * order. */
+	"ALTER TABLE invoices ADD COLUMN invoice_date INTEGER;\n"
+	"ALTER TABLE invoices ADD COLUMN due_date INTEGER;\n"
+	"ALTER TABLE invoice_lines ADD COLUMN ordered_by INTEGER;\n"
+	"ALTER TABLE invoice_lines ADD COLUMN school INTEGER;\n"
+	"ALTER TABLE invoice_lines ADD COLUMN po_number TEXT;\n",
 };
 
 enum stmt {
@@ -263,6 +275,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SET] = "INSERT INTO sets (set_key, box_key, seq, school, grade_rank, ordered_by, digest) "
 		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_SETS] = NULL,   /* SETS_PER_INSERT rows of S_SET's: sets_sql() */
+	[S_INVOICE] = "INSERT INTO invoices (invoice_id, run_id, lea, wave, kind, total_cents, "
+		      "invoice_date, due_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_LINE] = "INSERT INTO invoice_lines (invoice_key, line_no, item, envelopes, quantity, "
+		   "unit_cents, amount_cents, ordered_by, school, po_number) "
+		   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+};
+
+/* The statements of a ledger the test seam left below version 4 (its
+ * invoices have no dates, its lines no order). */
+static const char *const stmt_sql_v3[S_COUNT] = {
 	[S_INVOICE] = "INSERT INTO invoices (invoice_id, run_id, lea, wave, kind, total_cents) "
 		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_LINE] = "INSERT INTO invoice_lines (invoice_key, line_no, item, envelopes, quantity, "
@@ -686,7 +708,9 @@ status ledger_open(ledger **out, const char *path, const ledger_options *opt)
 	}
 	s = configure(lg, opt);
 	for (int i = 0; s == ST_OK && i < S_COUNT; i++) {
-		rc = sqlite3_prepare_v3(lg->db, i == S_SETS ? sets_sql() : stmt_sql[i], -1,
+		const char *sql = i == S_SETS ? sets_sql()
+			: lg->version < 4 && stmt_sql_v3[i] ? stmt_sql_v3[i] : stmt_sql[i];
+		rc = sqlite3_prepare_v3(lg->db, sql, -1,
 					SQLITE_PREPARE_PERSISTENT, &lg->st[i], NULL);
 		if (rc != SQLITE_OK)
 			s = db_fail(lg, rc, "preparing a statement");
@@ -953,6 +977,16 @@ status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,
 	sqlite3_bind_int(st, 4, inv->wave);
 	sqlite3_bind_text(st, 5, inv->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, inv->total_cents);
+	if (lg->version >= 4) {
+		if (inv->invoice_date)
+			sqlite3_bind_int64(st, 7, inv->invoice_date);
+		else
+			sqlite3_bind_null(st, 7);
+		if (inv->invoice_date)
+			sqlite3_bind_int64(st, 8, inv->due_date);
+		else
+			sqlite3_bind_null(st, 8);
+	}
 	s = step_done(lg, st, "recording an invoice");
 	const int64_t key = sqlite3_last_insert_rowid(lg->db);
 	st = lg->st[S_LINE];
@@ -965,6 +999,21 @@ status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,
 		sqlite3_bind_int64(st, 5, (int64_t)lines[i].quantity);
 		sqlite3_bind_int64(st, 6, lines[i].unit_cents);
 		sqlite3_bind_int64(st, 7, lines[i].amount_cents);
+		if (lg->version >= 4) {
+			const ledger_invoice_line *l = &lines[i];
+			if (l->ordered_by)
+				sqlite3_bind_int(st, 8, l->ordered_by);
+			else
+				sqlite3_bind_null(st, 8);
+			if (l->ordered_by == 1)   /* ORDERED_SCHOOL */
+				sqlite3_bind_int64(st, 9, l->school);
+			else
+				sqlite3_bind_null(st, 9);
+			if (l->po_number && *l->po_number)
+				sqlite3_bind_text(st, 10, l->po_number, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 10);
+		}
 		s = step_done(lg, st, "recording an invoice line");
 	}
 	return s;

@@ -40,7 +40,7 @@
 
 /* The schema this ssrfill writes; ledger_open migrates older ones up to it
  * and refuses newer ones. */
-#define LEDGER_SCHEMA_VERSION 3
+#define LEDGER_SCHEMA_VERSION 4
 /* PRAGMA application_id: "SSRF", so a foreign SQLite file is refused. */
 #define LEDGER_APPLICATION_ID 0x53535246
 /* A set's key in the ledger: ssid << LEDGER_REPORT_BITS | enum report. */
@@ -140,6 +140,7 @@ typedef struct ledger_invoice {
 	int wave;               /* 0 for a reprint invoice */
 	const char *kind;       /* "wave" or "reprint" */
 	int64_t total_cents;
+	int64_t invoice_date, due_date;  /* unix seconds (UTC midnight); 0: not recorded */
 } ledger_invoice;
 
 typedef struct ledger_invoice_line {
@@ -147,6 +148,9 @@ typedef struct ledger_invoice_line {
 	int envelopes;
 	uint64_t quantity;
 	int64_t unit_cents, amount_cents;
+	int ordered_by;         /* enum ordered_by of the sets' order; 0: not told */
+	uint32_t school;        /* the school whose order (ordered_by 1), else 0 */
+	const char *po_number;  /* that order's PO number; NULL or "": none */
 } ledger_invoice_line;
 
 status ledger_add_invoice(ledger *lg, const ledger_invoice *inv,

@@ -6,6 +6,7 @@ It shares no code with the C implementation: a rule misread in C shows up
 here as a difference.
 
 usage: oracle_run.py STUDENTS.csv[.zst] ORDERS.csv[.zst] OUTDIR [--config FILE]
+                     [--invoice-date YYYY-MM-DD]
 
 From the inputs (and the config, built-in defaults of §5 unless --config)
 the oracle computes the rejected student and order lines, which rows print
@@ -16,7 +17,12 @@ and compares:
   1. rejects/students.csv and rejects/orders.csv (the `line` column);
   2. print/<shipment>.csv.zst, row for row;
   3. manifests/<shipment>.csv, row for row;
-  4. invoices/invoices.csv, line for line, per-LEA and grand totals;
+  4. invoices/invoices.csv, line for line, per-LEA and grand totals: a
+     line per (LEA, item, envelopes, order), each with the PO number of the
+     order that covered its sets (§6: the school's, else the LEA-wide one),
+     the parents' sets (paper_ssr) on lines of their own without a PO;
+     every line dated alike (--invoice-date when given) and due
+     terms_days later (§16.4);
   5. summary.json counts and reconciliation;
   5b. reports/orders_without_reports.csv (active orders no accepted row
      falls under) and reports/envelopes_without_address.csv (envelope sets
@@ -40,7 +46,8 @@ marked otherwise):
   - copy 2: the offered-languages test comes first, then the CSA rule;
   - the manifest's `sheets` and `envelopes` count the sets only (dividers
     have their own column); first_student/last_student are "Last, First";
-  - invoices.csv lines are grouped by LEA then item (not in docs/rules.md);
+  - invoices.csv lines are grouped by LEA then item, then envelopes, then
+    the LEA-wide order, schools' orders by code, parents' (§16.4);
   - an unavailable program prints nothing, not even rows with
     paper_ssr = Y (ssrfill prints and bills them: see
     INDIVIDUAL_NEEDS_AVAILABLE; set ORACLE_INDIVIDUAL_WHEN_UNAVAILABLE=1 to
@@ -140,6 +147,7 @@ def load_config(path):
                 "letter_sheet_mg": 4540, "tabloid_sheet_mg": 9070,
                 "divider_mg": 4540, "envelope_10_mg": 6000,
                 "envelope_6x9_mg": 7000, "keep_schools_together": False},
+        "terms_days": 30,
     }
     if path:
         cp = configparser.ConfigParser(comment_prefixes=(";", "#"),
@@ -165,6 +173,8 @@ def load_config(path):
                     p[key] = val.strip()
                 elif key == "languages":
                     p[key] = val.split()
+        if cp.has_section("billing") and cp.has_option("billing", "terms_days"):
+            cfg["terms_days"] = int(cp.get("billing", "terms_days").strip())
         if cp.has_section("box"):
             b = cfg["box"]
             for key, val in cp.items("box"):
@@ -437,6 +447,12 @@ def copy2_language(r, cfg):
     return lang
 
 
+def spreadsheet_safe(v):
+    """A text cell as invoices.csv writes it (§13.2): a leading ' before a
+    cell a spreadsheet would run."""
+    return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+
+
 def fulfil(students, orders, cfg):
     _, school_orders, lea_orders, lea_paper = orders
     box = cfg["box"]
@@ -472,6 +488,10 @@ def fulfil(students, orders, cfg):
         s = dict(r)
         s.update(copy2=copy2_language(r, cfg), paper=paper, sheets=sheets,
                  envelopes=envelopes, weight=w)
+        # the order the set prints under, for its invoice line (§16.4)
+        s["bill_by"] = {"school": "school", "lea": "lea", "individual": "parent"}[kind]
+        s["bill_school"] = r["school_code"] if kind == "school" else ""
+        s["bill_po"] = spreadsheet_safe(o["po_number"]) if o is not None else ""
         s["key"] = (r["lea_code"], r["school_code"], GRADES.index(r["grade"]),
                     name_key(r["last_name"]), name_key(r["first_name"]), r["ssid"],
                     REPORTS.index(r["report"]))
@@ -554,22 +574,27 @@ def pack(shipment, sets, cfg):
 # --------------------------------------------------------------------- §11
 
 def invoice(printed, cfg):
+    """Lines keyed (lea, item, envelopes, ordered_by, school_code, po_number)."""
     lines = {}
     for sh in SHIPMENTS:
         p = cfg[ITEM_PROGRAM[sh]]
         for s in printed[sh]:
             env = "Y" if s["envelopes"] else "N"
             unit = p["envelope_set_price"] if env == "Y" else p["set_price"]
-            k = (s["lea_code"], ITEM[sh], env)
+            k = (s["lea_code"], ITEM[sh], env, s["bill_by"], s["bill_school"], s["bill_po"])
             if k not in lines:
                 lines[k] = [0, unit]
             lines[k][0] += 1
     out = {}
-    for (lea, item, env), (q, unit) in lines.items():
-        out[(lea, item, env)] = {
-            "invoice_id": "INV-%s-%s" % (cfg["admin_year"], lea),
+    for k, (q, unit) in lines.items():
+        out[k] = {
+            "invoice_id": "INV-%s-%s" % (cfg["admin_year"], k[0]),
             "quantity": q, "unit_cents": unit, "amount_cents": q * unit}
     return out
+
+
+INV_KEY = ("lea_code", "item", "envelopes", "ordered_by", "school_code", "po_number")
+BY_RANK = {"lea": 0, "school": 1, "parent": 2}
 
 
 # ----------------------------------------------------------------- checking
@@ -636,13 +661,15 @@ def compare_lists(ck, what, expected, actual, fmt):
 
 def main(argv):
     t0 = time.time()
-    args, cfg_path = [], None
+    args, cfg_path, inv_date = [], None, None
     it = iter(argv)
     for a in it:
         if a == "--config":
             cfg_path = next(it, None)
         elif a.startswith("--config="):
             cfg_path = a.split("=", 1)[1]
+        elif a == "--invoice-date":
+            inv_date = next(it, None)
         else:
             args.append(a)
     if len(args) != 3:
@@ -785,17 +812,20 @@ def main(argv):
     ck.check("invoices/invoices.csv")
     h, inv_rows = as_dicts(read_csv_text(os.path.join(outdir, "invoices", "invoices.csv"), ck))
     want_h = ["invoice_id", "lea_code", "item", "envelopes", "quantity",
-              "unit_cents", "amount_cents"]
+              "unit_cents", "amount_cents", "lea_name", "po_numbers", "po_number",
+              "ordered_by", "school_code", "invoice_date", "due_date"]
     ck.eq("invoices header starts", want_h, h[:len(want_h)])
     got_inv = {}
     for r in inv_rows:
-        k = (r["lea_code"], r["item"], r["envelopes"])
+        k = tuple(r.get(c, "") for c in INV_KEY)
         if k in got_inv:
             ck.diff("invoice line %s appears twice" % (k,))
         got_inv[k] = {"invoice_id": r["invoice_id"],
                       "quantity": int(r["quantity"]),
                       "unit_cents": int(r["unit_cents"]),
                       "amount_cents": int(r["amount_cents"])}
+        if r.get("ordered_by") == "parent" and (r.get("po_number") or r.get("school_code")):
+            ck.diff("invoice line %s: the parents' line names an order" % (k,))
     shown = 0
     for k in sorted(set(inv) | set(got_inv)):
         if inv.get(k) != got_inv.get(k):
@@ -805,20 +835,35 @@ def main(argv):
             if shown >= 5:
                 break
     per_lea_e, per_lea_a = {}, {}
-    for (lea, _, _), v in inv.items():
-        per_lea_e[lea] = per_lea_e.get(lea, 0) + v["amount_cents"]
-    for (lea, _, _), v in got_inv.items():
-        per_lea_a[lea] = per_lea_a.get(lea, 0) + v["amount_cents"]
+    for k, v in inv.items():
+        per_lea_e[k[0]] = per_lea_e.get(k[0], 0) + v["amount_cents"]
+    for k, v in got_inv.items():
+        per_lea_a[k[0]] = per_lea_a.get(k[0], 0) + v["amount_cents"]
     for lea in sorted(set(per_lea_e) | set(per_lea_a)):
         if per_lea_e.get(lea) != per_lea_a.get(lea):
             ck.diff("LEA %s invoice total: expected %s, got %s"
                     % (lea, per_lea_e.get(lea), per_lea_a.get(lea)))
     ck.eq("invoice grand total (sum of lines)", grand,
           sum(v["amount_cents"] for v in got_inv.values()))
-    order = [(r["lea_code"], ITEMS.index(r["item"]) if r["item"] in ITEMS else 9)
+    order = [(r["lea_code"], ITEMS.index(r["item"]) if r["item"] in ITEMS else 9,
+              r["envelopes"], BY_RANK.get(r.get("ordered_by"), 9), r.get("school_code", ""),
+              r.get("po_number", ""))
              for r in inv_rows]
     if order != sorted(order):
-        ck.diff("invoice lines are not grouped by LEA and item")
+        ck.diff("invoice lines are not in invoice order (LEA, item, envelopes, order)")
+    # dates: one invoice date for the run, due terms_days later (§16.4)
+    dates = {(r.get("invoice_date"), r.get("due_date")) for r in inv_rows}
+    if len(dates) > 1:
+        ck.diff("invoice lines carry different dates: %s" % sorted(dates)[:3])
+    for d, due in dates:
+        try:
+            dd = datetime.date.fromisoformat(d)
+            ck.eq("due_date = invoice_date + terms_days",
+                  (dd + datetime.timedelta(days=cfg["terms_days"])).isoformat(), due)
+        except (TypeError, ValueError):
+            ck.diff("invoice_date %r is not a date" % (d,))
+        if inv_date:
+            ck.eq("invoice_date (--invoice-date)", inv_date, d)
 
     # ---- 5. summary.json
     ck.check("summary.json")
@@ -950,9 +995,10 @@ def main(argv):
                 ck.diff("%s box %s: print stream weighs %d mg, manifest gross_mg %s"
                         % (sh, bid, per_box_gross[bid], man_gross[bid]))
         inv_q = {}
-        for (lea, item, env), v in got_inv.items():
+        for k, v in got_inv.items():
+            lea, item, env = k[:3]
             if item == ITEM[sh]:
-                inv_q[(lea, env)] = v["quantity"]
+                inv_q[(lea, env)] = inv_q.get((lea, env), 0) + v["quantity"]
         for k in sorted(set(per_lea) | set(inv_q)):
             if per_lea.get(k, 0) != inv_q.get(k, 0):
                 ck.diff("%s LEA %s envelopes %s: %d set rows printed, %d invoiced"

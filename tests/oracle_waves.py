@@ -30,7 +30,12 @@ Asserted:
      line is quantity x unit; wave 2's quantities are its own print
      stream's sets; wave 2's invoice ids are INV-<year>-<lea>-W2 for an
      LEA billed in wave 1 and INV-<year>-<lea> for one billed for the first
-     time;
+     time; each line names the order its sets printed under (docs/rules.md
+     §16.4): a school line's PO is that school's order's (a row of
+     ORDERS2.csv, kept cancelled ones included) and it bills exactly the
+     wave's sets of that school and item, an LEA line's PO the LEA-wide
+     order's, a parents' line no PO and no school; every line of a run
+     carries one invoice date, due the same terms later;
   6. summary.json: rows_read = rejected + printed + printed_earlier +
      electronic_only in every run; wave 2's printed is its sets,
      printed_earlier the wave 2 rows wave 1 printed, electronic_only the
@@ -332,6 +337,47 @@ def main(argv):
         want = "INV-%s-%s%s" % (year, lea, "-W2" if lea in billed1 else "")
         if not ck.check(r["invoice_id"] == want, "wave 2 LEA %s: invoice id %s, wanted %s" % (lea, r["invoice_id"], want)):
             break
+
+    # ---- 5b. each line's order (docs/rules.md §16.4)
+    def safe(v):
+        return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+    pos = {}
+    for o in read_csv(orders2_csv) or []:
+        pos.setdefault((o["lea_code"], o.get("school_code", ""), o["program"]), set()).add(
+            safe(o.get("po_number", "")))
+    item_program = {"ela_math_sets": "CAASPP", "science_spanish_pairs": "CAASPP", "elpac_sets": "ELPAC"}
+    per_school = {}
+    for k in s2:
+        p = w2.sets[k]
+        key = (p["lea_code"], p["school_code"], ITEM[p["shipment"]])
+        per_school[key] = per_school.get(key, 0) + 1
+    school_lines = {}
+    shown = 0
+    for r in w2.invoices:
+        by, school, po = r.get("ordered_by"), r.get("school_code", ""), r.get("po_number", "")
+        prog = item_program.get(r["item"])
+        if by == "parent":
+            ok = not po and not school
+        elif by == "school":
+            ok = po in pos.get((r["lea_code"], school, prog), set())
+            key = (r["lea_code"], school, r["item"])
+            school_lines[key] = school_lines.get(key, 0) + int(r["quantity"])
+        elif by == "lea":
+            ok = not school and po in pos.get((r["lea_code"], "", prog), set())
+        else:
+            ok = False
+        if not ck.check(ok, "wave 2 invoice line %s/%s/%s: ordered_by %r, school %r, PO %r is not an order "
+                        "of that LEA (and school) for the program" % (r["lea_code"], r["item"], r["envelopes"],
+                                                                      by, school, po)):
+            shown += 1
+            if shown >= 3:
+                break
+    for key, q in school_lines.items():
+        ck.check(q == per_school.get(key, 0), "wave 2 school %s/%s %s: its order's lines bill %d sets, the "
+                 "wave printed %d" % (key[0], key[1], key[2], q, per_school.get(key, 0)))
+    for o in (w1, w2, one):
+        dates = {(r.get("invoice_date"), r.get("due_date")) for r in o.invoices}
+        ck.check(len(dates) <= 1, "%s: invoice lines carry different dates" % o.name, few(dates))
 
     # ---- 6. summaries
     for o in (w1, w2, one):

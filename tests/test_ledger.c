@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "../base/clock.h"
+#include "../engine/fulfil.h"
 #include "../engine/student.h"
 #include "../ledger/ledger.h"
 
@@ -1186,7 +1187,7 @@ static void a_version_2_ledger_migrates_and_takes_a_reprint(void **state)
 
 	lg = open_ok(NULL);
 	assert_int_equal(ledger_schema_version(lg), LEDGER_SCHEMA_VERSION);
-	assert_int_equal(peek_int("PRAGMA user_version"), 3);
+	assert_int_equal(peek_int("PRAGMA user_version"), LEDGER_SCHEMA_VERSION);
 	assert_int_equal(peek_int("SELECT count(*) FROM sets"), 3);
 	ledger_box_info b;
 	int found = 0;
@@ -1201,6 +1202,58 @@ static void a_version_2_ledger_migrates_and_takes_a_reprint(void **state)
 	commit(lg, 3);
 	assert_int_equal(peek_int("SELECT count(*) FROM reprint_sets"), 3);
 	assert_int_equal(peek_int("SELECT billed FROM reprints"), 0);
+	ledger_close(lg);
+}
+
+/* A ledger of schema version 3 (before invoice lines kept their order) is
+ * migrated to 4 by step 4 when a writer opens it: its invoices and lines
+ * stay, with no order or dates (NULL), and the next invoice keeps each
+ * line's order, school and PO number and the invoice's dates
+ * (docs/rules.md §16.4). */
+static void a_version_3_ledger_migrates_and_keeps_each_lines_order(void **state)
+{
+	(void)state;
+	const ledger_options v3 = { .max_version = 3 };
+	ledger *lg = open_ok(&v3);
+	assert_int_equal(ledger_schema_version(lg), 3);
+	begin(lg);
+	add_box(lg, 1964733, 1, 1, 100, 3);
+	const ledger_invoice_line old = { SHIP_AUGUST, 0, 3, 148, 444, ORDERED_LEA, 0, "PO-OLD" };
+	const ledger_invoice iv1 = { "INV-2018-19-1964733", 1964733, 1, "wave", 444, 1564617600, 1567209600 };
+	assert_int_equal(ledger_add_invoice(lg, &iv1, &old, 1), ST_OK);
+	commit(lg, 3);
+	ledger_close(lg);
+	assert_int_equal(peek_int("SELECT count(*) FROM pragma_table_info('invoice_lines') "
+				  "WHERE name = 'po_number'"), 0);
+
+	lg = open_ok(NULL);
+	assert_int_equal(ledger_schema_version(lg), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(peek_int("PRAGMA user_version"), 4);
+	assert_int_equal(peek_int("SELECT count(*) FROM invoice_lines WHERE po_number IS NULL "
+				  "AND ordered_by IS NULL AND school IS NULL AND quantity = 3"), 1);
+	assert_int_equal(peek_int("SELECT count(*) FROM invoices WHERE invoice_date IS NULL"), 1);
+	int no = 0;
+	assert_int_equal(ledger_next_invoice_no(lg, 1964733, &no), ST_OK);
+	assert_int_equal(no, 2);
+	begin(lg);
+	add_box(lg, 1964733, 2, 2, 200, 3);
+	const ledger_invoice_line lines[] = {
+		{ SHIP_AUGUST, 0, 1, 148, 148, ORDERED_LEA, 0, "PO-LEA" },
+		{ SHIP_AUGUST, 1, 1, 200, 200, ORDERED_SCHOOL, 12, "PO-SCHOOL" },
+		{ SHIP_AUGUST, 0, 1, 148, 148, ORDERED_INDIVIDUAL, 0, "" },
+	};
+	/* 2019-10-01, due 2019-10-31 */
+	const ledger_invoice iv2 = { "INV-2018-19-1964733-W2", 1964733, 2, "wave", 496, 1569888000, 1572480000 };
+	assert_int_equal(ledger_add_invoice(lg, &iv2, lines, 3), ST_OK);
+	commit(lg, 3);
+	assert_int_equal(peek_int("SELECT count(*) FROM invoice_lines l JOIN invoices i USING (invoice_key) "
+				  "WHERE i.invoice_id LIKE '%-W2' AND ("
+				  "(l.line_no = 1 AND l.ordered_by = 2 AND l.school IS NULL AND l.po_number = 'PO-LEA') OR "
+				  "(l.line_no = 2 AND l.ordered_by = 1 AND l.school = 12 AND l.po_number = 'PO-SCHOOL') OR "
+				  "(l.line_no = 3 AND l.ordered_by = 3 AND l.school IS NULL AND l.po_number IS NULL))"), 3);
+	assert_int_equal(peek_int("SELECT date(invoice_date, 'unixepoch') = '2019-10-01' AND "
+				  "date(due_date, 'unixepoch') = '2019-10-31' FROM invoices "
+				  "WHERE invoice_id LIKE '%-W2'"), 1);
 	ledger_close(lg);
 }
 
@@ -1228,8 +1281,8 @@ static void ssid_reprint_boxes_and_invoices_are_numbered_on(void **state)
 	assert_int_equal(ledger_begin_reprint(lg, &rp), ST_OK);
 	reprint_box(lg, "august-1964733-R0001", 0, 100, 1, 0);
 	reprint_box(lg, "august-1964733-R0002", 0, 101, 1, 0);
-	const ledger_invoice_line line = { SHIP_AUGUST, 0, 2, 148, 296 };
-	const ledger_invoice iv = { "INV-2018-19-1964733-R1", 1964733, 0, "reprint", 296 };
+	const ledger_invoice_line line = { SHIP_AUGUST, 0, 2, 148, 296, ORDERED_LEA, 0, "PO-1" };
+	const ledger_invoice iv = { "INV-2018-19-1964733-R1", 1964733, 0, "reprint", 296, 0, 0 };
 	assert_int_equal(ledger_add_invoice(lg, &iv, &line, 1), ST_OK);
 	commit(lg, 2);
 	assert_int_equal(ledger_next_reprint_box_no(lg, SHIP_AUGUST, 1964733, &n), ST_OK);
@@ -1276,6 +1329,7 @@ int main(void)
 		T(a_box_reprint_replaces_the_box_and_holds_its_sets),
 		T(ssid_reprint_boxes_and_invoices_are_numbered_on),
 		T(a_version_2_ledger_migrates_and_takes_a_reprint),
+		T(a_version_3_ledger_migrates_and_keeps_each_lines_order),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,7 +111,8 @@ static void draw_lea(fixture *fx, const char *lea_name, const char *school_name,
 	packing_free(p);
 
 	const uint64_t qty[SHIP_COUNT][2] = { { 2, 0 } };
-	invoice_doc inv = { .lea = LEA, .lea_name = lea_name, .po_numbers = po_numbers };
+	invoice_line lines[2 * SHIP_COUNT];
+	invoice_doc inv = { .lea = LEA, .lea_name = lea_name, .po_numbers = po_numbers, .lines = lines };
 	inv.n = invoice_lines(&fx->cfg, qty, inv.lines);
 	for (size_t i = 0; i < inv.n; i++)
 		inv.total_cents += inv.lines[i].amount_cents;

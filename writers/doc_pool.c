@@ -314,22 +314,15 @@ status doc_pool_submit_packing(doc_pool *dp, packing *p)
 
 status doc_pool_submit_invoice(doc_pool *dp, const invoice_doc *inv)
 {
-	/* the strings as the invoice draws them (pdf_text_bound): a queued
-	 * invoice holds a few kilobytes, however long the LEA's name and PO
-	 * numbers are */
-	char name[PDF_TEXT_BYTES], po[PDF_TEXT_BYTES];
-	const size_t a = pdf_text_bound(name, sizeof name, inv->lea_name) + 1;
-	const size_t b = pdf_text_bound(po, sizeof po, inv->po_numbers) + 1;
-	job *j = mem_alloc(sizeof *j + a + b);
+	/* a copy with its lines and strings, the strings as the invoice draws
+	 * them (pdf_text_bound): a queued invoice holds a few kilobytes a
+	 * line at most, however long the LEA's name and PO numbers are */
+	const size_t extra = invoice_doc_copy_size(inv);
+	job *j = mem_alloc(sizeof *j + extra);
 	if (!j)
 		return status_fail(ST_NOMEM, "out of memory");
 	memset(j, 0, sizeof *j);
-	j->inv = *inv;
-	char *s = (char *)(j + 1);
-	memcpy(s, name, a);
-	memcpy(s + a, po, b);
-	j->inv.lea_name = s;
-	j->inv.po_numbers = s + a;
+	invoice_doc_copy(&j->inv, inv, j + 1);
 	return submit(dp, j);
 }
 

@@ -263,7 +263,8 @@ static void draw(const uint8_t opt, const fields *f, int ascii)
 
 	const uint64_t qty[SHIP_COUNT][2] = { { students, 1 }, { 0, students }, { 2, 0 } };
 	const uint64_t none[SHIP_COUNT][2] = { { 0 } };
-	invoice_doc inv = { .lea = LEA, .lea_name = lea_name, .po_numbers = po_numbers };
+	invoice_line lines[2 * SHIP_COUNT];
+	invoice_doc inv = { .lea = LEA, .lea_name = lea_name, .po_numbers = po_numbers, .lines = lines };
 	inv.n = invoice_lines(cfg, opt & 16 ? none : qty, inv.lines);
 	for (size_t i = 0; i < inv.n; i++)
 		inv.total_cents += inv.lines[i].amount_cents;
