@@ -158,7 +158,7 @@ static status ups_next_file(shipping_writer *w, int sh)
 static void ups_row(outstream *o, const ship_to *t, const char *box_id, int sh, uint32_t lea,
 		    uint64_t tenth_lb)
 {
-	char phone[24] = "", ref2[64], weight[16];
+	char phone[24] = "", ref2[64], weight[48];
 	size_t k = 0;
 	for (const char *p = t->phone; *p && k < 15; p++)
 		if (*p >= '0' && *p <= '9')
