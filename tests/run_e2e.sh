@@ -8,8 +8,13 @@
 # minutes, the others under one); each one's output is kept in a file and
 # printed whole, after its "== SCRIPT (N s)" line, when it ends.  The
 # scripts can share a machine: each works in a folder of its own (mktemp
-# -d), most with a TMPDIR inside it, and every check that waits or times
-# something allows for a busy machine.  Exit 1 if any script failed.
+# -d), most with a TMPDIR inside it, and kills, signals and pkill patterns
+# name their own pids, paths or the script's own command lines.  Their
+# timed checks were written for a busy machine (a second writer waits about
+# 5 s, within 4.5 to 15 s; kills after a sleep accept a run that finished
+# first); the one that assumes a start within a time is e2e_scan's BUSY
+# check (a sqlite3 holder started half a second before the scan), and
+# e2e_find's answer within 2 s.  Exit 1 if any script failed.
 # (no set -u: bash 5.2 calls an empty associative array unbound)
 jobs=${1:?usage: run_e2e.sh JOBS SCRIPT...}
 shift
