@@ -129,12 +129,13 @@ find_check() {
 import json, sys
 j = json.load(open(sys.argv[1]))
 keys = ["report", "shipment", "wave", "lea_code", "school_code", "grade", "box_id",
-        "box_no", "box_count", "printed", "scanned", "reprints"]
+        "box_no", "box_count", "printed", "scanned", "reprints", "reprint_box_id"]
 r = [x for x in j["reports"] if x["report"] == sys.argv[2]][0]
 assert sorted(j) == ["reports", "ssid"], sorted(j)
 assert all(sorted(x) == sorted(keys) for x in j["reports"]), j["reports"]
 import re
 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["printed"]), r["printed"]
+assert r["reprint_box_id"] is None, r   # not reprinted (e2e_reprint checks a reprinted one)
 print(j["ssid"], r["shipment"], r["box_id"], r["wave"], r["box_no"], r["box_count"],
       r["scanned"], r["reprints"])
 PY
