@@ -247,9 +247,9 @@ static void page_head(plist *pl)
 		text(pl, f.font, MARGIN, 80, RIGHT - MARGIN, PA_LEFT, buf);
 		text(pl, PF_TEXT, MARGIN, 96, 0, PA_LEFT, ship_title[sh]);
 		ship_to st;
-		if (packing_ship_to(p, &st) < 0) {   /* docs/rules.md §16: no address, held */
-			text(pl, PF_HEAD, RIGHT, 96, 0, PA_RIGHT, "SHIP-TO MISSING: HOLD");
-		} else if (packing_reprint(p)) {   /* docs/rules.md §15.5 */
+		if (packing_ship_to(p, &st) < 0)   /* docs/rules.md §16: no address, held */
+			text(pl, PF_LEAD, RIGHT, 111, 0, PA_RIGHT, "SHIP-TO MISSING: HOLD");
+		if (packing_reprint(p)) {   /* docs/rules.md §15.5 */
 			text(pl, PF_HEAD, RIGHT, 96, 0, PA_RIGHT, "REPRINT");
 		} else if (packing_wave(p)) {   /* a run with a ledger: which wave of the season */
 			snprintf(buf, sizeof buf, "Wave %d", packing_wave(p));
