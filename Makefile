@@ -185,7 +185,9 @@ demo: $(BIN)
 	echo "  box manifests:              out/demo/manifests/august.csv"; \
 	echo "  print stream:               out/demo/print/august.csv.zst (zstd -dc to read)"; \
 	echo "  summary and reconciliation: out/demo/summary.json"; \
-	echo "For the shipping desk:"; \
+	echo "For the packing and shipping desks, one print job a shipment:"; \
+	echo "  every August label (4x6):   out/demo/labels/august.pdf (winter.pdf, elpac.pdf)"; \
+	echo "  every August packing list:  out/demo/packing/august.pdf"; \
 	echo "  boxes, ship-to and weights: out/demo/shipping/august.csv (winter.csv, elpac.csv)"; \
 	echo "  UPS batch import files:     out/demo/shipping/ups/ (250 boxes a file)"; \
 	echo "  held (no ship-to address):  out/demo/shipping/held.csv"
