@@ -37,7 +37,7 @@ static void print_warning(const char *line, void *arg)
 static int one_line(const char *s)
 {
 	const size_t n = strlen(s);
-	if (!n || n > REPRINT_TEXT_MAX)
+	if (!n || n > REPRINT_TEXT_MAX || strspn(s, " \t") == n)
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)

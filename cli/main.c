@@ -61,7 +61,8 @@ static const char *const usage_text[][2] = {
 	  "                    committed to the ledger; --station defaults to the host name)\n" },
 	{ "reprint",
 	  "usage: ssrfill reprint --ledger F --students F --orders F [--config F] --out DIR\n"
-	  "                       (--box ID ... | --ssid S ... [--report R ...]) --reason TEXT\n"
+	  "                       (--box ID [--box ID ...] | --ssid S [--ssid S ...] [--report R ...])\n"
+	  "                       --reason TEXT\n"
 	  "                       [--operator NAME] [--bill] [--force] [--memory SIZE] [--threads N]\n"
 	  "                       [--tmpdir DIR] [--max-reject-rate R] [--quiet] [--no-documents]\n"
 	  "                       [--leas FILE] [--invoice-date YYYY-MM-DD]\n"

@@ -22,6 +22,7 @@ struct leadir {
 	entry *e;
 	size_t n, cap;
 	u64map *at;   /* lea -> index + 1 */
+	size_t text_bytes;   /* the strings' bytes */
 };
 
 status leadir_new(leadir **out)
@@ -57,6 +58,7 @@ status leadir_add(leadir *d, const ship_to *st)
 						  st->city, st->state, st->zip, st->phone };
 	for (int i = 0; i < SHIP_TO_STRINGS; i++) {
 		const char *v = in[i] ? in[i] : "";
+		d->text_bytes += strlen(v) + 1;
 		if (!(e->s[i] = mem_strndup(v, strlen(v)))) {
 			for (int k = 0; k < i; k++)
 				mem_free(e->s[k]);
@@ -74,6 +76,13 @@ const ship_to *leadir_get(const leadir *d, uint32_t lea)
 		return NULL;
 	const uint64_t *at = u64map_get(d->at, lea);
 	return at ? &d->e[*at - 1].st : NULL;
+}
+
+size_t leadir_bytes(const leadir *d)
+{
+	/* each string's allocation rounds up to 16 bytes or so: count 16 more */
+	return d ? d->text_bytes + d->n * SHIP_TO_STRINGS * 16 + d->cap * sizeof(entry) + u64map_bytes(d->at)
+		 : 0;
 }
 
 size_t leadir_count(const leadir *d)

@@ -190,6 +190,18 @@ static status read_leas(run_ctx *x)
 	}
 	x->sum.leas_rows = n.rows;
 	x->sum.leas_rejected = n.rejected;
+	/* a directory none of whose rows is usable is the wrong file, or a
+	 * wrong separator: every box would be held */
+	if (st == ST_OK && n.rows && !n.accepted)
+		return status_fail(ST_BADINPUT, "%s: none of its %llu rows is usable (line %llu: %s); "
+				   "nothing was written", x->opt->leas, (unsigned long long)n.rows,
+				   (unsigned long long)n.first_line, n.first_reason);
+	/* it counts against --memory like the rows' buffers */
+	const size_t dir_bytes = leadir_bytes(x->leas);
+	if (st == ST_OK && dir_bytes > x->opt->memory / 4)
+		return status_fail(ST_BADINPUT, "%s: the LEA directory takes %zu MiB, more than a quarter of "
+				   "--memory (%zu MiB): is it the right file? (run with --memory %zuM or more)",
+				   x->opt->leas, dir_bytes >> 20, x->opt->memory >> 20, ((4 * dir_bytes) >> 20) + 1);
 	if (st == ST_OK && n.rejected)
 		st = run_warn(x, "%s: %llu of %llu LEA directory rows rejected (reasons in rejects/leas.csv); "
 			      "an LEA without a row has its boxes held", x->opt->leas,
@@ -302,7 +314,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 			break;
 		}
 		if ((n_sorted++ & 4095) == 0)
-			sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x));
+			sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x) + leadir_bytes(x->leas));
 		st = sorter_add(x->so, key.p, key.len, payload.p, payload.len);
 		if (st != ST_OK)
 			break;
@@ -310,7 +322,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
 	collator_free(coll);
-	sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x));
+	sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x) + leadir_bytes(x->leas));
 	student_counts n;
 	student_reader_counts(rd, &n);
 	x->sum.rows = n.rows;

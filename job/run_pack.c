@@ -271,10 +271,15 @@ status run_pack_and_print(run_ctx *x)
 		x->sum.ups_files = sc.ups_files;
 		if (st == ST_OK && sc.held_boxes)
 			st = run_warn(x, "%llu box%s of %llu LEA%s held: the LEA directory %s has no ship-to for "
-				      "%s (listed in shipping/held.csv; not in the carrier files)",
+				      "%s%s (listed in shipping/held.csv; not in the carrier files)",
 				      (unsigned long long)sc.held_boxes, sc.held_boxes == 1 ? "" : "es",
 				      (unsigned long long)sc.held_leas, sc.held_leas == 1 ? "" : "s",
-				      x->opt->leas, sc.held_leas == 1 ? "it" : "them");
+				      x->opt->leas, sc.held_leas == 1 ? "it" : "them",
+				      sc.manual_boxes ? ", or one a carrier file cannot spell in ASCII" : "");
+		if (st == ST_OK && sc.cut_boxes)
+			st = run_warn(x, "%llu box%s in the UPS files with a name or address line cut to UPS's "
+				      "length (35 characters, city 30): check them in shipping/<shipment>.csv",
+				      (unsigned long long)sc.cut_boxes, sc.cut_boxes == 1 ? "" : "es");
 	}
 	if (st == ST_OK)
 		return envelopes_without_address_close(x);

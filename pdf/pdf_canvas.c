@@ -870,9 +870,11 @@ void pdf_count(char *buf, size_t cap, uint64_t v)
 
 void pdf_weight(char *buf, size_t cap, int64_t mg)
 {
-	/* exact from integer milligrams: kilograms to the gram, pounds to 0.1 */
+	/* exact from integer milligrams: kilograms to the gram, pounds rounded
+	 * up to 0.1 as the shipping files and carriers take them (docs/rules.md
+	 * §16.2: 453.59237 g a pound), so a box shows one weight everywhere */
 	const int64_t g = (mg + 500) / 1000;
-	const int64_t tenth_lb = (mg * 10 + 226796) / 453592;
+	const int64_t tenth_lb = mg > 0 ? (mg * 1000 + 45359236) / 45359237 : 0;
 	snprintf(buf, cap, "%lld.%03lld kg (%lld.%lld lb)", (long long)(g / 1000),
 		 (long long)(g % 1000), (long long)(tenth_lb / 10), (long long)(tenth_lb % 10));
 }

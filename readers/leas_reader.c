@@ -74,6 +74,22 @@ static void judge_row(const judge *j, const csv_record *rec, ship_to *st, char *
 				 lcol_name[c], LEAS_FIELD_MAX);
 			return;
 		}
+		/* printed on labels, written into carrier files: one line of
+		 * text, no control characters and no bidirectional overrides,
+		 * which would reorder what a label shows */
+		for (size_t i = 0; i < n[c]; i++) {
+			const unsigned char b = (unsigned char)f[c][i];
+			const int bidi = b == 0xE2 && i + 2 < n[c] && (unsigned char)f[c][i + 1] == 0x80 &&
+					 (unsigned char)f[c][i + 2] >= 0xAA && (unsigned char)f[c][i + 2] <= 0xAE;
+			const int isolate = b == 0xE2 && i + 2 < n[c] && (unsigned char)f[c][i + 1] == 0x81 &&
+					    (unsigned char)f[c][i + 2] >= 0xA6 && (unsigned char)f[c][i + 2] <= 0xA9;
+			if (b < 0x20 || b == 0x7f || bidi || isolate) {
+				snprintf(why, why_cap, "column %d (%s): holds a control character (a line break, tab "
+					 "or text direction override): one line of text is wanted", j->index[c] + 1,
+					 lcol_name[c]);
+				return;
+			}
+		}
 		if (text_too_many_marks(f[c], n[c])) {
 			snprintf(why, why_cap, "column %d (%s): more than %d combining marks on one character "
 				 "(malformed text)", j->index[c] + 1, lcol_name[c], TEXT_MAX_MARKS);
@@ -174,7 +190,10 @@ status leas_read(const char *path, leadir *dir, outstream *rejects, leas_counts 
 		else
 			judge_row(&j, &rec, &s, buf, sizeof buf, why, sizeof why, state);
 		if (why[0]) {
-			n->rejected++;
+			if (!n->rejected++) {
+				n->first_line = rec.line;
+				snprintf(n->first_reason, sizeof n->first_reason, "%s", why);
+			}
 			rejects_write(rejects, rec.line, why, rec.raw, rec.raw_len);
 			continue;
 		}

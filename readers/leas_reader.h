@@ -22,6 +22,8 @@
 
 typedef struct leas_counts {
 	uint64_t rows, accepted, rejected;
+	uint64_t first_line;          /* the first rejected row's line, 0 when none */
+	char first_reason[256];       /* and why */
 } leas_counts;
 
 /* *notes gets the header's notes (unknown columns, BOMs) for warnings. */

@@ -73,10 +73,10 @@ txt "$pk" "$work/pk.txt"
 has "packing list: header with shipment, LEA, ship window and totals" "$work/pk.txt" \
 	"PACKING LIST" "Distrito Escolar Unificado de San José (LEA 5550001)" "August shipment" \
 	"Ship window: August 2019" "Totals: 6 boxes, 10 sets, 20 SSR sheets, 6 dividers, 6 envelopes" \
-	"Gross weight 2.951 kg (6.5 lb)" "Page 1 of 1"
+	"Gross weight 2.951 kg (6.6 lb)" "Page 1 of 1"
 has "packing list: every box, N of M, with its id and gross weight" "$work/pk.txt" \
 	"Box 1 of 6" "Box 2 of 6" "Box 3 of 6" "Box 4 of 6" "Box 5 of 6" "Box 6 of 6" \
-	"august-5550001-0001" "august-5550001-0006" "gross 0.509 kg (1.1 lb)" "gross 0.473 kg (1.0 lb)"
+	"august-5550001-0001" "august-5550001-0006" "gross 0.509 kg (1.2 lb)" "gross 0.473 kg (1.1 lb)"
 has "packing list: segments with school, grades, first and last student, continued markers" "$work/pk.txt" \
 	"0000011 Escuela Primaria Núñez" "0000022 Washington Middle" "04-05" "CONTINUED"
 has "packing list: accented, Vietnamese, Chinese and Korean names come out as text" "$work/pk.txt" \
@@ -104,7 +104,7 @@ txt "$lb" "$work/lb.txt"
 has "labels: LEA, Box N of M, shipment, school range, weight, box id" "$work/lb.txt" \
 	"Distrito Escolar Unificado de San José" "LEA 5550001" "Box 1 of 6" "Box 6 of 6" "August shipment" \
 	"From" "0000011 Escuela Primaria Núñez" "0000022 Washington Middle (continued)" \
-	"Gross weight" "0.509 kg (1.1 lb)" "august-5550001-0001" "august-5550001-0006"
+	"Gross weight" "0.509 kg (1.2 lb)" "august-5550001-0001" "august-5550001-0006"
 has "labels: the return address, the paper and envelope kind, the whole contents line" "$work/lb.txt" \
 	"FROM" "Score Report Fulfillment Center" "1200 Distribution Way" "West Sacramento, CA 95691" \
 	"Paper 11x17, no envelopes" "Contents: 3 sets, 6 SSR sheets, 1 divider, 0 envelopes"

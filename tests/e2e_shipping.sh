@@ -44,6 +44,9 @@ import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 rows[2][1] = "Escuela Peñasco Niños Unified, \"North\""
 rows[2][5] = "Cañada Flintridge"
+rows[4][1] = "مدرسة"                       # no ASCII form: held for a hand-keyed label
+rows[5][3] = "1234½ Straße Øst"            # a house number must not change
+rows[5][5] = "Łódź"
 csv.writer(open(sys.argv[1], "w", newline="", encoding="utf-8"), lineterminator="\n").writerows(rows)
 PY
 printf '[box]\nmax_gross_mg = 700000\n' >"$work/small.ini"
@@ -80,10 +83,12 @@ need(set(ship) | set(held) == set(boxes), "shipping + held != the manifests' box
 need(not (set(ship) & set(held)), "a box both shipped and held")
 need(len(held) > 0, "no box is held (gen leaves LEAs out)")
 for b, x in held.items():
-    need(x["lea_code"] not in directory, "box %s held though the directory has LEA %s" % (b, x["lea_code"]))
+    need(x["lea_code"] not in directory or "no ASCII form" in x["reason"],
+         "box %s held though the directory has LEA %s" % (b, x["lea_code"]))
 for b, (sh, x) in ship.items():
     msh, lea, gross = boxes[b]
     need(x["lea_code"] in directory, "box %s ships to LEA %s, which the directory lacks" % (b, x["lea_code"]))
+    need(directory.get(x["lea_code"], {}).get("ship_to_name") != "مدرسة", "box %s of the Arabic-named LEA ships" % b)
     need(int(x["gross_mg"]) == gross, "box %s: gross %s mg, the manifest says %d" % (b, x["gross_mg"], gross))
     tenths = -(-gross * 1000 // 45359237)
     need(x["weight_lb"] == "%d.%d" % (tenths // 10, tenths % 10), "box %s: %s lb for %d mg" % (b, x["weight_lb"], gross))
@@ -128,6 +133,13 @@ for b, f in ups_rows.items():
     need(f[8] == x["zip"] and f[7] == x["state"], "UPS %s: zip/state %s %s" % (b, f[8], f[7]))
 need(any(len(glob.glob("%s/shipping/ups/%s-002.csv" % (r, sh))) for sh in ("august",)),
      "august has more than 250 boxes but one UPS file")
+lodz = [f for f in ups_rows.values() if f[6] == "Lodz"]
+need(lodz and lodz[0][3] == "1234 1/2 Strasse Ost", "the transliterated street: %r" % ([a[3] for a in lodz][:1],))
+arabic = sorted(directory)  # the row whose name has no ASCII form
+ar = [c for c, d in directory.items() if d["ship_to_name"] == "مدرسة"]
+need(ar and all(x["lea_code"] != ar[0] for s2, x in ship.values()), "the Arabic-named LEA ships")
+need(ar and any(x["lea_code"] == ar[0] and "no ASCII form" in x["reason"] for x in held.values()),
+     "the Arabic-named LEA is not held for a hand-keyed label")
 acc = [f for f in ups_rows.values() if f[6].startswith("Canada Flintridge")]
 need(acc and acc[0][1] == "Escuela Penasco Ninos Unified North", "the accented LEA: %r" % ([a[:8] for a in acc][:1],))
 s = json.load(open(r + "/summary.json"))["shipping"]
@@ -149,6 +161,7 @@ bad_zip = list(rows[3]); bad_zip[7] = "9581"          # line 4
 rows[3] = bad_zip
 rows.append(list(rows[1]))                            # a second row for line 2's LEA
 rows.append(rows[5][:-1])                             # a field short
+crlf = list(rows[6]); crlf[1] = "Two\nLines"; rows[6] = crlf # line 7: a line break in a name
 csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8"), lineterminator="\n").writerows(rows)
 PY
 "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --leas "$work/l_bad.csv" \
@@ -158,8 +171,9 @@ n=$(($(wc -l <"$work/l_bad.csv")))
 rej=$(cat "$work/rb/rejects/leas.csv" 2>/dev/null)
 grep -q '^4,"column 8 (zip): must be a ZIP code' <<<"$rej" && grep -q "^$((n - 1)),\"\{0,1\}column 1 (lea_code): LEA [0-9]\{7\} already has a ship-to address on line 2" <<<"$rej" &&
 	grep -q "^$n,\"expected 9 fields as in the header, found 8" <<<"$rej" &&
-	ok "rejects/leas.csv names the line and column of a bad ZIP, a second row and a short row" ||
-	bad "rejects/leas.csv names the line and column of a bad ZIP, a second row and a short row" "$rej"
+	grep -q '^7,"column 2 (ship_to_name): holds a control character' <<<"$rej" &&
+	ok "rejects/leas.csv names the line and column of a bad ZIP, a second row, a short row, a line break" ||
+	bad "rejects/leas.csv names the line and column of a bad ZIP, a second row, a short row, a line break" "$rej"
 lea4=$(sed -n 4p "$work/l_bad.csv" | cut -d, -f1)
 grep -q ",$lea4," "$work/rb/shipping/held.csv" && ! grep -q "LEA $lea4" "$work/rb"/shipping/ups/*.csv &&
 	ok "the LEA of the rejected row is held, in no carrier file" ||
@@ -172,6 +186,14 @@ code=$?
 [ $code = 1 ] && [ ! -e "$work/rn" ] && grep -q "l_nozip.csv: line 1: .*zip" "$work/rn.err" &&
 	ok "a directory without its zip column is refused (exit 1, naming file and line), nothing written" ||
 	bad "a directory without its zip column is refused (exit 1, naming file and line), nothing written" "exit $code: $(cat "$work/rn.err")"
+
+printf 'lea_code,ship_to_name,address1,city,state,zip\nx,A,B,C,CA,95814\n1234567,,B,C,CA,95814\n' >"$work/l_none.csv"
+"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --leas "$work/l_none.csv" \
+	--no-documents --out "$work/rz" >"$work/rz.err" 2>&1
+code=$?
+[ $code = 1 ] && [ ! -e "$work/rz" ] && grep -q "none of its 2 rows is usable (line 2: column 1 (lea_code)" "$work/rz.err" &&
+	ok "a directory none of whose rows is usable is refused (exit 1), nothing written" ||
+	bad "a directory none of whose rows is usable is refused (exit 1), nothing written" "exit $code: $(cat "$work/rz.err")"
 
 # --- without a directory -------------------------------------------------------
 "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --no-documents --out "$work/r0" 2>/dev/null

@@ -12,10 +12,12 @@
  */
 #include "shipping_writer.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <utf8proc.h>
 
 #include "../base/mem.h"
 #include "../base/u64map.h"
@@ -41,37 +43,69 @@ uint64_t shipping_tenth_lb(int64_t gross_mg)
 	return (mg * 1000 + 45359236) / 45359237;
 }
 
+/* Transliterate s to ASCII with iconv's //TRANSLIT in the C.UTF-8 locale
+ * (glibc's tables: "Łódź" -> "Lodz", "Straße" -> "Strasse", "½" -> " 1/2"),
+ * the locale set for this thread only; a character with no ASCII form
+ * becomes '?'.  Returns a malloc'ed string, NULL when iconv is not there. */
+static char *translit(const char *s)
+{
+	static locale_t utf8;
+	if (!utf8 && !(utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)))
+		return NULL;
+	const locale_t old = uselocale(utf8);
+	char *res = NULL;
+	iconv_t cd = iconv_open("ASCII//TRANSLIT", "UTF-8");
+	if (cd != (iconv_t)-1) {
+		size_t in_left = strlen(s), cap = 4 * in_left + 16, out_left = cap - 1;
+		char *buf = malloc(cap), *in = (char *)s, *out = buf;
+		while (buf && in_left) {
+			if (iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1)
+				continue;
+			if (errno != EILSEQ && errno != EINVAL)
+				break;
+			/* not UTF-8 (the readers let none through): skip a byte */
+			in++;
+			in_left--;
+			if (out_left) {
+				*out++ = '?';
+				out_left--;
+			}
+		}
+		if (buf) {
+			*out = 0;
+			res = buf;
+		}
+		iconv_close(cd);
+	}
+	uselocale(old);
+	return res;
+}
+
 size_t shipping_ascii(const char *s, size_t max, char *out, size_t cap)
 {
 	if (cap == 0)
 		return 0;
 	if (max > cap - 1)
 		max = cap - 1;
-	utf8proc_uint8_t *folded = NULL;
-	const utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s),
-						&folded, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
-						UTF8PROC_STRIPMARK | UTF8PROC_STABLE);
-	const unsigned char *in = n >= 0 ? folded : (const unsigned char *)s;
-	const size_t in_len = n >= 0 ? (size_t)n : strlen(s);
+	char *t = translit(s);
+	const unsigned char *in = (const unsigned char *)(t ? t : s);
 	size_t k = 0;
-	for (size_t i = 0; i < in_len && k < max; i++) {
+	for (size_t i = 0; in[i] && k < max; i++) {
 		unsigned char c = in[i];
-		if (c < 0x20 || c > 0x7e || c == ',' || c == '"')
+		/* what has no ASCII form ('?'), control bytes, commas and quotes
+		 * (no field is ever quoted) become spaces */
+		if (c < 0x20 || c > 0x7e || c == ',' || c == '"' || c == '?')
 			c = ' ';
-		if (c >= 0x80)
-			continue;
 		if (c == ' ' && (k == 0 || out[k - 1] == ' '))
 			continue;   /* no leading space, one space at a time */
 		if (c == '#' && k == 0)
 			continue;   /* UPS: a '#' first in a row is an error */
 		out[k++] = (char)c;
 	}
-	/* the bytes of a multibyte character that could not be folded are
-	 * each >= 0x80 and were skipped above; a space stood in for none */
 	while (k && out[k - 1] == ' ')
 		k--;
 	out[k] = 0;
-	free(folded);
+	free(t);
 	return k;
 }
 
@@ -126,13 +160,24 @@ static void tenths(outstream *o, uint64_t t, int last)
 	outstream_csv_str(o, b, last);
 }
 
-/* A UPS field: transliterated and cut to its length, then the comma. */
-static void ups_field(outstream *o, const char *v, size_t max)
+/* A UPS field: transliterated and cut to its length, then the comma; 1
+ * when it had to be cut. */
+static int ups_field(outstream *o, const char *v, size_t max)
 {
-	char b[256];
+	char b[1024];
 	const size_t n = shipping_ascii(v, max, b, sizeof b);
 	outstream_write(o, b, n);
 	outstream_putc(o, ',');
+	return n == max && shipping_ascii(v, sizeof b - 1, b, sizeof b) > max;
+}
+
+/* The ship-to cannot be written for a carrier: its name, street or city
+ * has no ASCII form at all (a name in Arabic or Chinese script). */
+static int ship_to_unwritable(const ship_to *t)
+{
+	char b[64];
+	return !shipping_ascii(t->name, 35, b, sizeof b) || !shipping_ascii(t->address1, 35, b, sizeof b) ||
+	       !shipping_ascii(t->city, 30, b, sizeof b);
 }
 
 /* The next UPS file of the shipment once the open one holds 250 rows. */
@@ -154,8 +199,9 @@ static status ups_next_file(shipping_writer *w, int sh)
 	return outdir_open(w->dir, rel, 0, &w->ups);
 }
 
-/* One row of UPS CampusShip's batch layout (fields 1-35; 36-80 empty). */
-static void ups_row(outstream *o, const ship_to *t, const char *box_id, int sh, uint32_t lea,
+/* One row of UPS CampusShip's batch layout (fields 1-35; 36-80 empty);
+ * 1 when a field had to be cut to its length. */
+static int ups_row(outstream *o, const ship_to *t, const char *box_id, int sh, uint32_t lea,
 		    uint64_t tenth_lb)
 {
 	char phone[24] = "", ref2[64], weight[48];
@@ -169,13 +215,13 @@ static void ups_row(outstream *o, const ship_to *t, const char *box_id, int sh, 
 	snprintf(ref2, sizeof ref2, "%s LEA %07u", shipment_name[sh], lea);
 	snprintf(weight, sizeof weight, "%llu.%llu", (unsigned long long)(tenth_lb / 10),
 		 (unsigned long long)(tenth_lb % 10));
-	ups_field(o, t->attention, 35);      /* 1 Contact Name */
-	ups_field(o, t->name, 35);           /* 2 Company or Name */
+	int cut = ups_field(o, t->attention, 35);   /* 1 Contact Name */
+	cut |= ups_field(o, t->name, 35);    /* 2 Company or Name */
 	ups_field(o, "US", 2);               /* 3 Country */
-	ups_field(o, t->address1, 35);       /* 4 Address 1 */
-	ups_field(o, t->address2, 35);       /* 5 Address 2 */
+	cut |= ups_field(o, t->address1, 35);   /* 4 Address 1 */
+	cut |= ups_field(o, t->address2, 35);   /* 5 Address 2 */
 	ups_field(o, "", 35);                /* 6 Address 3 */
-	ups_field(o, t->city, 30);           /* 7 City */
+	cut |= ups_field(o, t->city, 30);    /* 7 City */
 	ups_field(o, t->state, 30);          /* 8 State/Province/Other */
 	ups_field(o, t->zip, 10);            /* 9 Postal Code */
 	ups_field(o, phone, 15);             /* 10 Telephone */
@@ -195,6 +241,7 @@ static void ups_row(outstream *o, const ship_to *t, const char *box_id, int sh, 
 	for (int f = 35; f < UPS_BATCH_FIELDS; f++)   /* 35 Reference 3, 36-80 */
 		outstream_putc(o, ',');
 	outstream_puts(o, "\r\n");           /* the 80th field is empty */
+	return cut;
 }
 
 status shipping_writer_lea(shipping_writer *w, const packing *p)
@@ -202,7 +249,12 @@ status shipping_writer_lea(shipping_writer *w, const packing *p)
 	const int sh = packing_shipment(p);
 	const uint32_t lea = packing_lea(p), m = packing_box_count(p);
 	ship_to t;
-	const int where = packing_ship_to(p, &t);
+	int where = packing_ship_to(p, &t);
+	/* a ship-to with no ASCII name, street or city: held for a hand-keyed
+	 * label, not sent to the carrier blank */
+	const int manual = where > 0 && w->have_directory && ship_to_unwritable(&t);
+	if (manual)
+		where = -1;
 	if (where < 0 && m) {
 		uint64_t *seen = u64map_slot(w->held_leas, lea);
 		if (!seen)
@@ -228,7 +280,9 @@ status shipping_writer_lea(shipping_writer *w, const packing *p)
 			outstream_csv_u64(o, bx.sets, 0);
 			outstream_csv_u64(o, (uint64_t)bx.gross_mg, 0);
 			tenths(o, t10, 0);
-			outstream_csv_str(o, "no ship-to address in the LEA directory", 1);
+			outstream_csv_str(o, manual ? "the ship-to's name, street or city has no ASCII form for the "
+					  "carrier files: key it in by hand" : "no ship-to address in the LEA directory", 1);
+			w->n.manual_boxes += manual;
 			continue;
 		}
 		w->n.boxes++;
@@ -253,7 +307,7 @@ status shipping_writer_lea(shipping_writer *w, const packing *p)
 		if (where > 0 && w->have_directory) {
 			if ((st = ups_next_file(w, sh)) != ST_OK)
 				break;
-			ups_row(w->ups, &t, id, sh, lea, t10);
+			w->n.cut_boxes += ups_row(w->ups, &t, id, sh, lea, t10);
 			w->ups_rows++;
 		}
 	}

@@ -32,6 +32,8 @@ typedef struct shipping_writer shipping_writer;
 
 typedef struct shipping_counts {
 	uint64_t boxes, held_boxes, held_leas, ups_files;
+	uint64_t manual_boxes;   /* of held_boxes: an address with no ASCII form */
+	uint64_t cut_boxes;      /* UPS rows with a field cut to UPS's length */
 } shipping_counts;
 
 status shipping_writer_open(shipping_writer **out, outdir *d, int have_directory);
@@ -46,11 +48,11 @@ void shipping_writer_abort(shipping_writer *w);
 /* Box weight in tenths of a pound, rounded up (a carrier bills the next
  * tenth): 453.59237 g a pound. */
 uint64_t shipping_tenth_lb(int64_t gross_mg);
-/* s as the carrier file takes text: Unicode letters decomposed and their
- * marks dropped (utf8proc: "Cañada" -> "Canada"), compatibility forms
- * folded, anything else outside printable ASCII, commas and quotes turned
- * into spaces, runs of spaces made one, cut to max bytes at a space when
- * it must be cut, no leading '#'.  Writes out[cap]; returns its length. */
+/* s as the carrier file takes text: transliterated to ASCII by iconv in
+ * the C.UTF-8 locale ("Łódź" -> "Lodz", "Straße" -> "Strasse", "½" ->
+ * "1/2"), anything with no ASCII form, control bytes, commas and quotes
+ * turned into spaces, runs of spaces made one, no leading '#', cut to max
+ * bytes (trailing spaces dropped).  Writes out[cap]; returns its length. */
 size_t shipping_ascii(const char *s, size_t max, char *out, size_t cap);
 
 #endif
