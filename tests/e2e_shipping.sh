@@ -135,7 +135,6 @@ need(any(len(glob.glob("%s/shipping/ups/%s-002.csv" % (r, sh))) for sh in ("augu
      "august has more than 250 boxes but one UPS file")
 lodz = [f for f in ups_rows.values() if f[6] == "Lodz"]
 need(lodz and lodz[0][3] == "1234 1/2 Strasse Ost", "the transliterated street: %r" % ([a[3] for a in lodz][:1],))
-arabic = sorted(directory)  # the row whose name has no ASCII form
 ar = [c for c, d in directory.items() if d["ship_to_name"] == "مدرسة"]
 need(ar and all(x["lea_code"] != ar[0] for s2, x in ship.values()), "the Arabic-named LEA ships")
 need(ar and any(x["lea_code"] == ar[0] and "no ASCII form" in x["reason"] for x in held.values()),
