@@ -194,6 +194,28 @@ code=$?
 	ok "a directory none of whose rows is usable is refused (exit 1), nothing written" ||
 	bad "a directory none of whose rows is usable is refused (exit 1), nothing written" "exit $code: $(cat "$work/rz.err")"
 
+# --- a long bill-to: the invoice shows the directory's whole row ------------------
+python3 - "$work/l.csv" "$work/l_long.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows[1][1] = "Los Angeles Unified School District Office"
+rows[1][2] = "Attn: Dr. Maria Fernanda Gonzalez-Villanueva"
+rows[1][3] = "12345 West Martin Luther King Junior Boulevard Building 7"
+csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8"), lineterminator="\n").writerows(rows)
+PY
+lea1=$(sed -n 2p "$work/l_long.csv" | cut -d, -f1)
+"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --leas "$work/l_long.csv" --out "$work/rl" 2>/dev/null
+if [ -e "$work/rl/invoices/$lea1.pdf" ]; then
+	txt=$(pdftotext -layout "$work/rl/invoices/$lea1.pdf" - 2>&1)
+	grep -q "Los Angeles Unified School District Office" <<<"$txt" &&
+		grep -q "12345 West Martin Luther King Junior Boulevard Building 7" <<<"$txt" &&
+		grep -q "Attn: Dr. Maria Fernanda Gonzalez-Villanueva" <<<"$txt" && ! grep -q "Attn: Attn" <<<"$txt" &&
+		ok "the invoice bills to the directory's whole row (a 42-character name, a 57-character street), Attn once" ||
+		bad "the invoice bills to the directory's whole row (a 42-character name, a 57-character street), Attn once" "$(head -12 <<<"$txt")"
+else
+	bad "the invoice bills to the directory's whole row" "no invoice for LEA $lea1: $(ls "$work/rl/invoices" | head -3)"
+fi
+
 # --- without a directory -------------------------------------------------------
 "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --no-documents --out "$work/r0" 2>/dev/null
 [ -s "$work/r0/shipping/august.csv" ] && [ ! -e "$work/r0/shipping/ups" ] && [ ! -e "$work/r0/shipping/held.csv" ] &&

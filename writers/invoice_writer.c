@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void invoice_csv_header(outstream *csv)
 {
@@ -207,12 +208,23 @@ static void page_foot(pdf_canvas *pc, const char *id, int page, int pages)
 }
 
 /* A block of address lines from y down; returns the y after it. */
+/* The largest font from `from` down to PF_SMALL that draws s within w
+ * (PF_SMALL when none does: pdf_text then cuts it): a bill-to is the
+ * directory's whole row, not its first 40 characters. */
+static int fit_font(pdf_canvas *pc, int from, const char *s, double w)
+{
+	for (int f = from; f > PF_SMALL; f--)
+		if (pdf_text_width(pc, f, s) <= w)
+			return f;
+	return PF_SMALL;
+}
+
 static double address_lines(pdf_canvas *pc, double x, double y, double w, const char *const *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i] || !*s[i])
 			continue;
-		pdf_text(pc, PF_TEXT, x, y, w, PA_LEFT, s[i]);
+		pdf_text(pc, fit_font(pc, PF_TEXT, s[i], w), x, y, w, PA_LEFT, s[i]);
 		y += 13;
 	}
 	return y;
@@ -249,11 +261,14 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 	pdf_text(pc, PF_SMALL, LEFT, 110, 0, PA_LEFT, "BILL TO");
 	pdf_text(pc, PF_SMALL, mid, 110, 0, PA_LEFT, "REMIT TO");
 	const ship_to *bt = inv->bill_to;
-	pdf_text(pc, PF_HEAD, LEFT, 126, lw, PA_LEFT, bt && *bt->name ? bt->name : inv->lea_name);
+	const char *bill_name = bt && *bt->name ? bt->name : inv->lea_name;
+	pdf_text(pc, fit_font(pc, PF_HEAD, bill_name, lw), LEFT, 126, lw, PA_LEFT, bill_name);
 	double yl = 141;
 	char city[PDF_TEXT_BYTES * 3 + 8], attn[PDF_TEXT_BYTES + 8];
 	if (bt) {
-		snprintf(attn, sizeof attn, "%s%s", *bt->attention ? "Attn: " : "", bt->attention);
+		/* a directory's attention line may say "Attn" itself */
+		snprintf(attn, sizeof attn, "%s%s",
+			 *bt->attention && strncasecmp(bt->attention, "attn", 4) != 0 ? "Attn: " : "", bt->attention);
 		snprintf(city, sizeof city, "%s, %s %s", bt->city, bt->state, bt->zip);
 		const char *const s[] = { attn, bt->address1, bt->address2, city, bt->phone };
 		yl = address_lines(pc, LEFT, yl, lw, s, sizeof s / sizeof s[0]);
@@ -262,7 +277,7 @@ static void draw_invoice(pdf_canvas *pc, void *arg)
 	pdf_text(pc, PF_TEXT, LEFT, yl, lw, PA_LEFT, buf);
 	yl += 13;
 	const shipper_config *sh = &c->shipper;
-	pdf_text(pc, PF_LEAD, mid, 126, rw, PA_LEFT, sh->name);
+	pdf_text(pc, fit_font(pc, PF_LEAD, sh->name, rw), mid, 126, rw, PA_LEFT, sh->name);
 	snprintf(city, sizeof city, "%s, %s %s", sh->city, sh->state, sh->zip);
 	const char *const r[] = { sh->address1, sh->address2, city, sh->phone };
 	double yr = address_lines(pc, mid, 141, rw, r, sizeof r / sizeof r[0]);

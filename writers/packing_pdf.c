@@ -36,6 +36,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../engine/student.h"
 #include "run_docs.h"
@@ -544,7 +545,8 @@ static int ship_lines(const ship_to *st, char out[][PDF_TEXT_BYTES + 16], int *f
 	if (st->attention[0]) {
 		char a[PDF_TEXT_BYTES];
 		pdf_text_bound(a, sizeof a, st->attention);
-		snprintf(out[n], PDF_TEXT_BYTES + 16, "ATTN: %s", a);
+		/* a directory's attention line may say "Attn" itself */
+		snprintf(out[n], PDF_TEXT_BYTES + 16, "%s%s", strncasecmp(a, "attn", 4) == 0 ? "" : "ATTN: ", a);
 		font[n++] = PF_LEAD;
 	}
 	pdf_text_bound(out[n], PDF_TEXT_BYTES, st->address1);
