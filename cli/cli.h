@@ -47,6 +47,12 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
  * free) from the folders of the given output paths and from tmpdir, and
  * say so in one line on standard error unless quiet. */
 status cli_sweep(const char *cmd, const char *const *outputs, size_t n_outputs, const char *tmpdir, int quiet);
+/* `run` and `reprint` before their job (cmd_run.c): the limits into *o,
+ * warnings to standard error as "ssrfill CMD: warning: ..." unless quiet,
+ * the signal handlers, then the output name and --tmpdir checked and
+ * leftovers of killed runs swept. */
+struct run_opts;
+status cli_run_prepare(const char *cmd, struct run_opts *o, const cli_limits *lim, int quiet);
 
 /* --tmpdir must be a folder this process can create in: checked at the
  * start, not when the data first spills (on the big production file). */

@@ -16,23 +16,14 @@
 #include <unistd.h>
 
 #include "../base/mem.h"
-#include "../base/tmpfiles.h"
 #include "../engine/invoice.h"
 #include "../engine/student.h"
-#include "../io/instream.h"
-#include "../io/outdir.h"
 #include "../job/run.h"
 #include "cli.h"
 
 /* A reason or operator goes into the ledger and summary.json: one line of
  * printable text, not too long to read back. */
 #define REPRINT_TEXT_MAX 200
-
-static void print_warning(const char *line, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "ssrfill reprint: warning: %s\n", line);
-}
 
 static int one_line(const char *s)
 {
@@ -194,24 +185,11 @@ int cmd_reprint(int argc, char **argv)
 	ro.boxes = boxes;
 	ro.ssids = ssids;
 	o.reprint = &ro;
-	o.memory = lim.memory;
-	o.threads = lim.threads;
-	o.tmpdir = lim.tmpdir;
-	o.max_reject_rate = lim.max_reject_rate;
-	o.on_warning = quiet ? NULL : print_warning;
-	tmpfiles_install_signals();
-	instream_set_window_limit(lim.memory);
-	st = outdir_check_name(o.out);
-	if (st == ST_OK)
-		st = cli_check_tmpdir(lim.tmpdir);
-	if (st == ST_OK)
-		st = cli_sweep("reprint", &o.out, 1, lim.tmpdir, quiet);
+	st = cli_run_prepare("reprint", &o, &lim, quiet);
 	run_summary sum;
 	memset(&sum, 0, sizeof sum);
 	if (st == ST_OK)
 		st = run_job(&o, &sum);
-	if (st == ST_OK && sum.ledger_created)   /* cannot be: nothing is printed from a new ledger */
-		fprintf(stderr, "ssrfill reprint: created the ledger %s\n", o.ledger);
 	if (st == ST_OK && !quiet) {
 		uint64_t sets = 0, boxes_n = 0;
 		for (int s = 0; s < SHIP_COUNT; s++) {

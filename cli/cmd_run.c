@@ -4,6 +4,7 @@
  * job (job/run.c) and the one line that sums it up.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,8 +17,25 @@
 
 static void print_warning(const char *line, void *arg)
 {
-	(void)arg;
-	fprintf(stderr, "ssrfill run: warning: %s\n", line);
+	fprintf(stderr, "ssrfill %s: warning: %s\n", (const char *)arg, line);
+}
+
+status cli_run_prepare(const char *cmd, run_opts *o, const cli_limits *lim, int quiet)
+{
+	o->memory = lim->memory;
+	o->threads = lim->threads;
+	o->tmpdir = lim->tmpdir;
+	o->max_reject_rate = lim->max_reject_rate;
+	o->on_warning = quiet ? NULL : print_warning;
+	o->warning_arg = (void *)(uintptr_t)cmd;
+	tmpfiles_install_signals();
+	instream_set_window_limit(lim->memory);   /* a zstd window is memory too */
+	status st = outdir_check_name(o->out);     /* before sweeping its parent */
+	if (st == ST_OK)
+		st = cli_check_tmpdir(lim->tmpdir);
+	if (st == ST_OK)
+		st = cli_sweep(cmd, &o->out, 1, lim->tmpdir, quiet);
+	return st;
 }
 
 int cmd_run(int argc, char **argv)
@@ -79,20 +97,9 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (!o.students || !o.orders || !o.out)
 		return cli_usage_error("run", "--students, --orders and --out are required");
-	o.memory = lim.memory;
-	o.threads = lim.threads;
-	o.tmpdir = lim.tmpdir;
-	o.max_reject_rate = lim.max_reject_rate;
-	o.on_warning = quiet ? NULL : print_warning;
-	tmpfiles_install_signals();
-	instream_set_window_limit(lim.memory);   /* a zstd window is memory too */
-	status swept = outdir_check_name(o.out);    /* before sweeping its parent */
-	if (swept == ST_OK)
-		swept = cli_check_tmpdir(lim.tmpdir);
-	if (swept == ST_OK)
-		swept = cli_sweep("run", &o.out, 1, lim.tmpdir, quiet);
-	if (swept != ST_OK)
-		return swept;
+	const status ready = cli_run_prepare("run", &o, &lim, quiet);
+	if (ready != ST_OK)
+		return ready;
 	run_summary sum;
 	const status st = run_job(&o, &sum);
 	/* a new ledger is said even with --quiet: a mistyped --ledger starts a

@@ -85,11 +85,6 @@ size_t leadir_bytes(const leadir *d)
 		 : 0;
 }
 
-size_t leadir_count(const leadir *d)
-{
-	return d ? d->n : 0;
-}
-
 void leadir_free(leadir *d)
 {
 	if (!d)

@@ -36,7 +36,6 @@ status leadir_new(leadir **out);
 status leadir_add(leadir *d, const ship_to *st);
 /* Valid until the next leadir_add. */
 const ship_to *leadir_get(const leadir *d, uint32_t lea);
-size_t leadir_count(const leadir *d);
 /* What the directory takes in memory, for the --memory budget. */
 size_t leadir_bytes(const leadir *d);
 void leadir_free(leadir *d);

@@ -1756,7 +1756,8 @@ status ledger_begin_reprint(ledger *lg, const ledger_reprint *r)
 	return s;
 }
 
-/* The integer one row of sql gives with a text ?1 and an integer ?2. */
+/* The integer one row of sql gives with a text ?1 and an integer ?2 (none
+ * bound when i is -1). */
 static status query_int2(ledger *lg, const char *sql, const char *t, int64_t i, int64_t *out)
 {
 	sqlite3_stmt *st;
@@ -1764,7 +1765,8 @@ static status query_int2(ledger *lg, const char *sql, const char *t, int64_t i, 
 	if (s != ST_OK)
 		return s;
 	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, i);
+	if (i >= 0)
+		sqlite3_bind_int64(st, 2, i);
 	s = next_number(lg, st, sql, out);
 	sqlite3_finalize(st);
 	return s;
@@ -1776,7 +1778,7 @@ status ledger_next_box_reprint(ledger *lg, const char *root_id, uint32_t *n)
 	snprintf(prefix, sizeof prefix, "%s-R", root_id);
 	int64_t v = 1;
 	const status s = query_int2(lg, "SELECT count(*) + 1 FROM boxes WHERE reprint_of IS NOT NULL "
-				    "AND substr(box_id, 1, length(?1)) = ?1 AND ?2 = ?2", prefix, 0, &v);
+				    "AND substr(box_id, 1, length(?1)) = ?1", prefix, -1, &v);
 	*n = (uint32_t)v;
 	return s;
 }
