@@ -49,6 +49,49 @@ for mem in 64M 256M; do
 		"$mem" "$s" "$(maxrss "$work/ssr_$mem")" "$g" "$(maxrss "$work/gnu_$mem")" "$(echo "$g / $s" | bc -l)"
 done
 rm -f "$work/out_gnu.csv"
+
+# Issue 18: every core, and more memory never slower.  --threads 1 against
+# --threads 2 at 64M; the same sort at budgets from 64M to 2G (each with
+# its peak RSS against the budget + 32 MiB); DuckDB at 256 MB when the
+# duckdb Python module is installed (it is not a Debian package).
+rm -f "$work/thr_1" "$work/thr_2"
+for i in $(seq "$reps"); do
+	for t in 1 2; do
+		measure "thr_$t" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --threads "$t" --tmpdir "$work"
+	done
+done
+a=$(median "$work/thr_1"); b=$(median "$work/thr_2")
+printf '64M   ssrfill sort --threads 1 %6.2f s   --threads 2 %6.2f s   threads 1 / threads 2 = %.2fx\n' "$a" "$b" "$(echo "$a / $b" | bc -l)"
+budgets="64M 256M 1G 2G"
+for mem in $budgets; do rm -f "$work/bud_$mem"; done
+for i in $(seq "$reps"); do
+	for mem in $budgets; do
+		measure "bud_$mem" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
+	done
+done
+base=$(median "$work/bud_64M")
+for mem in $budgets; do
+	m=$(median "$work/bud_$mem"); mb=$(echo "$mem" | sed 's/M$//; s/G$/*1024/' | bc)
+	printf '%-5s ssrfill sort %6.2f s (%s MiB peak, budget + 32 MiB = %s)   time / time at 64M = %.2fx\n' \
+		"$mem" "$m" "$(maxrss "$work/bud_$mem")" "$((mb + 32))" "$(echo "$m / $base" | bc -l)"
+done
+if /usr/bin/python3 -c 'import duckdb' 2>/dev/null; then
+	rm -f "$work/duck" "$work/ssr_duck"
+	for i in $(seq "$reps"); do
+		measure "duck" /usr/bin/python3 -c "
+import duckdb
+c = duckdb.connect()
+c.execute(\"SET memory_limit='256MB'; SET threads=2; SET temp_directory='$work/duck.tmp'\")
+c.execute(\"COPY (SELECT * FROM read_csv('$work/s.csv', all_varchar=true) ORDER BY lea_code, school_code, grade, last_name, first_name, ssid, report) TO '$work/out_duck.csv' (HEADER)\")"
+		measure "ssr_duck" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --tmpdir "$work"
+	done
+	d=$(median "$work/duck"); s64=$(median "$work/ssr_duck")
+	printf 'DuckDB 256MB %6.2f s (%s MiB peak)   ssrfill sort 64M %6.2f s   DuckDB / ssrfill = %.2fx\n' \
+		"$d" "$(maxrss "$work/duck")" "$s64" "$(echo "$d / $s64" | bc -l)"
+	rm -rf "$work/out_duck.csv" "$work/duck.tmp"
+else
+	echo "DuckDB: not installed here (pip install duckdb to compare)"
+fi
 rm -f "$work/run_256M" "$work/sort_256M" "$work/ledger_256M"
 for i in $(seq "$reps"); do
 	measure "sort_256M" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --tmpdir "$work"
@@ -89,3 +132,12 @@ n=$(find "$work/doc_1" -name '*.pdf' | wc -l)
 a=$(median "$work/nodoc"); b=$(median "$work/doc")
 printf '256M  ssrfill run on %s rows  %6.2f s with %s PDF documents, %6.2f s with --no-documents: documents add %.0f%%\n' \
 	"$doc_rows" "$b" "$n" "$a" "$(echo "($b / $a - 1) * 100" | bc -l)"
+# Issue 18 on the statewide file: run with documents at 64M, and how many
+# merge passes sort takes at 16M (the summary line says).
+rm -f "$work/doc64"
+for i in $(seq "$reps"); do
+	measure "doc64" "$bin" run --quiet --memory 64M --students "$work/s.csv" --orders "$work/o.csv" --out "$work/doc64_$i" --tmpdir "$work"
+done
+printf '64M   ssrfill run on %s rows with documents %6.2f s (%s MiB peak)\n' "$doc_rows" "$(median "$work/doc64")" "$(maxrss "$work/doc64")"
+"$bin" sort --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 16M --tmpdir "$work" 2>"$work/sum16"
+echo "16M   $(cat "$work/sum16")"

@@ -2,7 +2,7 @@
  * student_ingest.c: a score reports file into a sorter on every core (see
  * student_ingest.h).
  *
- * Batches.  A ring of 2 x threads + 1 batches, each a copy of consecutive
+ * Batches.  A ring of threads + 2 batches, each a copy of consecutive
  * records (raw bytes, unescaped fields, line numbers and limit flags from
  * io/csv_reader.h) of about BATCH_TARGET bytes, goes round three states:
  *
@@ -495,12 +495,12 @@ status student_ingest(student_reader *rd, sorter *so, int threads, size_t memory
 	if (threads < 1)
 		threads = 1;
 	ingest g = { .rd = rd, .so = so, .ops = ops, .ctx = ctx };
-	g.target = memory / 64;
+	g.target = memory / 128;
 	if (g.target < BATCH_MIN)
 		g.target = BATCH_MIN;
 	if (g.target > BATCH_MAX)
 		g.target = BATCH_MAX;
-	g.n_ring = threads == 1 ? 1 : 2 * (size_t)threads + 1;
+	g.n_ring = threads == 1 ? 1 : (size_t)threads + 2;
 	g.ring = mem_calloc(g.n_ring, sizeof *g.ring);
 	worker *ws = mem_calloc((size_t)threads, sizeof *ws);
 	status st = g.ring && ws ? ST_OK : status_fail(ST_NOMEM, "out of memory reading rows");

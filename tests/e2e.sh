@@ -381,6 +381,55 @@ for f in print/august.csv.zst print/winter.csv.zst print/elpac.csv.zst manifests
 	cmp -s "$work/midrun_mem/$f" "$work/midrun_small/$f" || diffs="$diffs $f"
 done
 [ -z "$diffs" ] && ok "run --memory 1M --threads 1 writes the same documents as in memory" || bad "run output depends on memory" "$diffs"
+# every core: the same bytes for threads 1 to 4, the rejects file too, and
+# the first row by input order kept when its duplicate comes 200,000 rows
+# later (another batch, checked by another thread)
+TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_t1.csv" --rejects "$work/mid_t1_rej.csv" --memory 1G --threads 1
+python3 - "$work/mid.csv" "$work/mid_dup.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))
+head, body = rows[0], rows[1:]
+late = [list(r) for r in body[:3000] if len(r) == len(head)]
+for r in late:
+    r[head.index("last_name")] = "Zzlate" + r[head.index("last_name")]
+with open(sys.argv[2], "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
+    csv.writer(f, lineterminator="\n").writerows([head] + body + late)
+PY
+TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_t1.csv" --rejects "$work/mid_dup_t1_rej.csv" --memory 1G --threads 1 --max-reject-rate 1
+for cfg in "8M 2" "3M 3" "1G 4" "2M 4"; do
+	set -- $cfg
+	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_s.csv" --rejects "$work/mid_s_rej.csv" --memory "$1" --threads "$2"
+	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_s.csv" --rejects "$work/mid_dup_s_rej.csv" --memory "$1" --threads "$2" --max-reject-rate 1
+	if cmp -s "$work/mid_s.csv" "$work/mid_t1.csv" && cmp -s "$work/mid_s_rej.csv" "$work/mid_t1_rej.csv" &&
+	   cmp -s "$work/mid_dup_s.csv" "$work/mid_dup_t1.csv" && cmp -s "$work/mid_dup_s_rej.csv" "$work/mid_dup_t1_rej.csv"; then
+		ok "sort --memory $1 --threads $2: output and rejects the same bytes as --threads 1"
+	else
+		bad "sort --memory $1 --threads $2 differs from --threads 1"
+	fi
+done
+late_dups=$(grep -c 'Zzlate' "$work/mid_dup_t1_rej.csv")
+if [ "$late_dups" -ge 2900 ] && ! grep -q 'Zzlate' "$work/mid_dup_t1.csv" && cmp -s "$work/mid_dup_t1.csv" "$work/mid_t1.csv"; then
+	ok "duplicates 200,000 rows later: the $late_dups later rows rejected, the first ones sorted"
+else
+	bad "duplicates far apart" "$late_dups late duplicates in the rejects"
+fi
+for t in 2 3 4; do
+	TMPDIR=$spill "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_t$t" --memory 2M --threads $t
+	diffs=""
+	for f in print/august.csv.zst print/winter.csv.zst print/elpac.csv.zst manifests/august.csv manifests/winter.csv \
+		manifests/elpac.csv invoices/invoices.csv reports/distribution_school.csv rejects/students.csv; do
+		cmp -s "$work/midrun_mem/$f" "$work/midrun_t$t/$f" || diffs="$diffs $f"
+	done
+	[ -z "$diffs" ] && ok "run --memory 2M --threads $t writes the same files as --memory 1G" || bad "run --threads $t differs" "$diffs"
+done
+if [ -z "${SSRFILL_SANITIZED:-}" ]; then
+	for t in 1 2 3 4; do
+		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
+		[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "sort --memory 8M --threads $t peaks at ${rss} KB (< 8M + 32M)" || bad "sort --memory 8M --threads $t peak RSS" "$rss KB"
+		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_rss$t" --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
+		[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "run --memory 8M --threads $t peaks at ${rss} KB (< 8M + 32M)" || bad "run --memory 8M --threads $t peak RSS" "$rss KB"
+	done
+fi
 if [ -z "${SSRFILL_SANITIZED:-}" ]; then
 rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_rss" --memory 8M 2>&1 >/dev/null | tail -1)
 [ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "run --memory 8M peaks at ${rss} KB (< 8M + 32M)" || bad "run --memory 8M peak RSS" "$rss KB"
