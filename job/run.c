@@ -381,7 +381,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		return st;
 	st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd));
 	static const student_ingest_ops ops = {
-		sizeof(row_note), row_thread_new, row_thread_free, row_prepare, row_commit, row_held,
+		sizeof(row_note), 0, row_thread_new, row_thread_free, row_prepare, row_commit, row_held,
 	};
 	if (st == ST_OK)
 		st = x->opt->reprint ? plan_reprint_rows(x, rd)

@@ -38,7 +38,7 @@ typedef struct phase_times {
 } phase_times;
 
 /* student_ingest's calls for `sort`: the key without a shipment byte, the
- * raw record as the payload; nothing to commit. */
+ * raw record as the payload (raw_payload); nothing to commit. */
 static status thread_new(void *ctx, void **tctx)
 {
 	(void)ctx;
@@ -54,10 +54,11 @@ static status prepare(void *ctx, void *tctx, const student *s, const csv_record 
 		      bytebuf *payload, void *note, int *sort)
 {
 	(void)ctx;
+	(void)rec;
+	(void)payload;
 	(void)note;
 	*sort = 1;
 	student_key(s, -1, tctx, key);
-	bytebuf_put(payload, rec->raw, rec->raw_len);
 	return ST_OK;
 }
 
@@ -66,7 +67,7 @@ static status prepare(void *ctx, void *tctx, const student *s, const csv_record 
 static status sort_rows(student_reader *rd, sorter *so, const sort_opts *o, phase_times *pt)
 {
 	double t = clock_now();
-	static const student_ingest_ops ops = { 0, thread_new, thread_free, prepare, NULL, NULL };
+	static const student_ingest_ops ops = { 0, 1, thread_new, thread_free, prepare, NULL, NULL };
 	status st = student_ingest(rd, so, o->threads, o->memory, &ops, NULL);
 	if (st != ST_OK)
 		return st;

@@ -67,6 +67,7 @@ typedef struct batch {
 	char *reasons;
 	size_t reasons_len, reasons_cap;
 	unsigned char *notes;        /* rec_cap x note_bytes */
+	sorter_lane *lane;           /* of the worker that checked it */
 	size_t bytes_total;          /* what the batch holds, for the budget */
 } batch;
 
@@ -229,6 +230,7 @@ static status process(worker *w, batch *b)
 	ingest *g = w->g;
 	const size_t nb = g->ops->note_bytes;
 	char reason[256];
+	b->lane = w->lane;
 	for (size_t i = 0; i < b->n; i++) {
 		brec *r = &b->rec[i];
 		csv_record rec;
@@ -255,8 +257,10 @@ static status process(worker *w, batch *b)
 			return st;
 		r->fate = F_VALID;
 		if (sort) {
-			st = sorter_lane_add(w->lane, w->key.p, w->key.len, w->payload.p, w->payload.len,
-					     &r->mark);
+			/* ops->raw_payload: the record itself, not copied first */
+			const void *pl = g->ops->raw_payload ? (const void *)rec.raw : w->payload.p;
+			const size_t pl_len = g->ops->raw_payload ? rec.raw_len : w->payload.len;
+			st = sorter_lane_add(w->lane, w->key.p, w->key.len, pl, pl_len, &r->mark);
 			if (st != ST_OK)
 				return st;
 			r->fate = F_SORTED;
@@ -293,7 +297,7 @@ static status commit(ingest *g, batch *b)
 			st = ST_OK;
 		}
 		if (st == ST_OK && !keep && r->fate == F_SORTED)
-			sorter_drop(r->mark);
+			sorter_drop(b->lane, r->mark);
 	}
 	if (st == ST_OK)
 		sorter_reserve(g->so, student_reader_memory(g->rd) +

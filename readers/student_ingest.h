@@ -34,6 +34,9 @@
 typedef struct student_ingest_ops {
 	/* bytes of note per valid row, from prepare to commit (0: none) */
 	size_t note_bytes;
+	/* 1: a sorted row's payload is its raw record (prepare leaves
+	 * payload empty) */
+	int raw_payload;
 	/* a worker's own state (e.g. its collator), made on its thread */
 	status (*thread_new)(void *ctx, void **thread_ctx);
 	void (*thread_free)(void *thread_ctx);

@@ -89,6 +89,9 @@ typedef struct buffer {
 	size_t arena_bytes;   /* sum of block capacities */
 	entry *idx;
 	size_t n, cap;
+	entry *tmp;           /* the radix pass's scratch, kept across runs */
+	size_t tmp_cap;
+	size_t rec_bytes;     /* its records' bytes, dropped ones too */
 } buffer;
 
 /* A sorted run kept in memory: its records one after another in order,
@@ -103,6 +106,7 @@ struct sorter_lane {
 	sorter *s;
 	buffer b;
 	ZSTD_CCtx *cctx;
+	_Atomic size_t drops; /* records dropped since the last flush */
 };
 
 typedef struct source {
@@ -231,6 +235,9 @@ static void buffer_reset(buffer *b, size_t limit)
 		mem_free(b->idx);
 		b->idx = NULL;
 		b->cap = 0;
+		mem_free(b->tmp);
+		b->tmp = NULL;
+		b->tmp_cap = 0;
 	}
 	const size_t keep = limit > 2 * b->cap * sizeof(entry) ? limit - 2 * b->cap * sizeof(entry) : 0;
 	size_t kept = 0;
@@ -245,6 +252,7 @@ static void buffer_reset(buffer *b, size_t limit)
 	b->arena_bytes = kept;
 	b->active = b->blocks;
 	b->n = 0;
+	b->rec_bytes = 0;
 }
 
 static void buffer_release(buffer *b)
@@ -253,9 +261,13 @@ static void buffer_release(buffer *b)
 	b->blocks = b->active = NULL;
 	b->arena_bytes = 0;
 	b->n = 0;
+	b->rec_bytes = 0;
 	mem_free(b->idx);
 	b->idx = NULL;
 	b->cap = 0;
+	mem_free(b->tmp);
+	b->tmp = NULL;
+	b->tmp_cap = 0;
 }
 
 /* The block a record of `need` bytes goes in without allocating, or NULL. */
@@ -300,6 +312,7 @@ static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key
 	uint8_t *rec = k->data + k->used;
 	runfile_record_put(rec, key, key_len, payload, payload_len);
 	k->used += need;
+	b->rec_bytes += need;
 	b->idx[b->n].prefix = key_prefix(key, key_len);
 	b->idx[b->n].rec = rec;
 	b->n++;
@@ -363,21 +376,27 @@ static void sort_equal_prefixes(entry *idx, size_t n)
 	}
 }
 
-/* Leave out the dropped records, then sort. */
-static status buffer_sort(buffer *b)
+/* Leave out the dropped records (when there are), then sort. */
+static status buffer_sort(buffer *b, int dropped)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (!(rd32(b->idx[i].rec) & DROPPED))
-			b->idx[n++] = b->idx[i];
-	b->n = n;
+	if (dropped) {
+		size_t n = 0;
+		for (size_t i = 0; i < b->n; i++)
+			if (!(rd32(b->idx[i].rec) & DROPPED))
+				b->idx[n++] = b->idx[i];
+		b->n = n;
+	}
 	if (b->n < 2)
 		return ST_OK;
-	entry *tmp = mem_alloc(b->n * sizeof *tmp);
-	if (!tmp)
-		return status_fail(ST_NOMEM, "out of memory sorting records");
-	radix_prefix(b->idx, tmp, b->n);
-	mem_free(tmp);
+	if (b->tmp_cap < b->n) {
+		/* the index's size: counted in buffer_bytes() from the start */
+		mem_free(b->tmp);
+		b->tmp_cap = 0;
+		if (!(b->tmp = mem_alloc(b->cap * sizeof *b->tmp)))
+			return status_fail(ST_NOMEM, "out of memory sorting records");
+		b->tmp_cap = b->cap;
+	}
+	radix_prefix(b->idx, b->tmp, b->n);
 	sort_equal_prefixes(b->idx, b->n);
 	return ST_OK;
 }
@@ -531,12 +550,10 @@ static status lane_flush(sorter_lane *l, int finishing)
 {
 	sorter *s = l->s;
 	buffer *b = &l->b;
-	status st = buffer_sort(b);
+	status st = buffer_sort(b, atomic_exchange_explicit(&l->drops, 0, memory_order_relaxed) > 0);
 	if (st != ST_OK || b->n == 0)
 		goto reset;
-	size_t run_bytes = 0;
-	for (size_t i = 0; i < b->n; i++)
-		run_bytes += RUNFILE_RECORD_BYTES(rd32(b->idx[i].rec), rd32(b->idx[i].rec + 4));
+	const size_t run_bytes = b->rec_bytes;   /* dropped records' too: a little more */
 	pthread_mutex_lock(&s->mu);
 	s->stats.n_records += b->n;
 	/* while adding, every lane (this one too: it fills again) counts at
@@ -659,8 +676,9 @@ status sorter_lane_flush(sorter_lane *l)
 	return lane_flush(l, 0);
 }
 
-void sorter_drop(void *mark)
+void sorter_drop(sorter_lane *l, void *mark)
 {
+	atomic_fetch_add_explicit(&l->drops, 1, memory_order_relaxed);
 	uint8_t *rec = mark;
 	const uint32_t kl = rd32(rec) | DROPPED;
 	memcpy(rec, &kl, 4);

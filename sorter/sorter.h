@@ -14,7 +14,7 @@
  *   on the lane's thread:
  *     if (sorter_lane_full(l)) st = sorter_lane_flush(l);
  *     st = sorter_lane_add(l, key, klen, payload, plen, &mark);
- *   on any thread, before the lane is next flushed: sorter_drop(mark);
+ *   on any thread, before the lane is next flushed: sorter_drop(l, mark);
  *   then, every lane's thread done: sorter_finish(s) ...
  *
  * A lane gathers records into a buffer; flushing it sorts it into a run
@@ -74,8 +74,8 @@ int sorter_lane_full(const sorter_lane *l);
 status sorter_lane_add(sorter_lane *l, const void *key, size_t key_len,
 		       const void *payload, size_t payload_len, void **mark);
 status sorter_lane_flush(sorter_lane *l);
-/* The record will not come out of the sorter. */
-void sorter_drop(void *mark);
+/* The record of lane l will not come out of the sorter. */
+void sorter_drop(sorter_lane *l, void *mark);
 
 status sorter_finish(sorter *s);
 status sorter_next(sorter *s, sorter_item *item);

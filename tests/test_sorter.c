@@ -139,7 +139,7 @@ static void *lane_thread(void *arg)
 		if (j->st == ST_OK)
 			j->st = sorter_lane_add(j->lane, j->refs[i].key, j->refs[i].len, &j->refs[i].id, 4, &mark);
 		if (j->st == ST_OK && j->refs[i].id % 7 == 3)
-			sorter_drop(mark);
+			sorter_drop(j->lane, mark);
 		/* the caller's reserve moves while other lanes flush */
 		if (j->reserve_per_record && j->first == 0 && i % 4096 == 0)
 			sorter_reserve(j->s, i * j->reserve_per_record);

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The end-to-end runs that start threads, for `make tsan` (ThreadSanitizer):
-# the sorter's worker spilling runs while the parser fills the other buffer
-# (--threads 2 --memory 1M), the asynchronous print-stream and sort-output
-# writers (OUT_ASYNC), the merge passes, and the document workers
-# (writers/doc_pool.c: two threads and a budget of at least 64M), including the
-# documents cairo and pango draw.  Not the whole e2e suite: under
+# the ingest workers checking rows and spilling their sorter lanes while
+# the reader splits records (--threads 2 and 4), the asynchronous
+# print-stream and sort-output writers (OUT_ASYNC), the merge passes, and
+# the document workers (writers/doc_pool.c: two threads and a budget of at
+# least 64M), including the documents cairo and pango draw.  Not the whole e2e suite: under
 # ThreadSanitizer every run is several times slower, and these are the
 # runs where threads share data.  A run passes when it exits 0; with
 # TSAN_OPTIONS halt_on_error=1 a race report ends it with exit 66, and its
@@ -38,6 +38,15 @@ check "sort --threads 2 --memory 1M: spills on the worker, merge passes, async o
 check "run --threads 2 --memory 1M: spills, async print streams, documents inline" 0 -- \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_1m" \
 	--memory 1M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
+# four workers checking rows into lanes of their own, batches committed
+# by whichever is free (readers/student_ingest.c), runs kept in memory or
+# spilled from every lane
+check "sort --threads 4 --memory 3M: four lanes, commits handed between workers" 0 -- \
+	"$bin" sort --quiet --students "$work/s.csv" --out "$work/sorted4.csv" --memory 3M --threads 4 \
+	--tmpdir "$work/spill" --max-reject-rate 1
+check "run --threads 4 --memory 1G: runs kept in memory, commits for the run's counts" 0 -- \
+	"$bin" run --quiet --no-documents --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_4t" \
+	--memory 1G --threads 4 --tmpdir "$work/spill" --max-reject-rate 1
 check "run --threads 2 --memory 64M: documents drawn by worker threads" 0 -- \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_64m" \
 	--memory 64M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
