@@ -89,6 +89,15 @@ uint64_t *u64map_slot(u64map *m, uint64_t key)
 	return &m->val[i];
 }
 
+void u64map_prefetch(const u64map *m, uint64_t key)
+{
+	if (m->key) {
+		const size_t i = hash(key) & m->mask;
+		__builtin_prefetch(&m->key[i]);
+		__builtin_prefetch(&m->val[i]);
+	}
+}
+
 const uint64_t *u64map_get(const u64map *m, uint64_t key)
 {
 	const size_t i = probe(m, key);

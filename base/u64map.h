@@ -24,6 +24,9 @@ status u64map_new(u64map **out);
  * (an insert may grow the table and move every value). */
 uint64_t *u64map_slot(u64map *m, uint64_t key);
 /* The value's address, or NULL when the key is absent. */
+/* Bring key's slot towards the cache before a u64map_slot or get of it
+ * some calls later (a map larger than the cache costs a miss a lookup). */
+void u64map_prefetch(const u64map *m, uint64_t key);
 const uint64_t *u64map_get(const u64map *m, uint64_t key);
 /* The same, writable; never inserts. */
 uint64_t *u64map_at(u64map *m, uint64_t key);

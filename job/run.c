@@ -317,6 +317,14 @@ static status row_commit(void *ctx, void *note, int sorted, int *keep)
 	return run_add_count(x->school_mg, school_mg_key(ri->shipment, s->lea, s->school), (uint64_t)p->weight_mg);
 }
 
+static void row_prefetch(void *ctx, const void *note)
+{
+	const run_ctx *x = ctx;
+	const row_note *n = note;
+	u64map_prefetch(x->dist_school, dist_key_pack((dist_key){ n->s.lea, n->s.school, n->s.report,
+								   n->p.copy2, n->p.delivery }));
+}
+
 static size_t row_held(void *ctx)
 {
 	const run_ctx *x = ctx;
@@ -381,7 +389,7 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		return st;
 	st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd));
 	static const student_ingest_ops ops = {
-		sizeof(row_note), 0, row_thread_new, row_thread_free, row_prepare, row_commit, row_held,
+		sizeof(row_note), 0, row_thread_new, row_thread_free, row_prepare, row_commit, row_prefetch, row_held,
 	};
 	if (st == ST_OK)
 		st = x->opt->reprint ? plan_reprint_rows(x, rd)

@@ -67,7 +67,7 @@ static status prepare(void *ctx, void *tctx, const student *s, const csv_record 
 static status sort_rows(student_reader *rd, sorter *so, const sort_opts *o, phase_times *pt)
 {
 	double t = clock_now();
-	static const student_ingest_ops ops = { 0, 1, thread_new, thread_free, prepare, NULL, NULL };
+	static const student_ingest_ops ops = { 0, 1, thread_new, thread_free, prepare, NULL, NULL, NULL };
 	status st = student_ingest(rd, so, o->threads, o->memory, &ops, NULL);
 	if (st != ST_OK)
 		return st;

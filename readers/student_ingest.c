@@ -271,17 +271,27 @@ static status process(worker *w, batch *b)
 
 /* ---- commits ---------------------------------------------------------------------- */
 
+/* What the commit of b's record i will look up: its duplicate-set slot
+ * and the caller's. */
+static void prefetch(const ingest *g, const batch *b, size_t i)
+{
+	if (b->rec[i].fate == F_REJECT)
+		return;
+	student_reader_prefetch(g->rd, b->rec[i].identity);
+	if (g->ops->prefetch)
+		g->ops->prefetch(g->ctx, b->notes + i * g->ops->note_bytes);
+}
+
 static status commit(ingest *g, batch *b)
 {
 	const size_t nb = g->ops->note_bytes;
 	status st = ST_OK;
 	for (size_t i = 0; i < b->n && i < PREFETCH_AHEAD; i++)
-		if (b->rec[i].fate != F_REJECT)
-			student_reader_prefetch(g->rd, b->rec[i].identity);
+		prefetch(g, b, i);
 	for (size_t i = 0; i < b->n && st == ST_OK; i++) {
 		const brec *r = &b->rec[i];
-		if (i + PREFETCH_AHEAD < b->n && b->rec[i + PREFETCH_AHEAD].fate != F_REJECT)
-			student_reader_prefetch(g->rd, b->rec[i + PREFETCH_AHEAD].identity);
+		if (i + PREFETCH_AHEAD < b->n)
+			prefetch(g, b, i + PREFETCH_AHEAD);
 		csv_record rec;
 		view(b, i, NULL, &rec);
 		if (r->fate == F_REJECT) {

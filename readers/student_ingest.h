@@ -50,6 +50,9 @@ typedef struct student_ingest_ops {
 	 * first of its ssid and report): *keep = 0 leaves a sorted row out
 	 * of the sort.  NULL: every row is kept. */
 	status (*commit)(void *ctx, void *note, int sorted, int *keep);
+	/* Before commit, a few rows ahead: bring what it will look up
+	 * towards the cache.  NULL: nothing. */
+	void (*prefetch)(void *ctx, const void *note);
 	/* Memory the caller holds that grows with the rows (its maps), for
 	 * the sorter's budget; called between commits.  NULL: none. */
 	size_t (*held)(void *ctx);
