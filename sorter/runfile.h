@@ -33,7 +33,7 @@
 #include "../base/status.h"
 
 #define RUNFILE_BLOCK (64u * 1024u)
-#define RUNFILE_LEVEL (-10)
+#define RUNFILE_LEVEL (-100)
 /* Memory a reader holds: its raw and compressed block buffers. */
 #define RUNFILE_READER_BYTES (2u * RUNFILE_BLOCK + 512u)
 
