@@ -204,6 +204,8 @@ assert a["shipments"] == b["shipments"]
 assert a["invoices"] == b["invoices"]
 PY
 check "summary.json: the same orders counts, shipments and invoices" $?
+oracle_py "$top/tests/oracle_run.py" "$S" "$work/orders_lower.csv" "$work/lower" >"$work/oracle.txt" 2>&1
+check "the oracle (docs/rules.md in Python) agrees with the lower-case run" $? "$(tail -5 "$work/oracle.txt")"
 sed 's/^[^:]*: //' "$work/canon.err" >"$work/canon.w"; sed 's/^[^:]*: //' "$work/lower.err" >"$work/lower.w"
 cmp -s "$work/canon.w" "$work/lower.w"
 check "the same warnings" $? "$(diff "$work/canon.w" "$work/lower.w")"
