@@ -204,7 +204,10 @@ static void diagnose(const char *const *known, int n_known, const char *const *n
 		const char *s = names[i];
 		size_t len = lens[i];
 		text_trim(&s, &len);
-		digits |= len > 0 && strspn(s, "0123456789") == len;
+		size_t d = 0;
+		while (d < len && s[d] >= '0' && s[d] <= '9')
+			d++;
+		digits |= len > 0 && d == len;
 	}
 	if (!any_known && digits)
 		append(err, cap, used, "; the first line looks like a row of data, not a header: "
