@@ -51,6 +51,7 @@
 #include <ini.h>
 
 #include "../base/calendar.h"
+#include "../base/text.h"
 #include "../io/sniff.h"
 
 /* K_CODE: text like K_TEXT, kept in ASCII capitals (a state, CA) whatever
@@ -388,6 +389,14 @@ static int on_pair(void *user, const char *section, const char *name, const char
 		for (size_t i = 0; i < n; i++)
 			if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
 				return fail(ls, "line %d: %s holds a control character", line, kd->name);
+		/* drawn on every label and invoice: UTF-8, like every input */
+		if (text_invalid_at(value, n) < n) {
+			const char *charset = sniff_charset(value, n);
+			char advice[160] = "save the file as UTF-8";
+			if (charset)
+				sniff_iconv_advice(charset, advice, sizeof advice);
+			return fail(ls, "line %d: %s is not UTF-8 text; %s", line, kd->name, advice);
+		}
 		memcpy(at, value, n + 1);
 		if (kd->kind == K_CODE)
 			for (char *c = at; *c; c++)

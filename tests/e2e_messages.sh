@@ -90,6 +90,10 @@ refused "UTF-16 (with its BOM): iconv -f utf-16" 1 \
 gzip -c "$rr/../docs/docs.ini" >"$work/c.ini.gz"
 refused "gzip as --config" 1 "c\.ini\.gz: this is a gzip-compressed file, not an INI configuration" -- \
 	"$bin" config --config "$work/c.ini.gz"
+printf '[shipper]\nname = Caf\xe9 Fulfilment\n' >"$work/latin1.ini"
+refused "a Latin-1 configuration value: line and iconv" 1 \
+	"latin1\.ini: line 2: name is not UTF-8 text; it looks like Latin-1 \(ISO-8859-1\) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT" -- \
+	"$bin" run --quiet --students "$S" --orders "$O" --config "$work/latin1.ini" --out "$work/r"
 # zstd is read, not refused
 zstd -q -c "$S" >"$work/students.csv.zst"
 "$bin" sort --quiet --students "$work/students.csv.zst" --out "$work/z.csv" --max-reject-rate 1 2>"$work/err"

@@ -580,6 +580,16 @@ static void test_codes_in_any_case_and_wrong_files(void **state)
 	expect_bad_bytes("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8, "this is a gzip-compressed file, not an INI "
 			 "configuration in text");
 	status_clear();
+	/* a Latin-1 or Windows-1252 text value: named with the iconv command */
+	expect_bad("[shipper]\nname = Caf\xe9 Fulfilment\n", "line 2: name is not UTF-8 text; it looks like "
+		   "Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT");
+	status_clear();
+	expect_bad("[shipper]\ncity = \x93" "Sac\x94\n", "line 2: city is not UTF-8 text; it looks like Windows-1252");
+	status_clear();
+	config_defaults(&c);
+	assert_int_equal(load_text(&c, "[shipper]\nname = Caf\xc3\xa9 Fulfilment\n"), ST_OK);
+	assert_string_equal(c.shipper.name, "Caf\xc3\xa9 Fulfilment");
+	status_clear();
 	/* a line with a comma or two that is only malformed is not called CSV */
 	expect_bad("[box]\ntare_mg\n", "line 2: not a [section] header, a key = value pair or a comment");
 	status_clear();
