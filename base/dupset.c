@@ -102,6 +102,11 @@ int dupset_insert(dupset *d, uint64_t id)
 	return 1;
 }
 
+void dupset_prefetch(const dupset *d, uint64_t id)
+{
+	__builtin_prefetch(&d->groups[(uint32_t)(scramble(id) >> 16) / GROUP_BUCKETS]);
+}
+
 size_t dupset_bytes(const dupset *d)
 {
 	return d->bytes + N_GROUPS * sizeof(group);

@@ -22,6 +22,10 @@ status dupset_new(dupset **out);
 /* 1 when id is new (and is now in the set), 0 when it was there already,
  * -1 when the set could not grow (out of memory). */
 int dupset_insert(dupset *d, uint64_t id);
+/* Bring the memory dupset_insert(d, id) will touch towards the cache:
+ * inserts of a batch of identities, each prefetched some inserts ahead,
+ * wait on memory less. */
+void dupset_prefetch(const dupset *d, uint64_t id);
 size_t dupset_bytes(const dupset *d);
 void dupset_free(dupset *d);
 

@@ -156,10 +156,10 @@ void BM_CollateNames(benchmark::State &state)
 }
 BENCHMARK(BM_CollateNames)->Arg(0)->Arg(1);
 
-sorter *make_sorter(size_t memory, int threads, uint64_t input_hint = 0)
+sorter *make_sorter(size_t memory, int threads)
 {
 	sorter *so;
-	const sorter_opts o = { memory, threads, "/tmp", input_hint };
+	const sorter_opts o = { memory, threads, "/tmp" };
 	if (sorter_new(&so, &o) != ST_OK)
 		std::abort();
 	return so;
@@ -189,7 +189,7 @@ void BM_InMemorySort(benchmark::State &state)
 {
 	Sample &s = sample();
 	for (auto _ : state) {
-		sorter *so = make_sorter(size_t(1) << 30, 1, s.bytes);
+		sorter *so = make_sorter(size_t(1) << 30, 1);
 		feed(so, s);
 		drain(so);
 		sorter_free(so);

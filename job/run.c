@@ -47,6 +47,7 @@
 #include "../readers/leas_reader.h"
 #include "../writers/shipping_writer.h"
 #include "../readers/orders_reader.h"
+#include "../readers/student_ingest.h"
 #include "../readers/student_reader.h"
 
 /* Names by place (run_keys.h): the first row's spelling of each school's
@@ -213,125 +214,187 @@ static status read_leas(run_ctx *x)
 
 /* ---- 3. score reports ---------------------------------------------------- */
 
-static status plan_rows(run_ctx *x, outstream *rejects)
+/* A valid row between its plan on a worker and its commit in input order
+ * (student_ingest.h). */
+typedef struct row_note {
+	student s;
+	set_plan p;
+} row_note;
+
+static void setrec_of(const student *s, const set_plan *p, setrec *r)
 {
-	student_reader *rd;
-	status st = student_reader_open(&rd, x->opt->students, rejects);
+	memset(r, 0, sizeof *r);
+	r->lea = s->lea;
+	r->school = s->school;
+	r->ssid = s->ssid;
+	r->weight_mg = p->weight_mg;
+	r->grade = s->grade;
+	r->report = s->report;
+	r->copy2 = p->copy2;
+	r->paper = p->paper;
+	r->sheets = p->sheets;
+	r->envelopes = p->envelopes;
+	r->ordered_by = p->ordered_by;
+	static const int col_of[SETREC_NSTR] = {
+		COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME, COL_LEA_NAME, COL_SCHOOL_NAME,
+		COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
+	};
+	for (int i = 0; i < SETREC_NSTR; i++) {
+		r->str[i] = s->f[col_of[i]];
+		r->len[i] = (uint32_t)s->len[col_of[i]];
+	}
+}
+
+static status row_thread_new(void *ctx, void **tctx)
+{
+	(void)ctx;
+	return collator_new((collator **)tctx);
+}
+
+static void row_thread_free(void *tctx)
+{
+	collator_free(tctx);
+}
+
+/* On a worker: the row planned (engine/fulfil.c); a paper set keyed for
+ * its shipment and encoded for the sort. */
+static status row_prepare(void *ctx, void *tctx, const student *s, const csv_record *rec, bytebuf *key,
+			  bytebuf *payload, void *note, int *sort)
+{
+	(void)rec;
+	run_ctx *x = ctx;
+	row_note *n = note;
+	n->s = *s;
+	fulfil_plan(&x->cfg, x->ord, s, &n->p);
+	*sort = n->p.delivery != DELIVERY_ELECTRONIC;
+	if (*sort) {
+		setrec r;
+		setrec_of(s, &n->p, &r);
+		student_key(s, report_table[s->report].shipment, tctx, key);
+		setrec_encode(&r, payload);
+	}
+	return ST_OK;
+}
+
+/* In input order: what the run counts of an accepted row; *keep = 0 when
+ * its set is not printed (electronic only, or printed by an earlier wave). */
+static status row_commit(void *ctx, void *note, int sorted, int *keep)
+{
+	(void)sorted;
+	run_ctx *x = ctx;
+	const row_note *n = note;
+	const student *s = &n->s;
+	const set_plan *p = &n->p;
+	const dist_key dk = { s->lea, s->school, s->report, p->copy2, p->delivery };
+	setrec r;
+	setrec_of(s, p, &r);
+	status st = ST_OK;
+	*keep = 0;
+	/* docs/rules.md §15: a set an earlier wave printed is not planned again */
+	if (run_ledger_printed_earlier(x, s, &r, &st)) {
+		if (st == ST_OK)
+			st = run_add_count(x->dist_earlier, dist_key_pack(dk), 1);
+		return st;
+	}
+	uint64_t *count = u64map_slot(x->dist_school, dist_key_pack(dk));
+	if (!count)
+		return status_fail(ST_NOMEM, "out of memory for counts");
+	/* names are first seen with a school's first distribution key */
+	if ((*count)++ == 0) {
+		st = run_remember_name(x, place_key(s->lea, PLACE_LEA), s->f[COL_LEA_NAME], s->len[COL_LEA_NAME]);
+		if (st == ST_OK)
+			st = run_remember_name(x, place_key(s->lea, s->school), s->f[COL_SCHOOL_NAME],
+					       s->len[COL_SCHOOL_NAME]);
+		if (st != ST_OK)
+			return st;
+	}
+	if (p->delivery == DELIVERY_ELECTRONIC) {
+		x->sum.electronic++;
+		return ST_OK;
+	}
+	const report_info *ri = &report_table[s->report];
+	x->sum.ship[ri->shipment].printed++;
+	x->sum.ordered_by[p->ordered_by]++;
+	*keep = 1;
+	return run_add_count(x->school_mg, school_mg_key(ri->shipment, s->lea, s->school), (uint64_t)p->weight_mg);
+}
+
+static size_t row_held(void *ctx)
+{
+	const run_ctx *x = ctx;
+	return run_ledger_memory(x) + leadir_bytes(x->leas);
+}
+
+/* docs/rules.md §15.5: a reprint plans only the sets it chose, on this
+ * thread (the choice reads the ledger); every row's LEA name is kept: a
+ * box goes to the LEA it went to, which a moved student's row no longer
+ * names. */
+static status plan_reprint_rows(run_ctx *x, student_reader *rd)
+{
+	collator *coll;
+	status st = collator_new(&coll);
 	if (st != ST_OK)
 		return st;
-	if ((st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd))) != ST_OK) {
-		student_reader_free(rd);
-		return st;
-	}
-	collator *coll;
-	if ((st = collator_new(&coll)) != ST_OK) {
-		student_reader_free(rd);
-		return st;
-	}
 	bytebuf key, payload;
 	bytebuf_init(&key);
 	bytebuf_init(&payload);
-	student s;
+	row_note n;
 	const csv_record *rec;
 	uint64_t n_sorted = 0;
-	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
-		set_plan p;
-		fulfil_plan(&x->cfg, x->ord, &s, &p);
-		const report_info *ri = &report_table[s.report];
+	while ((st = student_reader_next(rd, &n.s, &rec)) == ST_OK) {
+		const student *s = &n.s;
+		fulfil_plan(&x->cfg, x->ord, s, &n.p);
 		setrec r;
-		memset(&r, 0, sizeof r);
-		r.lea = s.lea;
-		r.school = s.school;
-		r.ssid = s.ssid;
-		r.weight_mg = p.weight_mg;
-		r.grade = s.grade;
-		r.report = s.report;
-		r.copy2 = p.copy2;
-		r.paper = p.paper;
-		r.sheets = p.sheets;
-		r.envelopes = p.envelopes;
-		r.ordered_by = p.ordered_by;
-		static const int col_of[SETREC_NSTR] = {
-			COL_LAST_NAME, COL_FIRST_NAME, COL_MIDDLE_NAME, COL_LEA_NAME, COL_SCHOOL_NAME,
-			COL_GUARDIAN_NAME, COL_ADDRESS_LINE1, COL_ADDRESS_LINE2, COL_CITY, COL_STATE, COL_ZIP,
-		};
-		for (int i = 0; i < SETREC_NSTR; i++) {
-			r.str[i] = s.f[col_of[i]];
-			r.len[i] = (uint32_t)s.len[col_of[i]];
-		}
-		/* docs/rules.md §15.5: a reprint plans only the sets it chose (every
-		 * row's LEA name is kept: a box goes to the LEA it went to, which
-		 * a moved student's row no longer names) */
-		const int reprint = x->opt->reprint != NULL;
-		if (reprint) {
-			st = run_remember_name(x, place_key(s.lea, PLACE_LEA), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
-			if (st != ST_OK || !run_reprint_row(x, &s, &r, &p, coll, &key, &st) || st != ST_OK) {
-				if (st != ST_OK)
-					break;
-				continue;
-			}
-		}
-		/* docs/rules.md §15: a set an earlier wave printed is not planned again */
-		if (run_ledger_printed_earlier(x, &s, &r, &st)) {
-			if (st == ST_OK)
-				st = run_add_count(x->dist_earlier, dist_key_pack((dist_key){ s.lea, s.school, s.report,
-											 p.copy2, p.delivery }), 1);
+		setrec_of(s, &n.p, &r);
+		st = run_remember_name(x, place_key(s->lea, PLACE_LEA), s->f[COL_LEA_NAME], s->len[COL_LEA_NAME]);
+		if (st != ST_OK || !run_reprint_row(x, s, &r, &n.p, coll, &key, &st) || st != ST_OK) {
 			if (st != ST_OK)
 				break;
 			continue;
 		}
-		uint64_t *count = u64map_slot(x->dist_school,
-					      dist_key_pack((dist_key){ s.lea, s.school, s.report, p.copy2, p.delivery }));
-		if (!count) {
-			st = status_fail(ST_NOMEM, "out of memory for counts");
+		int keep;
+		if ((st = row_commit(x, &n, 1, &keep)) != ST_OK)
 			break;
-		}
-		/* names are first seen with a school's first distribution key */
-		if ((*count)++ == 0) {
-			st = run_remember_name(x, place_key(s.lea, PLACE_LEA), s.f[COL_LEA_NAME], s.len[COL_LEA_NAME]);
-			if (st == ST_OK)
-				st = run_remember_name(x, place_key(s.lea, s.school), s.f[COL_SCHOOL_NAME],
-						   s.len[COL_SCHOOL_NAME]);
-			if (st != ST_OK)
-				break;
-		}
-		if (p.delivery == DELIVERY_ELECTRONIC) {
-			x->sum.electronic++;
+		if (!keep)
 			continue;
-		}
-		x->sum.ship[ri->shipment].printed++;
-		x->sum.ordered_by[p.ordered_by]++;
-		st = run_add_count(x->school_mg, school_mg_key(ri->shipment, s.lea, s.school),
-			       (uint64_t)p.weight_mg);
-		if (st != ST_OK)
-			break;
 		payload.len = 0;
-		if (!reprint) {   /* a reprint's key is run_reprint_row's */
-			key.len = 0;
-			student_key(&s, ri->shipment, coll, &key);
-		}
 		setrec_encode(&r, &payload);
 		if (key.oom || payload.oom) {
 			st = status_fail(ST_NOMEM, "out of memory building sort records");
 			break;
 		}
 		if ((n_sorted++ & 4095) == 0)
-			sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x) + leadir_bytes(x->leas));
-		st = sorter_add(x->so, key.p, key.len, payload.p, payload.len);
-		if (st != ST_OK)
+			sorter_reserve(x->so, student_reader_memory(rd) + row_held(x));
+		if ((st = sorter_add(x->so, key.p, key.len, payload.p, payload.len)) != ST_OK)
 			break;
 	}
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
 	collator_free(coll);
-	sorter_reserve(x->so, student_reader_memory(rd) + run_ledger_memory(x) + leadir_bytes(x->leas));
+	sorter_reserve(x->so, student_reader_memory(rd) + row_held(x));
+	return st == ST_EOF ? ST_OK : st;
+}
+
+static status plan_rows(run_ctx *x, outstream *rejects)
+{
+	student_reader *rd;
+	status st = student_reader_open(&rd, x->opt->students, rejects);
+	if (st != ST_OK)
+		return st;
+	st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd));
+	static const student_ingest_ops ops = {
+		sizeof(row_note), row_thread_new, row_thread_free, row_prepare, row_commit, row_held,
+	};
+	if (st == ST_OK)
+		st = x->opt->reprint ? plan_reprint_rows(x, rd)
+			: student_ingest(rd, x->so, x->opt->threads, x->opt->memory, &ops, x);
 	student_counts n;
 	student_reader_counts(rd, &n);
 	x->sum.rows = n.rows;
 	x->sum.rejected = n.rejected;
 	x->sum.duplicates = n.duplicates;
 	student_reader_free(rd);
-	return st == ST_EOF ? ST_OK : st;
+	return st;
 }
 
 /* ---- the job --------------------------------------------------------------- */
@@ -386,8 +449,7 @@ static status run_phases(run_ctx *x)
 		st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
 				  opt->threads >= 2 && roomy ? opt->threads : 0, !roomy);
 	x->sum.documents = !opt->no_documents;
-	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir,
-				 instream_size_hint(opt->students) };
+	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir };
 	if (st == ST_OK)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)

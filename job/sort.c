@@ -3,10 +3,10 @@
  * reports file in print order (docs/rules.md §9), CSV with the input's
  * header.
  *
- * Pipeline: student_reader (CSV, validation, duplicates, rejects) -> key
- * built once per row (student_key, no shipment byte) -> sorter, with the raw
- * record as the payload so each row comes out byte for byte as it came in
- * (its line end normalised to LF) -> output.  The output and rejects files
+ * Pipeline: student_ingest (CSV, validation, duplicates, rejects, on every
+ * core) -> key built once per row (student_key, no shipment byte) ->
+ * sorter lanes, with the raw record as the payload so each row comes out
+ * byte for byte as it came in (its line end normalised to LF) -> output.  The output and rejects files
  * are written beside their final names and renamed into place at the end,
  * so a failed run leaves neither half-written.  Every row is read before the
  * first is written, so the reject rate is decided before a byte goes out:
@@ -25,50 +25,51 @@
 #include "../base/fault.h"
 #include "../base/mem.h"
 #include "../base/tmpfiles.h"
-#include "../io/instream.h"
 #include "../io/outstream.h"
 #include "../io/rejects.h"
 #include "../io/staged.h"
 #include "../sorter/sorter.h"
 #include "../engine/student.h"
+#include "../readers/student_ingest.h"
 #include "../readers/student_reader.h"
 
 typedef struct phase_times {
 	double read, finish, write;
 } phase_times;
 
+/* student_ingest's calls for `sort`: the key without a shipment byte, the
+ * raw record as the payload; nothing to commit. */
+static status thread_new(void *ctx, void **tctx)
+{
+	(void)ctx;
+	return collator_new((collator **)tctx);
+}
+
+static void thread_free(void *tctx)
+{
+	collator_free(tctx);
+}
+
+static status prepare(void *ctx, void *tctx, const student *s, const csv_record *rec, bytebuf *key,
+		      bytebuf *payload, void *note, int *sort)
+{
+	(void)ctx;
+	(void)note;
+	*sort = 1;
+	student_key(s, -1, tctx, key);
+	bytebuf_put(payload, rec->raw, rec->raw_len);
+	return ST_OK;
+}
+
 /* Read every row into the sorter and sort them (runs merged down to the
  * last pass); nothing is written yet. */
-static status sort_rows(student_reader *rd, sorter *so, phase_times *pt)
+static status sort_rows(student_reader *rd, sorter *so, const sort_opts *o, phase_times *pt)
 {
 	double t = clock_now();
-	collator *coll;
-	status st = collator_new(&coll);
+	static const student_ingest_ops ops = { 0, thread_new, thread_free, prepare, NULL, NULL };
+	status st = student_ingest(rd, so, o->threads, o->memory, &ops, NULL);
 	if (st != ST_OK)
 		return st;
-	bytebuf key;
-	bytebuf_init(&key);
-	student s;
-	const csv_record *rec;
-	uint64_t n_rows = 0;
-	while ((st = student_reader_next(rd, &s, &rec)) == ST_OK) {
-		key.len = 0;
-		student_key(&s, -1, coll, &key);
-		if (key.oom) {
-			st = status_fail(ST_NOMEM, "out of memory building sort keys");
-			break;
-		}
-		if ((n_rows++ & 4095) == 0)
-			sorter_reserve(so, student_reader_memory(rd));
-		st = sorter_add(so, key.p, key.len, rec->raw, rec->raw_len);
-		if (st != ST_OK)
-			break;
-	}
-	bytebuf_release(&key);
-	collator_free(coll);
-	if (st != ST_EOF)
-		return st;
-	sorter_reserve(so, student_reader_memory(rd));
 	pt->read = clock_now() - t;
 	t = clock_now();
 	if ((st = sorter_finish(so)) != ST_OK)
@@ -114,8 +115,7 @@ status sort_job(const sort_opts *o, sort_result *r)
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;
-	const sorter_opts sopts = { o->memory, o->threads, o->tmpdir,
-				    instream_size_hint(o->students) };
+	const sorter_opts sopts = { o->memory, o->threads, o->tmpdir };
 	if (st == ST_OK)
 		st = staged_open(&out, o->out, o->threads >= 2 ? OUT_ASYNC : 0);
 	if (st == ST_OK && o->rejects) {
@@ -131,8 +131,8 @@ status sort_job(const sort_opts *o, sort_result *r)
 		st = sorter_new(&so, &sopts);
 	phase_times pt = { 0, 0, 0 };
 	if (st == ST_OK)
-		st = sort_rows(rd, so, &pt);
-	sorter_stats ss = { 0, 0, 0 };
+		st = sort_rows(rd, so, o, &pt);
+	sorter_stats ss = { 0 };
 	if (so)
 		sorter_stats_get(so, &ss);
 

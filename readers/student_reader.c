@@ -87,51 +87,84 @@ static void reject(student_reader *r, const csv_record *rec, const char *reason)
 		rejects_write(r->rejects, rec->line, reason, rec->raw, rec->raw_len);
 }
 
+int student_reader_check(const student_reader *r, const csv_record *rec, student *s,
+			 char *reason, size_t cap)
+{
+	if (rec->over_limit) {
+		csv_limit_reason(rec, rec->over_limit == CSV_LIMIT_FIELD
+				 ? student_cols_name(&r->cols, rec->limit_column - 1) : "",
+				 reason, cap);
+		return -1;
+	}
+	if (rec->malformed) {
+		snprintf(reason, cap,
+			 "column %zu (%s): malformed quotes (a quote inside an unquoted field or text after a closing quote)",
+			 rec->bad_column, student_cols_name(&r->cols, rec->bad_column - 1));
+		return -1;
+	}
+	/* one pass over the raw record; fields are checked one by one only
+	 * to name the column of a bad byte */
+	const int clean = !text_fault(rec->raw, rec->raw_len);
+	return (clean ? student_parse_valid_utf8 : student_parse)(s, &r->cols, rec->field, rec->len,
+								rec->n_fields, reason, cap);
+}
+
+void student_reader_rejected(student_reader *r, const csv_record *rec, const char *reason)
+{
+	r->counts.rows++;
+	reject(r, rec, reason);
+}
+
+status student_reader_first(student_reader *r, const csv_record *rec, uint64_t identity)
+{
+	r->counts.rows++;
+	const int fresh = dupset_insert(r->seen, identity);
+	if (fresh < 0)
+		return status_fail(ST_NOMEM, "%s: line %llu: out of memory for the duplicate check",
+				   csv_reader_name(r->csv), (unsigned long long)rec->line);
+	if (!fresh) {
+		r->counts.duplicates++;
+		reject(r, rec, "duplicate: the same ssid and report appear on an earlier row");
+		return ST_EOF;
+	}
+	r->counts.accepted++;
+	return ST_OK;
+}
+
+void student_reader_prefetch(const student_reader *r, uint64_t identity)
+{
+	dupset_prefetch(r->seen, identity);
+}
+
+status student_reader_read(student_reader *r, csv_record *rec)
+{
+	return csv_reader_next(r->csv, rec);
+}
+
+void student_reader_done(student_reader *r)
+{
+	dupset_free(r->seen);
+	r->seen = NULL;
+}
+
 status student_reader_next(student_reader *r, student *s, const csv_record **out_rec)
 {
 	for (;;) {
-		status st = csv_reader_next(r->csv, &r->rec);
-		if (st == ST_EOF) {
-			dupset_free(r->seen);
-			r->seen = NULL;
-		}
+		status st = student_reader_read(r, &r->rec);
+		if (st == ST_EOF)
+			student_reader_done(r);
 		if (st != ST_OK)
 			return st;
 		const csv_record *rec = &r->rec;
-		r->counts.rows++;
 		char reason[256];
-		if (rec->over_limit) {
-			csv_limit_reason(rec, rec->over_limit == CSV_LIMIT_FIELD
-					 ? student_cols_name(&r->cols, rec->limit_column - 1) : "",
-					 reason, sizeof reason);
-			reject(r, rec, reason);
+		if (student_reader_check(r, rec, s, reason, sizeof reason) != 0) {
+			student_reader_rejected(r, rec, reason);
 			continue;
 		}
-		if (rec->malformed) {
-			snprintf(reason, sizeof reason,
-				 "column %zu (%s): malformed quotes (a quote inside an unquoted field or text after a closing quote)",
-				 rec->bad_column, student_cols_name(&r->cols, rec->bad_column - 1));
-			reject(r, rec, reason);
+		if ((st = student_reader_first(r, rec, student_identity(s))) == ST_EOF)
 			continue;
-		}
-		/* one pass over the raw record; fields are checked one by one only
-		 * to name the column of a bad byte */
-		const int clean = !text_fault(rec->raw, rec->raw_len);
-		if ((clean ? student_parse_valid_utf8 : student_parse)(s, &r->cols, rec->field, rec->len,
-								       rec->n_fields, reason, sizeof reason) != 0) {
-			reject(r, rec, reason);
-			continue;
-		}
-		const int fresh = dupset_insert(r->seen, student_identity(s));
-		if (fresh < 0)
-			return status_fail(ST_NOMEM, "%s: line %llu: out of memory for the duplicate check",
-					   csv_reader_name(r->csv), (unsigned long long)rec->line);
-		if (!fresh) {
-			r->counts.duplicates++;
-			reject(r, rec, "duplicate: the same ssid and report appear on an earlier row");
-			continue;
-		}
-		r->counts.accepted++;
+		if (st != ST_OK)
+			return st;
 		*out_rec = rec;
 		return ST_OK;
 	}
@@ -141,6 +174,7 @@ const csv_record *student_reader_header(const student_reader *r) { return &r->he
 const column_notes *student_reader_notes(const student_reader *r) { return &r->notes; }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
 size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
+const char *student_reader_name(const student_reader *r) { return csv_reader_name(r->csv); }
 
 void student_reader_free(student_reader *r)
 {

@@ -34,6 +34,27 @@ typedef struct student_counts {
 
 status student_reader_open(student_reader **out, const char *path, outstream *rejects);
 status student_reader_next(student_reader *r, student *s, const csv_record **rec);
+
+/* student_reader_next in steps, for readers that check rows on several
+ * threads (student_ingest.h).  read: the next record (ST_EOF at the end).
+ * check (any thread): 0 and s filled when the record is within the limits,
+ * well quoted and keeps every rule of docs/rules.md §3.1-§3.3, else -1
+ * with the reason.  Then once per record, in input order: rejected counts
+ * and writes a reject; first counts a valid row and finds its duplicates
+ * (docs/rules.md §3.4): ST_OK for the first row of its identity, ST_EOF for
+ * a duplicate (counted and written as a reject).  prefetch: the duplicate
+ * set's memory for an identity about to be looked up. */
+status student_reader_read(student_reader *r, csv_record *rec);
+int student_reader_check(const student_reader *r, const csv_record *rec, student *s,
+			 char *reason, size_t cap);
+void student_reader_rejected(student_reader *r, const csv_record *rec, const char *reason);
+status student_reader_first(student_reader *r, const csv_record *rec, uint64_t identity);
+void student_reader_prefetch(const student_reader *r, uint64_t identity);
+/* Every row is committed: the duplicate set goes (student_reader_next
+ * does this at the end of the input). */
+void student_reader_done(student_reader *r);
+/* The input's name for messages. */
+const char *student_reader_name(const student_reader *r);
 /* The header record as read (a BOM skipped). */
 const csv_record *student_reader_header(const student_reader *r);
 /* The header's unknown columns (with the closest known name) and names

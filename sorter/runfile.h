@@ -16,7 +16,8 @@
  * its own).  Each frame carries its content size and checksum, so a run
  * cut short or damaged is an error (ST_IO), never fewer or other records.
  * Blocks are compressed one shot with a context the caller owns
- * and reuses (zstd level 1: spills are written once and read once), and
+ * and reuses (zstd level RUNFILE_LEVEL: spills are written once and read
+ * once), and
  * decompressed one shot, so a merge of k runs needs one decompression
  * context and 2 x RUNFILE_BLOCK bytes per run.
  */
@@ -32,6 +33,7 @@
 #include "../base/status.h"
 
 #define RUNFILE_BLOCK (64u * 1024u)
+#define RUNFILE_LEVEL (-10)
 /* Memory a reader holds: its raw and compressed block buffers. */
 #define RUNFILE_READER_BYTES (2u * RUNFILE_BLOCK + 512u)
 

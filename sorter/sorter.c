@@ -2,11 +2,14 @@
  * sorter.c: an external merge sorter of (key, payload) records, in the
  * manner of SQLite's vdbesort.c (see sorter.h for the calls).
  *
- * Run formation.  Records are appended to a buffer: an arena of large
- * blocks holding [u32 key_len][u32 payload_len][key][payload], indexed by
- * 16-byte entries {8-byte big-endian key prefix, pointer}.  A buffer may
- * hold memory_bytes / buffers bytes, counting its blocks, its index and the
- * scratch array the radix pass will need.  When it is full it is sorted
+ * Run formation.  Each lane appends records to its buffer: an arena of
+ * large blocks holding [u32 key_len][u32 payload_len][key][payload],
+ * indexed by 16-byte entries {8-byte big-endian key prefix, pointer}.  A
+ * dropped record keeps its place with the top bit of its key length set.
+ * A lane's buffer may hold its share of the budget, at most
+ * MAX_BUFFER_BYTES (about the size of a last-level cache), counting its
+ * blocks, its index and the scratch array the radix pass needs.  When the
+ * lane is flushed its buffer is sorted
  *
  *   1. by an LSD radix sort on the prefix, one byte per pass, skipping the
  *      passes whose byte is the same in every entry (with print keys the
@@ -14,25 +17,24 @@
  *   2. by memcmp of the whole keys inside each group of equal prefixes
  *      (insertion sort for small groups, qsort for large),
  *
- * and written as a sorted run (runfile.h: zstd blocks) into a private
- * folder, mode 0700, under the temporary directory.  With two or more
- * threads there are two buffers: a worker thread sorts and writes one while
- * the caller's thread parses into the other, so the two cores overlap
- * parsing with sorting, compression and writing.  With one thread the
- * caller spills synchronously.
+ * and becomes a run.  The run stays in memory (its blocks and index move
+ * to the sorter's list) while the runs kept so far, every lane's buffer,
+ * the caller's reserve and MERGE_RESERVE still fit the budget; otherwise it
+ * is written to disk (runfile.h: zstd blocks) into a private folder, mode
+ * 0700, under the temporary directory, and the lane keeps its blocks.
+ * Lanes flush on their own threads, so sorting and spilling run on every
+ * core.  So an input that fits the budget is sorted as cache-sized runs
+ * merged in memory, and more memory never means more work.
  *
- * Nothing spilled.  If every record fit one buffer, finish() sorts it and
- * next() walks it: no disk at all.
- *
- * Merge.  Otherwise the last buffer is sorted and kept in memory as one
- * more source, and the runs are merged through a tournament (loser) tree:
- * tree[0] holds the current winner, tree[1..k-1] the loser of each match,
- * so advancing the winner replays only its path to the root, log2(k)
- * comparisons.  Each run costs RUNFILE_READER_BYTES of buffers; the
- * fan-in is what the budget left over affords, and at most the open-file
- * limit allows.  When the runs outnumber it, the last buffer is spilled
- * too and the oldest runs are merged fan-in at a time into new runs until
- * one final merge can take them all.
+ * Merge.  One run and nothing else: next() walks it.  Otherwise the runs
+ * are merged through a tournament (loser) tree: tree[0] holds the current
+ * winner, tree[1..k-1] the loser of each match, so advancing the winner
+ * replays only its path to the root, log2(k) comparisons.  Each disk run
+ * costs RUNFILE_READER_BYTES of buffers; the fan-in is what the budget
+ * left over affords, and at most the open-file limit allows.  When the
+ * disk runs outnumber it, the oldest are merged fan-in at a time into new
+ * disk runs until one final merge can take them all with the runs in
+ * memory.
  *
  * Keys are unique in ssrfill, so the order is total and the output is the
  * same bytes whatever the budget, the thread count or the run boundaries.
@@ -41,6 +43,7 @@
 #include "../base/fault.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +58,17 @@
 
 #define MAX_BLOCK_BYTES (1u << 20)
 #define MIN_BLOCK_BYTES (64u << 10)
+#define MIN_BUFFER_BYTES (1u << 20)
 #define MAX_FAN_IN 512
 /* A run buffer larger than this sorts slower per record (its records no
  * longer fit the cache when the sorted index is walked); more budget then
- * buys merge fan-in instead. */
+ * buys runs kept in memory instead. */
 #define MAX_BUFFER_BYTES (32u << 20)
+/* Kept free of runs in memory whenever a run may go to disk: the final
+ * merge's fan-in (128 disk runs at 16 MiB). */
+#define MERGE_RESERVE_MAX (16u << 20)
+/* The top bit of a buffered record's key length: dropped. */
+#define DROPPED 0x80000000u
 
 typedef struct entry {
 	uint64_t prefix;
@@ -80,9 +89,23 @@ typedef struct buffer {
 	size_t n, cap;
 } buffer;
 
+/* A sorted run kept in memory: its blocks and its sorted index. */
+typedef struct memrun {
+	block *blocks;
+	entry *idx;
+	size_t n, bytes;
+} memrun;
+
+struct sorter_lane {
+	sorter *s;
+	buffer b;
+	ZSTD_CCtx *cctx;
+};
+
 typedef struct source {
-	runfile_reader *rd;   /* NULL: the in-memory buffer */
-	size_t pos;           /* in-memory cursor */
+	runfile_reader *rd;   /* NULL: the in-memory run m */
+	const memrun *m;
+	size_t pos;
 	int done;
 	uint64_t prefix;
 	runfile_rec cur;
@@ -92,42 +115,33 @@ enum mode { ADDING, MEMORY, MERGING, FINISHED };
 
 struct sorter {
 	sorter_opts opts;
-	int fits;             /* the whole input is expected to fit one buffer */
-	size_t reserved;      /* bytes of the budget the caller holds */
-	size_t buf_limit;     /* the caller's thread only (sorter_reserve moves it) */
 	size_t block_bytes;
-	int n_bufs;
-	buffer buf[2];
-	int cur;
+	_Atomic size_t lane_limit;   /* a lane's share of the budget */
 	enum mode mode;
-	sorter_stats stats;
 
-	/* spill runs */
+	pthread_mutex_t mu;          /* guards what follows, up to the output */
+	size_t reserved;             /* bytes of the budget the caller holds */
+	sorter_lane **lanes;
+	size_t n_lanes, cap_lanes;
+	sorter_lane *own;            /* sorter_add's lane */
+	memrun *mruns;
+	size_t n_mruns, cap_mruns, mrun_bytes;
 	char *dir;
-	char **runs;
+	char **runs;                 /* disk runs, oldest first */
+	uint8_t *run_level;          /* merges each disk run's records went through */
 	size_t n_runs, cap_runs;
 	unsigned run_seq;
+	sorter_stats stats;
+
+	/* output (the caller's thread, after finish) */
 	ZSTD_CCtx *cctx;
-
-	/* the worker thread (n_bufs == 2) */
-	pthread_t thread;
-	int thread_started;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int job;              /* buffer being spilled, or -1 */
-	size_t job_limit;     /* buf_limit when the job was handed over */
-	int quit;
-	status worker_st;
-	char worker_msg[512];
-
-	/* output */
-	buffer *mem;          /* the in-memory source */
-	size_t mem_pos;
 	ZSTD_DCtx *dctx;
+	const memrun *single;        /* MEMORY: the one run */
+	size_t single_pos;
 	source *src;
 	int *tree;
 	size_t k;
-	int pending;          /* source to advance before the next winner, or -1 */
+	int pending;                 /* source to advance before the next winner, or -1 */
 };
 
 static uint64_t key_prefix(const uint8_t *key, size_t len)
@@ -163,6 +177,28 @@ static int cmp_entry(const entry *a, const entry *b)
 static int cmp_qsort(const void *a, const void *b)
 {
 	return cmp_entry(a, b);
+}
+
+/* ---- budget --------------------------------------------------------------- */
+
+static size_t merge_reserve(const sorter *s)
+{
+	const size_t r = s->opts.memory_bytes / 8;
+	return r < MERGE_RESERVE_MAX ? r : MERGE_RESERVE_MAX;
+}
+
+/* A lane's share: what the caller's reserve leaves, split between the
+ * lanes, capped at a cache-sized buffer.  Under s->mu. */
+static void set_lane_limit(sorter *s)
+{
+	const size_t lanes = s->n_lanes > (size_t)s->opts.threads ? s->n_lanes : (size_t)s->opts.threads;
+	const size_t left = s->opts.memory_bytes > s->reserved ? s->opts.memory_bytes - s->reserved : 0;
+	size_t limit = left / (lanes ? lanes : 1);
+	if (limit > MAX_BUFFER_BYTES)
+		limit = MAX_BUFFER_BYTES;
+	if (limit < MIN_BUFFER_BYTES)
+		limit = MIN_BUFFER_BYTES;
+	atomic_store_explicit(&s->lane_limit, limit, memory_order_relaxed);
 }
 
 /* ---- buffers ---------------------------------------------------------- */
@@ -228,20 +264,11 @@ static block *room_for(const buffer *b, size_t need)
 	return NULL;
 }
 
-/* Can b take a record of `need` bytes within the limit? */
-static int buffer_fits(const sorter *s, const buffer *b, size_t need)
+static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key_len,
+			 const void *payload, size_t payload_len, void **mark)
 {
-	size_t grow = 0;
-	if (!room_for(b, need))
-		grow += need > s->block_bytes ? need : s->block_bytes;
-	if (b->n == b->cap)
-		grow += 2 * (b->cap ? b->cap / 2 : 1024) * sizeof(entry);
-	return buffer_bytes(b) + grow <= s->buf_limit;
-}
-
-static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
-			 const void *payload, size_t payload_len)
-{
+	if (key_len >= DROPPED || payload_len > UINT32_MAX)
+		return status_fail(ST_INTERNAL, "a record too large to sort");
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	block *k = room_for(b, need);
 	if (!k) {
@@ -273,6 +300,8 @@ static status buffer_add(sorter *s, buffer *b, const void *key, size_t key_len,
 	b->idx[b->n].prefix = key_prefix(key, key_len);
 	b->idx[b->n].rec = rec;
 	b->n++;
+	if (mark)
+		*mark = rec;
 	return ST_OK;
 }
 
@@ -331,8 +360,14 @@ static void sort_equal_prefixes(entry *idx, size_t n)
 	}
 }
 
+/* Leave out the dropped records, then sort. */
 static status buffer_sort(buffer *b)
 {
+	size_t n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (!(rd32(b->idx[i].rec) & DROPPED))
+			b->idx[n++] = b->idx[i];
+	b->n = n;
 	if (b->n < 2)
 		return ST_OK;
 	entry *tmp = mem_alloc(b->n * sizeof *tmp);
@@ -346,6 +381,7 @@ static status buffer_sort(buffer *b)
 
 /* ---- runs ------------------------------------------------------------- */
 
+/* Under s->mu. */
 static status make_dir(sorter *s)
 {
 	if (s->dir)
@@ -372,16 +408,17 @@ static status make_dir(sorter *s)
 static status new_run_path(sorter *s, char **out)
 {
 	*out = NULL;
+	pthread_mutex_lock(&s->mu);
 	status st = make_dir(s);
+	const size_t n = s->dir ? strlen(s->dir) + 32 : 0;
+	char *p = st == ST_OK ? mem_alloc(n) : NULL;
+	if (st == ST_OK && !p)
+		st = status_fail(ST_NOMEM, "out of memory");
+	if (p)
+		snprintf(p, n, "%s/run-%06u", s->dir, s->run_seq++);
+	pthread_mutex_unlock(&s->mu);
 	if (st != ST_OK)
 		return st;
-	const size_t n = strlen(s->dir) + 32;
-	char *p = mem_alloc(n);
-	if (!p)
-		return status_fail(ST_NOMEM, "out of memory");
-	pthread_mutex_lock(&s->mu);
-	snprintf(p, n, "%s/run-%06u", s->dir, s->run_seq++);
-	pthread_mutex_unlock(&s->mu);
 	if ((st = tmpfiles_add(p, 0)) != ST_OK) {
 		mem_free(p);
 		return st;
@@ -390,26 +427,24 @@ static status new_run_path(sorter *s, char **out)
 	return ST_OK;
 }
 
-static status push_run(sorter *s, char *path)
+/* Under s->mu. */
+static status push_run(sorter *s, char *path, uint8_t level)
 {
-	pthread_mutex_lock(&s->mu);
-	status st = ST_OK;
 	if (s->n_runs == s->cap_runs) {
 		const size_t cap = s->cap_runs ? 2 * s->cap_runs : 64;
 		char **r = mem_realloc(s->runs, cap * sizeof *r);
-		if (!r) {
-			st = status_fail(ST_NOMEM, "out of memory");
-		} else {
+		if (r)
 			s->runs = r;
-			s->cap_runs = cap;
-		}
+		uint8_t *l = mem_realloc(s->run_level, cap);
+		if (l)
+			s->run_level = l;
+		if (!r || !l)
+			return status_fail(ST_NOMEM, "out of memory");
+		s->cap_runs = cap;
 	}
-	if (st == ST_OK) {
-		s->runs[s->n_runs++] = path;
-		s->stats.n_runs++;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return st;
+	s->runs[s->n_runs] = path;
+	s->run_level[s->n_runs++] = level;
+	return ST_OK;
 }
 
 static void drop_run(char *path)
@@ -419,18 +454,14 @@ static void drop_run(char *path)
 	mem_free(path);
 }
 
-/* Sort buffer b, write it as a run and empty it, keeping as many of its
- * blocks as `limit` allows.  The worker thread passes the limit it was
- * handed with the job: buf_limit itself moves under the caller's thread. */
-static status spill(sorter *s, buffer *b, size_t limit)
+/* Write the sorted buffer b as a disk run. */
+static status write_run(sorter *s, const buffer *b, ZSTD_CCtx *cctx)
 {
-	status st = buffer_sort(b);
 	char *path = NULL;
-	if (st == ST_OK)
-		st = new_run_path(s, &path);
+	status st = new_run_path(s, &path);
 	runfile_writer *w = NULL;
 	if (st == ST_OK)
-		st = runfile_writer_open(&w, path, s->cctx);
+		st = runfile_writer_open(&w, path, cctx);
 	for (size_t i = 0; st == ST_OK && i < b->n; i++) {
 		const uint8_t *rec = b->idx[i].rec;
 		const uint32_t kl = rd32(rec), pl = rd32(rec + 4);
@@ -439,56 +470,89 @@ static status spill(sorter *s, buffer *b, size_t limit)
 	const status c = runfile_writer_close(w);
 	if (st == ST_OK)
 		st = c;
-	buffer_reset(b, limit);
-	if (st == ST_OK)
-		return push_run(s, path);
+	if (st == ST_OK) {
+		pthread_mutex_lock(&s->mu);
+		st = push_run(s, path, 0);
+		if (st == ST_OK)
+			s->stats.n_runs++;
+		pthread_mutex_unlock(&s->mu);
+		if (st == ST_OK)
+			return ST_OK;
+	}
 	if (path)
 		drop_run(path);
 	return st;
 }
 
-/* ---- the worker thread -------------------------------------------------- */
-
-static void *worker(void *arg)
+/* May a run of `bytes` stay in memory beside everything else held: the
+ * caller's reserve, the runs kept so far, the lanes' buffers
+ * (lanes_bytes) and, when a run may go to disk, the final merge's
+ * reserve?  Under s->mu. */
+static int keep_in_memory(const sorter *s, size_t bytes, size_t lanes_bytes, int reserve_merge)
 {
-	sorter *s = arg;
-	tmpfiles_block_in_thread();
-	pthread_mutex_lock(&s->mu);
-	for (;;) {
-		while (s->job < 0 && !s->quit)
-			pthread_cond_wait(&s->cv, &s->mu);
-		if (s->quit)
-			break;
-		const int j = s->job;
-		const size_t limit = s->job_limit;
-		pthread_mutex_unlock(&s->mu);
-		status_clear();
-		const status st = spill(s, &s->buf[j], limit);
-		pthread_mutex_lock(&s->mu);
-		if (st != ST_OK && s->worker_st == ST_OK) {
-			s->worker_st = st;
-			snprintf(s->worker_msg, sizeof s->worker_msg, "%s", status_detail(st));
-		}
-		s->job = -1;
-		pthread_cond_broadcast(&s->cv);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
+	const size_t held = s->reserved + s->mrun_bytes + lanes_bytes + (reserve_merge ? merge_reserve(s) : 0);
+	return held <= s->opts.memory_bytes && bytes <= s->opts.memory_bytes - held;
 }
 
-/* Wait until the worker is idle; its failure, if any, becomes ours. */
-static status wait_idle(sorter *s)
+/* Move the sorted buffer b into the runs in memory; b is left empty
+ * without blocks.  Under s->mu. */
+static status take_run(sorter *s, buffer *b, size_t bytes)
 {
-	if (!s->thread_started)
-		return ST_OK;
-	pthread_mutex_lock(&s->mu);
-	while (s->job >= 0)
-		pthread_cond_wait(&s->cv, &s->mu);
-	const status st = s->worker_st;
-	pthread_mutex_unlock(&s->mu);
-	if (st != ST_OK)
-		return status_fail(st, "%s", s->worker_msg);
+	if (s->n_mruns == s->cap_mruns) {
+		const size_t cap = s->cap_mruns ? 2 * s->cap_mruns : 16;
+		memrun *m = mem_realloc(s->mruns, cap * sizeof *m);
+		if (!m)
+			return status_fail(ST_NOMEM, "out of memory");
+		s->mruns = m;
+		s->cap_mruns = cap;
+	}
+	memrun *m = &s->mruns[s->n_mruns++];
+	m->blocks = b->blocks;
+	m->idx = b->idx;
+	m->n = b->n;
+	m->bytes = bytes;
+	s->mrun_bytes += bytes;
+	s->stats.n_mem_runs++;
+	b->blocks = b->active = NULL;
+	b->idx = NULL;
+	b->arena_bytes = 0;
+	b->n = b->cap = 0;
 	return ST_OK;
+}
+
+/* Sort a lane's buffer into a run, in memory if it fits, else on disk. */
+static status lane_flush(sorter_lane *l, int finishing)
+{
+	sorter *s = l->s;
+	buffer *b = &l->b;
+	status st = buffer_sort(b);
+	if (st != ST_OK || b->n == 0)
+		goto reset;
+	/* kept, a run holds its blocks and its index (the radix scratch is gone) */
+	const size_t run_bytes = b->arena_bytes + b->cap * sizeof(entry);
+	pthread_mutex_lock(&s->mu);
+	s->stats.n_records += b->n;
+	/* while adding, every lane (this one too: it fills again) counts at
+	 * its limit; when finishing, the others at what they hold */
+	size_t lanes_bytes = 0;
+	for (size_t i = 0; i < s->n_lanes; i++)
+		if (!finishing)
+			lanes_bytes += atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
+		else if (s->lanes[i] != l)
+			lanes_bytes += buffer_bytes(&s->lanes[i]->b);
+	const int keep = keep_in_memory(s, run_bytes, lanes_bytes, !finishing || s->n_runs > 0);
+	if (keep)
+		st = take_run(s, b, run_bytes);
+	pthread_mutex_unlock(&s->mu);
+	if (st != ST_OK || keep)
+		return st;
+	if (!l->cctx && !(l->cctx = ZSTD_createCCtx()))
+		st = status_fail(ST_NOMEM, "out of memory for zstd");
+	if (st == ST_OK)
+		st = write_run(s, b, l->cctx);
+reset:
+	buffer_reset(b, atomic_load_explicit(&s->lane_limit, memory_order_relaxed));
+	return st;
 }
 
 /* ---- API: adding ---------------------------------------------------------- */
@@ -502,34 +566,77 @@ status sorter_new(sorter **out, const sorter_opts *opts)
 	s->opts = *opts;
 	if (!s->opts.tmpdir || !*s->opts.tmpdir)
 		s->opts.tmpdir = "/tmp";
-	s->n_bufs = opts->threads >= 2 ? 2 : 1;
-	/* an input that fits the budget gets one buffer as large as the
-	 * budget, so it is sorted in memory; records take about the input's
-	 * bytes plus a 48-byte key, header and index entry each (~30%) */
-	s->fits = opts->input_bytes && opts->input_bytes + opts->input_bytes / 2 <= opts->memory_bytes;
-	if (s->fits)
-		s->n_bufs = 1;
-	s->buf_limit = opts->memory_bytes / (size_t)s->n_bufs;
-	if (s->buf_limit > MAX_BUFFER_BYTES && !s->fits)
-		s->buf_limit = MAX_BUFFER_BYTES;
-	s->block_bytes = s->buf_limit / 16;
+	if (s->opts.threads < 1)
+		s->opts.threads = 1;
+	pthread_mutex_init(&s->mu, NULL);
+	set_lane_limit(s);
+	size_t lim = atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
+	s->block_bytes = lim / 16;
 	if (s->block_bytes > MAX_BLOCK_BYTES)
 		s->block_bytes = MAX_BLOCK_BYTES;
 	if (s->block_bytes < MIN_BLOCK_BYTES)
 		s->block_bytes = MIN_BLOCK_BYTES;
-	s->job = -1;
 	s->pending = -1;
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
 	*out = s;
 	return ST_OK;
 }
 
-static status ensure_cctx(sorter *s)
+status sorter_lane_new(sorter *s, sorter_lane **out)
 {
-	if (!s->cctx && !(s->cctx = ZSTD_createCCtx()))
-		return status_fail(ST_NOMEM, "out of memory for zstd");
+	*out = NULL;
+	if (s->mode != ADDING)
+		return status_fail(ST_INTERNAL, "sorter_lane_new after sorter_finish");
+	sorter_lane *l = mem_calloc(1, sizeof *l);
+	if (!l)
+		return status_fail(ST_NOMEM, "out of memory creating the sorter");
+	l->s = s;
+	pthread_mutex_lock(&s->mu);
+	status st = ST_OK;
+	if (s->n_lanes == s->cap_lanes) {
+		const size_t cap = s->cap_lanes ? 2 * s->cap_lanes : 8;
+		sorter_lane **v = mem_realloc(s->lanes, cap * sizeof *v);
+		if (!v)
+			st = status_fail(ST_NOMEM, "out of memory creating the sorter");
+		else {
+			s->lanes = v;
+			s->cap_lanes = cap;
+		}
+	}
+	if (st == ST_OK) {
+		s->lanes[s->n_lanes++] = l;
+		set_lane_limit(s);
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (st != ST_OK) {
+		mem_free(l);
+		return st;
+	}
+	*out = l;
 	return ST_OK;
+}
+
+int sorter_lane_full(const sorter_lane *l)
+{
+	return l->b.n > 0 &&
+	       buffer_bytes(&l->b) >= atomic_load_explicit(&l->s->lane_limit, memory_order_relaxed);
+}
+
+status sorter_lane_add(sorter_lane *l, const void *key, size_t key_len,
+		       const void *payload, size_t payload_len, void **mark)
+{
+	return buffer_add(l->s, &l->b, key, key_len, payload, payload_len, mark);
+}
+
+status sorter_lane_flush(sorter_lane *l)
+{
+	return lane_flush(l, 0);
+}
+
+void sorter_drop(void *mark)
+{
+	uint8_t *rec = mark;
+	const uint32_t kl = rd32(rec) | DROPPED;
+	memcpy(rec, &kl, 4);
 }
 
 status sorter_add(sorter *s, const void *key, size_t key_len,
@@ -537,60 +644,47 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 {
 	if (s->mode != ADDING)
 		return status_fail(ST_INTERNAL, "sorter_add after sorter_finish");
+	status st;
+	if (!s->own && (st = sorter_lane_new(s, &s->own)) != ST_OK)
+		return st;
+	/* would this record take the buffer over its share? */
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
-	buffer *b = &s->buf[s->cur];
-	if (b->n > 0 && !buffer_fits(s, b, need)) {
-		status st = ensure_cctx(s);
-		if (st != ST_OK)
-			return st;
-		if (s->n_bufs == 2) {
-			if (!s->thread_started) {
-				if (pthread_create(&s->thread, NULL, worker, s) != 0)
-					return status_fail(ST_NOMEM, "cannot start the sorting thread");
-				s->thread_started = 1;
-			}
-			if ((st = wait_idle(s)) != ST_OK)
-				return st;
-			pthread_mutex_lock(&s->mu);
-			s->job = s->cur;
-			s->job_limit = s->buf_limit;
-			pthread_cond_broadcast(&s->cv);
-			pthread_mutex_unlock(&s->mu);
-			s->cur ^= 1;
-			b = &s->buf[s->cur];
-		} else if ((st = spill(s, b, s->buf_limit)) != ST_OK) {
-			return st;
-		}
-	}
-	s->stats.n_records++;
-	return buffer_add(s, b, key, key_len, payload, payload_len);
+	const buffer *b = &s->own->b;
+	size_t grow = room_for(b, need) ? 0 : (need > s->block_bytes ? need : s->block_bytes);
+	if (b->n == b->cap)
+		grow += 2 * (b->cap ? b->cap / 2 : 1024) * sizeof(entry);
+	if (b->n > 0 && buffer_bytes(b) + grow > atomic_load_explicit(&s->lane_limit, memory_order_relaxed) &&
+	    (st = lane_flush(s->own, 0)) != ST_OK)
+		return st;
+	return buffer_add(s, &s->own->b, key, key_len, payload, payload_len, NULL);
 }
 
 /* ---- merging ---------------------------------------------------------------- */
 
-static status source_advance(sorter *s, source *x)
+static status source_advance(source *x)
 {
 	if (x->done)
 		return ST_OK;
 	if (!x->rd) {
-		if (x->pos == s->mem->n) {
+		if (x->pos == x->m->n) {
 			x->done = 1;
 			return ST_OK;
 		}
-		const uint8_t *rec = s->mem->idx[x->pos++].rec;
-		x->cur.key_len = rd32(rec);
-		x->cur.payload_len = rd32(rec + 4);
-		x->cur.key = rec + 8;
-		x->cur.payload = rec + 8 + x->cur.key_len;
-	} else {
-		const status st = runfile_next(x->rd, &x->cur);
-		if (st == ST_EOF) {
-			x->done = 1;
-			return ST_OK;
-		}
-		if (st != ST_OK)
-			return st;
+		const entry *e = &x->m->idx[x->pos++];
+		x->cur.key_len = rd32(e->rec);
+		x->cur.payload_len = rd32(e->rec + 4);
+		x->cur.key = e->rec + 8;
+		x->cur.payload = e->rec + 8 + x->cur.key_len;
+		x->prefix = e->prefix;
+		return ST_OK;
 	}
+	const status st = runfile_next(x->rd, &x->cur);
+	if (st == ST_EOF) {
+		x->done = 1;
+		return ST_OK;
+	}
+	if (st != ST_OK)
+		return st;
 	x->prefix = key_prefix(x->cur.key, x->cur.key_len);
 	return ST_OK;
 }
@@ -636,10 +730,11 @@ static void merge_close(sorter *s)
 	s->pending = -1;
 }
 
-/* Open a merge of runs[0, n_files) and, if with_mem, the memory buffer. */
-static status merge_open(sorter *s, size_t n_files, int with_mem)
+/* Open a merge of the disk runs [0, n_files) and the first n_mem runs in
+ * memory. */
+static status merge_open(sorter *s, size_t n_files, size_t n_mem)
 {
-	const size_t k = n_files + (with_mem ? 1 : 0);
+	const size_t k = n_files + n_mem;
 	source *src = mem_calloc(k, sizeof *src);
 	int *tree = mem_alloc(k * sizeof *tree);
 	if (!src || !tree) {
@@ -651,17 +746,15 @@ static status merge_open(sorter *s, size_t n_files, int with_mem)
 	s->src = src;
 	s->tree = tree;
 	s->k = k;
-	if (!s->dctx && !(s->dctx = ZSTD_createDCtx()))
+	if (n_files && !s->dctx && !(s->dctx = ZSTD_createDCtx()))
 		return status_fail(ST_NOMEM, "out of memory for zstd");
 	status st = ST_OK;
 	for (size_t i = 0; i < n_files && st == ST_OK; i++)
 		st = runfile_reader_open(&s->src[i].rd, s->runs[i], s->dctx);
-	if (with_mem) {
-		s->src[n_files].rd = NULL;
-		s->mem_pos = 0;
-	}
+	for (size_t i = 0; i < n_mem; i++)
+		s->src[n_files + i].m = &s->mruns[i];
 	for (size_t i = 0; i < s->k && st == ST_OK; i++)
-		st = source_advance(s, &s->src[i]);
+		st = source_advance(&s->src[i]);
 	if (st != ST_OK)
 		return st;
 	for (size_t i = 0; i < s->k; i++)
@@ -676,7 +769,7 @@ static status merge_open(sorter *s, size_t n_files, int with_mem)
 static status merge_step(sorter *s, int *w)
 {
 	if (s->pending >= 0) {
-		const status st = source_advance(s, &s->src[s->pending]);
+		const status st = source_advance(&s->src[s->pending]);
 		if (st != ST_OK)
 			return st;
 		tree_adjust(s, s->pending);
@@ -689,9 +782,9 @@ static status merge_step(sorter *s, int *w)
 	return ST_OK;
 }
 
-static size_t fan_in(const sorter *s, size_t held)
+static size_t fan_in(const sorter *s)
 {
-	held += s->reserved;
+	const size_t held = s->reserved + s->mrun_bytes;
 	const size_t avail = s->opts.memory_bytes > held ? s->opts.memory_bytes - held : 0;
 	size_t f = avail / RUNFILE_READER_BYTES;
 	struct rlimit rl;
@@ -706,13 +799,18 @@ static size_t fan_in(const sorter *s, size_t held)
 	return f < 2 ? 2 : f;
 }
 
-/* Merge the oldest `n` runs into one new run at the end of the list. */
+/* Merge the oldest `n` disk runs into one new disk run at the end of the
+ * list. */
 static status merge_pass(sorter *s, size_t n)
 {
 	char *path;
 	status st = new_run_path(s, &path);
 	if (st != ST_OK)
 		return st;
+	uint8_t level = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s->run_level[i] > level)
+			level = s->run_level[i];
 	runfile_writer *w = NULL;
 	st = merge_open(s, n, 0);
 	if (st == ST_OK)
@@ -733,55 +831,52 @@ static status merge_pass(sorter *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		drop_run(s->runs[i]);
 	memmove(s->runs, s->runs + n, (s->n_runs - n) * sizeof *s->runs);
+	memmove(s->run_level, s->run_level + n, s->n_runs - n);
 	s->n_runs -= n;
-	s->stats.n_merge_passes++;
-	return push_run(s, path);
+	s->stats.n_merges++;
+	return push_run(s, path, (uint8_t)(level + 1));
 }
 
 status sorter_finish(sorter *s)
 {
 	if (s->mode != ADDING)
 		return status_fail(ST_INTERNAL, "sorter_finish called twice");
-	status st = wait_idle(s);
-	if (st != ST_OK)
-		return st;
-	buffer *last = &s->buf[s->cur];
-	buffer_release(&s->buf[s->cur ^ 1]);
-	if ((st = buffer_sort(last)) != ST_OK)
-		return st;
-	s->mem = last;
-	if (s->n_runs == 0) {
-		s->mode = MEMORY;
-		s->mem_pos = 0;
-		return ST_OK;
-	}
-	if ((st = ensure_cctx(s)) != ST_OK)
-		return st;
-	if (s->n_runs + 1 > fan_in(s, buffer_bytes(last))) {
-		/* too many runs to merge beside the buffer: spill it, merge in passes */
-		if ((st = spill(s, last, s->buf_limit)) != ST_OK)
-			return st;
-		buffer_release(last);
-		/* The first pass merges only as many runs as it takes to bring
-		 * the count down to a multiple the fan-in can finish, so no more
-		 * data than needed is read and written twice. */
-		const size_t f = fan_in(s, 0);
-		while (s->n_runs > f) {
-			size_t n = (s->n_runs - f) % (f - 1) + 1;
-			if (n < 2)
-				n = f;
-			if ((st = merge_pass(s, n)) != ST_OK)
-				return st;
-		}
-		st = merge_open(s, s->n_runs, 0);
-	} else {
-		st = merge_open(s, s->n_runs, 1);
-		s->stats.n_merge_passes++;
+	/* every lane's last buffer becomes a run; a lane spilled to disk
+	 * lets go of its blocks before the next lane decides */
+	status st = ST_OK;
+	for (size_t i = 0; i < s->n_lanes && st == ST_OK; i++) {
+		st = lane_flush(s->lanes[i], 1);
+		buffer_release(&s->lanes[i]->b);
 	}
 	if (st != ST_OK)
 		return st;
 	s->mode = MERGING;
-	return ST_OK;
+	if (s->n_runs == 0 && s->n_mruns <= 1) {
+		s->mode = MEMORY;
+		s->single = s->n_mruns ? &s->mruns[0] : NULL;
+		s->single_pos = 0;
+		return ST_OK;
+	}
+	if (s->n_runs && !s->cctx && !(s->cctx = ZSTD_createCCtx()))
+		return status_fail(ST_NOMEM, "out of memory for zstd");
+	/* The first pass merges only as many disk runs as it takes to bring
+	 * the count down to a multiple the fan-in can finish, so no more
+	 * data than needed is read and written twice. */
+	const size_t f = fan_in(s);
+	while (s->n_runs > f) {
+		size_t n = (s->n_runs - f) % (f - 1) + 1;
+		if (n < 2)
+			n = f;
+		if ((st = merge_pass(s, n)) != ST_OK)
+			return st;
+	}
+	uint8_t level = 0;
+	for (size_t i = 0; i < s->n_runs; i++)
+		if (s->run_level[i] > level)
+			level = s->run_level[i];
+	s->stats.n_merge_passes = (uint64_t)level + 1;
+	s->stats.n_merges++;
+	return merge_open(s, s->n_runs, s->n_mruns);
 }
 
 static void drop_all_runs(sorter *s)
@@ -800,11 +895,11 @@ static void drop_all_runs(sorter *s)
 status sorter_next(sorter *s, sorter_item *item)
 {
 	if (s->mode == MEMORY) {
-		if (s->mem_pos == s->mem->n) {
+		if (!s->single || s->single_pos == s->single->n) {
 			s->mode = FINISHED;
 			return ST_EOF;
 		}
-		const uint8_t *rec = s->mem->idx[s->mem_pos++].rec;
+		const uint8_t *rec = s->single->idx[s->single_pos++].rec;
 		item->key_len = rd32(rec);
 		item->payload_len = rd32(rec + 4);
 		item->key = rec + 8;
@@ -830,45 +925,42 @@ status sorter_next(sorter *s, sorter_item *item)
 	return ST_OK;
 }
 
-/* The caller's thread, between adds, while the worker may be spilling:
- * the worker never reads buf_limit, it was handed its own with the job. */
 void sorter_reserve(sorter *s, size_t bytes)
 {
+	pthread_mutex_lock(&s->mu);
 	s->reserved = bytes;
-	const size_t left = s->opts.memory_bytes > bytes ? s->opts.memory_bytes - bytes : 0;
-	s->buf_limit = left / (size_t)s->n_bufs;
-	if (s->buf_limit > MAX_BUFFER_BYTES && !s->fits)
-		s->buf_limit = MAX_BUFFER_BYTES;
-	if (s->buf_limit < (1u << 20))
-		s->buf_limit = 1u << 20;
+	set_lane_limit(s);
+	pthread_mutex_unlock(&s->mu);
 }
 
-void sorter_stats_get(const sorter *s, sorter_stats *st)
+void sorter_stats_get(sorter *s, sorter_stats *st)
 {
+	pthread_mutex_lock(&s->mu);
 	*st = s->stats;
+	pthread_mutex_unlock(&s->mu);
 }
 
 void sorter_free(sorter *s)
 {
 	if (!s)
 		return;
-	if (s->thread_started) {
-		pthread_mutex_lock(&s->mu);
-		while (s->job >= 0)
-			pthread_cond_wait(&s->cv, &s->mu);
-		s->quit = 1;
-		pthread_cond_broadcast(&s->cv);
-		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->thread, NULL);
-	}
 	merge_close(s);
 	drop_all_runs(s);
 	mem_free(s->runs);
-	buffer_release(&s->buf[0]);
-	buffer_release(&s->buf[1]);
+	mem_free(s->run_level);
+	for (size_t i = 0; i < s->n_lanes; i++) {
+		buffer_release(&s->lanes[i]->b);
+		ZSTD_freeCCtx(s->lanes[i]->cctx);
+		mem_free(s->lanes[i]);
+	}
+	mem_free(s->lanes);
+	for (size_t i = 0; i < s->n_mruns; i++) {
+		free_blocks(s->mruns[i].blocks);
+		mem_free(s->mruns[i].idx);
+	}
+	mem_free(s->mruns);
 	ZSTD_freeCCtx(s->cctx);
 	ZSTD_freeDCtx(s->dctx);
 	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->cv);
 	mem_free(s);
 }

@@ -6,6 +6,7 @@
  * set of docs/rules.md §3.4.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,7 +67,7 @@ static void check_sort_reserving(size_t n, int shared_prefix, int alphabet, size
 		refs[i].id = (uint32_t)i;
 	}
 	sorter *s;
-	const sorter_opts o = { memory, threads, "/tmp", 0 };
+	const sorter_opts o = { memory, threads, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	for (size_t i = 0; i < n; i++) {
 		if (reserve_per_record && i % 1024 == 0)
@@ -105,29 +106,140 @@ static void check_sort(size_t n, int shared_prefix, int alphabet)
 	check_sort_with(n, shared_prefix, alphabet, 64u << 20, 1);
 }
 
-/* A 1 MiB budget: many runs on disk, merged with the last buffer. */
+/* A 1 MiB budget: many runs on disk. */
 static void spilled_runs(void **state)
 {
 	(void)state;
 	check_sort_with(300000, 0, 256, 1u << 20, 1);
 }
 
-/* The same with a worker thread sorting and writing one buffer while the
- * caller fills the other.  The tests named *thread* are the ones `make
- * tsan` runs under ThreadSanitizer. */
-static void spilled_runs_two_threads(void **state)
+/* Lanes on threads of their own, as readers/student_ingest.c adds: each
+ * thread adds every threads-th record, flushing its lane when it is full,
+ * and drops every seventh record it added (a duplicate found later).  The
+ * records come back in key order, the dropped ones not, whatever the
+ * budget: runs on disk, or runs kept in memory and merged there.  The
+ * tests named *thread* are the ones `make tsan` runs under
+ * ThreadSanitizer. */
+typedef struct lane_job {
+	sorter *s;
+	sorter_lane *lane;
+	ref *refs;
+	size_t n, first, step;
+	size_t reserve_per_record;
+	status st;
+} lane_job;
+
+static void *lane_thread(void *arg)
 {
-	(void)state;
-	check_sort_with(300000, 6, 4, 1u << 20, 2);
+	lane_job *j = arg;
+	for (size_t i = j->first; i < j->n && j->st == ST_OK; i += j->step) {
+		if (sorter_lane_full(j->lane))
+			j->st = sorter_lane_flush(j->lane);
+		void *mark;
+		if (j->st == ST_OK)
+			j->st = sorter_lane_add(j->lane, j->refs[i].key, j->refs[i].len, &j->refs[i].id, 4, &mark);
+		if (j->st == ST_OK && j->refs[i].id % 7 == 3)
+			sorter_drop(mark);
+		/* the caller's reserve moves while other lanes flush */
+		if (j->reserve_per_record && j->first == 0 && i % 4096 == 0)
+			sorter_reserve(j->s, i * j->reserve_per_record);
+	}
+	return NULL;
 }
 
-/* The budget the caller holds grows while records are added (cmd_run's
- * duplicate set): sorter_reserve shrinks the buffers on the caller's
- * thread while the worker thread is spilling one. */
-static void reserve_while_thread_spills(void **state)
+static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per_record, sorter_stats *out)
+{
+	ref *refs = calloc(n, sizeof *refs);
+	assert_non_null(refs);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].len = 4 + next_rand() % 24;
+		for (size_t k = 0; k < refs[i].len; k++)
+			refs[i].key[k] = (uint8_t)(next_rand() % 64);
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 16);
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 8);
+		refs[i].key[refs[i].len++] = (uint8_t)i;
+		refs[i].id = (uint32_t)i;
+	}
+	sorter *s;
+	const sorter_opts o = { memory, threads, "/tmp" };
+	assert_int_equal(sorter_new(&s, &o), ST_OK);
+	lane_job jobs[8];
+	pthread_t th[8];
+	assert_true(threads <= 8);
+	for (int t = 0; t < threads; t++) {
+		jobs[t] = (lane_job){ s, NULL, refs, n, (size_t)t, (size_t)threads, reserve_per_record, ST_OK };
+		assert_int_equal(sorter_lane_new(s, &jobs[t].lane), ST_OK);
+	}
+	for (int t = 0; t < threads; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, lane_thread, &jobs[t]), 0);
+	for (int t = 0; t < threads; t++) {
+		pthread_join(th[t], NULL);
+		assert_int_equal(jobs[t].st, ST_OK);
+	}
+	sorter_reserve(s, 0);
+	assert_int_equal(sorter_finish(s), ST_OK);
+	qsort(refs, n, sizeof *refs, ref_cmp);
+	sorter_item it;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (refs[i].id % 7 == 3)
+			continue;
+		kept++;
+		assert_int_equal(sorter_next(s, &it), ST_OK);
+		assert_int_equal(it.key_len, refs[i].len);
+		assert_memory_equal(it.key, refs[i].key, it.key_len);
+		uint32_t id;
+		memcpy(&id, it.payload, 4);
+		assert_int_equal(id, refs[i].id);
+	}
+	assert_int_equal(sorter_next(s, &it), ST_EOF);
+	sorter_stats_get(s, out);
+	assert_int_equal(out->n_records, kept);
+	sorter_free(s);
+	free(refs);
+}
+
+/* A 2 MiB budget: every lane spills runs to disk. */
+static void lanes_spill_threads(void **state)
 {
 	(void)state;
-	check_sort_reserving(300000, 0, 256, 6u << 20, 2, 12);
+	sorter_stats st;
+	check_lanes(300000, 2u << 20, 3, 0, &st);
+	assert_true(st.n_runs > 6);
+	assert_true(st.n_merge_passes >= 1 && st.n_merge_passes <= 2);
+}
+
+/* The budget the caller holds grows while lanes fill (the duplicate set):
+ * sorter_reserve moves the lanes' share while others flush. */
+static void reserve_while_lanes_threads(void **state)
+{
+	(void)state;
+	sorter_stats st;
+	check_lanes(300000, 6u << 20, 2, 12, &st);
+	assert_true(st.n_runs > 2);
+}
+
+/* A budget the input fits: cache-sized runs, kept in memory, merged in
+ * memory; nothing on disk. */
+static void lanes_in_memory_threads(void **state)
+{
+	(void)state;
+	sorter_stats st;
+	check_lanes(1500000, 1u << 30, 2, 0, &st);
+	assert_int_equal(st.n_runs, 0);
+	assert_true(st.n_mem_runs >= 3);
+	assert_int_equal(st.n_merge_passes, 1);
+}
+
+/* A budget between: some runs stay in memory, the rest go to disk, and
+ * one merge takes both. */
+static void lanes_memory_and_disk_threads(void **state)
+{
+	(void)state;
+	sorter_stats st;
+	check_lanes(1500000, 48u << 20, 2, 0, &st);
+	assert_true(st.n_runs > 0);
+	assert_true(st.n_mem_runs > 0);
 }
 
 static void random_keys(void **state)
@@ -159,7 +271,7 @@ static void big_payload(void **state)
 {
 	(void)state;
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
+	const sorter_opts o = { 64u << 20, 1, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	const size_t n = 6u << 20;   /* larger than one arena block */
 	char *p = malloc(n);
@@ -233,7 +345,7 @@ static void allocation_failure(void **state)
 {
 	(void)state;
 	sorter *s;
-	const sorter_opts o = { 64u << 20, 1, "/tmp", 0 };
+	const sorter_opts o = { 64u << 20, 1, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
 	fault_set_op(FAULT_ALLOC, 1);
 	assert_int_equal(sorter_add(s, "k", 1, "p", 1), ST_NOMEM);
@@ -267,7 +379,7 @@ static void finish_fault_walk(void **state)
 	for (unsigned long k = 1;; k++) {
 		rng = 88172645463325252ull;
 		sorter *s;
-		const sorter_opts o = { 1u << 20, 1, tmp, 0 };
+		const sorter_opts o = { 1u << 20, 1, tmp };
 		assert_int_equal(sorter_new(&s, &o), ST_OK);
 		for (size_t i = 0; i < n; i++) {
 			uint8_t key[16];
@@ -308,8 +420,10 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(random_keys),
 		cmocka_unit_test(spilled_runs),
-		cmocka_unit_test(spilled_runs_two_threads),
-		cmocka_unit_test(reserve_while_thread_spills),
+		cmocka_unit_test(lanes_spill_threads),
+		cmocka_unit_test(reserve_while_lanes_threads),
+		cmocka_unit_test(lanes_in_memory_threads),
+		cmocka_unit_test(lanes_memory_and_disk_threads),
 		cmocka_unit_test(long_shared_prefix),
 		cmocka_unit_test(small_alphabet),
 		cmocka_unit_test(empty_and_one),
