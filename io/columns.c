@@ -12,6 +12,14 @@
  * shorter name (3 characters or more) is a subsequence of the longer one
  * (ssr_lang in ssr_language, address1 in address_line1: abbreviations); the
  * smallest distance wins, ties go to the earlier known column.
+ *
+ * A header missing a required column is looked at once more, to say what
+ * it is instead (docs/rules.md §2.5): one column of known names joined by
+ * ';', a tab or '|' is another separator; two or more names of another of
+ * ssrfill's files (file_kinds[]) that this one does not know name that
+ * file and its flag; no known name at all and a column of digits is a
+ * data row where the header belongs.  A field that is not UTF-8 gets the
+ * iconv command for the character set it looks like (io/sniff.h).
  */
 #include "columns.h"
 #include "../base/text.h"
