@@ -229,7 +229,7 @@ static status check_shipper(const config *c, const char *path)
 					   "return address", where(path), need[i].key);
 	const char *st = sh->state;
 	if (strlen(st) != 2 || st[0] < 'A' || st[0] > 'Z' || st[1] < 'A' || st[1] > 'Z')
-		return status_fail(ST_BADCONFIG, "%s: [shipper] state '%s' is not two capital letters "
+		return status_fail(ST_BADCONFIG, "%s: [shipper] state '%s' is not a state's two letters "
 				   "(CA)", where(path), st);
 	if (!config_zip_valid(sh->zip))
 		return status_fail(ST_BADCONFIG, "%s: [shipper] zip '%s' is not a ZIP code (95691 or "

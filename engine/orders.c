@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/calendar.h"
 #include "../io/columns.h"
@@ -131,9 +132,46 @@ static void fmt_date(char *buf, size_t cap, long ymd)
 	snprintf(buf, cap, "%04ld-%02ld-%02ld", ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
+/* A code of the orders file: ASCII case does not count (docs/rules.md
+ * §4.1: caaspp is CAASPP, 11X17 is 11x17); the row keeps the canonical
+ * code, not the spelling. */
 static int field_is(const char *s, size_t n, const char *lit)
 {
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
+}
+
+/* Why a date field that parse_date() refused is wrong, saying what is
+ * expected and never repeating the value (docs/rules.md §4.2). */
+static const char *date_problem(const char *s, size_t n, int may_be_blank)
+{
+	int digits = 0, slash = 0, dot = 0, dash = 0, other = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char c = s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c == '/')
+			slash++;
+		else if (c == '.')
+			dot++;
+		else if (c == '-')
+			dash++;
+		else
+			other++;
+	}
+	if (!other && digits >= 5 && (slash == 2 || dot == 2) && !dash)
+		return may_be_blank
+			? "must be blank or a date written YYYY-MM-DD, like 2019-05-01 (not with '/' or '.', "
+			  "not month first)"
+			: "must be a date written YYYY-MM-DD, like 2019-05-01 (not with '/' or '.', not month first)";
+	if (!other && !slash && !dot && dash == 2 && digits == 8 && n == 10 && s[4] == '-' && s[7] == '-')
+		return "is not a calendar day (YYYY-MM-DD from 1900-01-01 on)";
+	if (!other && !slash && !dot && dash == 2 && digits >= 4)
+		return may_be_blank ? "must be blank or a date written YYYY-MM-DD, like 2019-05-01 (four-digit "
+				      "year first, two-digit month and day)"
+				    : "must be a date written YYYY-MM-DD, like 2019-05-01 (four-digit year first, "
+				      "two-digit month and day)";
+	return may_be_blank ? "must be blank or a date written YYYY-MM-DD, like 2019-05-01"
+			    : "must be a date written YYYY-MM-DD, like 2019-05-01";
 }
 
 const char *orders_column_name(const orders *o, size_t i)
@@ -148,13 +186,22 @@ static void reject(orders *o, order_result *res, int col, const char *what)
 		 o->index[col] + 1, ocol_name[col], what);
 }
 
-void orders_add_rejected(orders *o, const char *reason, order_result *res)
+/* One more rejected row; the first is kept for the warning. */
+static void count_rejected(orders *o, uint64_t line, const char *reason)
+{
+	if (!o->counts.rejected++) {
+		o->counts.first_rejected_line = line;
+		snprintf(o->counts.first_reason, sizeof o->counts.first_reason, "%s", reason);
+	}
+}
+
+void orders_add_rejected(orders *o, uint64_t line, const char *reason, order_result *res)
 {
 	memset(res, 0, sizeof *res);
 	o->counts.rows++;
-	o->counts.rejected++;
 	res->verdict = ORDER_REJECTED;
 	snprintf(res->reason, sizeof res->reason, "%s", reason);
+	count_rejected(o, line, res->reason);
 }
 
 status orders_add(orders *o, const char *const *fields, const size_t *lens,
@@ -233,13 +280,13 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 	}
 	const long ordered = parse_date(f[OCOL_ORDERED_ON], len[OCOL_ORDERED_ON]);
 	if (ordered < 0) {
-		reject(o, res, OCOL_ORDERED_ON, "must be a date YYYY-MM-DD");
+		reject(o, res, OCOL_ORDERED_ON, date_problem(f[OCOL_ORDERED_ON], len[OCOL_ORDERED_ON], 0));
 		goto rejected;
 	}
 	long cancelled = 0;
 	if (len[OCOL_CANCELLED_ON] &&
 	    (cancelled = parse_date(f[OCOL_CANCELLED_ON], len[OCOL_CANCELLED_ON])) < 0) {
-		reject(o, res, OCOL_CANCELLED_ON, "must be blank or a date YYYY-MM-DD");
+		reject(o, res, OCOL_CANCELLED_ON, date_problem(f[OCOL_CANCELLED_ON], len[OCOL_CANCELLED_ON], 1));
 		goto rejected;
 	}
 	const program_config *pc = &o->cfg.program[ord.program];
@@ -328,7 +375,7 @@ status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		o->counts.warnings++;
 	return ST_OK;
 rejected:
-	o->counts.rejected++;
+	count_rejected(o, line, res->reason);
 	return ST_OK;
 }
 

@@ -64,6 +64,8 @@ typedef struct order_result {
 
 typedef struct order_counts {
 	uint64_t rows, active, cancelled, rejected, warnings;
+	uint64_t first_rejected_line;   /* the input line of the first rejected row */
+	char first_reason[256];         /* and its reason (no student data: orders hold none) */
 } order_counts;
 
 typedef struct orders orders;
@@ -74,9 +76,9 @@ int orders_set_header(orders *o, const char *const *names, const size_t *lens,
 /* Judge one data row.  ST_OK (see res->verdict) or ST_NOMEM. */
 status orders_add(orders *o, const char *const *fields, const size_t *lens,
 		  size_t n, uint64_t line, int malformed_column, order_result *res);
-/* Count a row the reader rejected before its fields could be judged (over
- * a limit of io/csv_reader.h): res->reason = reason. */
-void orders_add_rejected(orders *o, const char *reason, order_result *res);
+/* Count a row on `line` the reader rejected before its fields could be
+ * judged (over a limit of io/csv_reader.h): res->reason = reason. */
+void orders_add_rejected(orders *o, uint64_t line, const char *reason, order_result *res);
 /* The name of input column i (0-based) if ssrfill knows it, else
  * "unknown column". */
 const char *orders_column_name(const orders *o, size_t i);

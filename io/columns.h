@@ -10,7 +10,10 @@
 #include <stddef.h>
 
 /* index[k] receives the input column of known[k], or -1.  Returns 0, or -1
- * with a message in err naming the repeated or missing columns.  A byte
+ * with a message in err naming the repeated or missing columns, and what
+ * the header looks like instead when it looks like something: another
+ * separator, another of ssrfill's input files (with its flag), a data row
+ * (docs/rules.md §2.5).  A byte
  * order mark (U+FEFF) anywhere in a name is ignored, as spaces around it
  * are: it is what joining exported files leaves, never part of a name. */
 int columns_map(const char *const *known, const int *required, int n_known,
@@ -55,7 +58,9 @@ void columns_note_text(const column_note *c, char *buf, size_t cap);
 const char *columns_name(const char *const *known, int n_known, const int *index, size_t i);
 
 /* Every field of a record is text (text_fault): 0; else -1 with
- * "column N (name): why" in reason for the first field that is not. */
+ * "column N (name): why" in reason for the first field that is not, and
+ * for bytes that look like Latin-1 or Windows-1252 the iconv command that
+ * converts the file ("...: invalid UTF-8; it looks like Latin-1 ..."). */
 int columns_check_fields(const char *const *known, int n_known, const int *index,
 			 const char *const *fields, const size_t *lens, size_t n,
 			 char *reason, size_t reason_cap);

@@ -45,6 +45,7 @@
 
 #include "../base/mem.h"
 #include "../base/text.h"
+#include "sniff.h"
 
 #define READ_BYTES (1u << 20)
 
@@ -607,10 +608,56 @@ void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap)
 		break;
 	}
 }
+/*
+ * The first bytes of the input, read before the header so that a file that
+ * is not CSV text can be named by its magic number (io/sniff.h) even when
+ * its first "record" is a few binary bytes before a stray line end.  Reads
+ * until SNIFF_BYTES are buffered or the input ends, and skips a byte order
+ * mark as csv_reader_next() does at the start (it then finds at_start
+ * cleared and the bytes waiting in the buffer).
+ */
+static status peek_start(csv_reader *r)
+{
+	status st = ST_OK;
+	if (!r->at_start)
+		return ST_OK;
+	while (st == ST_OK && r->len - r->pos < SNIFF_BYTES && !r->eof)
+		st = refill(r);
+	if (st != ST_OK)
+		return st;
+	if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) {
+		r->pos += 3;
+		r->n_consumed += 3;
+	}
+	r->at_start = 0;
+	return ST_OK;
+}
+
+/* The 1-based column of byte `at` of a header record: commas before it,
+ * outside quotes, plus one. */
+static size_t column_of(const char *raw, size_t at)
+{
+	size_t col = 1;
+	int quoted = 0;
+	for (size_t i = 0; i < at; i++) {
+		if (raw[i] == '"')
+			quoted = !quoted;
+		else if (raw[i] == ',' && !quoted)
+			col++;
+	}
+	return col;
+}
+
 status csv_reader_header(csv_reader *r, csv_record *h)
 {
 	const char *name = csv_reader_name(r);
-	const status st = csv_reader_next(r, h);
+	status st = peek_start(r);
+	if (st != ST_OK)
+		return st;
+	const sniff_kind *kind = sniff_magic(r->buf, r->len);
+	if (kind)
+		return status_fail(ST_BADINPUT, "%s: this is %s, not CSV in UTF-8: %s", name, kind->what, kind->todo);
+	st = csv_reader_next(r, h);
 	if (st == ST_EOF)
 		return status_fail(ST_BADINPUT, "%s: the file is empty (no header row)", name);
 	if (st != ST_OK)
@@ -620,10 +667,21 @@ status csv_reader_header(csv_reader *r, csv_record *h)
 		csv_limit_header_reason(h, why, sizeof why);
 		return status_fail(ST_BADINPUT, "%s: line %llu: %s", name, (unsigned long long)h->line, why);
 	}
-	if (text_invalid_at(h->raw, h->raw_len) < h->raw_len || memchr(h->raw, '\0', h->raw_len))
-		return status_fail(ST_BADINPUT,
-				   "%s: line %llu: the header is not a CSV header in UTF-8 (binary or another encoding?)",
-				   name, (unsigned long long)h->line);
+	const size_t bad = text_invalid_at(h->raw, h->raw_len);
+	const char *nul = memchr(h->raw, '\0', h->raw_len);
+	if (bad < h->raw_len || nul) {
+		const size_t at = nul && (size_t)(nul - h->raw) < bad ? (size_t)(nul - h->raw) : bad;
+		const char *charset = nul ? NULL : sniff_charset(h->raw, h->raw_len);
+		char advice[160];
+		if (charset)
+			sniff_iconv_advice(charset, advice, sizeof advice);
+		else
+			snprintf(advice, sizeof advice, "it holds %s: is it a binary file? ssrfill reads CSV text "
+				 "in UTF-8 (a spreadsheet's \"CSV UTF-8\" export), or such a file compressed with zstd",
+				 nul ? "a NUL byte" : "bytes no text has");
+		return status_fail(ST_BADINPUT, "%s: line %llu, column %zu: the header is not UTF-8 text; %s",
+				   name, (unsigned long long)h->line, column_of(h->raw, at), advice);
+	}
 	if (h->malformed)
 		return status_fail(ST_BADINPUT,
 				   "%s: line %llu: the header is not CSV: column %zu has a quote inside an unquoted "

@@ -80,9 +80,13 @@ void csv_limit_reason(const csv_record *rec, const char *column_name, char *buf,
 void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap);
 /* Read the header record of an input: ST_OK with *h, or ST_BADINPUT
  * naming the file and line when there is none (an empty file), when it is
- * over a limit, when it is not text in UTF-8 without NUL bytes (a binary
- * file, another encoding), or when its quoting is broken (naming the
- * column).  Both inputs' readers start with it. */
+ * over a limit, when it is not text in UTF-8 without NUL bytes (naming the
+ * column, with the iconv command when it looks like Latin-1 or
+ * Windows-1252), or when its quoting is broken (naming the column).
+ * Before the header, the first bytes are looked at: a file that starts
+ * with another format's magic number (gzip, an Excel workbook, UTF-16 ...,
+ * io/sniff.h) is refused saying what it is and what to do.  Every input's
+ * reader starts with it. */
 status csv_reader_header(csv_reader *r, csv_record *h);
 /* Bytes of (decompressed) input consumed so far, for progress lines. */
 uint64_t csv_reader_bytes(const csv_reader *r);

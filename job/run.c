@@ -161,8 +161,10 @@ static status read_orders(run_ctx *x, outstream *rejects)
 	order_counts oc;
 	orders_counts_get(x->ord, &oc);
 	if (oc.rejected)
-		return run_warn_orders(x, "%s: %llu of %llu order rows rejected (reasons in rejects/orders.csv)",
-			    x->opt->orders, (unsigned long long)oc.rejected, (unsigned long long)oc.rows);
+		return run_warn_orders(x, "%s: %llu of %llu order rows rejected, the first on line %llu: %s "
+				       "(every reason in rejects/orders.csv)", x->opt->orders,
+				       (unsigned long long)oc.rejected, (unsigned long long)oc.rows,
+				       (unsigned long long)oc.first_rejected_line, oc.first_reason);
 	return ST_OK;
 }
 

@@ -46,12 +46,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "../base/calendar.h"
+#include "../base/text.h"
+#include "../io/sniff.h"
 
-enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG, K_TEXT, K_DAYS };
+/* K_CODE: text like K_TEXT, kept in ASCII capitals (a state, CA) whatever
+ * case the file writes it in. */
+enum key_kind { K_ADMIN_YEAR, K_BOOL, K_PRICE, K_MMDD, K_LANGS, K_MG, K_TEXT, K_CODE, K_DAYS };
 
 typedef struct key_def {
 	const char *name;
@@ -87,12 +92,13 @@ static const key_def box_keys[] = {
 	BOX_KEY(keep_schools_together, K_BOOL),
 };
 
-#define SHIPPER_KEY(name) { #name, K_TEXT, offsetof(shipper_config, name), \
-			     sizeof(((shipper_config *)0)->name) }
+#define SHIPPER_KEY(name, kind) { #name, kind, offsetof(shipper_config, name), \
+				   sizeof(((shipper_config *)0)->name) }
 
 static const key_def shipper_keys[] = {
-	SHIPPER_KEY(name), SHIPPER_KEY(address1), SHIPPER_KEY(address2), SHIPPER_KEY(city),
-	SHIPPER_KEY(state), SHIPPER_KEY(zip), SHIPPER_KEY(phone),
+	SHIPPER_KEY(name, K_TEXT), SHIPPER_KEY(address1, K_TEXT), SHIPPER_KEY(address2, K_TEXT),
+	SHIPPER_KEY(city, K_TEXT), SHIPPER_KEY(state, K_CODE), SHIPPER_KEY(zip, K_TEXT),
+	SHIPPER_KEY(phone, K_TEXT),
 };
 
 static const key_def billing_keys[] = {
@@ -156,6 +162,7 @@ typedef struct load_state {
 	int read_errno;         /* nonzero: reading failed */
 	char err[256];
 	int seen[SEC_COUNT][MAX_KEYS];  /* line that set each key, or 0 */
+	int csv_line;           /* the first line that looks like CSV, or 0 */
 } load_state;
 
 /* Record the first error, at the current line; returns 0 for inih. */
@@ -373,7 +380,8 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	}
 	case K_LANGS:
 		return parse_languages(ls, value, (uint32_t *)(void *)at);
-	case K_TEXT: {
+	case K_TEXT:
+	case K_CODE: {
 		/* printed on labels and invoices: one line, no control bytes */
 		const size_t n = strlen(value);
 		if (n >= kd->size)
@@ -381,7 +389,19 @@ static int on_pair(void *user, const char *section, const char *name, const char
 		for (size_t i = 0; i < n; i++)
 			if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
 				return fail(ls, "line %d: %s holds a control character", line, kd->name);
+		/* drawn on every label and invoice: UTF-8, like every input */
+		if (text_invalid_at(value, n) < n) {
+			const char *charset = sniff_charset(value, n);
+			char advice[160] = "save the file as UTF-8";
+			if (charset)
+				sniff_iconv_advice(charset, advice, sizeof advice);
+			return fail(ls, "line %d: %s is not UTF-8 text; %s", line, kd->name, advice);
+		}
 		memcpy(at, value, n + 1);
+		if (kd->kind == K_CODE)
+			for (char *c = at; *c; c++)
+				if (*c >= 'a' && *c <= 'z')
+					*c = (char)(*c - 'a' + 'A');
 		return 1;
 	}
 	case K_DAYS: {
@@ -452,6 +472,15 @@ static char *read_line(char *str, int num, void *stream)
 		p++;
 	memmove(str, p, strlen(p) + 1);
 
+	/* a line of a CSV file (given as --config by mistake): commas, no '=' */
+	if (!ls->csv_line && str[0] != '[' && str[0] != ';' && str[0] != '#' && !strchr(str, '=')) {
+		int commas = 0;
+		for (const char *c = str; *c; c++)
+			commas += *c == ',';
+		if (commas >= 2)
+			ls->csv_line = ls->lineno;
+	}
+
 	if (str[0] == '[') {
 		const char *close = strchr(str, ']');
 		if (!close)
@@ -480,6 +509,17 @@ status config_load(config *c, const char *path)
 	ls->f = fopen(path, "re");
 	if (!ls->f)
 		return status_fail(ST_IO, "%s: cannot open: %s", path, strerror(errno));
+	/* a compressed file, a workbook ...: named by its magic number (read
+	 * with pread, which leaves the stream where it is, so a pipe is
+	 * simply not looked at) */
+	unsigned char head[SNIFF_BYTES];
+	const ssize_t got = pread(fileno(ls->f), head, sizeof head, 0);
+	const sniff_kind *kind = got > 0 ? sniff_magic(head, (size_t)got) : NULL;
+	if (kind) {
+		fclose(ls->f);
+		return status_fail(ST_BADCONFIG, "%s: this is %s, not an INI configuration in text (ssrfill "
+				   "config prints a configuration to start from)", path, kind->what);
+	}
 	errno = 0;
 	const int rc = ini_parse_stream(read_line, ls, on_pair, ls);
 	fclose(ls->f);
@@ -489,7 +529,10 @@ status config_load(config *c, const char *path)
 		return status_fail(ST_NOMEM, "%s: out of memory", path);
 	if (rc > 0 && (ls->err_line == 0 || rc < ls->err_line))
 		return status_fail(ST_BADCONFIG, "%s: line %d: not a [section] header, "
-				   "a key = value pair or a comment", path, rc);
+				   "a key = value pair or a comment%s", path, rc,
+				   rc == ls->csv_line ? "; this looks like a CSV file, not an INI configuration: "
+				   "is it meant for --students, --orders or --leas? (ssrfill config prints a "
+				   "configuration to start from)" : "");
 	if (ls->err_line)
 		return status_fail(ST_BADCONFIG, "%s: %s", path, ls->err);
 	if (rc != 0)
@@ -534,6 +577,7 @@ static void write_value(outstream *o, const config *c, const key_def *kd, const 
 				outstream_printf(o, " %s", lang_code[l]);
 		return;
 	case K_TEXT:
+	case K_CODE:
 		if (*at)
 			outstream_printf(o, " %s", at);
 		return;

@@ -23,7 +23,8 @@
  *   keep_schools_together = no    ; tabloid_sheet_mg, divider_mg,
  *                                 ; envelope_10_mg, envelope_6x9_mg
  *
- * Section and key names and the words in values ignore ASCII case.  A line
+ * Section and key names and the words and codes in values ignore ASCII
+ * case; [shipper] state is kept in capitals (ca is read as CA).  A line
  * starts a comment with ';' or '#'; ';' after a space ends a value.
  */
 #ifndef SSRFILL_CONFIG_INI_H

@@ -66,7 +66,7 @@ status orders_reader_next(orders_reader *r, order_result *res, uint64_t *line)
 		csv_limit_reason(rec, rec->over_limit == CSV_LIMIT_FIELD
 				 ? orders_column_name(r->ord, rec->limit_column - 1) : "",
 				 why, sizeof why);
-		orders_add_rejected(r->ord, why, res);
+		orders_add_rejected(r->ord, rec->line, why, res);
 	} else if ((st = orders_add(r->ord, rec->field, rec->len, rec->n_fields, rec->line,
 				    rec->malformed ? (int)rec->bad_column : 0, res)) != ST_OK) {
 		return st;

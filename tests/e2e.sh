@@ -103,7 +103,7 @@ expect "empty file: exit 1" 1 "empty.csv: the file is empty" -- \
 # a leading 0xFF (never UTF-8) and no line ends: random bytes that began
 # with a few ASCII ones and a CR made a valid first "line" now and then
 { printf '\377'; head -c 4096 /dev/urandom | tr -d '\n\r'; } >"$work/binary.csv"
-expect "binary file: exit 1" 1 "binary.csv: line 1: the header is not a CSV header in UTF-8" -- \
+expect "binary file: exit 1" 1 "binary.csv: (line 1, column 1: the header is not UTF-8 text; it holds .*: is it a binary file|this is )" -- \
 	"$bin" sort --students "$work/binary.csv" --out "$work/x.csv"
 expect "missing file: exit 3" 3 "nope.csv: cannot open: No such file" -- \
 	"$bin" sort --students "$work/nope.csv" --out "$work/x.csv"

@@ -204,17 +204,17 @@ unusable() {
 	absent "$name: run leaves no output folder" "$o/$name.run"
 	clean "$name: no temporary file or spill folder left"
 }
-unusable binary "$fx/binary.csv" "binary\.csv: line 1: the header is not a CSV header in UTF-8"
-unusable png "$fx/png.csv" "png\.csv: line 1: the header is not a CSV header in UTF-8"
-unusable utf16 "$fx/utf16.csv" "utf16\.csv: line 1: the header is not a CSV header in UTF-8"
-unusable latin1_header "$fx/latin1_header.csv" "latin1_header\.csv: line 1: the header is not a CSV header in UTF-8"
+unusable binary "$fx/binary.csv" "binary\.csv: this is a gzip-compressed file, not CSV in UTF-8: decompress it with gunzip"
+unusable png "$fx/png.csv" "png\.csv: this is a PNG image, not CSV in UTF-8"
+unusable utf16 "$fx/utf16.csv" "utf16\.csv: this is UTF-16 text .*iconv -f utf-16 -t utf-8 IN > OUT"
+unusable latin1_header "$fx/latin1_header.csv" "latin1_header\.csv: line 1, column [0-9]+: the header is not UTF-8 text; it looks like Latin-1 .*iconv -f latin1 -t utf-8 IN > OUT"
 sed '1s/,grade,/,"grade"x,/' "$fx/students.csv" >"$work/in/bad_quote_header.csv"
 unusable bad_quote_header "$work/in/bad_quote_header.csv" \
 	"bad_quote_header\.csv: line 1: the header is not CSV: column [0-9]+ has a quote inside"
 unusable missing_column "$fx/missing_column.csv" "missing_column\.csv: line 1: missing required column\(s\): report$"
 unusable dup_column "$fx/dup_column.csv" "dup_column\.csv: line 1: column lea_code appears twice"
 unusable no_header "$fx/no_header.csv" "no_header\.csv: line 1: missing required column\(s\)"
-unusable semicolon "$fx/semicolon.csv" "semicolon\.csv: line 1: missing required column\(s\)"
+unusable semicolon "$fx/semicolon.csv" "semicolon\.csv: line 1: the file is separated by ';' not ','"
 unusable open_quote "$fx/open_quote.csv" "open_quote\.csv: line 7: a quote opened here is never closed"
 unusable empty "$fx/empty.csv" "empty\.csv: the file is empty"
 
@@ -243,7 +243,7 @@ expect "big cut zstd: run --memory 1M exits 1" 1 "bigcut\.csv\.zst: the zstd str
 	"$bin" run --students "$work/in/bigcut.csv.zst" --orders "$work/in/big_orders.csv" --out "$o/bigcut.run" --memory 1M
 absent "big cut zstd: no output, no rejects, no folder" "$o/bigcut.csv" "$o/bigcut.rej.csv" "$o/bigcut.run"
 clean "big cut zstd: spilled runs removed"
-expect "binary on standard input: exit 1" 1 "standard input: line 1: the header is not a CSV header in UTF-8" -- \
+expect "binary on standard input: exit 1" 1 "standard input: this is a gzip-compressed file" -- \
 	"$bin" sort --students - --out "$o/stdin.csv" <"$fx/binary.csv"
 absent "binary on standard input: no output" "$o/stdin.csv"
 
@@ -258,14 +258,14 @@ bad_orders() {
 bad_orders orders_missing_column "$fx/orders_missing_column.csv" "orders_missing_column\.csv: line 1: missing required column\(s\): ordered_on"
 zstd -q -c "$fx/orders.csv" | head -c 30 >"$work/in/orders_cut.csv.zst"
 bad_orders orders_cut_zstd "$work/in/orders_cut.csv.zst" "orders_cut\.csv\.zst: the zstd stream is cut short"
-bad_orders orders_binary "$fx/binary.csv" "binary\.csv: line 1: "
+bad_orders orders_binary "$fx/binary.csv" "binary\.csv: this is a gzip-compressed file"
 bad_orders orders_empty "$fx/empty.csv" "empty\.csv: the file is empty"
 # an extra column named in Latin-1: refused like a score reports header,
 # not carried into summary.json's warnings as bytes no JSON reader takes
 { printf 'lea_code,school_code,program,envelopes,paper_size,po_number,ordered_on,cancelled_on,Bemerkung\xe9\n'
   tail -n +2 "$fx/orders.csv" | sed 's/$/,/'; } >"$work/in/orders_latin1_header.csv"
 bad_orders orders_latin1_header "$work/in/orders_latin1_header.csv" \
-	"orders_latin1_header\.csv: line 1: the header is not a CSV header in UTF-8"
+	"orders_latin1_header\.csv: line 1, column 9: the header is not UTF-8 text; it looks like Latin-1"
 # a header in UTF-8 whose quoting is broken: said so, with the column (not
 # blamed on the encoding)
 { printf 'lea_code,school_code,"program"x,envelopes,paper_size,po_number,ordered_on,cancelled_on\n'
@@ -311,15 +311,15 @@ rejlines "nul_byte: line and reason of the NUL row" "$o/nul_byte.rej.csv" <<'EOF
 EOF
 rejecting bad_utf8 "$fx/bad_utf8.csv" 3 15
 rejlines "bad_utf8: lines and columns of the invalid UTF-8" "$o/bad_utf8.rej.csv" <<'EOF'
-3|column 8 (first_name): invalid UTF-8
-6|column 8 (first_name): invalid UTF-8
-9|column 14 (address_line1): invalid UTF-8
+3|column 8 (first_name): invalid UTF-8; it looks like Windows-1252 text: convert the file to UTF-8 with iconv -f windows-1252 -t utf-8 IN > OUT
+6|column 8 (first_name): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT
+9|column 14 (address_line1): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT
 EOF
 rejecting latin1_rows "$fx/latin1_rows.csv" 3 5
 rejlines "latin1_rows: every Latin-1 row rejected as invalid UTF-8" "$o/latin1_rows.rej.csv" <<'EOF'
-2|column 7 (last_name): invalid UTF-8
-4|column 7 (last_name): invalid UTF-8
-6|column 7 (last_name): invalid UTF-8
+2|column 7 (last_name): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT
+4|column 7 (last_name): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT
+6|column 7 (last_name): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT
 EOF
 rejecting all_rejects "$fx/all_rejects.csv" 9 9
 rejlines "all_rejects: one reason per row, multi-line record on its first line" "$o/all_rejects.rej.csv" <<'EOF'
@@ -389,7 +389,7 @@ open(w + "/big_quoted.csv", "wb").write(hdr + b"\r\n" + b"\r\n".join(recs) + b"\
 first = 4 + (1024 * 1024 // 9) + len(rows) - 3 + 1   # rows[2] starts on line 4; its breaks; rows[3:]; then the tail
 open(w + "/big_quoted.expected", "w").write(
     "4|record of %d bytes, over the 65536-byte record limit (raw: its first 1024 bytes)\n" % len(r) +
-    "%d|column 8 (first_name): invalid UTF-8\n%d|column 7 (last_name): contains a NUL byte\n" % (first, first + 1))
+    "%d|column 8 (first_name): invalid UTF-8; it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT\n%d|column 7 (last_name): contains a NUL byte\n" % (first, first + 1))
 # a 1 MB name of an unknown column in the header
 open(w + "/big_header.csv", "wb").write(hdr + b"," + b"x" * (1 << 20) + b"\n" + b"".join(r + b",\n" for r in rows))
 PY

@@ -405,6 +405,13 @@ def read_orders(path, cfg):
             st["rejected"].append(no)
             continue
         o = {c: (fields[idx[c]] if c in idx else "") for c in cols}
+        # §2.3, §4.1: the orders' codes and sizes ignore ASCII case and
+        # are kept canonical
+        for c, canon in (("program", ("CAASPP", "ELPAC")), ("envelopes", ("Y", "N")),
+                         ("paper_size", ("11x17", "8.5x11"))):
+            for v in canon:
+                if o[c].isascii() and o[c].lower() == v.lower():
+                    o[c] = v
         if order_malformed(o):
             st["rejected"].append(no)
             continue

@@ -537,6 +537,68 @@ static void test_missing_file_is_an_io_error(void **state)
 	assert_int_equal(status_exit_code(ST_BADCONFIG), 1);
 }
 
+/* issue 19: codes in any case, kept canonical; the wrong kind of file named */
+static void test_codes_in_any_case_and_wrong_files(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	status_clear();
+	assert_int_equal(load_text(&c, "[SHIPPER]\nState = ca\n[Caaspp]\nAvailable = YES\nlanguages = es Vi\n"),
+			 ST_OK);
+	assert_string_equal(c.shipper.state, "CA");
+	assert_int_equal(c.program[PROGRAM_CAASPP].available, 1);
+	assert_int_equal(c.program[PROGRAM_CAASPP].languages,
+			 1u << LANG_EN | 1u << LANG_ES | 1u << LANG_VI);
+	assert_int_equal(config_check(&c, NULL), ST_OK);
+	/* written back canonical */
+	char path[64];
+	strcpy(path, "/tmp/test_config_w.XXXXXX");
+	const int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	outstream *o;
+	assert_int_equal(outstream_open(&o, path, OUT_NO_FSYNC), ST_OK);
+	config_write_ini(&c, o);
+	assert_int_equal(outstream_close(o), ST_OK);
+	char text[4096];
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	const size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	unlink(path);
+	text[n] = 0;
+	assert_non_null(strstr(text, "state = CA\n"));
+	assert_non_null(strstr(text, "languages = ES VI\n"));
+	/* a CSV file, a gzip file */
+	status_clear();
+	expect_bad("lea_code,school_code,program,envelopes\n1111111,,CAASPP,Y\n",
+		   "line 1: not a [section] header, a key = value pair or a comment; this looks like a CSV file, "
+		   "not an INI configuration: is it meant for --students, --orders or --leas?");
+	status_clear();
+	expect_bad_bytes("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8, "this is a gzip-compressed file, not an INI "
+			 "configuration in text");
+	status_clear();
+	/* a Latin-1 or Windows-1252 text value: named with the iconv command */
+	expect_bad("[shipper]\nname = Caf\xe9 Fulfilment\n", "line 2: name is not UTF-8 text; it looks like "
+		   "Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT");
+	status_clear();
+	expect_bad("[shipper]\ncity = \x93" "Sac\x94\n", "line 2: city is not UTF-8 text; it looks like Windows-1252");
+	status_clear();
+	config_defaults(&c);
+	assert_int_equal(load_text(&c, "[shipper]\nname = Caf\xc3\xa9 Fulfilment\n"), ST_OK);
+	assert_string_equal(c.shipper.name, "Caf\xc3\xa9 Fulfilment");
+	status_clear();
+	/* a line with a comma or two that is only malformed is not called CSV */
+	expect_bad("[box]\ntare_mg\n", "line 2: not a [section] header, a key = value pair or a comment");
+	status_clear();
+	config_defaults(&c);
+	assert_int_equal(load_text(&c, "[box]\ntare_mg\n"), ST_BADCONFIG);
+	assert_null(strstr(status_detail(ST_BADCONFIG), "CSV"));
+	status_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_check_rejects_impossible_values),
 		cmocka_unit_test(test_written_config_reads_back_the_same),
 		cmocka_unit_test(test_missing_file_is_an_io_error),
+		cmocka_unit_test(test_codes_in_any_case_and_wrong_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1122,6 +1122,109 @@ static void out_of_memory_at_each_allocation(void **state)
 	assert_true(whole > 0);
 }
 
+/* ---- the header's diagnostics (issue 19) ------------------------------- */
+
+/* csv_reader_header() on input: its status, and the detail in *detail */
+static status header_of(struct fixture *fx, const void *input, size_t n, csv_record *h, const char **detail)
+{
+	open_input(fx, input, n);
+	status_clear();
+	memset(h, 0, sizeof *h);
+	const status st = csv_reader_header(fx->r, h);
+	*detail = st == ST_OK ? "" : status_detail(st);
+	return st;
+}
+
+static void assert_has(const char *s, const char *part)
+{
+	if (!strstr(s, part))
+		fail_msg("\"%s\" lacks \"%s\"", s, part);
+}
+
+/* A file named by its magic number, even when a line end comes right
+ * after it (the header "record" is then two bytes). */
+static void header_names_a_compressed_file(void **state)
+{
+	struct fixture *fx = *state;
+	csv_record h;
+	const char *d;
+	static const char gz[] = "\x1f\x8b\n\x08\x00\x00\x00\x00\x00\x03" "abc";
+	assert_int_equal(header_of(fx, gz, sizeof gz - 1, &h, &d), ST_BADINPUT);
+	assert_has(d, ": this is a gzip-compressed file, not CSV in UTF-8: decompress it with gunzip, "
+		   "or recompress it with zstd, which ssrfill reads");
+	assert_has(d, fx->path);
+}
+
+static void header_names_an_xlsx(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char x[80] = "PK\x03\x04";
+	x[26] = 19;
+	memcpy(x + 30, "[Content_Types].xml", 19);
+	x[49] = '\n';
+	csv_record h;
+	const char *d;
+	assert_int_equal(header_of(fx, x, sizeof x, &h, &d), ST_BADINPUT);
+	assert_has(d, "this is an Excel workbook (.xlsx), not CSV in UTF-8: export it as CSV UTF-8");
+}
+
+/* Latin-1 in the header: line, column and the iconv command */
+static void header_in_latin1_says_how_to_convert(void **state)
+{
+	struct fixture *fx = *state;
+	static const char in[] = "ssid,lea_code,\"Bemerkung, n\xe4here\",grade\n1,2,3,4\n";
+	csv_record h;
+	const char *d;
+	assert_int_equal(header_of(fx, in, sizeof in - 1, &h, &d), ST_BADINPUT);
+	assert_has(d, ": line 1, column 3: the header is not UTF-8 text; it looks like Latin-1 (ISO-8859-1) "
+		   "text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT");
+	csv_reader_free(fx->r);
+	fx->r = NULL;
+	unlink(fx->path);
+	static const char bin[] = "ssid,\x01\x02\xff\n";
+	assert_int_equal(header_of(fx, bin, sizeof bin - 1, &h, &d), ST_BADINPUT);
+	assert_has(d, ": line 1, column 2: the header is not UTF-8 text; it holds bytes no text has: "
+		   "is it a binary file?");
+}
+
+/* The first bytes read before the header change nothing in the records:
+ * a BOM is still skipped once, lines still counted, short and long files. */
+static void header_then_records_after_the_first_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	struct gen *g = &fx->g;
+	bytes_put(&g->in, "\xEF\xBB\xBF" "id,name\n", 11);
+	for (int i = 0; i < 300; i++) {
+		char row[32];
+		const int n = snprintf(row, sizeof row, "%d,\"n\r\n%d\"\n", i, i);
+		bytes_put(&g->in, row, (size_t)n);
+	}
+	csv_record h;
+	const char *d;
+	assert_int_equal(header_of(fx, g->in.p, g->in.len, &h, &d), ST_OK);
+	assert_int_equal(h.n_fields, 2);
+	assert_string_equal(h.field[0], "id");
+	assert_int_equal(h.line, 1);
+	for (int i = 0; i < 300; i++) {
+		const csv_record rec = next_ok(fx->r, (size_t)i, (uint64_t)(2 + 2 * i));
+		assert_int_equal(rec.line, 2 + 2 * i);
+		char want[16];
+		snprintf(want, sizeof want, "%d", i);
+		assert_string_equal(rec.field[0], want);
+	}
+	csv_record rec;
+	assert_int_equal(csv_reader_next(fx->r, &rec), ST_EOF);
+	csv_reader_free(fx->r);
+	fx->r = NULL;
+	unlink(fx->path);
+	/* a file shorter than what is peeked, with a BOM */
+	assert_int_equal(header_of(fx, "\xEF\xBB\xBF" "a,b", 6, &h, &d), ST_OK);
+	assert_int_equal(h.n_fields, 2);
+	assert_string_equal(h.field[0], "a");
+	assert_int_equal(csv_reader_next(fx->r, &rec), ST_EOF);
+	assert_int_equal(csv_reader_bytes(fx->r), 6);
+}
+
 /* An optional argument runs only the tests whose names match it
  * (cmocka_set_test_filter: "*" and "?" wildcards). */
 int main(int argc, char **argv)
@@ -1153,6 +1256,10 @@ int main(int argc, char **argv)
 		T(line_ends_at_read_boundaries),
 		T(zstd_input_gives_same_records),
 		T(out_of_memory_at_each_allocation),
+		T(header_names_a_compressed_file),
+		T(header_names_an_xlsx),
+		T(header_in_latin1_says_how_to_convert),
+		T(header_then_records_after_the_first_bytes),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

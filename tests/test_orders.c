@@ -13,6 +13,9 @@
  * - Cancelled on or before the cancel deadline: inactive (covers nothing);
  *   cancelled later: a warning, and the order stands.
  * - Which order covers a row: the school's own, else the LEA-wide one.
+ * - Codes in any ASCII case (caaspp, y, 11X17) are the canonical ones
+ *   (issue 19); a date not written YYYY-MM-DD says what is expected; the
+ *   counts keep the first rejected row's line and reason.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -107,7 +110,7 @@ static void malformed_rows(void **state)
 		{ ",,CAASPP,,,,2019-03-01,", "lea_code" },
 		{ "1964733,12345,CAASPP,,,,2019-03-01,", "school_code" },
 		{ "1964733,,SBAC,,,,2019-03-01,", "program" },
-		{ "1964733,,caaspp,,,,2019-03-01,", "program" },
+		{ "1964733,,CAASPP ,,,,2019-03-01,", "program" },     /* case ignored, spaces not */
 		{ "1964733,,,,,,2019-03-01,", "program" },
 		{ "1964733,,CAASPP,yes,,,2019-03-01,", "envelopes" },
 		{ "1964733,,CAASPP,,A4,,2019-03-01,", "paper_size" },
@@ -366,6 +369,81 @@ static void many_orders(void **state)
 	orders_free(o);
 }
 
+
+/* issue 19: codes ignore ASCII case and are kept canonical */
+static void codes_in_any_case(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	orders *o = new_orders(&c);
+	order_result r;
+	assert_int_equal(add(o, "1964733,,caaspp,y,8.5X11,PO-1,2019-03-01,", 2, &r), ORDER_ACTIVE);
+	assert_string_equal(r.warning, "");
+	assert_int_equal(add(o, "1964733,,Elpac,n,,PO-2,2019-03-01,", 3, &r), ORDER_ACTIVE);
+	assert_int_equal(add(o, "1964734,,CaAsPp,N,11X17,,2019-03-01,", 4, &r), ORDER_ACTIVE);
+	const order *ord = orders_cover(o, 1964733, 1, PROGRAM_CAASPP);
+	assert_non_null(ord);
+	assert_int_equal(ord->program, PROGRAM_CAASPP);
+	assert_int_equal(ord->envelopes, 1);
+	assert_int_equal(orders_letter_paper(o, 1964733), 1);
+	assert_int_equal(orders_letter_paper(o, 1964734), 0);
+	ord = orders_cover(o, 1964733, 1, PROGRAM_ELPAC);
+	assert_non_null(ord);
+	assert_int_equal(ord->envelopes, 0);
+	/* a second order in other case is the same order: a duplicate */
+	assert_int_equal(add(o, "1964733,,CAASPP,Y,,PO-3,2019-03-02,", 5, &r), ORDER_REJECTED);
+	assert_contains(r.reason, "duplicate");
+	assert_contains(r.reason, "line 2");
+	/* non-ASCII look-alikes are not folded (a fullwidth c) */
+	assert_int_equal(add(o, "1964735,,\xef\xbd\x83" "aaspp,,,,2019-03-01,", 6, &r), ORDER_REJECTED);
+	assert_contains(r.reason, "column 3 (program): must be CAASPP or ELPAC");
+	orders_free(o);
+}
+
+/* issue 19: a date that is not YYYY-MM-DD says what is expected; the first
+ * rejected row's line and reason are kept for the run's warning */
+static void dates_say_what_they_expect(void **state)
+{
+	(void)state;
+	config c;
+	config_defaults(&c);
+	orders *o = new_orders(&c);
+	order_result r;
+	assert_int_equal(add(o, "1964733,,CAASPP,,,,2019-03-01,", 2, &r), ORDER_ACTIVE);
+	assert_int_equal(add(o, "1964734,,CAASPP,,,,2019/05/01,", 3, &r), ORDER_REJECTED);
+	assert_string_equal(r.reason, "column 7 (ordered_on): must be a date written YYYY-MM-DD, like 2019-05-01 "
+			    "(not with '/' or '.', not month first)");
+	char first[256];
+	snprintf(first, sizeof first, "%s", r.reason);
+	assert_int_equal(add(o, "1964735,,CAASPP,,,,05/01/2019,", 4, &r), ORDER_REJECTED);
+	assert_contains(r.reason, "YYYY-MM-DD");
+	assert_contains(r.reason, "not month first");
+	assert_int_equal(add(o, "1964736,,CAASPP,,,,2019-5-1,", 5, &r), ORDER_REJECTED);
+	assert_contains(r.reason, "four-digit year first, two-digit month and day");
+	assert_int_equal(add(o, "1964737,,CAASPP,,,,2019-02-30,", 6, &r), ORDER_REJECTED);
+	assert_string_equal(r.reason, "column 7 (ordered_on): is not a calendar day (YYYY-MM-DD from 1900-01-01 on)");
+	assert_int_equal(add(o, "1964738,,CAASPP,,,,May 1 2019,", 7, &r), ORDER_REJECTED);
+	assert_string_equal(r.reason, "column 7 (ordered_on): must be a date written YYYY-MM-DD, like 2019-05-01");
+	assert_int_equal(add(o, "1964739,,CAASPP,,,,2019-03-01,2019.07.01", 8, &r), ORDER_REJECTED);
+	assert_contains(r.reason, "column 8 (cancelled_on): must be blank or a date written YYYY-MM-DD");
+	/* no reason repeats the value */
+	assert_null(strstr(r.reason, "2019.07.01"));
+	order_counts k;
+	orders_counts_get(o, &k);
+	assert_int_equal(k.rejected, 6);
+	assert_int_equal(k.first_rejected_line, 3);
+	assert_string_equal(k.first_reason, first);
+	/* a row rejected by the reader counts too, with its line */
+	orders *o2 = new_orders(&c);
+	orders_add_rejected(o2, 9, "more than 1024 fields, over the column limit", &r);
+	orders_counts_get(o2, &k);
+	assert_int_equal(k.first_rejected_line, 9);
+	assert_string_equal(k.first_reason, "more than 1024 fields, over the column limit");
+	orders_free(o2);
+	orders_free(o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -381,6 +459,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(cancellation_under_printed_sets_is_ignored),
 		cmocka_unit_test(school_order_before_lea_order),
 		cmocka_unit_test(many_orders),
+		cmocka_unit_test(codes_in_any_case),
+		cmocka_unit_test(dates_say_what_they_expect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
