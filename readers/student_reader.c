@@ -17,6 +17,7 @@
 #include "../io/columns.h"
 #include "../base/dupset.h"
 #include "../base/mem.h"
+#include "../base/progress.h"
 #include "../io/rejects.h"
 #include "../base/text.h"
 
@@ -99,6 +100,7 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 			return st;
 		const csv_record *rec = &r->rec;
 		r->counts.rows++;
+		progress_add_rows(1);   /* the progress line (a thread-local add) */
 		char reason[256];
 		if (rec->over_limit) {
 			csv_limit_reason(rec, rec->over_limit == CSV_LIMIT_FIELD
