@@ -136,6 +136,27 @@ fi
 grep -a -q "ssrfill run: warning: .*held" run.tty && ok "run: the warnings are all there" ||
 	bad "run: a warning is missing" "$(cat -v run.tty | tail -c 800)"
 
+# ---- reprint (the same job as run): the line while it reads every row,
+# erased before its summary
+"$bin" run --quiet --no-documents --students s.csv --orders o.csv --leas l.csv --out wave1 \
+	--ledger season.ledger --threads 2 2>/dev/null
+box=$(sed -n 2p wave1/manifests/august.csv | cut -d, -f1)
+pty reprint 100 "'$bin' reprint --ledger season.ledger --students s.csv --orders o.csv --leas l.csv --out again --box '$box' --reason 'water damage' --no-documents"
+if [ "$(cat reprint.rc)" = 0 ] && python3 - <<'EOF'
+import re, sys
+raw = open("reprint.tty", "rb").read()
+frames = re.findall(rb"\r([^\r\n\x1b]+)\x1b\[K", raw)
+m = re.search(rb"ssrfill reprint: \d+ sets? reprinted in 1 box", raw)
+sys.exit(0 if frames and all(f.startswith(b"ssrfill reprint: ") for f in frames)
+         and any(f.startswith(b"ssrfill reprint: reading") for f in frames)
+         and m and raw[:m.start()].endswith(b"\r\x1b[K") and b"\x1b" not in raw[m.start():] else 1)
+EOF
+then
+	ok "reprint on a terminal: the line while reading, erased before the summary"
+else
+	bad "reprint on a terminal (exit $(cat reprint.rc))" "$(cat -v reprint.tty | tail -c 600)"
+fi
+
 # ---- standard input that stops coming for a while (no total: rows, MB/s
 # and the time taken), killed (SIGTERM) while the line shows: the handler
 # erases it, so the shell's prompt starts a line of its own
