@@ -120,6 +120,10 @@ $(BIN): $(LIB_OBJ) $(CLI_OBJ)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) $^ -o $@ $(LIBS) -lcmocka $(MALLOC)
 
+# The progress line's text (rate, ETA, width) is the cli's, tested alone.
+$(BUILD)/tests/test_progress_line: $(BUILD)/tests/test_progress_line.o $(BUILD)/cli/progress_line.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) $^ -o $@ $(LIBS) -lcmocka $(MALLOC)
+
 # The layer check, the unit tests, then the end-to-end tests on the built
 # binary; `make unit` and `make e2e` run a part.  E2E_JOBS=2 runs two
 # end-to-end scripts at a time, each one's output printed whole when it

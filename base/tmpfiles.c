@@ -51,6 +51,7 @@
 
 #include "fault.h"
 #include "mem.h"
+#include "progress.h"
 
 #define CHUNK_SLOTS 256
 
@@ -487,6 +488,7 @@ static void on_signal(int sig)
 	wait_for(&creating);
 	wait_for(&forgetting);
 	remove_all();
+	progress_erase_for_signal();   /* the progress line, so the prompt starts a line */
 	signal(sig, SIG_DFL);
 	raise(sig);
 	/* still here: the signal is blocked in this handler (it dies on

@@ -20,6 +20,7 @@
 #include "../engine/student.h"
 #include "../job/run.h"
 #include "cli.h"
+#include "progress_line.h"
 
 /* A reason or operator goes into the ledger and summary.json: one line of
  * printable text, not too long to read back. */
@@ -190,6 +191,7 @@ int cmd_reprint(int argc, char **argv)
 	memset(&sum, 0, sizeof sum);
 	if (st == ST_OK)
 		st = run_job(&o, &sum);
+	progress_line_stop();
 	if (st == ST_OK && !quiet) {
 		uint64_t sets = 0, boxes_n = 0;
 		for (int s = 0; s < SHIP_COUNT; s++) {

@@ -14,10 +14,11 @@
 #include "../io/outdir.h"
 #include "../job/run.h"
 #include "cli.h"
+#include "progress_line.h"
 
 static void print_warning(const char *line, void *arg)
 {
-	fprintf(stderr, "ssrfill %s: warning: %s\n", (const char *)arg, line);
+	progress_line_printf("ssrfill %s: warning: %s", (const char *)arg, line);
 }
 
 status cli_run_prepare(const char *cmd, run_opts *o, const cli_limits *lim, int quiet)
@@ -35,6 +36,8 @@ status cli_run_prepare(const char *cmd, run_opts *o, const cli_limits *lim, int 
 		st = cli_check_tmpdir(lim->tmpdir);
 	if (st == ST_OK)
 		st = cli_sweep(cmd, &o->out, 1, lim->tmpdir, quiet);
+	if (st == ST_OK)
+		progress_line_start(cmd, quiet, 0);   /* cmd_run and cmd_reprint stop it after run_job */
 	return st;
 }
 
@@ -102,6 +105,7 @@ int cmd_run(int argc, char **argv)
 		return ready;
 	run_summary sum;
 	const status st = run_job(&o, &sum);
+	progress_line_stop();
 	/* a new ledger is said even with --quiet: a mistyped --ledger starts a
 	 * new season, which prints and bills everything again */
 	if (st == ST_OK && sum.ledger_created)

@@ -12,6 +12,7 @@
 #include "../io/instream.h"
 #include "../job/sort.h"
 #include "cli.h"
+#include "progress_line.h"
 
 /* Unknown header columns (with the closest known name) and BOMs in names,
  * on standard error before the long part of the work. */
@@ -21,11 +22,11 @@ static void print_notes(const column_notes *cn, void *arg)
 	char line[256];
 	for (size_t i = 0; i < cn->n; i++) {
 		columns_note_text(&cn->note[i], line, sizeof line);
-		fprintf(stderr, "ssrfill sort: warning: %s: line 1: %s\n", file, line);
+		progress_line_printf("ssrfill sort: warning: %s: line 1: %s", file, line);
 	}
 	if (cn->more)
-		fprintf(stderr, "ssrfill sort: warning: %s: line 1: %zu more columns not recognised\n",
-			file, cn->more);
+		progress_line_printf("ssrfill sort: warning: %s: line 1: %zu more columns not recognised",
+				     file, cn->more);
 }
 
 int cmd_sort(int argc, char **argv)
@@ -90,7 +91,10 @@ int cmd_sort(int argc, char **argv)
 	if (st != ST_OK)
 		return st;
 	sort_result r;
-	if ((st = sort_job(&o, &r)) != ST_OK)
+	progress_line_start("sort", quiet, strcmp(out_path, "-") == 0);
+	st = sort_job(&o, &r);
+	progress_line_stop();
+	if (st != ST_OK)
 		return st;
 	if (!quiet)
 		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s "

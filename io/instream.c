@@ -33,6 +33,7 @@
 #include <zstd.h>
 
 #include "../base/mem.h"
+#include "../base/progress.h"
 
 #define RAW_BYTES (256u * 1024u)
 
@@ -79,6 +80,7 @@ static status fill_raw(instream *in)
 			in->eof = 1;
 		in->raw_len += (size_t)r;
 		in->n_raw += (uint64_t)r;
+		progress_add_bytes((uint64_t)r);   /* the progress line: bytes of the file read */
 		if (r > 0 && in->raw_len >= ZSTD_FRAMEHEADERSIZE_MAX)
 			break; /* enough for a pipe; a regular file fills in one call */
 	}

@@ -37,6 +37,7 @@
 
 #include "../base/clock.h"
 #include "../base/mem.h"
+#include "../base/progress.h"
 #include "../base/tmpfiles.h"
 #include "../io/instream.h"
 #include "../io/rejects.h"
@@ -145,6 +146,7 @@ static status warn_columns(run_ctx *x, int slot, const char *file, const column_
 static status read_orders(run_ctx *x, outstream *rejects)
 {
 	orders_reader *rd;
+	progress_phase_file("reading orders", x->opt->orders);
 	status st = orders_reader_open(&rd, x->opt->orders, x->ord, rejects);
 	if (st != ST_OK)
 		return st;
@@ -174,6 +176,7 @@ static status read_orders(run_ctx *x, outstream *rejects)
 static status read_leas(run_ctx *x)
 {
 	outstream *rej;
+	progress_phase_file("reading LEAs", x->opt->leas);
 	status st = leadir_new(&x->leas);
 	if (st == ST_OK)
 		st = outdir_open(x->dir, "rejects/leas.csv", 0, &rej);
@@ -407,6 +410,15 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 
 /* ---- the job --------------------------------------------------------------- */
 
+/* The sets the sorter holds: the progress line's total while packing. */
+static uint64_t sets_to_pack(const run_ctx *x)
+{
+	uint64_t n = 0;
+	for (int s = 0; s < SHIP_COUNT; s++)
+		n += x->sum.ship[s].printed;
+	return n;
+}
+
 /* Today, or SOURCE_DATE_EPOCH when set (reproducible documents, the
  * reproducible-builds.org convention): dates the invoices and the PDFs. */
 static time_t document_date(void)
@@ -482,6 +494,7 @@ static status run_phases(run_ctx *x)
 		rejects_write_header(rej_students);
 		st = read_orders(x, rej_orders);
 	}
+	progress_phase_file("reading", opt->students);
 	if (st == ST_OK)
 		st = plan_rows(x, rej_students);
 	if (st == ST_OK)
@@ -508,20 +521,24 @@ static status run_phases(run_ctx *x)
 				   (unsigned long long)x->sum.rows, 100 * rate, 100 * opt->max_reject_rate,
 				   opt->students);
 
+	progress_phase("sorting");
 	if ((st = sorter_finish(x->so)) != ST_OK)
 		return st;
 	/* the rows' buffers and the duplicate set are freed: their pages go
 	 * back before the documents' fonts and drawing take theirs */
 	mem_release_free_pages();
 	x->sum.t_sort = clock_now() - t0 - x->sum.t_read;
+	progress_phase_rows("packing", sets_to_pack(x));
 	if ((st = run_pack_and_print(x)) != ST_OK)
 		return st;
+	progress_phase("invoices");
 	if ((st = run_write_invoices(x)) != ST_OK)
 		return st;
 	/* the ledger's sets while the document workers still draw, rather
 	 * than after them (its commit waits for the output folder) */
 	if (x->lg && (st = ledger_flush(x->lg)) != ST_OK)
 		return st;
+	progress_phase("documents");
 	if (x->docs) {
 		const double t_wait = clock_now();
 		st = doc_pool_finish(x->docs);
@@ -537,6 +554,7 @@ static status run_phases(run_ctx *x)
 					       unshaped == 1 ? "s" : "", unshaped == 1 ? "is" : "are")) != ST_OK)
 			return st;
 	}
+	progress_phase("reports");
 	if (!opt->reprint && (st = run_write_distributions(x)) != ST_OK)
 		return st;
 	orders_counts_get(x->ord, &x->sum.orders);
@@ -563,10 +581,12 @@ static status run_phases(run_ctx *x)
 		return st;
 	if (!ok)
 		return status_fail(ST_INTERNAL, "the counts do not reconcile (%s); nothing was written", why);
+	progress_phase("committing");
 	if ((st = outdir_commit(x->dir)) != ST_OK)
 		return st;
 	/* docs/rules.md §15: the ledger learns of the run only once its output
 	 * folder is in place */
+	progress_phase("ledger");
 	return run_ledger_commit(x);
 }
 

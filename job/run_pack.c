@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../base/clock.h"
+#include "../base/progress.h"
 #include "../base/text.h"
 #include "../engine/packing.h"
 #include "../engine/setrec.h"
@@ -247,6 +248,7 @@ status run_pack_and_print(run_ctx *x)
 		note_envelopes_without_address(x, sh, id, so[sh].seq, &r);
 		/* billed to the LEA the box goes to */
 		st = run_add_count(x->invoice_qty, qty_key_of_set(x->ord, lea, (unsigned)sh, &r), 1);
+		progress_add_rows(1);
 	}
 	if (st == ST_EOF)
 		st = have ? finish_lea(x, &pk, so) : ST_OK;

@@ -24,6 +24,7 @@
 #include "../base/clock.h"
 #include "../base/fault.h"
 #include "../base/mem.h"
+#include "../base/progress.h"
 #include "../base/tmpfiles.h"
 #include "../io/outstream.h"
 #include "../io/rejects.h"
@@ -73,6 +74,7 @@ static status sort_rows(student_reader *rd, sorter *so, const sort_opts *o, phas
 		return st;
 	pt->read = clock_now() - t;
 	t = clock_now();
+	progress_phase("sorting");
 	if ((st = sorter_finish(so)) != ST_OK)
 		return st;
 	pt->finish = clock_now() - t;
@@ -90,6 +92,7 @@ static status write_rows(student_reader *rd, sorter *so, outstream *out, phase_t
 	while ((st = sorter_next(so, &it)) == ST_OK) {
 		outstream_write(out, it.payload, it.payload_len);
 		outstream_putc(out, '\n');
+		progress_add_rows(1);
 	}
 	pt->write = clock_now() - t;
 	return st == ST_EOF ? ST_OK : st;
@@ -124,6 +127,7 @@ status sort_job(const sort_opts *o, sort_result *r)
 		if (st == ST_OK)
 			rejects_write_header(rej.o);
 	}
+	progress_phase_file("reading", o->students);
 	if (st == ST_OK)
 		st = student_reader_open(&rd, o->students, rej.o);
 	if (st == ST_OK && o->on_notes)
@@ -153,6 +157,7 @@ status sort_job(const sort_opts *o, sort_result *r)
 				 o->students, (unsigned long long)n.rejected, (unsigned long long)n.rows,
 				 100 * rate, 100 * o->max_reject_rate,
 				 o->rejects ? ", see the rejects file" : "");
+	progress_phase_rows(ss.n_runs ? "merging" : "writing", n.accepted);
 	if (st == ST_OK)
 		st = write_rows(rd, so, out.o, &pt);
 	if (st == ST_OK)

@@ -17,6 +17,7 @@
 #include "../io/columns.h"
 #include "../base/dupset.h"
 #include "../base/mem.h"
+#include "../base/progress.h"
 #include "../io/rejects.h"
 #include "../base/text.h"
 
@@ -112,12 +113,14 @@ int student_reader_check(const student_reader *r, const csv_record *rec, student
 void student_reader_rejected(student_reader *r, const csv_record *rec, const char *reason)
 {
 	r->counts.rows++;
+	progress_add_rows(1);   /* the progress line (a thread-local add) */
 	reject(r, rec, reason);
 }
 
 status student_reader_first(student_reader *r, const csv_record *rec, uint64_t identity)
 {
 	r->counts.rows++;
+	progress_add_rows(1);
 	const int fresh = dupset_insert(r->seen, identity);
 	if (fresh < 0)
 		return status_fail(ST_NOMEM, "%s: line %llu: out of memory for the duplicate check",
