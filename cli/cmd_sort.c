@@ -96,6 +96,8 @@ int cmd_sort(int argc, char **argv)
 	progress_line_stop();
 	if (st != ST_OK)
 		return st;
+	if (!quiet && r.encoding_advice[0])
+		fprintf(stderr, "ssrfill sort: warning: %s: %s\n", students, r.encoding_advice);
 	if (!quiet)
 		fprintf(stderr, "ssrfill sort: %llu rows read, %llu sorted, %llu rejected (%llu duplicates) in %.2f s "
 			"(read %.2f, sort %.2f, merge and write %.2f; %llu runs, %llu merge passes)\n",

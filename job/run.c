@@ -405,6 +405,10 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 	x->sum.rejected = n.rejected;
 	x->sum.duplicates = n.duplicates;
 	student_reader_free(rd);
+	char advice[320];
+	student_counts_encoding_advice(&n, advice, sizeof advice);
+	if (st == ST_OK && *advice)
+		st = run_warn(x, "%s: %s", x->opt->students, advice);
 	return st;
 }
 

@@ -151,12 +151,14 @@ status sort_job(const sort_opts *o, sort_result *r)
 				 (unsigned long long)n.rejected);
 	if (st == ST_OK && rej.o)
 		st = staged_commit(&rej);  /* the operator needs these either way */
+	char advice[sizeof r->encoding_advice];
+	student_counts_encoding_advice(&n, advice, sizeof advice);
 	if (st == ST_OK && rate > o->max_reject_rate)
 		st = status_fail(ST_REJECTS,
-				 "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; no output written%s",
+				 "%s: %llu of %llu rows rejected (%.2f%%), more than --max-reject-rate %.2f%%; no output written%s%s%s",
 				 o->students, (unsigned long long)n.rejected, (unsigned long long)n.rows,
 				 100 * rate, 100 * o->max_reject_rate,
-				 o->rejects ? ", see the rejects file" : "");
+				 o->rejects ? ", see the rejects file" : "", *advice ? "; " : "", advice);
 	progress_phase_rows(ss.n_runs ? "merging" : "writing", n.accepted);
 	if (st == ST_OK)
 		st = write_rows(rd, so, out.o, &pt);
@@ -170,6 +172,7 @@ status sort_job(const sort_opts *o, sort_result *r)
 		tmpfiles_cleanup();
 		return st;
 	}
+	memcpy(r->encoding_advice, advice, sizeof advice);
 	r->rows = n.rows;
 	r->accepted = n.accepted;
 	r->rejected = n.rejected;

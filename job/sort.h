@@ -36,6 +36,9 @@ typedef struct sort_result {
 	uint64_t rows, accepted, rejected, duplicates;
 	uint64_t runs, merge_passes;
 	double t_read, t_sort, t_write, t_total;   /* seconds */
+	/* rows rejected for not being UTF-8 and how to convert the file
+	 * (student_counts_encoding_advice); "" when none */
+	char encoding_advice[320];
 } sort_result;
 
 /* The options' files are usable together: no output is the input, --out

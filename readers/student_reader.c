@@ -19,6 +19,7 @@
 #include "../base/mem.h"
 #include "../base/progress.h"
 #include "../io/rejects.h"
+#include "../io/sniff.h"
 #include "../base/text.h"
 
 struct student_reader {
@@ -114,6 +115,11 @@ void student_reader_rejected(student_reader *r, const csv_record *rec, const cha
 {
 	r->counts.rows++;
 	progress_add_rows(1);   /* the progress line (a thread-local add) */
+	/* rejects are few: this second look at their bytes costs nothing */
+	if (text_invalid_at(rec->raw, rec->raw_len) < rec->raw_len && !r->counts.not_utf8++) {
+		r->counts.first_not_utf8_line = rec->line;
+		r->counts.not_utf8_charset = sniff_charset(rec->raw, rec->raw_len);
+	}
 	reject(r, rec, reason);
 }
 
@@ -176,6 +182,20 @@ status student_reader_next(student_reader *r, student *s, const csv_record **out
 const csv_record *student_reader_header(const student_reader *r) { return &r->header; }
 const column_notes *student_reader_notes(const student_reader *r) { return &r->notes; }
 void student_reader_counts(const student_reader *r, student_counts *c) { *c = r->counts; }
+
+void student_counts_encoding_advice(const student_counts *c, char *buf, size_t cap)
+{
+	if (!c->not_utf8) {
+		buf[0] = '\0';
+		return;
+	}
+	char advice[192] = "convert the file to UTF-8 (iconv -f CHARSET -t utf-8 IN > OUT)";
+	if (c->not_utf8_charset)
+		sniff_iconv_advice(c->not_utf8_charset, advice, sizeof advice);
+	snprintf(buf, cap, "%llu row%s rejected for not being UTF-8, the first on line %llu: %s",
+		 (unsigned long long)c->not_utf8, c->not_utf8 == 1 ? "" : "s",
+		 (unsigned long long)c->first_not_utf8_line, advice);
+}
 size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
 const char *student_reader_name(const student_reader *r) { return csv_reader_name(r->csv); }
 

@@ -30,6 +30,10 @@ typedef struct student_counts {
 	uint64_t rejected;    /* all rejects, duplicates included */
 	uint64_t duplicates;
 	uint64_t accepted;
+	/* rejected rows that are not UTF-8, the first one's line, and the
+	 * character set the first looks like (io/sniff.h; NULL: not text) */
+	uint64_t not_utf8, first_not_utf8_line;
+	const char *not_utf8_charset;
 } student_counts;
 
 status student_reader_open(student_reader **out, const char *path, outstream *rejects);
@@ -64,6 +68,10 @@ const column_notes *student_reader_notes(const student_reader *r);
  * is freed then, before the sort needs its memory to merge). */
 size_t student_reader_memory(const student_reader *r);
 void student_reader_counts(const student_reader *r, student_counts *c);
+/* When some rows were rejected for not being UTF-8: a one-line warning
+ * saying how many, the first one's line and how to convert the file
+ * ("... iconv -f latin1 -t utf-8 IN > OUT"), into buf; else "". */
+void student_counts_encoding_advice(const student_counts *c, char *buf, size_t cap);
 void student_reader_free(student_reader *r);
 
 #endif

@@ -166,6 +166,20 @@ PY
 r=$?
 [ $rc = 0 ] && [ $r = 0 ] && ! grep -qE 'iconv|M.ller|Nu.ez' "$work/err"
 check "Latin-1 rows: each reject reason says to convert with iconv (in the rejects file, not on stderr)" $? "exit $rc: $(cat "$work/err")"
+# ... and the warning about them says so once, with the first line, and no row
+"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" --max-reject-rate 1 2>"$work/err"
+grep -qF 'ssrfill sort: warning: '"$fx"'/latin1_rows.csv: 3 rows rejected for not being UTF-8, the first on line 2: it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT' "$work/err" &&
+	[ "$(grep -c iconv "$work/err")" = 1 ] && ! grep -qE 'M.ller|Nu.ez' "$work/err"
+check "Latin-1 rows: sort warns once how many, the first line and the iconv command" $? "$(cat "$work/err")"
+"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" 2>"$work/err"
+rc=$?
+[ $rc = 1 ] && grep -q 'more than --max-reject-rate.*; 3 rows rejected for not being UTF-8, the first on line 2: .*iconv -f latin1 -t utf-8' "$work/err"
+check "Latin-1 rows over the reject rate: the refusal says to convert with iconv" $? "exit $rc: $(cat "$work/err")"
+"$bin" run --no-documents --students "$fx/latin1_rows.csv" --orders "$O" --out "$work/rl1" --max-reject-rate 1 2>"$work/err"
+rc=$?
+[ $rc = 0 ] && grep -qF 'ssrfill run: warning: '"$fx"'/latin1_rows.csv: 3 rows rejected for not being UTF-8, the first on line 2: it looks like Latin-1' "$work/err" &&
+	grep -q 'iconv -f latin1 -t utf-8' "$work/rl1/summary.json"
+check "Latin-1 rows: run warns with the iconv command, in summary.json too" $? "exit $rc: $(cat "$work/err")"
 # Windows-1252 curly quotes in an orders row's po_number
 { head -1 "$O"; printf '1111111,,CAASPP,Y,8.5x11,\x93PO-A1\x94,2019-05-01,\n'; } >"$work/orders_1252.csv"
 "$bin" run --students "$S" --orders "$work/orders_1252.csv" --out "$work/r1252" --max-reject-rate 1 2>"$work/err"
