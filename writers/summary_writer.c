@@ -3,6 +3,7 @@
  * a fixed shape, integers as integers, strings escaped per RFC 8259.
  */
 #include "summary_writer.h"
+#include "build_info.h"
 
 #include <string.h>
 
@@ -70,7 +71,9 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 {
 	run_ship all;
 	tally_overall(s, &all);
-	outstream_puts(o, "{\n  \"students\": {\"file\": ");
+	outstream_puts(o, "{\n  \"build\": ");   /* which build made this output */
+	build_info_json(o);
+	outstream_puts(o, ",\n  \"students\": {\"file\": ");
 	json_str(o, students_path, strlen(students_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "
 			 "\"printed\": %llu, \"printed_earlier\": %llu, \"changed_since_printed\": %llu, "
