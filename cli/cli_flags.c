@@ -223,7 +223,8 @@ static const cli_command commands_table[] = {
 	  FLAGS(status_flags) },
 	{ "reprint",
 	  "ssrfill reprint --ledger FILE --students FILE --orders FILE --out DIR\n"
-	  "                (--box ID ... | --ssid SSID ... [--report R ...]) --reason TEXT [OPTIONS]",
+	  "           (--box ID ... | --ssid SSID ... [--report R ...]) --reason TEXT\n"
+	  "           [OPTIONS]",
 	  "print boxes or students' sets again",
 	  "Prints again what the ledger says was printed: whole boxes (--box), or students' sets "
 	  "in reprint boxes (--ssid), from the current rows, free unless --bill.",

@@ -115,11 +115,11 @@ no_leftovers "failed runs leave no temporary files" "$work"
 # --- usage: exit 2 ----------------------------------------------------------
 expect "no command: exit 2" 2 "usage" -- "$bin"
 expect "unknown command: exit 2" 2 "unknown command" -- "$bin" frobnicate
-expect "unknown option: exit 2" 2 "unknown or incomplete option '--bogus'" -- \
+expect "unknown option: exit 2" 2 "unknown option '--bogus'" -- \
 	"$bin" sort --bogus --students x --out y
 expect "bad --memory: exit 2" 2 "--memory wants a size" -- \
 	"$bin" sort --memory lots --students x --out y
-expect "missing --out: exit 2" 2 "--students and --out are required" -- \
+expect "missing --out: exit 2, naming it" 2 "--out is required: the accepted rows" -- \
 	"$bin" sort --students x
 
 # --- generated statewide sample: cross-check with an independent oracle ----
