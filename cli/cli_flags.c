@@ -413,8 +413,11 @@ int cli_next(cli_parser *p)
 	if (c == -1)
 		return 0;
 	if (c == '?') {
-		const char *w = optopt && optopt < 256 ? NULL : p->argv[optind - 1];
-		if (w)
+		const char *w = p->argv[optind - 1];
+		const cli_flag *f = strncmp(w, "--", 2) == 0 && strchr(w, '=') ? flag_named(p->cmd, w) : NULL;
+		if (f && !f->arg)   /* --force=yes */
+			p->st = cli_usage_error(p->cmd->name, "--%s takes no value", f->name);
+		else if (strncmp(w, "--", 2) == 0)
 			p->st = cli_usage_error(p->cmd->name, "unknown option '%s'", w);
 		else
 			p->st = cli_usage_error(p->cmd->name, "unknown option '-%c'", optopt);

@@ -112,6 +112,8 @@ expect "a missing --orders is named" 2 "^ssrfill run: --orders is required: the 
 expect "a missing --ledger is named (reprint)" 2 "--ledger is required" -- \
 	"$bin" reprint --students "$work/s.csv" --orders "$work/o.csv" --out "$work/nope" --box x --reason r
 expect "an unknown flag" 2 "unknown option '--bogus'" -- "$bin" gen --bogus
+expect "a switch given a value" 2 "--force takes no value" -- "$bin" gen --force=yes --out "$work/x" --orders "$work/y"
+expect "an unknown short flag" 2 "unknown option '-x'" -- "$bin" sort -x
 expect "usage errors go to standard error with the synopsis" 2 "^usage: ssrfill gen " -- "$bin" gen --bogus
 [ ! -s "$work/stdout" ] && ok "usage errors: nothing on standard output" || bad "usage errors: nothing on standard output"
 expect "--threads 257 is refused" 2 "--threads wants a number from 0" -- \
