@@ -95,9 +95,13 @@ status staged_close(staged *sf)
 
 status staged_check_new(const char *flag, const char *path, int force)
 {
-	struct stat sb;
+	struct stat sb, out;
 	if (force || strcmp(path, "-") == 0 || strncmp(path, "/dev/", 5) == 0 ||
 	    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return ST_OK;
+	/* a name for standard output (a link to /proc/self/fd/1): the shell
+	 * made that file for this command */
+	if (fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == sb.st_dev && out.st_ino == sb.st_ino)
 		return ST_OK;
 	return status_fail(ST_USAGE, "%s %s exists: give --force (-f) to replace it, or name a new file",
 			   flag, path);

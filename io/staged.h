@@ -31,8 +31,9 @@ typedef struct staged {
 
 /* The one overwrite rule of every command's outputs: an existing file
  * named by `flag` ("--out") is refused, ST_USAGE naming both, unless
- * force.  "-", a FIFO or device, and what a /dev/ name leads to
- * (/dev/stdout) are streams, never refused. */
+ * force.  "-", a FIFO or device, what a /dev/ name leads to
+ * (/dev/stdout) and the file standard output is (a link to
+ * /proc/self/fd/1) are streams, never refused. */
 status staged_check_new(const char *flag, const char *path, int force);
 
 /* ST_USAGE when path cannot be an output (a folder, someone else's FIFO). */

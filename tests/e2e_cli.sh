@@ -154,6 +154,9 @@ expect "sort --force replaces them" 0 "rows read" -- \
 expect "sort --out - is never refused" 0 "rows read" -- "$bin" sort --students "$work/s.csv" --out - --max-reject-rate 1
 expect "sort --out /dev/null is never refused" 0 "rows read" -- \
 	"$bin" sort --students "$work/s.csv" --out /dev/null --max-reject-rate 1
+"$bin" sort -q --students "$work/s.csv" --out /dev/stdout --max-reject-rate 1 >"$work/sorted.csv" 2>"$work/err"; rc=$?
+check "sort --out /dev/stdout into an existing file is never refused" "$([ $rc = 0 ] && [ -s "$work/sorted.csv" ]; echo $?)" \
+	"rc $rc: $(cat "$work/err")"
 expect "run into an existing output without --force: refused (as before)" 2 "" -- \
 	"$bin" run --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run1" --no-documents
 expect "run -f replaces it" 0 "" -- \
