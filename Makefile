@@ -122,9 +122,13 @@ version:
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page
 # (docs/ssrfill.1) and the bash completion (docs/ssrfill.bash-completion);
 # make uninstall removes those three files and nothing else.
-install: $(BIN)
+# INSTALL_BIN=/abs/path/ssrfill installs that binary as it is, built by no
+# rule (tests/e2e_cli.sh installs the binary under test that way, so a
+# source edited meanwhile does not rebuild it under the other tests).
+INSTALL_BIN ?= $(BIN)
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
-	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ssrfill
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/ssrfill
 	install -m 0644 docs/ssrfill.1 $(DESTDIR)$(MANDIR)/man1/ssrfill.1
 	install -m 0644 docs/ssrfill.bash-completion $(DESTDIR)$(BASHCOMPDIR)/ssrfill
 uninstall:

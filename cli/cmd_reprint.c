@@ -126,12 +126,10 @@ int cmd_reprint(int argc, char **argv)
 		case OPT_BILL: ro.bill = 1; break;
 		}
 	}
-	if (st == ST_OK && c < 0)
-		st = p.st;   /* ST_OK after --help: nothing more to do */
-	if (st == ST_OK && c < 0) {
+	if (st == ST_OK && c < 0) {   /* help printed (ST_OK), or a usage error said */
 		mem_free(boxes);
 		mem_free(ssids);
-		return ST_OK;
+		return p.st;
 	}
 	if (st == ST_OK)
 		st = cli_parser_finish(&p);

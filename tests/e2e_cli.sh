@@ -191,6 +191,12 @@ for g in ${alt:-$grp}; do
 		"$([ "$(stat -c '%a %G' "$work/g_sorted.csv" "$work/g_rej.csv" | sort -u)" = "640 $g" ]; echo $?)" \
 		"$(stat -c '%a %G %n' "$work/g_sorted.csv" "$work/g_rej.csv")"
 done
+"$bin" run -q --students "$work/s.csv" --orders "$work/o.csv" --out "$work/lrun" --no-documents \
+	--ledger "$work/season.ledger"
+box=$(awk -F, 'NR == 2 { print $1 }' "$work/lrun/manifests/august.csv")
+"$bin" reprint -q --ledger "$work/season.ledger" --students "$work/s.csv" --orders "$work/o.csv" \
+	--out "$work/reprint640" --box "$box" --reason "synthetic test" --no-documents --mode 0640 2>"$work/err"
+modes_are "reprint --mode 0640 (box $box): files 0640, folders 0750" "$work/reprint640" 640 750
 for m in 0644 0604 0666 0777 0401; do
 	expect "--mode $m is refused (never world-readable)" 2 "--mode $m would let every user|--mode wants" -- \
 		"$bin" sort --students "$work/s.csv" --out "$work/m.csv" --mode "$m"
@@ -282,9 +288,10 @@ check "completion: '--shipment w' offers winter" "$([ "$got" = winter ]; echo $?
 
 # --- make install / make uninstall --------------------------------------------------------
 dest=$work/dest
-mode=release
-[ "${SSRFILL_SANITIZED:-}" = asan ] && mode=asan
-if make -s -C "$top" --no-print-directory MODE=$mode install DESTDIR="$dest" PREFIX=/opt/ssr >"$work/install.log" 2>&1; then
+# the binary under test (release or sanitized), as built: no rebuild here
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+if make -s -C "$top" --no-print-directory INSTALL_BIN="$abs_bin" install DESTDIR="$dest" PREFIX=/opt/ssr \
+	>"$work/install.log" 2>&1; then
 	ok "make install DESTDIR=... PREFIX=/opt/ssr"
 else
 	bad "make install DESTDIR=... PREFIX=/opt/ssr" "$(tail -5 "$work/install.log")"
@@ -296,11 +303,13 @@ check "installed binary is executable by all, the man page readable" \
 	"$([ "$(stat -c %a "$dest/opt/ssr/bin/ssrfill" "$dest/opt/ssr/share/man/man1/ssrfill.1" | tr '\n' ' ')" = "755 644 " ]; echo $?)"
 "$dest/opt/ssr/bin/ssrfill" --version >"$work/iv" 2>&1
 check "the installed binary runs: --version" "$(cmp -s "$work/iv" "$work/v.out"; echo $?)" "$(cat "$work/iv")"
+cmp -s "$abs_bin" "$dest/opt/ssr/bin/ssrfill" && ok "the installed binary is the one built" \
+	|| bad "the installed binary is the one built"
 "$dest/opt/ssr/bin/ssrfill" help status | grep -q -- '--check' && ok "the installed binary runs: help status" \
 	|| bad "the installed binary runs: help status"
 MANWIDTH=80 man -l "$dest/opt/ssr/share/man/man1/ssrfill.1" 2>/dev/null | grep -q 'print, box, ship and bill' &&
 	ok "man -l renders the installed page" || bad "man -l renders the installed page"
-make -s -C "$top" --no-print-directory MODE=$mode uninstall DESTDIR="$dest" PREFIX=/opt/ssr >"$work/uninstall.log" 2>&1
+make -s -C "$top" --no-print-directory uninstall DESTDIR="$dest" PREFIX=/opt/ssr >"$work/uninstall.log" 2>&1
 left=$(find "$dest" ! -type d 2>/dev/null)
 check "make uninstall leaves no file" "$([ -z "$left" ]; echo $?)" "$left"
 
