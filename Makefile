@@ -109,13 +109,13 @@ endif
 .PHONY: all test unit e2e asan tsan valgrind demo bench clean deps fuzz install uninstall version
 all: $(BIN)
 
-# The version is compiled into writers/build_info.c alone; version.txt
+# The version is compiled into job/build_info.c alone; version.txt
 # changes (and that object is rebuilt) only when the version does.
 VERSION_FILE := $(BUILD)/version.txt
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(VERSION_FILE) 2>/dev/null)" = '$(SSRFILL_VERSION)' ] || \
 	printf '%s\n' '$(SSRFILL_VERSION)' > $(VERSION_FILE); })
-$(BUILD)/writers/build_info.o: $(VERSION_FILE)
-$(BUILD)/writers/build_info.o: CFLAGS += -DSSRFILL_VERSION='"$(SSRFILL_VERSION)"'
+$(BUILD)/job/build_info.o: $(VERSION_FILE)
+$(BUILD)/job/build_info.o: CFLAGS += -DSSRFILL_VERSION='"$(SSRFILL_VERSION)"'
 version:
 	@echo $(SSRFILL_VERSION)
 

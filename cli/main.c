@@ -25,7 +25,7 @@
 #include "../base/mem.h"
 #include "../io/outdir.h"
 #include "../io/staged.h"
-#include "../writers/build_info.h"
+#include "../job/build_info.h"
 #include "../base/tmpfiles.h"
 
 /* jemalloc (release builds): keep freed blocks up to 1 MiB in each

@@ -9,6 +9,7 @@
  */
 #include "build_info.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include <cairo.h>
@@ -91,20 +92,42 @@ void build_info_print(FILE *f)
 	fputc('\n', f);
 }
 
-void build_info_json(outstream *o)
+/* A JSON string of s, at most 120 bytes of it: the versions are plain
+ * text, so a character JSON would need escaped is replaced, not escaped.
+ * With BUILD_LIBS_MAX names and versions of under 48 bytes, the whole
+ * object stays under BUILD_INFO_JSON_MAX. */
+static void json_str(char *buf, size_t *at, const char *s)
+{
+	buf[(*at)++] = '"';
+	for (size_t n = 0; s[n] && n < 120; n++)
+		buf[(*at)++] = (unsigned char)s[n] < 0x20 || s[n] == '"' || s[n] == '\\' ? '?' : s[n];
+	buf[(*at)++] = '"';
+}
+
+static void lit(char *buf, size_t *at, const char *s)
+{
+	const size_t n = strlen(s);
+	memcpy(buf + *at, s, n);
+	*at += n;
+}
+
+void build_info_json(char buf[BUILD_INFO_JSON_MAX])
 {
 	build_lib libs[BUILD_LIBS_MAX];
 	const size_t n = build_info_libs(libs);
-	outstream_puts(o, "{\"version\": ");
-	outstream_json_str(o, build_info_version(), strlen(build_info_version()));
-	outstream_puts(o, ", \"compiler\": ");
-	outstream_json_str(o, build_info_compiler(), strlen(build_info_compiler()));
-	outstream_puts(o, ", \"libraries\": {");
+	size_t at = 0;
+	lit(buf, &at, "{\"version\": ");
+	json_str(buf, &at, build_info_version());
+	lit(buf, &at, ", \"compiler\": ");
+	json_str(buf, &at, build_info_compiler());
+	lit(buf, &at, ", \"libraries\": {");
 	for (size_t i = 0; i < n; i++) {
-		outstream_puts(o, i ? ", " : "");
-		outstream_json_str(o, libs[i].name, strlen(libs[i].name));
-		outstream_puts(o, ": ");
-		outstream_json_str(o, libs[i].version, strlen(libs[i].version));
+		lit(buf, &at, i ? ", " : "");
+		json_str(buf, &at, libs[i].name);
+		lit(buf, &at, ": ");
+		json_str(buf, &at, libs[i].version);
 	}
-	outstream_puts(o, "}}");
+	lit(buf, &at, "}}");
+	assert(at < BUILD_INFO_JSON_MAX);
+	buf[at] = '\0';
 }

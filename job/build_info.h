@@ -4,6 +4,8 @@
  * the versions of the libraries it runs with (asked of each library at run
  * time where it has a call for it, else its headers' at build time).
  * `ssrfill --version` prints it; summary.json records it as "build".
+ * In job/, not writers/: it links every library (SQLite, cairo, pango),
+ * and the fuzzers link the layers below job/ without them.
  */
 #ifndef SSRFILL_BUILD_INFO_H
 #define SSRFILL_BUILD_INFO_H
@@ -11,7 +13,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../io/outstream.h"
 
 typedef struct build_lib {
 	const char *name;
@@ -26,7 +27,10 @@ const char *build_info_compiler(void);
 size_t build_info_libs(build_lib *out);
 /* --version: "ssrfill VERSION", then the compiler and the libraries. */
 void build_info_print(FILE *f);
-/* summary.json's value: {"version": ..., "compiler": ..., "libraries": {...}} */
-void build_info_json(outstream *o);
+/* summary.json's value, {"version": ..., "compiler": ..., "libraries":
+ * {...}}, as a string in buf: every string in it is cut at 120 bytes, so
+ * it always fits. */
+#define BUILD_INFO_JSON_MAX (2 * 124 + BUILD_LIBS_MAX * (2 * 50 + 4) + 64)
+void build_info_json(char buf[BUILD_INFO_JSON_MAX]);
 
 #endif
