@@ -9,7 +9,25 @@
 #   make tsan     the threaded tests under ThreadSanitizer (libc malloc)
 #   make demo     generate the built-in sample and run the main job on it
 #   make bench    micro-benchmarks and the end-to-end comparison
+#   make install  the binary, the man page and the bash completion under
+#                 $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make version  print the version the build records
 #   make clean
+
+# The version `ssrfill --version` and summary.json say: `git describe` of
+# the checkout when it has a tag, else VERSION followed by the commit
+# ("1.0.0-g9084191", "-dirty" with uncommitted changes), else VERSION alone
+# (a tarball).  git is asked only about this folder's own repository.
+VERSION := 1.0.0
+GIT_HERE := $(shell [ "$$(git -C $(CURDIR) rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && echo yes)
+GIT_TAGGED := $(if $(GIT_HERE),$(shell git -C $(CURDIR) describe --tags --dirty 2>/dev/null))
+GIT_REV := $(if $(GIT_HERE),$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null))
+SSRFILL_VERSION := $(or $(GIT_TAGGED),$(VERSION)$(if $(GIT_REV),-g$(GIT_REV)))
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC      ?= cc
 CXX     ?= c++
@@ -17,7 +35,8 @@ PKGS    := libjemalloc-dev libcsv-dev libzstd-dev libcmocka-dev libbenchmark-dev
            libutf8proc-dev libinih-dev libicu-dev python3-icu pkg-config zstd time bc \
            libharfbuzz-dev libfontconfig-dev libcairo2-dev libpango1.0-dev libzint-dev zlib1g-dev \
            fonts-dejavu-core fonts-droid-fallback fonts-nanum \
-           poppler-utils zbar-tools qpdf libicu-dev python3-icu libsqlite3-dev sqlite3 libssl-dev
+           poppler-utils zbar-tools qpdf libicu-dev python3-icu libsqlite3-dev sqlite3 libssl-dev \
+           mandoc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Werror
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP -pthread $(PDF_CFLAGS) $(ICU_CFLAGS) \
@@ -87,8 +106,33 @@ else
 BIN := ssrfill
 endif
 
-.PHONY: all test unit e2e asan tsan valgrind demo bench clean deps fuzz
+.PHONY: all test unit e2e asan tsan valgrind demo bench clean deps fuzz install uninstall version
 all: $(BIN)
+
+# The version is compiled into job/build_info.c alone; version.txt
+# changes (and that object is rebuilt) only when the version does.
+VERSION_FILE := $(BUILD)/version.txt
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(VERSION_FILE) 2>/dev/null)" = '$(SSRFILL_VERSION)' ] || \
+	printf '%s\n' '$(SSRFILL_VERSION)' > $(VERSION_FILE); })
+$(BUILD)/job/build_info.o: $(VERSION_FILE)
+$(BUILD)/job/build_info.o: CFLAGS += -DSSRFILL_VERSION='"$(SSRFILL_VERSION)"'
+version:
+	@echo $(SSRFILL_VERSION)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page
+# (docs/ssrfill.1) and the bash completion (docs/ssrfill.bash-completion);
+# make uninstall removes those three files and nothing else.
+# INSTALL_BIN=/abs/path/ssrfill installs that binary as it is, built by no
+# rule (tests/e2e_cli.sh installs the binary under test that way, so a
+# source edited meanwhile does not rebuild it under the other tests).
+INSTALL_BIN ?= $(BIN)
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/ssrfill
+	install -m 0644 docs/ssrfill.1 $(DESTDIR)$(MANDIR)/man1/ssrfill.1
+	install -m 0644 docs/ssrfill.bash-completion $(DESTDIR)$(BASHCOMPDIR)/ssrfill
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ssrfill $(DESTDIR)$(MANDIR)/man1/ssrfill.1 $(DESTDIR)$(BASHCOMPDIR)/ssrfill
 
 # $(call install_missing,PACKAGES): the recipe that installs those of the
 # Debian packages that are missing (apt-get update once), then touches the
@@ -176,7 +220,7 @@ valgrind:
 
 demo: $(BIN)
 	@mkdir -p out
-	./ssrfill gen --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv \
+	./ssrfill gen --force --rows 60000 --seed 2019 --out out/demo_students.csv.zst --orders out/demo_orders.csv \
 	  --leas out/demo_leas.csv
 	./ssrfill run --students out/demo_students.csv.zst --orders out/demo_orders.csv --leas out/demo_leas.csv \
 	  --out out/demo --force

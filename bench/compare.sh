@@ -40,7 +40,7 @@ maxrss() { sort -k2 -n "$1" | tail -1 | awk '{printf "%.0f", $2/1024}'; }
 for mem in 64M 256M; do
 	rm -f "$work/ssr_$mem" "$work/gnu_$mem"
 	for i in $(seq "$reps"); do
-		measure "ssr_$mem" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
+		measure "ssr_$mem" "$bin" sort --quiet --force --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
 		measure "gnu_$mem" env LC_ALL=C sort -t, -S"$mem" --parallel=2 -T "$work" \
 			-k2,2 -k4,4 -k6,6 -k7,7 -k8,8 -k1,1 -k10,10 "$work/s.csv" -o "$work/out_gnu.csv"
 	done
@@ -94,7 +94,7 @@ else
 fi
 rm -f "$work/run_256M" "$work/sort_256M" "$work/ledger_256M"
 for i in $(seq "$reps"); do
-	measure "sort_256M" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --tmpdir "$work"
+	measure "sort_256M" "$bin" sort --quiet --force --students "$work/s.csv" --out "$work/out_ssr.csv" --tmpdir "$work"
 	measure "run_256M" "$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_$i" --tmpdir "$work"
 	# a new ledger each time: wave 1, the most a run writes into one
 	measure "ledger_256M" "$bin" run --quiet --ledger "$work/ledger_$i.db" --students "$work/s.csv" --orders "$work/o.csv" \
@@ -121,7 +121,7 @@ doc_rows=${DOC_ROWS:-6000000}
 if [ "$doc_rows" != "$rows" ]; then
 	echo "generating $doc_rows rows for the documents..."
 	rm -f "$work/s.csv" "$work/out_ssr.csv"
-	"$bin" gen --quiet --rows "$doc_rows" --seed 42 --out "$work/s.csv" --orders "$work/o.csv"
+	"$bin" gen --quiet --force --rows "$doc_rows" --seed 42 --out "$work/s.csv" --orders "$work/o.csv"
 fi
 rm -f "$work/nodoc" "$work/doc"
 for i in $(seq "$reps"); do

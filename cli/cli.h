@@ -5,8 +5,10 @@
 #ifndef SSRFILL_CLI_H
 #define SSRFILL_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../base/status.h"
 
@@ -27,7 +29,68 @@ int cli_default_threads(void);
  * stderr; returns ST_USAGE. */
 status cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void cli_print_usage(const char *cmd);
+
+/* The flags' getopt codes: a short option's letter (-o, -f, -q, -T, -M,
+ * -h), else one of these, above any character. */
+enum {
+	OPT_STUDENTS = 256, OPT_ORDERS, OPT_CONFIG, OPT_TMPDIR, OPT_MAX_REJECT_RATE,
+	OPT_NO_DOCUMENTS, OPT_LEDGER, OPT_LEAS, OPT_INVOICE_DATE, OPT_REJECTS,
+	OPT_ROWS, OPT_SEED, OPT_BAD_ROWS, OPT_WAVE, OPT_SSID, OPT_JSON, OPT_STATION,
+	OPT_SHIPMENT, OPT_LEA, OPT_CHECK, OPT_BOX, OPT_REPORT, OPT_REASON, OPT_OPERATOR,
+	OPT_BILL, OPT_GROUP, OPT_MODE,
+};
+
+/* One flag of a command (cli_flags.c): the one table behind its parsing
+ * and its help. */
+typedef struct cli_flag {
+	int code;              /* the short letter, or OPT_* */
+	const char *name;      /* the long name, without "--" */
+	const char *arg;       /* the value's name ("FILE"); NULL: a switch */
+	const char *example;   /* a value, for "--memory needs a value, like 64M" */
+	const char *what;      /* what it does */
+	const char *dflt;      /* its default, as help shows it */
+	int required;
+} cli_flag;
+
+typedef struct cli_command {
+	const char *name;
+	const char *synopsis;  /* "ssrfill run --students FILE ..." */
+	const char *summary;   /* one line for `ssrfill help` */
+	const char *about;     /* a paragraph for `ssrfill help CMD` */
+	const cli_flag *flags;
+	size_t n_flags;
+} cli_command;
+
+const cli_command *cli_command_find(const char *name);
+/* The i-th command, NULL past the last. */
+const cli_command *cli_command_at(size_t i);
+void cli_print_synopsis(FILE *f, const cli_command *c);
+/* `ssrfill help CMD`: synopsis, what it does, every flag with its default. */
+void cli_print_help(FILE *f, const cli_command *c);
+/* `ssrfill help`: the commands and the global options. */
+void cli_print_overview(FILE *f);
+
+#define CLI_MAX_FLAGS 40
+/* getopt_long over a command's table; see cli_flags.c. */
+typedef struct cli_parser {
+	const cli_command *cmd;
+	int argc;
+	char **argv;
+	const char *arg;       /* the value of the flag cli_next returned */
+	status st;             /* when cli_next returned -1: ST_OK after help, else the error */
+	struct option longopts[CLI_MAX_FLAGS + 1];
+	char shortopts[2 * CLI_MAX_FLAGS + 2];
+	unsigned char seen[CLI_MAX_FLAGS];
+} cli_parser;
+
+void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv);
+/* The next flag's code; 0 after the last; -1 when the command should
+ * return p->st now (help printed, or a usage error said). */
+int cli_next(cli_parser *p);
+/* After the loop: an unexpected argument, or the first required flag not
+ * given, as a usage error naming it. */
+status cli_parser_finish(cli_parser *p);
+int cli_parser_seen(const cli_parser *p, int code);
 
 /* The resource flags sort and run share: --memory, --threads, --tmpdir,
  * --max-reject-rate, with their defaults. */
@@ -39,9 +102,22 @@ typedef struct cli_limits {
 } cli_limits;
 
 void cli_limits_defaults(cli_limits *l);
-/* Handle getopt's c (one of 'm', 't', 'T', 'R') for command cmd: 1 when it
+/* Handle a flag's code (one of 'M', 'T', OPT_TMPDIR, OPT_MAX_REJECT_RATE) for command cmd: 1 when it
  * was one of them (*st set, ST_USAGE on a bad value), 0 otherwise. */
 int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, status *st);
+
+/* --group and --mode (run, reprint, sort, gen): who may read the
+ * outputs.  mode 0: not given. */
+typedef struct cli_share {
+	unsigned mode;
+	long gid;
+} cli_share;
+#define CLI_SHARE_INIT { 0, -1 }
+/* Handle OPT_GROUP or OPT_MODE: 1 when c was one (*st ST_USAGE on a bad
+ * value: a mode with a bit for others, a group you are not in). */
+int cli_share_option(const char *cmd, int c, const char *arg, cli_share *sh, status *st);
+/* Before any output is opened: the files and folders written get it. */
+void cli_share_apply(const cli_share *sh);
 
 /* Remove the leftovers of killed ssrfill processes (their owner locks are
  * free) from the folders of the given output paths and from tmpdir, and

@@ -3,7 +3,6 @@
  * configuration (the built-in defaults with F on top) as an INI file that
  * --config reads back.
  */
-#include <getopt.h>
 #include <stddef.h>
 
 #include "../engine/config.h"
@@ -13,27 +12,17 @@
 
 int cmd_config(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = NULL;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "config", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		switch (c) {
-		case 'c': path = optarg; break;
-		case 'h':
-			cli_print_usage("config");
-			return ST_OK;
-		default:
-			return cli_usage_error("config", "unknown or incomplete option '%s'", argv[optind - 1]);
+		case OPT_CONFIG: path = p.arg; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("config", "unexpected argument '%s'", argv[optind]);
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 	config cfg;
 	config_defaults(&cfg);
 	status st = path ? config_load(&cfg, path) : ST_OK;

@@ -18,7 +18,6 @@
  * The answers are gathered first (a student has at most one set per
  * report), then written to standard output in one piece.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,31 +167,19 @@ static int ssid_valid(const char *s, uint64_t *out)
 
 int cmd_find(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "ssid", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = NULL, *ssid_text = NULL;
 	int json = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "find", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		switch (c) {
-		case 'l': path = optarg; break;
-		case 's': ssid_text = optarg; break;
-		case 'j': json = 1; break;
-		case 'h':
-			cli_print_usage("find");
-			return ST_OK;
-		default:
-			return cli_usage_error("find", "unknown or incomplete option '%s'", argv[optind - 1]);
+		case OPT_LEDGER: path = p.arg; break;
+		case OPT_SSID: ssid_text = p.arg; break;
+		case OPT_JSON: json = 1; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("find", "unexpected argument '%s'", argv[optind]);
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 	if (!path || !*path)
 		return cli_usage_error("find", "--ledger is required: the season's ledger file");
 	if (!ssid_text)

@@ -4,10 +4,10 @@
  * `--wave 2` the later files of the same --rows and --seed (late scores,
  * corrected and withdrawn rows, late orders: gen/synth_late.c).  Both
  * are written beside their names and renamed into place once whole, so a
- * failed or interrupted gen leaves the files that were there as they were.
+ * failed or interrupted gen leaves the files that were there as they were;
+ * an existing file is replaced only with --force, as every command's.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,62 +20,51 @@
 
 int cmd_gen(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "rows", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "bad-rows", required_argument, NULL, 'b' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "orders", required_argument, NULL, 'O' },
-		{ "wave", required_argument, NULL, 'w' },
-		{ "leas", required_argument, NULL, 'L' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	synth_opts o;
 	memset(&o, 0, sizeof o);
 	o.rows = 60000;
 	o.seed = 2019;
-	int quiet = 0, c;
+	cli_share share = CLI_SHARE_INIT;
+	int quiet = 0, force = 0, c;
 	const char *leas_path = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "gen", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
+		status bad;
+		if (cli_share_option("gen", c, p.arg, &share, &bad)) {
+			if (bad != ST_OK)
+				return bad;
+			continue;
+		}
 		switch (c) {
-		case 'n':
-			if (cli_parse_u64(optarg, &o.rows) != 0)
+		case OPT_ROWS:
+			if (cli_parse_u64(p.arg, &o.rows) != 0)
 				return cli_usage_error("gen", "--rows wants a whole number");
 			break;
-		case 's':
-			if (cli_parse_u64(optarg, &o.seed) != 0)
+		case OPT_SEED:
+			if (cli_parse_u64(p.arg, &o.seed) != 0)
 				return cli_usage_error("gen", "--seed wants a whole number");
 			break;
-		case 'b':
-			if (cli_parse_rate(optarg, &o.bad_rate) != 0)
+		case OPT_BAD_ROWS:
+			if (cli_parse_rate(p.arg, &o.bad_rate) != 0)
 				return cli_usage_error("gen", "--bad-rows wants a rate from 0 to 1");
 			break;
-		case 'w': {
+		case OPT_WAVE: {
 			uint64_t w;
-			if (cli_parse_u64(optarg, &w) != 0 || w < 1 || w > 2)
+			if (cli_parse_u64(p.arg, &w) != 0 || w < 1 || w > 2)
 				return cli_usage_error("gen", "--wave wants 1 or 2");
 			o.wave = (unsigned)w;
 			break;
 		}
-		case 'o': o.students_path = optarg; break;
-		case 'O': o.orders_path = optarg; break;
-		case 'L': leas_path = optarg; break;
+		case 'o': o.students_path = p.arg; break;
+		case OPT_ORDERS: o.orders_path = p.arg; break;
+		case OPT_LEAS: leas_path = p.arg; break;
+		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h':
-			cli_print_usage("gen");
-			return ST_OK;
-		default:
-			return cli_usage_error("gen", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
-	if (!o.students_path || !o.orders_path)
-		return cli_usage_error("gen", "--out and --orders are required");
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 	status st = synth_check(&o);
 	if (st != ST_OK)
 		return st;
@@ -83,6 +72,14 @@ int cmd_gen(int argc, char **argv)
 		return status_fail(ST_USAGE, "--out and --orders name the same file (%s)", o.orders_path);
 	if (leas_path && (staged_same_file(leas_path, o.orders_path) || staged_same_file(leas_path, o.students_path)))
 		return status_fail(ST_USAGE, "--leas names the same file as --out or --orders (%s)", leas_path);
+	st = staged_check_new("--out", o.students_path, force);
+	if (st == ST_OK)
+		st = staged_check_new("--orders", o.orders_path, force);
+	if (st == ST_OK && leas_path)
+		st = staged_check_new("--leas", leas_path, force);
+	if (st != ST_OK)
+		return st;
+	cli_share_apply(&share);
 	tmpfiles_install_signals();
 	const char *outs[] = { o.students_path, o.orders_path, leas_path };
 	st = cli_sweep("gen", outs, leas_path ? 3 : 2, NULL, quiet);

@@ -7,7 +7,6 @@
  *       (--box ID ... | --ssid S ... [--report R ...]) --reason TEXT
  *       [--operator NAME] [--bill]
  */
-#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,30 +66,6 @@ static int parse_ssid(const char *s, uint64_t *out)
 
 int cmd_reprint(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "students", required_argument, NULL, 's' },
-		{ "orders", required_argument, NULL, 'O' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "max-reject-rate", required_argument, NULL, 'R' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-documents", no_argument, NULL, 'N' },
-		{ "ledger", required_argument, NULL, 'L' },
-		{ "leas", required_argument, NULL, 'D' },
-		{ "invoice-date", required_argument, NULL, 'I' },
-		{ "box", required_argument, NULL, 'b' },
-		{ "ssid", required_argument, NULL, 'i' },
-		{ "report", required_argument, NULL, 'r' },
-		{ "reason", required_argument, NULL, 'y' },
-		{ "operator", required_argument, NULL, 'u' },
-		{ "bill", no_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	run_opts o;
 	memset(&o, 0, sizeof o);
 	reprint_opts ro;
@@ -105,71 +80,66 @@ int cmd_reprint(int argc, char **argv)
 		mem_free(ssids);
 		return status_fail(ST_NOMEM, "out of memory");
 	}
+	cli_share share = CLI_SHARE_INIT;
 	int quiet = 0, c;
 	status st = ST_OK;
-	optind = 1;
-	opterr = 0;
-	while (st == ST_OK && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "reprint", argc, argv);
+	while (st == ST_OK && (c = cli_next(&p)) > 0) {
 		status bad;
-		if (cli_limits_option("reprint", c, optarg, &lim, &bad)) {
+		if (cli_limits_option("reprint", c, p.arg, &lim, &bad) ||
+		    cli_share_option("reprint", c, p.arg, &share, &bad)) {
 			st = bad;
 			continue;
 		}
 		switch (c) {
-		case 's': o.students = optarg; break;
-		case 'O': o.orders = optarg; break;
-		case 'c': o.config_path = optarg; break;
-		case 'o': o.out = optarg; break;
+		case OPT_STUDENTS: o.students = p.arg; break;
+		case OPT_ORDERS: o.orders = p.arg; break;
+		case OPT_CONFIG: o.config_path = p.arg; break;
+		case 'o': o.out = p.arg; break;
 		case 'f': o.force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'N': o.no_documents = 1; break;
-		case 'L': o.ledger = optarg; break;
-		case 'D': o.leas = optarg; break;
-		case 'I':
-			if (cli_parse_date(optarg, &o.invoice_date) != 0)
-				st = cli_usage_error("reprint", "--invoice-date '%s' is not a date YYYY-MM-DD", optarg);
+		case OPT_NO_DOCUMENTS: o.no_documents = 1; break;
+		case OPT_LEDGER: o.ledger = p.arg; break;
+		case OPT_LEAS: o.leas = p.arg; break;
+		case OPT_INVOICE_DATE:
+			if (cli_parse_date(p.arg, &o.invoice_date) != 0)
+				st = cli_usage_error("reprint", "--invoice-date '%s' is not a date YYYY-MM-DD", p.arg);
 			break;
-		case 'b': boxes[ro.n_boxes++] = optarg; break;
-		case 'i':
-			if (parse_ssid(optarg, &ssids[ro.n_ssids]) != 0)
-				st = cli_usage_error("reprint", "--ssid '%s' is not an ssid (up to 10 digits)", optarg);
+		case OPT_BOX: boxes[ro.n_boxes++] = p.arg; break;
+		case OPT_SSID:
+			if (parse_ssid(p.arg, &ssids[ro.n_ssids]) != 0)
+				st = cli_usage_error("reprint", "--ssid '%s' is not an ssid (up to 10 digits)", p.arg);
 			else
 				ro.n_ssids++;
 			break;
-		case 'r': {
-			const int r = parse_report(optarg);
+		case OPT_REPORT: {
+			const int r = parse_report(p.arg);
 			if (r < 0)
 				st = cli_usage_error("reprint", "--report '%s' is not a report code (SB, CAA, CAST, "
-						     "CAAS, CSA or ELPAC)", optarg);
+						     "CAAS, CSA or ELPAC)", p.arg);
 			else
 				ro.reports |= 1u << r;
 			break;
 		}
-		case 'y': ro.reason = optarg; break;
-		case 'u': ro.operator_name = optarg; break;
-		case 'B': ro.bill = 1; break;
-		case 'h':
-			cli_print_usage("reprint");
-			mem_free(boxes);
-			mem_free(ssids);
-			return ST_OK;
-		default:
-			st = cli_usage_error("reprint", "unknown or incomplete option '%s'", argv[optind - 1]);
+		case OPT_REASON: ro.reason = p.arg; break;
+		case OPT_OPERATOR: ro.operator_name = p.arg; break;
+		case OPT_BILL: ro.bill = 1; break;
 		}
 	}
-	if (st == ST_OK && optind < argc)
-		st = cli_usage_error("reprint", "unexpected argument '%s'", argv[optind]);
-	if (st == ST_OK && (!o.ledger || !o.students || !o.orders || !o.out))
-		st = cli_usage_error("reprint", "--ledger, --students, --orders and --out are required");
+	if (st == ST_OK && c < 0) {   /* help printed (ST_OK), or a usage error said */
+		mem_free(boxes);
+		mem_free(ssids);
+		return p.st;
+	}
+	if (st == ST_OK)
+		st = cli_parser_finish(&p);
 	if (st == ST_OK && !ro.n_boxes == !ro.n_ssids)
 		st = cli_usage_error("reprint", "give either --box (reprint whole boxes) or --ssid "
 				     "(reprint students' sets), not %s", ro.n_boxes ? "both" : "neither");
 	if (st == ST_OK && ro.reports && ro.n_boxes)
 		st = cli_usage_error("reprint", "--report chooses among a student's reports: it goes with "
 				     "--ssid, not --box");
-	if (st == ST_OK && !ro.reason)
-		st = cli_usage_error("reprint", "--reason is required: why the reports are printed again "
-				     "(\"water damage\"); it is kept in the ledger, so name no student");
 	if (st == ST_OK && !one_line(ro.reason))
 		st = cli_usage_error("reprint", "--reason must be one line of 1 to %d characters",
 				     REPRINT_TEXT_MAX);
@@ -186,6 +156,7 @@ int cmd_reprint(int argc, char **argv)
 	ro.boxes = boxes;
 	ro.ssids = ssids;
 	o.reprint = &ro;
+	cli_share_apply(&share);
 	st = cli_run_prepare("reprint", &o, &lim, quiet);
 	run_summary sum;
 	memset(&sum, 0, sizeof sum);

@@ -3,7 +3,6 @@
  * (the output name, --tmpdir, leftovers of killed runs swept), then the
  * job (job/run.c) and the one line that sums it up.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,63 +42,40 @@ status cli_run_prepare(const char *cmd, run_opts *o, const cli_limits *lim, int 
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "students", required_argument, NULL, 's' },
-		{ "orders", required_argument, NULL, 'O' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "max-reject-rate", required_argument, NULL, 'R' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-documents", no_argument, NULL, 'N' },
-		{ "ledger", required_argument, NULL, 'L' },
-		{ "leas", required_argument, NULL, 'D' },
-		{ "invoice-date", required_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	run_opts o;
 	memset(&o, 0, sizeof o);
 	cli_limits lim;
 	cli_limits_defaults(&lim);
+	cli_share share = CLI_SHARE_INIT;
 	int quiet = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "run", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		status bad;
-		if (cli_limits_option("run", c, optarg, &lim, &bad)) {
+		if (cli_limits_option("run", c, p.arg, &lim, &bad) || cli_share_option("run", c, p.arg, &share, &bad)) {
 			if (bad != ST_OK)
 				return bad;
 			continue;
 		}
 		switch (c) {
-		case 's': o.students = optarg; break;
-		case 'O': o.orders = optarg; break;
-		case 'c': o.config_path = optarg; break;
-		case 'o': o.out = optarg; break;
+		case OPT_STUDENTS: o.students = p.arg; break;
+		case OPT_ORDERS: o.orders = p.arg; break;
+		case OPT_CONFIG: o.config_path = p.arg; break;
+		case 'o': o.out = p.arg; break;
 		case 'f': o.force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'N': o.no_documents = 1; break;
-		case 'L': o.ledger = optarg; break;
-		case 'D': o.leas = optarg; break;
-		case 'I':
-			if (cli_parse_date(optarg, &o.invoice_date) != 0)
-				return cli_usage_error("run", "--invoice-date '%s' is not a date YYYY-MM-DD", optarg);
+		case OPT_NO_DOCUMENTS: o.no_documents = 1; break;
+		case OPT_LEDGER: o.ledger = p.arg; break;
+		case OPT_LEAS: o.leas = p.arg; break;
+		case OPT_INVOICE_DATE:
+			if (cli_parse_date(p.arg, &o.invoice_date) != 0)
+				return cli_usage_error("run", "--invoice-date '%s' is not a date YYYY-MM-DD", p.arg);
 			break;
-		case 'h':
-			cli_print_usage("run");
-			return ST_OK;
-		default:
-			return cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	if (!o.students || !o.orders || !o.out)
-		return cli_usage_error("run", "--students, --orders and --out are required");
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
+	cli_share_apply(&share);
 	const status ready = cli_run_prepare("run", &o, &lim, quiet);
 	if (ready != ST_OK)
 		return ready;

@@ -23,7 +23,6 @@
  * line goes to standard error and the exit is 0.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -70,29 +69,18 @@ static void answer(FILE *out, const ledger_scan_answer *a)
 
 int cmd_scan(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "station", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = NULL, *station_arg = NULL;
 	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "scan", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		switch (c) {
-		case 'l': path = optarg; break;
-		case 's': station_arg = optarg; break;
-		case 'h':
-			cli_print_usage("scan");
-			return ST_OK;
-		default:
-			return cli_usage_error("scan", "unknown or incomplete option '%s'", argv[optind - 1]);
+		case OPT_LEDGER: path = p.arg; break;
+		case OPT_STATION: station_arg = p.arg; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("scan", "unexpected argument '%s'", argv[optind]);
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 	if (!path || !*path)
 		return cli_usage_error("scan", "--ledger is required: the season's ledger file");
 	/* the station as the scans table keeps it: cleaned like a scan */

@@ -3,13 +3,13 @@
  * (inputs and outputs distinct, --tmpdir, leftovers of killed runs swept),
  * then the job (job/sort.c) and the one line that sums it up.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../base/tmpfiles.h"
 #include "../io/columns.h"
 #include "../io/instream.h"
+#include "../io/staged.h"
 #include "../job/sort.h"
 #include "cli.h"
 #include "progress_line.h"
@@ -31,47 +31,30 @@ static void print_notes(const column_notes *cn, void *arg)
 
 int cmd_sort(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "students", required_argument, NULL, 's' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'r' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "max-reject-rate", required_argument, NULL, 'R' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *students = NULL, *out_path = NULL, *rejects_path = NULL;
 	cli_limits lim;
 	cli_limits_defaults(&lim);
-	int quiet = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_share share = CLI_SHARE_INIT;
+	int quiet = 0, force = 0, c;
+	cli_parser p;
+	cli_parser_init(&p, "sort", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		status bad;
-		if (cli_limits_option("sort", c, optarg, &lim, &bad)) {
+		if (cli_limits_option("sort", c, p.arg, &lim, &bad) || cli_share_option("sort", c, p.arg, &share, &bad)) {
 			if (bad != ST_OK)
 				return bad;
 			continue;
 		}
 		switch (c) {
-		case 's': students = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 'r': rejects_path = optarg; break;
+		case OPT_STUDENTS: students = p.arg; break;
+		case 'o': out_path = p.arg; break;
+		case OPT_REJECTS: rejects_path = p.arg; break;
+		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h':
-			cli_print_usage("sort");
-			return ST_OK;
-		default:
-			return cli_usage_error("sort", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("sort", "unexpected argument '%s'", argv[optind]);
-	if (!students || !out_path)
-		return cli_usage_error("sort", "--students and --out are required");
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 
 	const sort_opts o = {
 		.students = students, .out = out_path, .rejects = rejects_path,
@@ -80,8 +63,13 @@ int cmd_sort(int argc, char **argv)
 		.on_notes = quiet ? NULL : print_notes, .notes_arg = (void *)students,
 	};
 	status st = sort_check(&o);   /* before any work, the sweep included */
+	if (st == ST_OK)
+		st = staged_check_new("--out", out_path, force);
+	if (st == ST_OK && rejects_path)
+		st = staged_check_new("--rejects", rejects_path, force);
 	if (st != ST_OK)
 		return st;
+	cli_share_apply(&share);
 	tmpfiles_install_signals();
 	instream_set_window_limit(lim.memory);   /* a zstd window is memory too */
 	const char *outs[] = { out_path, rejects_path };

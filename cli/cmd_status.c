@@ -19,7 +19,6 @@
  * The boxes stream from ledger_boxes in group order; each group's missing
  * ids are gathered until the group ends, so memory is one LEA's wave.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,35 +127,21 @@ static int lea_valid(const char *s, int64_t *out)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "shipment", required_argument, NULL, 's' },
-		{ "lea", required_argument, NULL, 'L' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = NULL, *ship_text = NULL, *lea_text = NULL;
 	int json = 0, check = 0, c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, "status", argc, argv);
+	while ((c = cli_next(&p)) > 0) {
 		switch (c) {
-		case 'l': path = optarg; break;
-		case 's': ship_text = optarg; break;
-		case 'L': lea_text = optarg; break;
-		case 'j': json = 1; break;
-		case 'c': check = 1; break;
-		case 'h':
-			cli_print_usage("status");
-			return ST_OK;
-		default:
-			return cli_usage_error("status", "unknown or incomplete option '%s'", argv[optind - 1]);
+		case OPT_LEDGER: path = p.arg; break;
+		case OPT_SHIPMENT: ship_text = p.arg; break;
+		case OPT_LEA: lea_text = p.arg; break;
+		case OPT_JSON: json = 1; break;
+		case OPT_CHECK: check = 1; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("status", "unexpected argument '%s'", argv[optind]);
+	if (c < 0 || cli_parser_finish(&p) != ST_OK)
+		return p.st;
 	if (!path || !*path)
 		return cli_usage_error("status", "--ledger is required: the season's ledger file");
 	ledger_filter f = { .shipment = -1, .lea = -1 };

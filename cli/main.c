@@ -1,6 +1,7 @@
 /*
  * main.c: the ssrfill command line.  `ssrfill <command> [options]` picks a
- * cmd_* function; each returns a status, and only here does a status become
+ * cmd_* function (`ssrfill help [CMD]`, `--help` and `--version` answer
+ * on standard output, exit 0; bare `ssrfill` is a usage error); each returns a status, and only here does a status become
  * a message on standard error and an exit code (0 done, 1 unusable input or
  * too many rejects, 2 usage, 3 I/O or resource failure).
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sched.h>
 
 #include "cli.h"
@@ -21,7 +23,9 @@
 #include "../base/fault.h"
 #include "../base/bytebuf.h"
 #include "../base/mem.h"
+#include "../io/outdir.h"
 #include "../io/staged.h"
+#include "../job/build_info.h"
 #include "../base/tmpfiles.h"
 
 /* jemalloc (release builds): keep freed blocks up to 1 MiB in each
@@ -31,56 +35,6 @@
  * for 600,000 rows on one thread, 2026-11-23). */
 const char *malloc_conf = "tcache_max:1048576";
 
-static const char *const usage_text[][2] = {
-	{ "run",
-	  "usage: ssrfill run --students F --orders F [--config F] --out DIR [--force]\n"
-	  "                   [--memory SIZE] [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n"
-	  "                   [--no-documents]   (CSVs only: no PDF packing lists, labels or invoices)\n"
-	  "                   [--ledger FILE]    (the season's ledger: print only what earlier waves did not)\n"
-	  "                   [--leas FILE]      (the LEA directory: ship-to addresses, carrier files)\n"
-	  "                   [--invoice-date YYYY-MM-DD]  (date the invoices, as for a re-issue)\n" },
-	{ "sort",
-	  "usage: ssrfill sort --students F --out F [--rejects F] [--memory SIZE]\n"
-	  "                    [--threads N] [--tmpdir DIR] [--max-reject-rate R] [--quiet]\n" },
-	{ "gen",
-	  "usage: ssrfill gen [--rows N] [--seed S] [--bad-rows RATE] [--wave 1|2]\n"
-	  "                   --out STUDENTS.csv[.zst] --orders ORDERS.csv [--leas LEAS.csv] [--quiet]\n"
-	  "                   (--leas: an LEA directory of ship-to addresses, a few LEAs left out)\n"
-	  "                   (--wave 2: the later files of the same --rows, --seed and\n"
-	  "                   --bad-rows: late, corrected and gone rows, late orders)\n" },
-	{ "config",
-	  "usage: ssrfill config [--config F]\n" },
-	{ "find",
-	  "usage: ssrfill find --ledger F --ssid S [--json]\n"
-	  "                    (every report of the student the ledger knows: its box,\n"
-	  "                    wave, when it was printed and scanned; the ledger is only read)\n" },
-	{ "scan",
-	  "usage: ssrfill scan --ledger F [--station NAME]\n"
-	  "                    (box ids from standard input, one a line, as a barcode scanner\n"
-	  "                    types them; each answered OK, AGAIN, VOID or UNKNOWN once it is\n"
-	  "                    committed to the ledger; --station defaults to the host name)\n" },
-	{ "reprint",
-	  "usage: ssrfill reprint --ledger F --students F --orders F [--config F] --out DIR\n"
-	  "                       (--box ID [--box ID ...] | --ssid S [--ssid S ...] [--report R ...])\n"
-	  "                       --reason TEXT\n"
-	  "                       [--operator NAME] [--bill] [--force] [--memory SIZE] [--threads N]\n"
-	  "                       [--tmpdir DIR] [--max-reject-rate R] [--quiet] [--no-documents]\n"
-	  "                       [--leas FILE] [--invoice-date YYYY-MM-DD]\n"
-	  "                       (boxes again as <box>-R<n>, the old box void; or students' sets in\n"
-	  "                       reprint boxes; from the current rows; free unless --bill)\n" },
-	{ "status",
-	  "usage: ssrfill status --ledger F [--shipment S] [--lea L] [--json] [--check]\n"
-	  "                      (per shipment, wave and LEA: boxes printed, scanned, void and\n"
-	  "                      missing with their ids; --check exits 1 while a box is unscanned)\n" },
-};
-
-void cli_print_usage(const char *cmd)
-{
-	for (size_t i = 0; i < sizeof usage_text / sizeof usage_text[0]; i++)
-		if (!cmd || strcmp(cmd, usage_text[i][0]) == 0)
-			fputs(usage_text[i][1], stderr);
-}
-
 status cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -89,7 +43,11 @@ status cli_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	cli_print_usage(cmd);
+	const cli_command *c = cli_command_find(cmd);
+	if (c) {
+		cli_print_synopsis(stderr, c);
+		fprintf(stderr, "`ssrfill help %s` lists every flag and its default.\n", cmd);
+	}
 	return ST_USAGE;
 }
 
@@ -168,7 +126,7 @@ int cli_default_threads(void)
 void cli_limits_defaults(cli_limits *l)
 {
 	l->memory = 256u << 20;
-	l->threads = cli_default_threads();
+	l->threads = cli_default_threads();   /* --threads 0 */
 	l->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	l->max_reject_rate = 0.01;
 }
@@ -178,7 +136,7 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
 	uint64_t threads;
 	*st = ST_OK;
 	switch (c) {
-	case 'm': {
+	case 'M': {
 		const int rc = cli_parse_size(arg, &l->memory);
 		if (rc == -2)
 			*st = cli_usage_error(cmd, "--memory %s is too large: at most 1T", arg);
@@ -186,16 +144,16 @@ int cli_limits_option(const char *cmd, int c, const char *arg, cli_limits *l, st
 			*st = cli_usage_error(cmd, "--memory wants a size of at least 1M, like 64M or 2G");
 		return 1;
 	}
-	case 't':
-		if (cli_parse_u64(arg, &threads) != 0 || threads < 1 || threads > 256)
-			*st = cli_usage_error(cmd, "--threads wants a number from 1 to 256");
+	case 'T':   /* 0 = every core, as zstd -T0 */
+		if (cli_parse_u64(arg, &threads) != 0 || threads > 256)
+			*st = cli_usage_error(cmd, "--threads wants a number from 0 (every core) to 256");
 		else
-			l->threads = (int)threads;
+			l->threads = threads ? (int)threads : cli_default_threads();
 		return 1;
-	case 'T':
+	case OPT_TMPDIR:
 		l->tmpdir = arg;
 		return 1;
-	case 'R':
+	case OPT_MAX_REJECT_RATE:
 		if (cli_parse_rate(arg, &l->max_reject_rate) != 0)
 			*st = cli_usage_error(cmd, "--max-reject-rate wants a number from 0 to 1");
 		return 1;
@@ -264,6 +222,62 @@ status cli_sweep(const char *cmd, const char *const *outputs, size_t n_outputs, 
 	return st;
 }
 
+int cli_share_option(const char *cmd, int c, const char *arg, cli_share *sh, status *st)
+{
+	*st = ST_OK;
+	if (c == OPT_MODE) {
+		char *end;
+		errno = 0;
+		const unsigned long m = strtoul(arg, &end, 8);
+		const int octal = !errno && end != arg && !*end && m <= 0777;
+		if (octal && (m & 0007)) {
+			*st = cli_usage_error(cmd, "--mode %s would let every user of this machine read "
+					      "students' data: give the group bits only, like 0640 or 0660", arg);
+			return 1;
+		}
+		if (!octal || (m & 0600) != 0600 || ((m & 0070) && !(m & 0040))) {
+			*st = cli_usage_error(cmd, "--mode wants an octal mode that the owner can read and "
+					      "write and others cannot touch: 0600, 0640, 0660, 0700, 0750 "
+					      "or 0770");
+			return 1;
+		}
+		sh->mode = (unsigned)m & 0666;   /* files; folders get x where r */
+		return 1;
+	}
+	if (c == OPT_GROUP) {
+		const struct group *g = getgrnam(arg);
+		char *end;
+		errno = 0;
+		const unsigned long n = g ? 0 : strtoul(arg, &end, 10);
+		if (!g && (errno || !*arg || *end || !(g = getgrgid((gid_t)n)))) {
+			*st = cli_usage_error(cmd, "--group %s: no such group on this machine", arg);
+			return 1;
+		}
+		/* chown(2) gives a file only to a group its owner is in */
+		int member = g->gr_gid == getegid() || geteuid() == 0;
+		gid_t groups[256];
+		const int n_groups = member ? 0 : getgroups(256, groups);
+		for (int i = 0; i < n_groups; i++)
+			member |= groups[i] == g->gr_gid;
+		if (!member) {
+			*st = cli_usage_error(cmd, "--group %s: you are not in that group, so the output "
+					      "cannot be given to it (`id` lists yours)", arg);
+			return 1;
+		}
+		sh->gid = (long)g->gr_gid;
+		return 1;
+	}
+	return 0;
+}
+
+void cli_share_apply(const cli_share *sh)
+{
+	unsigned mode = sh->mode;
+	if (!mode)   /* --group alone: the group may read */
+		mode = sh->gid >= 0 ? 0640 : 0600;
+	outdir_set_share(mode, sh->gid);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -278,12 +292,53 @@ static const struct {
 	{ "status", cmd_status },
 };
 
+/* Standard output is where --help and --version go: a full disk or a
+ * closed pipe is an error (exit 3), as in coreutils. */
+static int stdout_done(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ssrfill: cannot write to standard output: %s\n", strerror(errno));
+		return 3;
+	}
+	return 0;
+}
+
+static int help(int argc, char **argv)
+{
+	if (argc > 3) {
+		fprintf(stderr, "ssrfill help: one command at most, like `ssrfill help run`\n");
+		return 2;
+	}
+	if (argc < 3) {
+		cli_print_overview(stdout);
+		return stdout_done();
+	}
+	const cli_command *c = cli_command_find(argv[2]);
+	if (!c) {
+		fprintf(stderr, "ssrfill help: unknown command '%s'\n", argv[2]);
+		cli_print_overview(stderr);
+		return 2;
+	}
+	cli_print_help(stdout, c);
+	return stdout_done();
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("ssrfill: print, box, ship and bill paper Student Score Reports\n", stderr);
-		cli_print_usage(NULL);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		fputs("ssrfill: give a command, like `ssrfill run`; `ssrfill help` lists them\n", stderr);
+		cli_print_overview(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		if (argc > 2) {
+			fprintf(stderr, "ssrfill: --version takes no arguments\n");
+			return 2;
+		}
+		build_info_print(stdout);
+		return stdout_done();
 	}
 	fault_init_from_env();
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
@@ -298,9 +353,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ssrfill %s: cannot write SSRFILL_FAULT_COUNT: %s\n", argv[1], strerror(errno));
 			return 3;
 		}
+		if (st == ST_OK && stdout_done() != 0)
+			return 3;
 		return status_exit_code(st);
 	}
 	fprintf(stderr, "ssrfill: unknown command '%s'\n", argv[1]);
-	cli_print_usage(NULL);
+	cli_print_overview(stderr);
 	return 2;
 }

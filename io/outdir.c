@@ -18,6 +18,10 @@
  * checks are made before the job and again at commit, as something may
  * have been put into DIR meanwhile.
  *
+ * Sharing (--group, --mode; outdir_set_share): after the marker and
+ * before the syncfs, every entry of the stage gets the mode and group, so
+ * DIR appears shared, in one rename, or not at all.
+ *
  * Commit: write the marker; one syncfs of the staged folder's file system;
  * re-check DIR; move an old DIR aside to DIR.ssrfill-old-XXXXXX (locked
  * before the move, so no sweeper takes it while it could still be moved
@@ -28,6 +32,7 @@
 #include "outdir.h"
 #include "../base/fault.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -442,9 +447,78 @@ static status sync_stage(const outdir *d)
 	return ST_OK;
 }
 
+static unsigned share_file_mode = 0600;
+static long share_gid = -1;
+
+void outdir_set_share(unsigned file_mode, long gid)
+{
+	assert((file_mode & 0007) == 0 && (file_mode & 0600) == 0600);
+	share_file_mode = file_mode & 0666;
+	share_gid = gid;
+}
+
+static int sharing(void)
+{
+	return share_file_mode != 0600 || share_gid >= 0;
+}
+
+status outdir_share_path(const char *path)
+{
+	if (!sharing())
+		return ST_OK;
+	/* O_NOFOLLOW: a link in the stage is never a way to chmod elsewhere */
+	const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		const int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return status_fail(ST_IO, "%s: cannot share it: %s", path, strerror(e));
+	}
+	unsigned mode = share_file_mode;
+	if (S_ISDIR(sb.st_mode))
+		mode |= (mode & 0444) >> 2;   /* x where r: 0640 -> 0750 */
+	status st = ST_OK;
+	if (share_gid >= 0 && (gid_t)share_gid != sb.st_gid && fchown(fd, (uid_t)-1, (gid_t)share_gid) != 0)
+		st = status_fail(ST_IO, "%s: cannot give it to group %ld: %s", path, share_gid, strerror(errno));
+	/* after the chown, which may clear set-id bits */
+	if (st == ST_OK && fchmod(fd, (mode_t)mode) != 0)
+		st = status_fail(ST_IO, "%s: cannot set its mode to %04o: %s", path, mode, strerror(errno));
+	close(fd);
+	return st;
+}
+
+static status share_status;
+static int share_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_SL || flag == FTW_SLN)
+		return 0;
+	share_status = outdir_share_path(path);
+	return share_status != ST_OK;
+}
+
+static status share_stage(outdir *d)
+{
+	if (!sharing())
+		return ST_OK;
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;   /* nftw's callback has no argument */
+	pthread_mutex_lock(&once);
+	share_status = ST_OK;
+	const int rc = nftw(d->stage, share_one, 16, FTW_PHYS);
+	status st = share_status;
+	pthread_mutex_unlock(&once);
+	if (st == ST_OK && rc != 0)
+		st = status_fail(ST_IO, "%s: cannot share the output: %s", d->final, strerror(errno));
+	return st;
+}
+
 status outdir_commit(outdir *d)
 {
 	status st = write_marker(d);
+	if (st == ST_OK)
+		st = share_stage(d);
 	if (st == ST_OK)
 		st = sync_stage(d);
 	if (st == ST_OK)

@@ -41,4 +41,16 @@ status outdir_open(outdir *d, const char *rel, int flags, outstream **o);
 status outdir_commit(outdir *d);
 void outdir_free(outdir *d);
 
+/* Sharing the outputs with a group (`--group`, `--mode`): file_mode is
+ * what every file of a committed output folder, and every staged file
+ * (staged.c), gets just before it is renamed into place; folders get the
+ * same with x where r (0640 -> 0750).  gid >= 0: their group too.  The
+ * default, 0600 and gid -1, leaves them as built (0600, folders 0700).
+ * The caller refuses a mode with a bit for others.  Not thread-safe: set
+ * it once, before any output is opened. */
+void outdir_set_share(unsigned file_mode, long gid);
+/* Apply the sharing to one path (a file or a folder, never through a
+ * symbolic link); ST_OK at once when nothing is shared. */
+status outdir_share_path(const char *path);
+
 #endif

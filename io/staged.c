@@ -7,6 +7,7 @@
  * that folder recognises as a leftover (its lock is free) and removes.
  */
 #include "staged.h"
+#include "outdir.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -92,9 +93,25 @@ status staged_close(staged *sf)
 	return st;
 }
 
+status staged_check_new(const char *flag, const char *path, int force)
+{
+	struct stat sb, out;
+	if (force || strcmp(path, "-") == 0 || strncmp(path, "/dev/", 5) == 0 ||
+	    stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return ST_OK;
+	/* a name for standard output (a link to /proc/self/fd/1): the shell
+	 * made that file for this command */
+	if (fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == sb.st_dev && out.st_ino == sb.st_ino)
+		return ST_OK;
+	return status_fail(ST_USAGE, "%s %s exists: give --force (-f) to replace it, or name a new file",
+			   flag, path);
+}
+
 status staged_commit(staged *sf)
 {
 	status st = sf->closed ? ST_OK : staged_close(sf);
+	if (st == ST_OK && sf->tmp)
+		st = outdir_share_path(sf->tmp);
 	if (st == ST_OK && sf->tmp && (fault_hit(FAULT_RENAME) || rename(sf->tmp, sf->final) != 0))
 		st = status_fail(ST_IO, "%s: cannot rename into place: %s", sf->final, strerror(errno));
 	if (st == ST_OK && sf->tmp)

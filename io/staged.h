@@ -13,7 +13,8 @@
  * FIFO, a character device (/dev/null, a terminal) or what /dev/stdout
  * leads to are written to directly and never removed or replaced.  A FIFO,
  * socket or device owned by another user is refused: in a sticky /tmp it
- * could be a trap that streams every row to someone else.
+ * could be a trap that streams every row to someone else.  A committed
+ * file gets the sharing of outdir_set_share (--group, --mode).
  */
 #ifndef SSRFILL_STAGED_H
 #define SSRFILL_STAGED_H
@@ -27,6 +28,13 @@ typedef struct staged {
 	char *tmp;
 	int closed;
 } staged;
+
+/* The one overwrite rule of every command's outputs: an existing file
+ * named by `flag` ("--out") is refused, ST_USAGE naming both, unless
+ * force.  "-", a FIFO or device, what a /dev/ name leads to
+ * (/dev/stdout) and the file standard output is (a link to
+ * /proc/self/fd/1) are streams, never refused. */
+status staged_check_new(const char *flag, const char *path, int force);
 
 /* ST_USAGE when path cannot be an output (a folder, someone else's FIFO). */
 status staged_open(staged *sf, const char *path, int flags);

@@ -26,6 +26,7 @@
  * of a student: they name files, lines, columns and counts only.
  */
 #include "run.h"
+#include "build_info.h"
 #include "run_ctx.h"
 #include "run_keys.h"
 
@@ -578,9 +579,11 @@ static status run_phases(run_ctx *x)
 		sr = (summary_reprint){ opt->reprint->reason, opt->reprint->operator_name,
 					(const char *)x->reprint_boxes.p, x->reprint_boxes.len };
 	}
+	char build[BUILD_INFO_JSON_MAX];   /* which build wrote this output */
+	build_info_json(build);
 	summary_write(js, &x->sum, &x->cfg, opt->students, opt->orders,
 		      x->warnings.len ? (const char *)x->warnings.p : "", x->warnings.len,
-		      opt->reprint ? &sr : NULL);
+		      opt->reprint ? &sr : NULL, build);
 	if ((st = outstream_close(js)) != ST_OK)
 		return st;
 	if (!ok)

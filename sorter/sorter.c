@@ -247,8 +247,15 @@ static void buffer_reset(buffer *b, size_t limit)
 		kept += (*link)->cap;
 		link = &(*link)->next;
 	}
-	free_blocks(*link);
-	*link = NULL;
+	if (*link) {
+		/* the limit shrank (the duplicate set grew): the blocks past it
+		 * go back to the system now, or the allocator would keep their
+		 * pages resident, beside the memory that took their place in
+		 * the budget */
+		free_blocks(*link);
+		*link = NULL;
+		mem_release_free_pages();
+	}
 	b->arena_bytes = kept;
 	b->active = b->blocks;
 	b->n = 0;
@@ -886,12 +893,17 @@ status sorter_finish(sorter *s)
 {
 	if (s->mode != ADDING)
 		return status_fail(ST_INTERNAL, "sorter_finish called twice");
-	/* every lane's last buffer becomes a run; a lane spilled to disk
-	 * lets go of its blocks before the next lane decides */
+	/* every lane's last buffer becomes a run; each lane lets go of its
+	 * blocks before the next lane decides.  Its pages are handed back
+	 * too: they were allocated on its worker's thread, in an arena of
+	 * its own, where this thread's next allocation (a run copied into
+	 * memory, the merge's buffers) would not find them, and resident
+	 * memory would count them twice. */
 	status st = ST_OK;
 	for (size_t i = 0; i < s->n_lanes && st == ST_OK; i++) {
 		st = lane_flush(s->lanes[i], 1);
 		buffer_release(&s->lanes[i]->b);
+		mem_release_free_pages();
 	}
 	if (st != ST_OK)
 		return st;

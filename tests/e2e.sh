@@ -115,11 +115,11 @@ no_leftovers "failed runs leave no temporary files" "$work"
 # --- usage: exit 2 ----------------------------------------------------------
 expect "no command: exit 2" 2 "usage" -- "$bin"
 expect "unknown command: exit 2" 2 "unknown command" -- "$bin" frobnicate
-expect "unknown option: exit 2" 2 "unknown or incomplete option '--bogus'" -- \
+expect "unknown option: exit 2" 2 "unknown option '--bogus'" -- \
 	"$bin" sort --bogus --students x --out y
 expect "bad --memory: exit 2" 2 "--memory wants a size" -- \
 	"$bin" sort --memory lots --students x --out y
-expect "missing --out: exit 2" 2 "--students and --out are required" -- \
+expect "missing --out: exit 2, naming it" 2 "--out is required: the accepted rows" -- \
 	"$bin" sort --students x
 
 # --- generated statewide sample: cross-check with an independent oracle ----
@@ -398,8 +398,8 @@ PY
 TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_t1.csv" --rejects "$work/mid_dup_t1_rej.csv" --memory 1G --threads 1 --max-reject-rate 1
 for cfg in "8M 2" "3M 3" "1G 4" "2M 4"; do
 	set -- $cfg
-	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_s.csv" --rejects "$work/mid_s_rej.csv" --memory "$1" --threads "$2"
-	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_s.csv" --rejects "$work/mid_dup_s_rej.csv" --memory "$1" --threads "$2" --max-reject-rate 1
+	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_s.csv" --rejects "$work/mid_s_rej.csv" --force --memory "$1" --threads "$2"
+	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_s.csv" --rejects "$work/mid_dup_s_rej.csv" --force --memory "$1" --threads "$2" --max-reject-rate 1
 	if cmp -s "$work/mid_s.csv" "$work/mid_t1.csv" && cmp -s "$work/mid_s_rej.csv" "$work/mid_t1_rej.csv" &&
 	   cmp -s "$work/mid_dup_s.csv" "$work/mid_dup_t1.csv" && cmp -s "$work/mid_dup_s_rej.csv" "$work/mid_dup_t1_rej.csv"; then
 		ok "sort --memory $1 --threads $2: output and rejects the same bytes as --threads 1"
@@ -424,7 +424,7 @@ for t in 2 3 4; do
 done
 if [ -z "${SSRFILL_SANITIZED:-}" ]; then
 	for t in 1 2 3 4; do
-		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
+		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --force --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
 		[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "sort --memory 8M --threads $t peaks at ${rss} KB (< 8M + 32M)" || bad "sort --memory 8M --threads $t peak RSS" "$rss KB"
 		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_rss$t" --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
 		[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "run --memory 8M --threads $t peaks at ${rss} KB (< 8M + 32M)" || bad "run --memory 8M --threads $t peak RSS" "$rss KB"

@@ -113,7 +113,7 @@ walk_all "run with shaped documents" "$work/out" $((3 * k)) -- \
 # operator needs them even when the output then fails; "left behind" looks
 # for their staged file)
 walk_all "sort with rejects" "$work/sorted.csv" 1 -- \
-	"$bin" sort --quiet --threads 1 --students "$top/fixtures/sort/rejects/students.csv" \
+	"$bin" sort --quiet --force --threads 1 --students "$top/fixtures/sort/rejects/students.csv" \
 	--out "$work/sorted.csv" --rejects "$work/rej.csv" --max-reject-rate 1
 
 # Spilling runs make ten thousand calls and more: sample them.  Reading,

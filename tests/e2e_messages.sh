@@ -150,9 +150,9 @@ refused "Latin-1 header: line, column and iconv" 1 \
 	"$bin" sort --students "$fx/latin1_header.csv" --out "$work/s.csv"
 # the file converted as the message says reads
 iconv -f latin1 -t utf-8 "$fx/latin1_header.csv" >"$work/latin1_header_utf8.csv"
-"$bin" sort --quiet --students "$work/latin1_header_utf8.csv" --out "$work/l.csv" --max-reject-rate 1 2>"$work/err"
+"$bin" sort --quiet --students "$work/latin1_header_utf8.csv" --out "$work/l.csv" --force --max-reject-rate 1 2>"$work/err"
 check "the header converted with the iconv command given reads" $? "$(cat "$work/err")"
-"$bin" sort --quiet --students "$fx/latin1_rows.csv" --out "$work/l.csv" --rejects "$work/l.rej.csv" \
+"$bin" sort --quiet --students "$fx/latin1_rows.csv" --out "$work/l.csv" --force --rejects "$work/l.rej.csv" \
 	--max-reject-rate 1 2>"$work/err"
 rc=$?
 python3 - "$work/l.rej.csv" <<'PY'
@@ -167,11 +167,11 @@ r=$?
 [ $rc = 0 ] && [ $r = 0 ] && ! grep -qE 'iconv|M.ller|Nu.ez' "$work/err"
 check "Latin-1 rows: each reject reason says to convert with iconv (in the rejects file, not on stderr)" $? "exit $rc: $(cat "$work/err")"
 # ... and the warning about them says so once, with the first line, and no row
-"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" --max-reject-rate 1 2>"$work/err"
+"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" --force --max-reject-rate 1 2>"$work/err"
 grep -qF 'ssrfill sort: warning: '"$fx"'/latin1_rows.csv: 3 rows rejected for not being UTF-8, the first on line 2: it looks like Latin-1 (ISO-8859-1) text: convert the file to UTF-8 with iconv -f latin1 -t utf-8 IN > OUT' "$work/err" &&
 	[ "$(grep -c iconv "$work/err")" = 1 ] && ! grep -qE 'M.ller|Nu.ez' "$work/err"
 check "Latin-1 rows: sort warns once how many, the first line and the iconv command" $? "$(cat "$work/err")"
-"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" 2>"$work/err"
+"$bin" sort --students "$fx/latin1_rows.csv" --out "$work/l.csv" --force 2>"$work/err"
 rc=$?
 [ $rc = 1 ] && grep -q 'more than --max-reject-rate.*; 3 rows rejected for not being UTF-8, the first on line 2: .*iconv -f latin1 -t utf-8' "$work/err"
 check "Latin-1 rows over the reject rate: the refusal says to convert with iconv" $? "exit $rc: $(cat "$work/err")"

@@ -66,11 +66,13 @@ static void config_obj(outstream *o, const config *c)
 
 void summary_write(outstream *o, const run_summary *s, const config *c,
 		   const char *students_path, const char *orders_path,
-		   const char *warnings, size_t warnings_len, const summary_reprint *reprint)
+		   const char *warnings, size_t warnings_len, const summary_reprint *reprint,
+		   const char *build_json)
 {
 	run_ship all;
 	tally_overall(s, &all);
-	outstream_puts(o, "{\n  \"students\": {\"file\": ");
+	outstream_printf(o, "{\n  \"build\": %s,\n", build_json);   /* which build made this output */
+	outstream_puts(o, "  \"students\": {\"file\": ");
 	json_str(o, students_path, strlen(students_path));
 	outstream_printf(o, ", \"rows_read\": %llu, \"rejected\": %llu, \"duplicates\": %llu, "
 			 "\"printed\": %llu, \"printed_earlier\": %llu, \"changed_since_printed\": %llu, "

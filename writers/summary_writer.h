@@ -21,9 +21,11 @@ typedef struct summary_reprint {
 	size_t boxes_len;
 } summary_reprint;
 
-/* reprint: NULL for a run. */
+/* reprint: NULL for a run.  build_json: the JSON object of the build
+ * that writes it (job/build_info.c), recorded as "build". */
 void summary_write(outstream *o, const run_summary *s, const config *c,
 		   const char *students_path, const char *orders_path,
-		   const char *warnings, size_t warnings_len, const summary_reprint *reprint);
+		   const char *warnings, size_t warnings_len, const summary_reprint *reprint,
+		   const char *build_json);
 
 #endif
