@@ -57,7 +57,7 @@ rm -f "$work/out_gnu.csv"
 rm -f "$work/thr_1" "$work/thr_2"
 for i in $(seq "$reps"); do
 	for t in 1 2; do
-		measure "thr_$t" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --threads "$t" --tmpdir "$work"
+		measure "thr_$t" "$bin" sort --quiet --force --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --threads "$t" --tmpdir "$work"
 	done
 done
 a=$(median "$work/thr_1"); b=$(median "$work/thr_2")
@@ -66,7 +66,7 @@ budgets="64M 256M 1G 2G"
 for mem in $budgets; do rm -f "$work/bud_$mem"; done
 for i in $(seq "$reps"); do
 	for mem in $budgets; do
-		measure "bud_$mem" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
+		measure "bud_$mem" "$bin" sort --quiet --force --students "$work/s.csv" --out "$work/out_ssr.csv" --memory "$mem" --tmpdir "$work"
 	done
 done
 base=$(median "$work/bud_64M")
@@ -83,7 +83,7 @@ import duckdb
 c = duckdb.connect()
 c.execute(\"SET memory_limit='256MB'; SET threads=2; SET temp_directory='$work/duck.tmp'\")
 c.execute(\"COPY (SELECT * FROM read_csv('$work/s.csv', all_varchar=true) ORDER BY lea_code, school_code, grade, last_name, first_name, ssid, report) TO '$work/out_duck.csv' (HEADER)\")"
-		measure "ssr_duck" "$bin" sort --quiet --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --tmpdir "$work"
+		measure "ssr_duck" "$bin" sort --quiet --force --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 64M --tmpdir "$work"
 	done
 	d=$(median "$work/duck"); s64=$(median "$work/ssr_duck")
 	printf 'DuckDB 256MB %6.2f s (%s MiB peak)   ssrfill sort 64M %6.2f s   DuckDB / ssrfill = %.2fx\n' \
@@ -139,5 +139,5 @@ for i in $(seq "$reps"); do
 	measure "doc64" "$bin" run --quiet --memory 64M --students "$work/s.csv" --orders "$work/o.csv" --out "$work/doc64_$i" --tmpdir "$work"
 done
 printf '64M   ssrfill run on %s rows with documents %6.2f s (%s MiB peak)\n' "$doc_rows" "$(median "$work/doc64")" "$(maxrss "$work/doc64")"
-"$bin" sort --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 16M --tmpdir "$work" 2>"$work/sum16"
+"$bin" sort --force --students "$work/s.csv" --out "$work/out_ssr.csv" --memory 16M --tmpdir "$work" 2>"$work/sum16"
 echo "16M   $(cat "$work/sum16")"
