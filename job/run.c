@@ -249,17 +249,6 @@ static void setrec_of(const student *s, const set_plan *p, setrec *r)
 	}
 }
 
-static status row_thread_new(void *ctx, void **tctx)
-{
-	(void)ctx;
-	return collator_new((collator **)tctx);
-}
-
-static void row_thread_free(void *tctx)
-{
-	collator_free(tctx);
-}
-
 /* On a worker: the row planned (engine/fulfil.c); a paper set keyed for
  * its shipment and encoded for the sort. */
 static status row_prepare(void *ctx, void *tctx, const student *s, const csv_record *rec, bytebuf *key,
@@ -395,7 +384,8 @@ static status plan_rows(run_ctx *x, outstream *rejects)
 		return st;
 	st = warn_columns(x, 0, x->opt->students, student_reader_notes(rd));
 	static const student_ingest_ops ops = {
-		sizeof(row_note), 0, row_thread_new, row_thread_free, row_prepare, row_commit, row_prefetch, row_held,
+		sizeof(row_note), 0, student_ingest_collator_new, student_ingest_collator_free,
+		row_prepare, row_commit, row_prefetch, row_held,
 	};
 	if (st == ST_OK)
 		st = x->opt->reprint ? plan_reprint_rows(x, rd)

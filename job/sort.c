@@ -40,17 +40,6 @@ typedef struct phase_times {
 
 /* student_ingest's calls for `sort`: the key without a shipment byte, the
  * raw record as the payload (raw_payload); nothing to commit. */
-static status thread_new(void *ctx, void **tctx)
-{
-	(void)ctx;
-	return collator_new((collator **)tctx);
-}
-
-static void thread_free(void *tctx)
-{
-	collator_free(tctx);
-}
-
 static status prepare(void *ctx, void *tctx, const student *s, const csv_record *rec, bytebuf *key,
 		      bytebuf *payload, void *note, int *sort)
 {
@@ -68,7 +57,8 @@ static status prepare(void *ctx, void *tctx, const student *s, const csv_record 
 static status sort_rows(student_reader *rd, sorter *so, const sort_opts *o, phase_times *pt)
 {
 	double t = clock_now();
-	static const student_ingest_ops ops = { 0, 1, thread_new, thread_free, prepare, NULL, NULL, NULL };
+	static const student_ingest_ops ops = { 0, 1, student_ingest_collator_new, student_ingest_collator_free,
+						 prepare, NULL, NULL, NULL };
 	status st = student_ingest(rd, so, o->threads, o->memory, &ops, NULL);
 	if (st != ST_OK)
 		return st;

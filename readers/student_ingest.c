@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "../base/mem.h"
+#include "../engine/collate.h"
 #include "../base/tmpfiles.h"
 
 #define BATCH_MIN (64u << 10)
@@ -434,6 +435,17 @@ static void *worker_main(void *arg)
 }
 
 /* ---- the whole ------------------------------------------------------------------- */
+
+status student_ingest_collator_new(void *ctx, void **thread_ctx)
+{
+	(void)ctx;
+	return collator_new((collator **)thread_ctx);
+}
+
+void student_ingest_collator_free(void *thread_ctx)
+{
+	collator_free(thread_ctx);
+}
 
 /* threads == 1: read, check, commit and flush in turn on this thread. */
 static status run_inline(ingest *g, worker *w)

@@ -61,4 +61,9 @@ typedef struct student_ingest_ops {
 status student_ingest(student_reader *rd, sorter *so, int threads, size_t memory,
 		      const student_ingest_ops *ops, void *ctx);
 
+/* thread_new and thread_free for a worker whose state is a collator
+ * (engine/collate.h: one per thread), as sort and run key names. */
+status student_ingest_collator_new(void *ctx, void **thread_ctx);
+void student_ingest_collator_free(void *thread_ctx);
+
 #endif

@@ -46,6 +46,26 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
+/* n keys of min_len to min_len + spread - 1 random bytes (the first
+ * shared_prefix of them 7, the others below alphabet), each with a
+ * unique tail, as ssrfill keys end in ssid and report; id = index. */
+static ref *make_refs(size_t n, size_t min_len, size_t spread, int shared_prefix, int alphabet)
+{
+	ref *refs = calloc(n ? n : 1, sizeof *refs);
+	assert_non_null(refs);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].len = min_len + next_rand() % spread;
+		for (size_t k = 0; k < refs[i].len; k++)
+			refs[i].key[k] = k < (size_t)shared_prefix ? 7
+				: (uint8_t)(next_rand() % (uint64_t)alphabet);
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 16);
+		refs[i].key[refs[i].len++] = (uint8_t)(i >> 8);
+		refs[i].key[refs[i].len++] = (uint8_t)i;
+		refs[i].id = (uint32_t)i;
+	}
+	return refs;
+}
+
 /* Sort n generated keys through a sorter with the given budget and
  * threads, and compare with qsort.  With reserve_per_record, the caller
  * claims that many bytes of the budget per record added, as cmd_run does
@@ -53,19 +73,7 @@ static uint64_t next_rand(void)
 static void check_sort_reserving(size_t n, int shared_prefix, int alphabet, size_t memory, int threads,
 				 size_t reserve_per_record)
 {
-	ref *refs = calloc(n ? n : 1, sizeof *refs);
-	assert_non_null(refs);
-	for (size_t i = 0; i < n; i++) {
-		refs[i].len = 1 + next_rand() % 30;
-		for (size_t k = 0; k < refs[i].len; k++)
-			refs[i].key[k] = k < (size_t)shared_prefix ? 7
-				: (uint8_t)(next_rand() % (uint64_t)alphabet);
-		/* a unique tail, as ssrfill keys end in ssid and report */
-		refs[i].key[refs[i].len++] = (uint8_t)(i >> 16);
-		refs[i].key[refs[i].len++] = (uint8_t)(i >> 8);
-		refs[i].key[refs[i].len++] = (uint8_t)i;
-		refs[i].id = (uint32_t)i;
-	}
+	ref *refs = make_refs(n, 1, 30, shared_prefix, alphabet);
 	sorter *s;
 	const sorter_opts o = { memory, threads, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
@@ -149,17 +157,7 @@ static void *lane_thread(void *arg)
 
 static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per_record, sorter_stats *out)
 {
-	ref *refs = calloc(n, sizeof *refs);
-	assert_non_null(refs);
-	for (size_t i = 0; i < n; i++) {
-		refs[i].len = 4 + next_rand() % 24;
-		for (size_t k = 0; k < refs[i].len; k++)
-			refs[i].key[k] = (uint8_t)(next_rand() % 64);
-		refs[i].key[refs[i].len++] = (uint8_t)(i >> 16);
-		refs[i].key[refs[i].len++] = (uint8_t)(i >> 8);
-		refs[i].key[refs[i].len++] = (uint8_t)i;
-		refs[i].id = (uint32_t)i;
-	}
+	ref *refs = make_refs(n, 4, 24, 0, 64);
 	sorter *s;
 	const sorter_opts o = { memory, threads, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
