@@ -464,7 +464,8 @@ static status run_phases(run_ctx *x)
 		st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
 				  opt->threads >= 2 && roomy ? opt->threads : 0, !roomy);
 	x->sum.documents = !opt->no_documents;
-	const sorter_opts so = { opt->memory, opt->threads, opt->tmpdir };
+	const sorter_opts so = { opt->memory, opt->reprint ? 1 : student_ingest_workers(opt->threads, opt->memory),
+				 opt->tmpdir };
 	if (st == ST_OK)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)

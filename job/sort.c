@@ -109,7 +109,7 @@ status sort_job(const sort_opts *o, sort_result *r)
 	staged out = { 0 }, rej = { 0 };
 	student_reader *rd = NULL;
 	sorter *so = NULL;
-	const sorter_opts sopts = { o->memory, o->threads, o->tmpdir };
+	const sorter_opts sopts = { o->memory, student_ingest_workers(o->threads, o->memory), o->tmpdir };
 	if (st == ST_OK)
 		st = staged_open(&out, o->out, o->threads >= 2 ? OUT_ASYNC : 0);
 	if (st == ST_OK && o->rejects) {

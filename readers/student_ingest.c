@@ -157,12 +157,14 @@ static void batch_release(ingest *g, batch *b)
 
 /* ---- the reader: records into a batch ---------------------------------------- */
 
-/* Copy records into the empty batch b up to the target: ST_OK, ST_EOF
+/* Copy records into the empty batch b until what they take (bytes,
+ * record entries, field index, notes) reaches the target: ST_OK, ST_EOF
  * when the input ended (b may hold records still), or a failure. */
 static status fill(ingest *g, batch *b)
 {
 	csv_record rec;
-	while (b->len < g->target) {
+	const size_t per_rec = sizeof *b->rec + g->ops->note_bytes;
+	while (b->len + b->n * per_rec + b->nf * (sizeof *b->foff + sizeof *b->flen) < g->target) {
 		status st = student_reader_read(g->rd, &rec);
 		if (st != ST_OK)
 			return st;
@@ -515,11 +517,20 @@ static status run_threads(ingest *g, worker *ws, int threads)
 	return ST_OK;
 }
 
+int student_ingest_workers(int threads, size_t memory)
+{
+	const size_t afford = memory / STUDENT_INGEST_WORKER_BYTES;
+	if (threads < 1)
+		threads = 1;
+	if ((size_t)threads > afford)
+		threads = afford > 1 ? (int)afford : 1;
+	return threads;
+}
+
 status student_ingest(student_reader *rd, sorter *so, int threads, size_t memory,
 		      const student_ingest_ops *ops, void *ctx)
 {
-	if (threads < 1)
-		threads = 1;
+	threads = student_ingest_workers(threads, memory);
 	ingest g = { .rd = rd, .so = so, .ops = ops, .ctx = ctx };
 	g.target = memory / 128;
 	if (g.target < BATCH_MIN)

@@ -61,6 +61,13 @@ typedef struct student_ingest_ops {
 status student_ingest(student_reader *rd, sorter *so, int threads, size_t memory,
 		      const student_ingest_ops *ops, void *ctx);
 
+/* The workers student_ingest starts for --threads and --memory: at most
+ * one per STUDENT_INGEST_WORKER_BYTES of the budget (each holds a sorter
+ * lane of at least 1 MiB, its batches, a collator and a zstd context),
+ * at least one.  Give the sorter the same number (sorter_opts.threads). */
+#define STUDENT_INGEST_WORKER_BYTES ((size_t)4 << 20)
+int student_ingest_workers(int threads, size_t memory);
+
 /* thread_new and thread_free for a worker whose state is a collator
  * (engine/collate.h: one per thread), as sort and run key names. */
 status student_ingest_collator_new(void *ctx, void **thread_ctx);

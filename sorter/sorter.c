@@ -519,7 +519,10 @@ static status write_run(sorter *s, const buffer *b, ZSTD_CCtx *cctx)
  * reserve?  Under s->mu. */
 static int keep_in_memory(const sorter *s, size_t bytes, size_t lanes_bytes, int reserve_merge)
 {
-	const size_t held = s->reserved + s->mrun_bytes + lanes_bytes + (reserve_merge ? merge_reserve(s) : 0);
+	/* the caller's reserve counts twice: the duplicate set it holds goes
+	 * on growing, and a run kept in memory cannot give its memory back */
+	const size_t held = 2 * s->reserved + s->mrun_bytes + lanes_bytes +
+			    (reserve_merge ? merge_reserve(s) : 0);
 	return held <= s->opts.memory_bytes && bytes <= s->opts.memory_bytes - held;
 }
 
@@ -903,6 +906,8 @@ status sorter_finish(sorter *s)
 	for (size_t i = 0; i < s->n_lanes && st == ST_OK; i++) {
 		st = lane_flush(s->lanes[i], 1);
 		buffer_release(&s->lanes[i]->b);
+		ZSTD_freeCCtx(s->lanes[i]->cctx);   /* about 0.5 MB a lane */
+		s->lanes[i]->cctx = NULL;
 		mem_release_free_pages();
 	}
 	if (st != ST_OK)

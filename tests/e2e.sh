@@ -402,7 +402,7 @@ with open(sys.argv[2], "w", newline="", encoding="utf-8", errors="surrogateescap
     csv.writer(f, lineterminator="\n").writerows([head] + body + late)
 PY
 TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_t1.csv" --rejects "$work/mid_dup_t1_rej.csv" --memory 1G --threads 1 --max-reject-rate 1
-for cfg in "8M 2" "3M 3" "1G 4" "2M 4"; do
+for cfg in "8M 2" "12M 3" "1G 4" "16M 4"; do
 	set -- $cfg
 	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_s.csv" --rejects "$work/mid_s_rej.csv" --force --memory "$1" --threads "$2"
 	TMPDIR=$spill "$bin" sort --quiet --students "$work/mid_dup.csv" --out "$work/mid_dup_s.csv" --rejects "$work/mid_dup_s_rej.csv" --force --memory "$1" --threads "$2" --max-reject-rate 1
@@ -420,11 +420,14 @@ else
 	bad "duplicates far apart" "$late_dups late duplicates in the rejects"
 fi
 for t in 2 3 4; do
-	TMPDIR=$spill "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_t$t" --memory 2M --threads $t
+	TMPDIR=$spill "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_t$t" --memory 16M --threads $t
 	diffs=$(run_diffs "$work/midrun_mem" "$work/midrun_t$t")
-	[ -z "$diffs" ] && ok "run --memory 2M --threads $t writes the same files as --memory 1G" || bad "run --threads $t differs" "$diffs"
+	[ -z "$diffs" ] && ok "run --memory 16M --threads $t writes the same files as --memory 1G" || bad "run --threads $t differs" "$diffs"
 done
 if [ -z "${SSRFILL_SANITIZED:-}" ]; then
+	# more threads than the budget affords: workers are capped, not the budget
+	rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --force --memory 2M --threads 64 2>&1 >/dev/null | tail -1)
+	[ "$rss" -lt $(( (2 + 32) * 1024 )) ] && ok "sort --memory 2M --threads 64 peaks at ${rss} KB (< 2M + 32M)" || bad "sort --memory 2M --threads 64 peak RSS" "$rss KB"
 	for t in 1 2 3 4; do
 		rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" sort --quiet --students "$work/mid.csv" --out "$work/mid_rss.csv" --force --memory 8M --threads $t 2>&1 >/dev/null | tail -1)
 		[ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "sort --memory 8M --threads $t peaks at ${rss} KB (< 8M + 32M)" || bad "sort --memory 8M --threads $t peak RSS" "$rss KB"

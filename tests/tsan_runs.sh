@@ -41,8 +41,8 @@ check "run --threads 2 --memory 1M: spills, async print streams, documents inlin
 # four workers checking rows into lanes of their own, batches committed
 # by whichever is free (readers/student_ingest.c), runs kept in memory or
 # spilled from every lane
-check "sort --threads 4 --memory 3M: four lanes, commits handed between workers" 0 -- \
-	"$bin" sort --quiet --students "$work/s.csv" --out "$work/sorted4.csv" --memory 3M --threads 4 \
+check "sort --threads 4 --memory 16M: four lanes spilling, commits handed between workers" 0 -- \
+	"$bin" sort --quiet --students "$work/s.csv" --out "$work/sorted4.csv" --memory 16M --threads 4 \
 	--tmpdir "$work/spill" --max-reject-rate 1
 check "run --threads 4 --memory 1G: runs kept in memory, commits for the run's counts" 0 -- \
 	"$bin" run --quiet --no-documents --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_4t" \
