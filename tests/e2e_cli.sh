@@ -46,7 +46,7 @@ first=$(head -1 "$work/v.out")
 check "--version: exit 0, standard output, nothing on standard error" \
 	"$([ $rc = 0 ] && [ ! -s "$work/v.err" ] && [[ $first =~ ^ssrfill\ [0-9] ]]; echo $?)" "rc $rc: $(cat "$work/v.out" "$work/v.err")"
 # the tree may have changed since the build (-dirty): the version without it
-want=$(make -s -C "$top" --no-print-directory version 2>/dev/null)
+want=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" --no-print-directory version 2>/dev/null)
 check "--version names the version the Makefile builds ($want)" \
 	"$([ "${first%-dirty}" = "ssrfill ${want%-dirty}" ]; echo $?)" "$first"
 want=${first#ssrfill }
