@@ -888,7 +888,6 @@ static status merge_pass(sorter *s, size_t n)
 	memmove(s->runs, s->runs + n, (s->n_runs - n) * sizeof *s->runs);
 	memmove(s->run_level, s->run_level + n, s->n_runs - n);
 	s->n_runs -= n;
-	s->stats.n_merges++;
 	return push_run(s, path, (uint8_t)(level + 1));
 }
 
@@ -937,7 +936,6 @@ status sorter_finish(sorter *s)
 		if (s->run_level[i] > level)
 			level = s->run_level[i];
 	s->stats.n_merge_passes = (uint64_t)level + 1;
-	s->stats.n_merges++;
 	return merge_open(s, s->n_runs, s->n_mruns);
 }
 

@@ -59,7 +59,6 @@ typedef struct sorter_stats {
 	uint64_t n_merge_passes;/* times the most merged record was merged:
 				 * 0 one run, 1 one final merge, 2 a pass
 				 * over disk runs before it, ... */
-	uint64_t n_merges;      /* merges run, the final one included */
 } sorter_stats;
 
 status sorter_new(sorter **out, const sorter_opts *opts);

@@ -349,7 +349,7 @@ mkdir -p "$spill"
 "$bin" gen --quiet --rows 200000 --seed 11 --bad-rows 0.002 --out "$work/mid.csv" --orders "$work/mid_orders.csv"
 TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_mem.csv" --memory 1G 2>"$work/stderr"
 grep -q "0 runs" "$work/stderr" && ok "sort: a file that fits is sorted in memory (no runs)" || bad "sort in memory" "$(cat "$work/stderr")"
-for cfg in "2M 1" "2M 2" "1M 3"; do
+for cfg in "2M 1" "8M 2" "12M 3"; do
 	set -- $cfg
 	TMPDIR=$spill "$bin" sort --students "$work/mid.csv" --out "$work/mid_$1_$2.csv" --memory "$1" --threads "$2" 2>"$work/stderr"
 	runs=$(sed -n 's/.*; \([0-9]*\) runs.*/\1/p' "$work/stderr")

@@ -32,12 +32,13 @@ check() {
 
 mkdir -p "$work/spill"
 "$bin" gen --quiet --rows 40000 --seed 9 --bad-rows 0.001 --out "$work/s.csv" --orders "$work/o.csv"
-check "sort --threads 2 --memory 1M: spills on the worker, merge passes, async output" 0 -- \
+# (1M affords one worker: readers/student_ingest.h caps them at one per 4 MiB)
+check "sort --threads 2 --memory 1M: the reader and one worker, spills, merge passes, async output" 0 -- \
 	"$bin" sort --quiet --students "$work/s.csv" --out "$work/sorted.csv" --memory 1M --threads 2 \
 	--tmpdir "$work/spill" --max-reject-rate 1
-check "run --threads 2 --memory 1M: spills, async print streams, documents inline" 0 -- \
+check "run --threads 2 --memory 8M: two workers spilling, async print streams, documents inline" 0 -- \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_1m" \
-	--memory 1M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
+	--memory 8M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
 # four workers checking rows into lanes of their own, batches committed
 # by whichever is free (readers/student_ingest.c), runs kept in memory or
 # spilled from every lane
@@ -58,15 +59,16 @@ check "run --threads 2 on the documents fixture: cairo and pango on worker threa
 	"$bin" run --quiet --students "$fx/students.csv" --orders "$fx/orders.csv" --config "$fx/docs.ini" \
 	--out "$work/run_docs" --memory 64M --threads 2 --tmpdir "$work/spill"
 # SIGTERM raised at the N-th fallible call, on whichever thread makes it,
-# while the worker spills and while the document workers draw: the handler
+# while the ingest workers spill and while the document workers draw: the handler
 # (main thread) removes files the workers registered.  Death by the signal
 # is 143; a race report would end the run with 66 first.  The points were
-# found with gdb on this input: call 22100 comes while the sorter's worker
-# compresses a run, call 36000 is made by a document worker while the
-# print streams' writer threads run.
-check "SIGTERM while the sorter's worker spills" 143 -- env SSRFILL_FAULT=22100 SSRFILL_FAULT_SIGNAL=TERM \
+# found with gdb on this input: call 22100 comes while the two ingest
+# workers check rows and spill their lanes (whichever thread makes it),
+# call 36000 is made by a document worker while the print streams' writer
+# threads run.
+check "SIGTERM while the ingest workers spill" 143 -- env SSRFILL_FAULT=22100 SSRFILL_FAULT_SIGNAL=TERM \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_sig1" \
-	--memory 1M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
+	--memory 8M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
 check "SIGTERM while the document workers draw" 143 -- env SSRFILL_FAULT=36000 SSRFILL_FAULT_SIGNAL=TERM \
 	"$bin" run --quiet --students "$work/s.csv" --orders "$work/o.csv" --out "$work/run_sig2" \
 	--memory 64M --threads 2 --tmpdir "$work/spill" --max-reject-rate 1
