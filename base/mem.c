@@ -96,5 +96,17 @@ void mem_release_free_pages(void)
 	malloc_trim(0);
 }
 
+/* jemalloc's size of a request, under libc malloc (sanitizer builds) NULL:
+ * glibc rounds to 16 bytes only */
+extern size_t nallocx(size_t size, int flags) __attribute__((weak));
+
+size_t mem_good_size(size_t n)
+{
+	if (nallocx)
+		return nallocx(n ? n : 1, 0);
+	return (n + 15) & ~(size_t)15;
+}
+
 size_t mem_in_use(void) { return atomic_load(&in_use); }
 size_t mem_peak(void) { return atomic_load(&peak); }
+void mem_reset_peak(void) { atomic_store(&peak, atomic_load(&in_use)); }

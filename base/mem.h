@@ -25,8 +25,17 @@ void mem_free(void *p);
  * next's are not yet taken, so --memory bounds the resident size too. */
 void mem_release_free_pages(void);
 
-/* Bytes currently allocated through this module, and the high-water mark. */
+/* The bytes an allocation of n takes, as mem_in_use() counts it: the
+ * allocator rounds a request up to one of its size classes (jemalloc's are
+ * a quarter of a power of two apart, so a 1 MiB block with a header takes
+ * 1.25 MiB).  A caller that holds memory against the budget counts this,
+ * and sizes its blocks to it. */
+size_t mem_good_size(size_t n);
+
+/* Bytes currently allocated through this module, and the high-water mark;
+ * mem_reset_peak() starts the mark again from what is in use now. */
 size_t mem_in_use(void);
 size_t mem_peak(void);
+void mem_reset_peak(void);
 
 #endif

@@ -692,6 +692,13 @@ status csv_reader_header(csv_reader *r, csv_record *h)
 
 uint64_t csv_reader_bytes(const csv_reader *r) { return r->n_consumed; }
 
+size_t csv_reader_memory(const csv_reader *r)
+{
+	/* the fields: unescaped bytes and an index, both grown by doubling
+	 * to hold one record of at most CSV_MAX_RECORD_BYTES */
+	return sizeof *r + r->cap + 4 * (size_t)CSV_MAX_RECORD_BYTES;
+}
+
 void csv_reader_free(csv_reader *r)
 {
 	if (!r)

@@ -90,6 +90,10 @@ void csv_limit_header_reason(const csv_record *rec, char *buf, size_t cap);
 status csv_reader_header(csv_reader *r, csv_record *h);
 /* Bytes of (decompressed) input consumed so far, for progress lines. */
 uint64_t csv_reader_bytes(const csv_reader *r);
+/* Bytes the reader holds at most: its read buffer and one record's
+ * fields.  A bound, fixed when the reader opens, so another thread may
+ * ask while this one reads. */
+size_t csv_reader_memory(const csv_reader *r);
 void csv_reader_free(csv_reader *r);
 
 #endif

@@ -320,10 +320,19 @@ static void row_prefetch(void *ctx, const void *note)
 								   n->p.copy2, n->p.delivery }));
 }
 
+/* What the run holds beside the sorter while rows come in, which the
+ * sorter leaves room for: the ledger's lookups, the LEA directory, and the
+ * tallies by school and grade and the names, which grow with the schools
+ * a file has (about 10 MiB for a statewide file). */
 static size_t row_held(void *ctx)
 {
 	const run_ctx *x = ctx;
-	return run_ledger_memory(x) + leadir_bytes(x->leas);
+	const u64map *maps[] = { x->school_mg, x->dist_lea, x->dist_school, x->dist_earlier, x->names,
+				 x->invoice_qty, x->leas_packed };
+	size_t n = run_ledger_memory(x) + leadir_bytes(x->leas) + x->name_pool.cap;
+	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+		n += maps[i] ? u64map_bytes(maps[i]) : 0;
+	return n;
 }
 
 /* docs/rules.md §15.5: a reprint plans only the sets it chose, on this
@@ -454,15 +463,7 @@ static status run_phases(run_ctx *x)
 	for (size_t i = 0; st == ST_OK && i < n_dirs; i++)
 		if (i != 6 || opt->leas)   /* carrier files need addresses */
 			st = outdir_mkdir(x->dir, dirs[i]);
-	/* documents are drawn by worker threads when there are cores to spare
-	 * and the budget has room for their fonts (about 5 MiB a worker, with
-	 * the font index that makes subsets fast); under a small budget they
-	 * are drawn inline, lean, within the fixed 32 MiB */
-	const int roomy = opt->memory >= ((size_t)64 << 20);
 	x->doc_date = document_date();
-	if (st == ST_OK && !opt->no_documents)
-		st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
-				  opt->threads >= 2 && roomy ? opt->threads : 0, !roomy);
 	x->sum.documents = !opt->no_documents;
 	const sorter_opts so = { opt->memory, opt->reprint ? 1 : student_ingest_workers(opt->threads, opt->memory),
 				 opt->tmpdir };
@@ -523,6 +524,17 @@ static status run_phases(run_ctx *x)
 	/* the rows' buffers and the duplicate set are freed: their pages go
 	 * back before the documents' fonts and drawing take theirs */
 	mem_release_free_pages();
+	/* The documents start only now, so their fonts and canvases never
+	 * sit beside the sorter's buffers (they took 10 MiB of a 64M run's
+	 * peak).  They are drawn by worker threads when there are cores to
+	 * spare and the budget has room for their fonts (about 5 MiB a
+	 * worker, with the font index that makes subsets fast); under a small
+	 * budget they are drawn inline, lean, within the fixed 32 MiB. */
+	const int roomy = opt->memory >= ((size_t)64 << 20);
+	if (!opt->no_documents &&
+	    (st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
+			       opt->threads >= 2 && roomy ? opt->threads : 0, !roomy)) != ST_OK)
+		return st;
 	x->sum.t_sort = clock_now() - t0 - x->sum.t_read;
 	progress_phase_rows("packing", sets_to_pack(x));
 	if ((st = run_pack_and_print(x)) != ST_OK)

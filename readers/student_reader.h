@@ -64,8 +64,9 @@ const csv_record *student_reader_header(const student_reader *r);
 /* The header's unknown columns (with the closest known name) and names
  * that carried a BOM, for warnings. */
 const column_notes *student_reader_notes(const student_reader *r);
-/* Bytes the duplicate check holds (0 once the input is exhausted: the set
- * is freed then, before the sort needs its memory to merge). */
+/* Bytes the reader holds: its CSV reader's buffers, and the duplicate
+ * check (until the input is exhausted: the set is freed then, before the
+ * sort needs its memory to merge). */
 size_t student_reader_memory(const student_reader *r);
 void student_reader_counts(const student_reader *r, student_counts *c);
 /* When some rows were rejected for not being UTF-8: a one-line warning

@@ -176,6 +176,18 @@ status runfile_writer_close(runfile_writer *w)
 	return st;
 }
 
+size_t runfile_reader_bytes(void)
+{
+	return mem_good_size(sizeof(runfile_reader)) + mem_good_size(RUNFILE_BLOCK) +
+	       mem_good_size(ZSTD_compressBound(RUNFILE_BLOCK)) + mem_good_size(256);
+}
+
+size_t runfile_writer_bytes(void)
+{
+	return mem_good_size(sizeof(runfile_writer)) + mem_good_size(RUNFILE_BLOCK) +
+	       mem_good_size(ZSTD_compressBound(RUNFILE_BLOCK)) + mem_good_size(256);
+}
+
 status runfile_reader_open(runfile_reader **out, const char *path, ZSTD_DCtx *dctx)
 {
 	*out = NULL;

@@ -34,8 +34,13 @@
 
 #define RUNFILE_BLOCK (64u * 1024u)
 #define RUNFILE_LEVEL (-100)
-/* Memory a reader holds: its raw and compressed block buffers. */
-#define RUNFILE_READER_BYTES (2u * RUNFILE_BLOCK + 512u)
+
+/* Memory a reader holds, as mem.h counts it: its raw and compressed block
+ * buffers (the compressed one a little over a block, which the allocator
+ * rounds up to its next size, a quarter more), itself and its path. */
+size_t runfile_reader_bytes(void);
+/* The same for a writer. */
+size_t runfile_writer_bytes(void);
 
 typedef struct runfile_writer runfile_writer;
 typedef struct runfile_reader runfile_reader;

@@ -31,7 +31,7 @@
  * are merged through a tournament (loser) tree: tree[0] holds the current
  * winner, tree[1..k-1] the loser of each match, so advancing the winner
  * replays only its path to the root, log2(k) comparisons.  Each disk run
- * costs RUNFILE_READER_BYTES of buffers; the fan-in is what the budget
+ * costs runfile_reader_bytes() of buffers; the fan-in is what the budget
  * left over affords, and at most the open-file limit allows.  When the
  * disk runs outnumber it, the oldest are merged fan-in at a time into new
  * disk runs until one final merge can take them all with the runs in
@@ -66,6 +66,9 @@
  * longer fit the cache when the sorted index is walked); more budget then
  * buys runs kept in memory instead. */
 #define MAX_BUFFER_BYTES (32u << 20)
+/* The largest record sorter_lane_full() makes room for: ssrfill's records
+ * are a few hundred bytes. */
+#define LANE_RECORD_BYTES 2048
 /* Kept free of runs in memory whenever a run may go to disk: the final
  * merge's fan-in (128 disk runs at 16 MiB). */
 #define MERGE_RESERVE_MAX (16u << 20)
@@ -86,7 +89,7 @@ typedef struct block {
 typedef struct buffer {
 	block *blocks;        /* oldest first; kept across spills and reused */
 	block *active;        /* the block being filled */
-	size_t arena_bytes;   /* sum of block capacities */
+	size_t arena_bytes;   /* the blocks' allocations, headers too */
 	entry *idx;
 	size_t n, cap;
 	entry *tmp;           /* the radix pass's scratch, kept across runs */
@@ -195,11 +198,13 @@ static size_t merge_reserve(const sorter *s)
 }
 
 /* A lane's share: what the caller's reserve leaves, split between the
- * lanes, capped at a cache-sized buffer.  Under s->mu. */
+ * lanes, less the buffers of the run file a lane writes when it spills,
+ * capped at a cache-sized buffer.  Under s->mu. */
 static void set_lane_limit(sorter *s)
 {
 	const size_t lanes = s->n_lanes > (size_t)s->opts.threads ? s->n_lanes : (size_t)s->opts.threads;
-	const size_t left = s->opts.memory_bytes > s->reserved ? s->opts.memory_bytes - s->reserved : 0;
+	const size_t held = s->reserved + lanes * runfile_writer_bytes();
+	const size_t left = s->opts.memory_bytes > held ? s->opts.memory_bytes - held : 0;
 	size_t limit = left / (lanes ? lanes : 1);
 	if (limit > MAX_BUFFER_BYTES)
 		limit = MAX_BUFFER_BYTES;
@@ -209,6 +214,13 @@ static void set_lane_limit(sorter *s)
 }
 
 /* ---- buffers ---------------------------------------------------------- */
+
+/* What a block's allocation takes: blocks are sized to the allocator's
+ * size classes (mem_good_size), so this is what mem_in_use counts. */
+static size_t block_size(const block *k)
+{
+	return sizeof *k + k->cap;
+}
 
 static size_t buffer_bytes(const buffer *b)
 {
@@ -242,9 +254,9 @@ static void buffer_reset(buffer *b, size_t limit)
 	const size_t keep = limit > 2 * b->cap * sizeof(entry) ? limit - 2 * b->cap * sizeof(entry) : 0;
 	size_t kept = 0;
 	block **link = &b->blocks;
-	while (*link && kept + (*link)->cap <= keep) {
+	while (*link && kept + block_size(*link) <= keep) {
 		(*link)->used = 0;
-		kept += (*link)->cap;
+		kept += block_size(*link);
 		link = &(*link)->next;
 	}
 	if (*link) {
@@ -286,6 +298,25 @@ static block *room_for(const buffer *b, size_t need)
 	return NULL;
 }
 
+/* The index's next capacity: half as large again, to the allocator's size
+ * (the scratch array of the radix pass is as large). */
+static size_t index_cap(size_t cap)
+{
+	return mem_good_size((cap ? cap + cap / 2 : 1024) * sizeof(entry)) / sizeof(entry);
+}
+
+/* What adding a record of `need` bytes would allocate: a block, when no
+ * block has room, and a larger index (and scratch array), when it is full. */
+static size_t growth(const sorter *s, const buffer *b, size_t need)
+{
+	size_t grow = 0;
+	if (!room_for(b, need))
+		grow = sizeof(block) + need > s->block_bytes ? mem_good_size(sizeof(block) + need) : s->block_bytes;
+	if (b->n == b->cap)
+		grow += 2 * (index_cap(b->cap) - b->cap) * sizeof(entry);
+	return grow;
+}
+
 static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key_len,
 			 const void *payload, size_t payload_len, void **mark)
 {
@@ -294,22 +325,26 @@ static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	block *k = room_for(b, need);
 	if (!k) {
-		const size_t cap = need > s->block_bytes ? need : s->block_bytes;
-		k = mem_alloc(sizeof *k + cap);
+		/* block_bytes is one of the allocator's sizes, header included:
+		 * a header on top of a round capacity would take the next size
+		 * up, a quarter more than the budget counted */
+		const size_t total = sizeof *k + need > s->block_bytes ? mem_good_size(sizeof *k + need)
+								       : s->block_bytes;
+		k = mem_alloc(total);
 		if (!k)
 			return status_fail(ST_NOMEM, "out of memory holding records to sort");
 		k->next = NULL;
 		k->used = 0;
-		k->cap = cap;
+		k->cap = total - sizeof *k;
 		block **link = &b->blocks;
 		while (*link)
 			link = &(*link)->next;
 		*link = k;
-		b->arena_bytes += cap;
+		b->arena_bytes += total;
 	}
 	b->active = k;
 	if (b->n == b->cap) {
-		const size_t cap = b->cap ? b->cap + b->cap / 2 : 1024;
+		const size_t cap = index_cap(b->cap);
 		entry *idx = mem_realloc(b->idx, cap * sizeof *idx);
 		if (!idx)
 			return status_fail(ST_NOMEM, "out of memory holding records to sort");
@@ -564,6 +599,7 @@ static status lane_flush(sorter_lane *l, int finishing)
 	if (st != ST_OK || b->n == 0)
 		goto reset;
 	const size_t run_bytes = b->rec_bytes;   /* dropped records' too: a little more */
+	const size_t run_alloc = mem_good_size(run_bytes);
 	pthread_mutex_lock(&s->mu);
 	s->stats.n_records += b->n;
 	/* while adding, every lane (this one too: it fills again) counts at
@@ -573,9 +609,9 @@ static status lane_flush(sorter_lane *l, int finishing)
 	for (size_t i = 0; i < s->n_lanes; i++)
 		lanes_bytes += finishing ? buffer_bytes(&s->lanes[i]->b)
 					 : atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
-	const int keep = keep_in_memory(s, run_bytes, lanes_bytes, !finishing || s->n_runs > 0);
+	const int keep = keep_in_memory(s, run_alloc, lanes_bytes, !finishing || s->n_runs > 0);
 	if (keep) {   /* counted now: other lanes decide meanwhile */
-		s->mrun_bytes += run_bytes;
+		s->mrun_bytes += run_alloc;
 		s->stats.n_mem_runs++;
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -625,11 +661,10 @@ status sorter_new(sorter **out, const sorter_opts *opts)
 	pthread_mutex_init(&s->mu, NULL);
 	set_lane_limit(s);
 	size_t lim = atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
-	s->block_bytes = lim / 16;
-	if (s->block_bytes > MAX_BLOCK_BYTES)
-		s->block_bytes = MAX_BLOCK_BYTES;
-	if (s->block_bytes < MIN_BLOCK_BYTES)
-		s->block_bytes = MIN_BLOCK_BYTES;
+	/* a power of two: an allocation size of its own, header included */
+	s->block_bytes = MIN_BLOCK_BYTES;
+	while (s->block_bytes < MAX_BLOCK_BYTES && 2 * s->block_bytes <= lim / 16)
+		s->block_bytes *= 2;
 	s->pending = -1;
 	*out = s;
 	return ST_OK;
@@ -669,10 +704,13 @@ status sorter_lane_new(sorter *s, sorter_lane **out)
 	return ST_OK;
 }
 
+/* Full when the next record, of up to LANE_RECORD_BYTES, could take the
+ * buffer over the lane's share: a lane is asked before the record is
+ * known.  (A longer record takes one block more at most.) */
 int sorter_lane_full(const sorter_lane *l)
 {
-	return l->b.n > 0 &&
-	       buffer_bytes(&l->b) >= atomic_load_explicit(&l->s->lane_limit, memory_order_relaxed);
+	return l->b.n > 0 && buffer_bytes(&l->b) + growth(l->s, &l->b, LANE_RECORD_BYTES) >
+				     atomic_load_explicit(&l->s->lane_limit, memory_order_relaxed);
 }
 
 status sorter_lane_add(sorter_lane *l, const void *key, size_t key_len,
@@ -705,10 +743,7 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 	/* would this record take the buffer over its share? */
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	const buffer *b = &s->own->b;
-	size_t grow = room_for(b, need) ? 0 : (need > s->block_bytes ? need : s->block_bytes);
-	if (b->n == b->cap)
-		grow += 2 * (b->cap ? b->cap / 2 : 1024) * sizeof(entry);
-	if (b->n > 0 && buffer_bytes(b) + grow > atomic_load_explicit(&s->lane_limit, memory_order_relaxed) &&
+	if (b->n > 0 && buffer_bytes(b) + growth(s, b, need) > atomic_load_explicit(&s->lane_limit, memory_order_relaxed) &&
 	    (st = lane_flush(s->own, 0)) != ST_OK)
 		return st;
 	return buffer_add(s, &s->own->b, key, key_len, payload, payload_len, NULL);
@@ -841,7 +876,7 @@ static size_t fan_in(const sorter *s)
 {
 	const size_t held = s->reserved + s->mrun_bytes;
 	const size_t avail = s->opts.memory_bytes > held ? s->opts.memory_bytes - held : 0;
-	size_t f = avail / RUNFILE_READER_BYTES;
+	size_t f = avail / runfile_reader_bytes();
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		/* keep descriptors for the outputs a run writes meanwhile */

@@ -155,9 +155,15 @@ static void *lane_thread(void *arg)
 	return NULL;
 }
 
+/* What the last check_lanes's sorter allocated at most (mem.h counts
+ * every allocation at the size the allocator gives), adding and merging. */
+static size_t lanes_peak;
+
 static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per_record, sorter_stats *out)
 {
 	ref *refs = make_refs(n, 4, 24, 0, 64);
+	const size_t base = mem_in_use();
+	mem_reset_peak();
 	sorter *s;
 	const sorter_opts o = { memory, threads, "/tmp" };
 	assert_int_equal(sorter_new(&s, &o), ST_OK);
@@ -191,6 +197,7 @@ static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per
 		assert_int_equal(id, refs[i].id);
 	}
 	assert_int_equal(sorter_next(s, &it), ST_EOF);
+	lanes_peak = mem_peak() - base;
 	sorter_stats_get(s, out);
 	assert_int_equal(out->n_records, kept);
 	sorter_free(s);
@@ -205,6 +212,22 @@ static void lanes_spill_threads(void **state)
 	check_lanes(300000, 2u << 20, 3, 0, &st);
 	assert_true(st.n_runs > 6);
 	assert_true(st.n_merge_passes >= 1 && st.n_merge_passes <= 2);
+}
+
+/* The budget is what the sorter allocates, counted as the allocator
+ * gives it (a block's header once took each 1 MiB block to 1.25 MiB),
+ * with two lanes filling at once and then merging: 8 MiB of a 40 MiB
+ * input, and 24 MiB, where some runs stay in memory. */
+static void lanes_keep_to_budget_threads(void **state)
+{
+	(void)state;
+	sorter_stats st;
+	check_lanes(600000, 8u << 20, 2, 0, &st);
+	assert_true(st.n_runs > 2);
+	assert_in_range(lanes_peak, 4u << 20, 8u << 20);
+	check_lanes(600000, 24u << 20, 2, 0, &st);
+	assert_true(st.n_mem_runs > 0);
+	assert_in_range(lanes_peak, 12u << 20, 24u << 20);
 }
 
 /* The budget the caller holds grows while lanes fill (the duplicate set):
@@ -419,6 +442,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(random_keys),
 		cmocka_unit_test(spilled_runs),
 		cmocka_unit_test(lanes_spill_threads),
+		cmocka_unit_test(lanes_keep_to_budget_threads),
 		cmocka_unit_test(reserve_while_lanes_threads),
 		cmocka_unit_test(lanes_in_memory_threads),
 		cmocka_unit_test(lanes_memory_and_disk_threads),
