@@ -62,6 +62,9 @@ typedef struct run_summary {
 	uint64_t packing_lists;        /* = label files; invoice PDFs = invoices */
 	double t_read, t_sort, t_write, t_total;
 	double t_documents;            /* the PDFs' share of t_write */
+	/* memory: --memory, the most ssrfill's own allocations held at once
+	 * (base/mem.h), the process's peak resident size (getrusage) */
+	uint64_t memory_budget, memory_peak, memory_resident;
 	/* the header columns of the score reports [0] and orders [1] files */
 	column_notes columns[2];
 	const char *columns_file[2];

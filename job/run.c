@@ -36,6 +36,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/resource.h>
+
 #include "../base/clock.h"
 #include "../base/mem.h"
 #include "../base/progress.h"
@@ -574,6 +576,10 @@ static status run_phases(run_ctx *x)
 	x->sum.reconciled = ok;
 	x->sum.t_total = clock_now() - t0;
 	x->sum.t_write = x->sum.t_total - x->sum.t_read - x->sum.t_sort;
+	x->sum.memory_budget = opt->memory;
+	x->sum.memory_peak = mem_peak();
+	struct rusage ru;
+	x->sum.memory_resident = getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 	outstream *js;
 	if ((st = outdir_open(x->dir, "summary.json", 0, &js)) != ST_OK)
 		return st;

@@ -438,6 +438,31 @@ fi
 if [ -z "${SSRFILL_SANITIZED:-}" ]; then
 rss=$(TMPDIR=$spill /usr/bin/time -f %M "$bin" run --quiet --students "$work/mid.csv" --orders "$work/mid_orders.csv" --out "$work/midrun_rss" --memory 8M 2>&1 >/dev/null | tail -1)
 [ "$rss" -lt $(( (8 + 32) * 1024 )) ] && ok "run --memory 8M peaks at ${rss} KB (< 8M + 32M)" || bad "run --memory 8M peak RSS" "$rss KB"
+# A million rows with documents and ship-to addresses, whose sort buffers
+# fill their share: summary.json's memory_bytes says what the run allocated
+# at most (within the budget, but for a lane's next block and the
+# buffers of its last flush: 4 MiB) and its peak resident size (within
+# the budget + 32 MiB).  Before the budget counted the allocator's sizes,
+# 16M allocated 24 MiB and 32M 39 MiB; the documents' fonts came on top.
+"$bin" gen --quiet --rows 1000000 --seed 12 --out "$work/m1.csv" --orders "$work/m1_orders.csv" --leas "$work/m1_leas.csv"
+for m in 16 32; do
+	TMPDIR=$spill "$bin" run --quiet --students "$work/m1.csv" --orders "$work/m1_orders.csv" --leas "$work/m1_leas.csv" \
+		--out "$work/m1run$m" --memory ${m}M --threads 2
+	if python3 - "$work/m1run$m/summary.json" $m <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["memory_bytes"]
+budget = int(sys.argv[2]) << 20
+print("     allocated %.1f MiB, resident %.1f MiB" % (m["allocated_peak"] / 2**20, m["resident_peak"] / 2**20))
+sys.exit(0 if m["budget"] == budget and budget / 2 < m["allocated_peak"] <= budget + (4 << 20)
+         and m["resident_peak"] <= budget + (32 << 20) else 1)
+EOF
+	then
+		ok "run --memory ${m}M with documents on 1,000,000 rows: within the budget (summary.json memory_bytes)"
+	else
+		bad "run --memory ${m}M with documents on 1,000,000 rows: over the budget" "$(grep memory_bytes "$work/m1run$m/summary.json")"
+	fi
+done
+rm -rf "$work"/m1*
 fi
 [ -z "$(ls -A "$spill")" ] && ok "spill folders are removed after every run" || bad "spill folders are removed" "$(ls -A "$spill")"
 interrupted=0 leftover=""

@@ -139,9 +139,9 @@ set_ledger() { # saved: make $L the saved ledger (file and -wal), nothing else
 	rm -f "$L" "$L-wal" "$L-shm"
 	copy_ledger "$1" "$L"
 }
-# summary.json without its timings
+# summary.json without its timings and memory figures
 summary_cmp() {
-	"$py" -c 'import json,sys; j=json.load(open(sys.argv[1])); j.pop("timings_s", None); print(json.dumps(j, indent=1, sort_keys=True))' "$1" 2>&1
+	"$py" -c 'import json,sys; j=json.load(open(sys.argv[1])); j.pop("timings_s", None); j.pop("memory_bytes", None); print(json.dumps(j, indent=1, sort_keys=True))' "$1" 2>&1
 }
 # same_output REF DIR: empty when DIR is REF (every file byte for byte,
 # summary.json without timings), else what differs

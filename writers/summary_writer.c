@@ -181,6 +181,10 @@ void summary_write(outstream *o, const run_summary *s, const config *c,
 		at = end + 1;
 	}
 	outstream_printf(o, "%s],\n  \"timings_s\": {\"read\": %.3f, \"sort\": %.3f, \"write\": %.3f, "
-			 "\"documents\": %.3f, \"total\": %.3f}\n}\n", first ? "" : "\n  ",
+			 "\"documents\": %.3f, \"total\": %.3f},\n", first ? "" : "\n  ",
 			 s->t_read, s->t_sort, s->t_write, s->t_documents, s->t_total);
+	outstream_printf(o, "  \"memory_bytes\": {\"budget\": %llu, \"allocated_peak\": %llu, "
+			 "\"resident_peak\": %llu}\n}\n",
+			 (unsigned long long)s->memory_budget, (unsigned long long)s->memory_peak,
+			 (unsigned long long)s->memory_resident);
 }
