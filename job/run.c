@@ -50,6 +50,7 @@
 #include "../readers/config_ini.h"
 #include "../readers/leas_reader.h"
 #include "../writers/shipping_writer.h"
+#include "../pdf/pdf_font.h"
 #include "../readers/orders_reader.h"
 #include "../readers/student_ingest.h"
 #include "../readers/student_reader.h"
@@ -376,14 +377,14 @@ static status plan_reprint_rows(run_ctx *x, student_reader *rd)
 			break;
 		}
 		if ((n_sorted++ & 4095) == 0)
-			sorter_reserve(x->so, student_reader_memory(rd) + row_held(x));
+			sorter_reserve(x->so, student_reader_memory(rd) + student_reader_buffer_bytes(rd) + row_held(x));
 		if ((st = sorter_add(x->so, key.p, key.len, payload.p, payload.len)) != ST_OK)
 			break;
 	}
 	bytebuf_release(&key);
 	bytebuf_release(&payload);
 	collator_free(coll);
-	sorter_reserve(x->so, student_reader_memory(rd) + row_held(x));
+	sorter_reserve(x->so, student_reader_memory(rd) + student_reader_buffer_bytes(rd) + row_held(x));
 	return st == ST_EOF ? ST_OK : st;
 }
 
@@ -467,6 +468,8 @@ static status run_phases(run_ctx *x)
 			st = outdir_mkdir(x->dir, dirs[i]);
 	x->doc_date = document_date();
 	x->sum.documents = !opt->no_documents;
+	if (st == ST_OK && !opt->no_documents)
+		st = pdf_fonts_check();   /* before minutes of reading, not after */
 	const sorter_opts so = { opt->memory, opt->reprint ? 1 : student_ingest_workers(opt->threads, opt->memory),
 				 opt->tmpdir };
 	if (st == ST_OK)
@@ -526,18 +529,21 @@ static status run_phases(run_ctx *x)
 	/* the rows' buffers and the duplicate set are freed: their pages go
 	 * back before the documents' fonts and drawing take theirs */
 	mem_release_free_pages();
+	x->sum.t_sort = clock_now() - t0 - x->sum.t_read;
 	/* The documents start only now, so their fonts and canvases never
-	 * sit beside the sorter's buffers (they took 10 MiB of a 64M run's
-	 * peak).  They are drawn by worker threads when there are cores to
-	 * spare and the budget has room for their fonts (about 5 MiB a
-	 * worker, with the font index that makes subsets fast); under a small
-	 * budget they are drawn inline, lean, within the fixed 32 MiB. */
+	 * sit beside the lanes' buffers while rows come in (they took 10 MiB
+	 * of a 64M run's peak); the runs kept in memory and the merge's
+	 * buffers are still there.  They are drawn by worker threads when
+	 * there are cores to spare and the budget has room for their fonts
+	 * (about 5 MiB a worker, with the font index that makes subsets
+	 * fast); under a small budget they are drawn inline, lean, within the
+	 * fixed 32 MiB.  Whether the fonts are there at all was asked before
+	 * the rows were read. */
 	const int roomy = opt->memory >= ((size_t)64 << 20);
 	if (!opt->no_documents &&
 	    (st = doc_pool_new(&x->docs, x->dir, &x->cfg, x->doc_date,
 			       opt->threads >= 2 && roomy ? opt->threads : 0, !roomy)) != ST_OK)
 		return st;
-	x->sum.t_sort = clock_now() - t0 - x->sum.t_read;
 	progress_phase_rows("packing", sets_to_pack(x));
 	if ((st = run_pack_and_print(x)) != ST_OK)
 		return st;

@@ -554,16 +554,23 @@ static int cid_room(face_use *u)
 
 /* ---- loading and freeing ------------------------------------------------------- */
 
-status pdf_fonts_new(pdf_fonts **out, int lean)
+status pdf_fonts_check(void)
 {
-	*out = NULL;
 	pthread_once(&found_once, find_files);
 	if (!font_file[PDF_FACE_MAIN].found)
 		return status_fail(ST_IO, "cannot find the font DejaVu Sans (Debian package fonts-dejavu-core)");
+	return ST_OK;
+}
+
+status pdf_fonts_new(pdf_fonts **out, int lean)
+{
+	*out = NULL;
+	status st = pdf_fonts_check();
+	if (st != ST_OK)
+		return st;
 	pdf_fonts *f = mem_calloc(1, sizeof *f);
 	if (!f)
 		return status_fail(ST_NOMEM, "out of memory loading fonts");
-	status st = ST_OK;
 	for (int i = 0; st == ST_OK && i < PDF_FACES; i++)
 		if (font_file[i].found)
 			st = load_face(&f->faces[i], i);

@@ -48,6 +48,10 @@ typedef struct pdf_glyph {
 /* lean: no subsetting index ("preprocessed" face, about 3 MiB for DejaVu
  * Sans), so subsets are cut about 0.3 ms slower. */
 status pdf_fonts_new(pdf_fonts **out, int lean);
+/* Are the faces' files there (fontconfig), without loading them?  The
+ * same failure pdf_fonts_new would give: a run asks before it reads its
+ * rows, so a missing font is not found only after minutes of sorting. */
+status pdf_fonts_check(void);
 void pdf_fonts_free(pdf_fonts *f);
 status pdf_font_state_new(pdf_font_state **out);
 void pdf_font_state_free(pdf_font_state *st);

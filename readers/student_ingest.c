@@ -313,7 +313,7 @@ static status commit(ingest *g, batch *b)
 			sorter_drop(b->lane, r->mark);
 	}
 	if (st == ST_OK)
-		sorter_reserve(g->so, student_reader_memory(g->rd) +
+		sorter_reserve(g->so, student_reader_memory(g->rd) + student_reader_buffer_bytes(g->rd) +
 			       atomic_load_explicit(&g->pipe_bytes, memory_order_relaxed) +
 			       (g->ops->held ? g->ops->held(g->ctx) : 0));
 	return st;
@@ -384,6 +384,17 @@ static void worker_end(worker *w)
 	w->fptr = NULL;
 }
 
+/* Would the next batch take the worker's lane over its share?  A lane is
+ * flushed only between batches (every record of a batch must be committed
+ * first), so it is asked for a whole batch: at most target / 64 rows (a
+ * valid row is longer), each a key of its fields (folded names included)
+ * and a payload no longer than the row, so about twice the target. */
+static int lane_full(const worker *w)
+{
+	const size_t t = w->g->target;
+	return sorter_lane_full(w->lane, 2 * t, t / 64);
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -395,7 +406,7 @@ static void *worker_main(void *arg)
 	if (st != ST_OK)
 		set_fail(g, st);
 	while (g->fail == ST_OK) {
-		if (sorter_lane_full(w->lane)) {
+		if (lane_full(w)) {
 			while (g->fail == ST_OK && g->next_commit < w->last_seq)
 				pthread_cond_wait(&g->cv_commit, &g->mu);
 			if (g->fail != ST_OK)
@@ -456,7 +467,7 @@ static status run_inline(ingest *g, worker *w)
 	batch *b = &g->ring[0];
 	int eof = 0;
 	while (st == ST_OK && !eof) {
-		if (sorter_lane_full(w->lane) && (st = sorter_lane_flush(w->lane)) != ST_OK)
+		if (lane_full(w) && (st = sorter_lane_flush(w->lane)) != ST_OK)
 			break;
 		st = fill(g, b);
 		if (st == ST_EOF) {

@@ -196,10 +196,8 @@ void student_counts_encoding_advice(const student_counts *c, char *buf, size_t c
 		 (unsigned long long)c->not_utf8, c->not_utf8 == 1 ? "" : "s",
 		 (unsigned long long)c->first_not_utf8_line, advice);
 }
-size_t student_reader_memory(const student_reader *r)
-{
-	return csv_reader_memory(r->csv) + (r->seen ? dupset_bytes(r->seen) : 0);
-}
+size_t student_reader_memory(const student_reader *r) { return r->seen ? dupset_bytes(r->seen) : 0; }
+size_t student_reader_buffer_bytes(const student_reader *r) { return csv_reader_memory(r->csv); }
 const char *student_reader_name(const student_reader *r) { return csv_reader_name(r->csv); }
 
 void student_reader_free(student_reader *r)

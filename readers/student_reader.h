@@ -64,10 +64,12 @@ const csv_record *student_reader_header(const student_reader *r);
 /* The header's unknown columns (with the closest known name) and names
  * that carried a BOM, for warnings. */
 const column_notes *student_reader_notes(const student_reader *r);
-/* Bytes the reader holds: its CSV reader's buffers, and the duplicate
- * check (until the input is exhausted: the set is freed then, before the
- * sort needs its memory to merge). */
+/* Bytes the duplicate check holds (0 once the input is exhausted: the set
+ * is freed then, before the sort needs its memory to merge). */
 size_t student_reader_memory(const student_reader *r);
+/* Bytes the reader's CSV buffers hold at most (csv_reader_memory): fixed
+ * when it opens, so a thread committing rows may ask while another reads. */
+size_t student_reader_buffer_bytes(const student_reader *r);
 void student_reader_counts(const student_reader *r, student_counts *c);
 /* When some rows were rejected for not being UTF-8: a one-line warning
  * saying how many, the first one's line and how to convert the file

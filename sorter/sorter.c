@@ -66,9 +66,6 @@
  * longer fit the cache when the sorted index is walked); more budget then
  * buys runs kept in memory instead. */
 #define MAX_BUFFER_BYTES (32u << 20)
-/* The largest record sorter_lane_full() makes room for: ssrfill's records
- * are a few hundred bytes. */
-#define LANE_RECORD_BYTES 2048
 /* Kept free of runs in memory whenever a run may go to disk: the final
  * merge's fan-in (128 disk runs at 16 MiB). */
 #define MERGE_RESERVE_MAX (16u << 20)
@@ -125,7 +122,6 @@ enum mode { ADDING, MEMORY, MERGING, FINISHED };
 
 struct sorter {
 	sorter_opts opts;
-	size_t block_bytes;
 	_Atomic size_t lane_limit;   /* a lane's share of the budget */
 	enum mode mode;
 
@@ -305,16 +301,46 @@ static size_t index_cap(size_t cap)
 	return mem_good_size((cap ? cap + cap / 2 : 1024) * sizeof(entry)) / sizeof(entry);
 }
 
-/* What adding a record of `need` bytes would allocate: a block, when no
- * block has room, and a larger index (and scratch array), when it is full. */
-static size_t growth(const sorter *s, const buffer *b, size_t need)
+/* The size of a new block, header included: a sixteenth of the lane's
+ * current share, a power of two (an allocation size of its own: a header
+ * on top of a round capacity would take the allocator's next size up, a
+ * quarter more than the budget counted), 64 KiB to 1 MiB.  From the share
+ * now, not when the sorter began: a share shrunk to its floor by the
+ * caller's reserve must still hold many blocks' worth of records, or a
+ * lane would be full after every record. */
+static size_t block_bytes(const sorter *s)
+{
+	const size_t lim = atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
+	size_t n = MIN_BLOCK_BYTES;
+	while (n < MAX_BLOCK_BYTES && 2 * n <= lim / 16)
+		n *= 2;
+	return n;
+}
+
+/* What adding `records` records of `bytes` in all would allocate: the
+ * blocks the free room of the buffer's blocks cannot take, and a larger
+ * index (and scratch array) when it would overflow. */
+static size_t growth(const sorter *s, const buffer *b, size_t bytes, size_t records)
 {
 	size_t grow = 0;
-	if (!room_for(b, need))
-		grow = sizeof(block) + need > s->block_bytes ? mem_good_size(sizeof(block) + need) : s->block_bytes;
-	if (b->n == b->cap)
-		grow += 2 * (index_cap(b->cap) - b->cap) * sizeof(entry);
-	return grow;
+	if (records == 1) {   /* exactly: the first block with room */
+		if (!room_for(b, bytes)) {
+			const size_t bb = block_bytes(s);
+			grow = sizeof(block) + bytes > bb ? mem_good_size(sizeof(block) + bytes) : bb;
+		}
+	} else {
+		size_t room = 0;
+		for (const block *k = b->active; k; k = k->next)
+			room += k->cap - k->used;
+		if (bytes > room) {
+			const size_t bb = block_bytes(s), per = bb - sizeof(block);
+			grow = (bytes - room + per - 1) / per * bb;
+		}
+	}
+	size_t cap = b->cap;
+	while (cap < b->n + records)
+		cap = index_cap(cap);
+	return grow + 2 * (cap - b->cap) * sizeof(entry);
 }
 
 static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key_len,
@@ -325,11 +351,8 @@ static status buffer_add(const sorter *s, buffer *b, const void *key, size_t key
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	block *k = room_for(b, need);
 	if (!k) {
-		/* block_bytes is one of the allocator's sizes, header included:
-		 * a header on top of a round capacity would take the next size
-		 * up, a quarter more than the budget counted */
-		const size_t total = sizeof *k + need > s->block_bytes ? mem_good_size(sizeof *k + need)
-								       : s->block_bytes;
+		const size_t bb = block_bytes(s);
+		const size_t total = sizeof *k + need > bb ? mem_good_size(sizeof *k + need) : bb;
 		k = mem_alloc(total);
 		if (!k)
 			return status_fail(ST_NOMEM, "out of memory holding records to sort");
@@ -660,11 +683,6 @@ status sorter_new(sorter **out, const sorter_opts *opts)
 		s->opts.threads = 1;
 	pthread_mutex_init(&s->mu, NULL);
 	set_lane_limit(s);
-	size_t lim = atomic_load_explicit(&s->lane_limit, memory_order_relaxed);
-	/* a power of two: an allocation size of its own, header included */
-	s->block_bytes = MIN_BLOCK_BYTES;
-	while (s->block_bytes < MAX_BLOCK_BYTES && 2 * s->block_bytes <= lim / 16)
-		s->block_bytes *= 2;
 	s->pending = -1;
 	*out = s;
 	return ST_OK;
@@ -704,12 +722,9 @@ status sorter_lane_new(sorter *s, sorter_lane **out)
 	return ST_OK;
 }
 
-/* Full when the next record, of up to LANE_RECORD_BYTES, could take the
- * buffer over the lane's share: a lane is asked before the record is
- * known.  (A longer record takes one block more at most.) */
-int sorter_lane_full(const sorter_lane *l)
+int sorter_lane_full(const sorter_lane *l, size_t bytes, size_t records)
 {
-	return l->b.n > 0 && buffer_bytes(&l->b) + growth(l->s, &l->b, LANE_RECORD_BYTES) >
+	return l->b.n > 0 && buffer_bytes(&l->b) + growth(l->s, &l->b, bytes, records ? records : 1) >
 				     atomic_load_explicit(&l->s->lane_limit, memory_order_relaxed);
 }
 
@@ -743,7 +758,7 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 	/* would this record take the buffer over its share? */
 	const size_t need = RUNFILE_RECORD_BYTES(key_len, payload_len);
 	const buffer *b = &s->own->b;
-	if (b->n > 0 && buffer_bytes(b) + growth(s, b, need) > atomic_load_explicit(&s->lane_limit, memory_order_relaxed) &&
+	if (b->n > 0 && buffer_bytes(b) + growth(s, b, need, 1) > atomic_load_explicit(&s->lane_limit, memory_order_relaxed) &&
 	    (st = lane_flush(s->own, 0)) != ST_OK)
 		return st;
 	return buffer_add(s, &s->own->b, key, key_len, payload, payload_len, NULL);
@@ -874,7 +889,8 @@ static status merge_step(sorter *s, int *w)
 
 static size_t fan_in(const sorter *s)
 {
-	const size_t held = s->reserved + s->mrun_bytes;
+	/* a merge pass writes a run as it reads its inputs */
+	const size_t held = s->reserved + s->mrun_bytes + runfile_writer_bytes();
 	const size_t avail = s->opts.memory_bytes > held ? s->opts.memory_bytes - held : 0;
 	size_t f = avail / runfile_reader_bytes();
 	struct rlimit rl;

@@ -12,7 +12,7 @@
  *
  *   sorter_lane *l;  st = sorter_lane_new(s, &l);     // before the threads start
  *   on the lane's thread:
- *     if (sorter_lane_full(l)) st = sorter_lane_flush(l);
+ *     if (sorter_lane_full(l, bytes, n)) st = sorter_lane_flush(l);
  *     st = sorter_lane_add(l, key, klen, payload, plen, &mark);
  *   on any thread, before the lane is next flushed: sorter_drop(l, mark);
  *   then, every lane's thread done: sorter_finish(s) ...
@@ -66,9 +66,11 @@ status sorter_add(sorter *s, const void *key, size_t key_len,
 		  const void *payload, size_t payload_len);
 
 status sorter_lane_new(sorter *s, sorter_lane **out);
-/* Is the lane's buffer at its share of the budget?  Then flush it before
- * adding more (a lane may go over by what is added between two checks). */
-int sorter_lane_full(const sorter_lane *l);
+/* Would adding up to `records` records, taking `bytes` in all
+ * (RUNFILE_RECORD_BYTES each), take the lane's buffer over its share of the
+ * budget?  Then flush it first.  A caller that adds a batch between two
+ * checks asks for the whole batch. */
+int sorter_lane_full(const sorter_lane *l, size_t bytes, size_t records);
 /* *mark (if mark is not NULL) names the record for sorter_drop(). */
 status sorter_lane_add(sorter_lane *l, const void *key, size_t key_len,
 		       const void *payload, size_t payload_len, void **mark);

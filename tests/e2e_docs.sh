@@ -470,5 +470,29 @@ done < <(find "$o" "$work/shape" "$work/latin1" "$work/big16" "$work/big64" "$wo
 [ -z "$bad_pdfs" ] && [ "$n_pdfs" -gt 100 ] && ok "every PDF ($n_pdfs) passes qpdf --check (cross-reference table, streams, objects)" \
 	|| bad "qpdf --check" "$n_pdfs files; failing:$bad_pdfs"$'\n'"$(qpdf --check ${bad_pdfs%% *} 2>&1 | head)"
 
+# No fonts (a fontconfig that knows none): the run stops before it reads
+# a row, naming the font and its package, not after minutes of sorting;
+# a file over the reject rate is not read either, so the font is what it
+# names.  --no-documents needs no font.
+mkdir -p "$work/nofonts"
+cat >"$work/nofonts/fonts.conf" <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>$work/nofonts/none</dir><cachedir>$work/nofonts/cache</cachedir></fontconfig>
+EOF
+"$bin" gen --quiet --rows 2000 --bad-rows 0.5 --seed 3 --out "$work/nofonts/s.csv" --orders "$work/nofonts/o.csv"
+FONTCONFIG_FILE=$work/nofonts/fonts.conf "$bin" run --students "$work/nofonts/s.csv" --orders "$work/nofonts/o.csv" \
+	--out "$work/nofonts/out" 2>"$work/nofonts/err"
+rc=$?
+if [ $rc = 3 ] && grep -q "cannot find the font DejaVu Sans (Debian package fonts-dejavu-core)" "$work/nofonts/err" &&
+	! grep -q "rejected" "$work/nofonts/err" && [ ! -e "$work/nofonts/out" ]; then
+	ok "no fonts: exit 3 before the rows are read, naming the font and its package, no output"
+else
+	bad "no fonts (exit $rc)" "$(cat "$work/nofonts/err")"
+fi
+FONTCONFIG_FILE=$work/nofonts/fonts.conf "$bin" run --quiet --no-documents --max-reject-rate 1 \
+	--students "$work/nofonts/s.csv" --orders "$work/nofonts/o.csv" --out "$work/nofonts/out2" &&
+	ok "no fonts, --no-documents: the run needs none" || bad "no fonts, --no-documents: exit $?"
+
 echo "e2e_docs: $pass passed, $fail failed"
 [ "$fail" = 0 ]

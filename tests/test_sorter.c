@@ -21,6 +21,7 @@
 #include "../base/dupset.h"
 #include "../base/fault.h"
 #include "../base/mem.h"
+#include "../sorter/runfile.h"
 #include "../sorter/sorter.h"
 
 typedef struct ref {
@@ -134,14 +135,20 @@ typedef struct lane_job {
 	ref *refs;
 	size_t n, first, step;
 	size_t reserve_per_record;
+	size_t batch;         /* records added between two checks, as ingest adds a batch */
 	status st;
 } lane_job;
 
 static void *lane_thread(void *arg)
 {
 	lane_job *j = arg;
+	size_t added = 0;
 	for (size_t i = j->first; i < j->n && j->st == ST_OK; i += j->step) {
-		if (sorter_lane_full(j->lane))
+		if (j->batch <= 1 && sorter_lane_full(j->lane, RUNFILE_RECORD_BYTES(j->refs[i].len, 4), 1))
+			j->st = sorter_lane_flush(j->lane);
+		/* keys are at most 30 bytes: a batch's records at most 42 each */
+		if (j->batch > 1 && added++ % j->batch == 0 &&
+		    sorter_lane_full(j->lane, j->batch * RUNFILE_RECORD_BYTES(30, 4), j->batch))
 			j->st = sorter_lane_flush(j->lane);
 		void *mark;
 		if (j->st == ST_OK)
@@ -159,7 +166,8 @@ static void *lane_thread(void *arg)
  * every allocation at the size the allocator gives), adding and merging. */
 static size_t lanes_peak;
 
-static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per_record, sorter_stats *out)
+static void check_lanes_batched(size_t n, size_t memory, int threads, size_t reserve_per_record, size_t batch,
+				sorter_stats *out)
 {
 	ref *refs = make_refs(n, 4, 24, 0, 64);
 	const size_t base = mem_in_use();
@@ -171,7 +179,7 @@ static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per
 	pthread_t th[8];
 	assert_true(threads <= 8);
 	for (int t = 0; t < threads; t++) {
-		jobs[t] = (lane_job){ s, NULL, refs, n, (size_t)t, (size_t)threads, reserve_per_record, ST_OK };
+		jobs[t] = (lane_job){ s, NULL, refs, n, (size_t)t, (size_t)threads, reserve_per_record, batch, ST_OK };
 		assert_int_equal(sorter_lane_new(s, &jobs[t].lane), ST_OK);
 	}
 	for (int t = 0; t < threads; t++)
@@ -204,6 +212,11 @@ static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per
 	free(refs);
 }
 
+static void check_lanes(size_t n, size_t memory, int threads, size_t reserve_per_record, sorter_stats *out)
+{
+	check_lanes_batched(n, memory, threads, reserve_per_record, 1, out);
+}
+
 /* A 2 MiB budget: every lane spills runs to disk. */
 static void lanes_spill_threads(void **state)
 {
@@ -228,6 +241,39 @@ static void lanes_keep_to_budget_threads(void **state)
 	check_lanes(600000, 24u << 20, 2, 0, &st);
 	assert_true(st.n_mem_runs > 0);
 	assert_in_range(lanes_peak, 12u << 20, 24u << 20);
+	/* a lane asked once a batch of 2,000 records, as ingest asks, while
+	 * the caller's reserve grows: asked for one record, it took a block
+	 * and a larger index more than its share (8.5 MiB in all) */
+	check_lanes_batched(600000, 8u << 20, 1, 4, 2000, &st);
+	assert_true(st.n_runs > 2);
+	assert_in_range(lanes_peak, 4u << 20, 8u << 20);
+}
+
+/* A share pushed down to its 1 MiB floor by the caller's reserve still
+ * holds many records: blocks are cut from the share now, not from the
+ * budget the sorter began with (1 MiB blocks once made such a lane full
+ * after every record: 20,000 records, 20,000 runs). */
+static void floor_lane_holds_many_records(void **state)
+{
+	(void)state;
+	ref *refs = make_refs(20000, 4, 24, 0, 64);
+	sorter *s;
+	const sorter_opts o = { 32u << 20, 1, "/tmp" };
+	assert_int_equal(sorter_new(&s, &o), ST_OK);
+	sorter_reserve(s, 32u << 20);
+	for (size_t i = 0; i < 20000; i++)
+		assert_int_equal(sorter_add(s, refs[i].key, refs[i].len, &refs[i].id, 4), ST_OK);
+	assert_int_equal(sorter_finish(s), ST_OK);
+	sorter_item it;
+	size_t n = 0;
+	while (sorter_next(s, &it) == ST_OK)
+		n++;
+	assert_int_equal(n, 20000);
+	sorter_stats st;
+	sorter_stats_get(s, &st);
+	assert_in_range(st.n_runs + st.n_mem_runs, 1, 10);
+	sorter_free(s);
+	free(refs);
 }
 
 /* The budget the caller holds grows while lanes fill (the duplicate set):
@@ -443,6 +489,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(spilled_runs),
 		cmocka_unit_test(lanes_spill_threads),
 		cmocka_unit_test(lanes_keep_to_budget_threads),
+		cmocka_unit_test(floor_lane_holds_many_records),
 		cmocka_unit_test(reserve_while_lanes_threads),
 		cmocka_unit_test(lanes_in_memory_threads),
 		cmocka_unit_test(lanes_memory_and_disk_threads),
