@@ -30,6 +30,7 @@
 #include "run_ctx.h"
 #include "run_keys.h"
 
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,18 +324,29 @@ static void row_prefetch(void *ctx, const void *note)
 								   n->p.copy2, n->p.delivery }));
 }
 
+/* The run's tallies and names by place, made, counted and freed as one. */
+static const size_t run_maps[] = {
+	offsetof(run_ctx, school_mg), offsetof(run_ctx, dist_lea), offsetof(run_ctx, dist_school),
+	offsetof(run_ctx, dist_earlier), offsetof(run_ctx, names), offsetof(run_ctx, invoice_qty),
+	offsetof(run_ctx, leas_packed),
+};
+#define N_RUN_MAPS (sizeof run_maps / sizeof run_maps[0])
+
+static u64map **run_map(run_ctx *x, size_t i)
+{
+	return (u64map **)((char *)x + run_maps[i]);
+}
+
 /* What the run holds beside the sorter while rows come in, which the
  * sorter leaves room for: the ledger's lookups, the LEA directory, and the
  * tallies by school and grade and the names, which grow with the schools
  * a file has (about 10 MiB for a statewide file). */
 static size_t row_held(void *ctx)
 {
-	const run_ctx *x = ctx;
-	const u64map *maps[] = { x->school_mg, x->dist_lea, x->dist_school, x->dist_earlier, x->names,
-				 x->invoice_qty, x->leas_packed };
+	run_ctx *x = ctx;
 	size_t n = run_ledger_memory(x) + leadir_bytes(x->leas) + x->name_pool.cap;
-	for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-		n += maps[i] ? u64map_bytes(maps[i]) : 0;
+	for (size_t i = 0; i < N_RUN_MAPS; i++)
+		n += *run_map(x, i) ? u64map_bytes(*run_map(x, i)) : 0;
 	return n;
 }
 
@@ -476,10 +488,8 @@ static status run_phases(run_ctx *x)
 		st = orders_new(&x->ord, &x->cfg);
 	if (st == ST_OK)
 		st = sorter_new(&x->so, &so);
-	u64map **maps[] = { &x->school_mg, &x->dist_lea, &x->dist_school, &x->dist_earlier, &x->names,
-			    &x->invoice_qty, &x->leas_packed };
-	for (size_t i = 0; st == ST_OK && i < sizeof maps / sizeof maps[0]; i++)
-		st = u64map_new(maps[i]);
+	for (size_t i = 0; st == ST_OK && i < N_RUN_MAPS; i++)
+		st = u64map_new(run_map(x, i));
 
 	if (st == ST_OK && opt->ledger)
 		st = run_ledger_start(x);
@@ -627,13 +637,8 @@ status run_job(const run_opts *opt, run_summary *sum)
 	*sum = x.sum;
 	sorter_free(x.so);
 	orders_free(x.ord);
-	u64map_free(x.school_mg);
-	u64map_free(x.dist_lea);
-	u64map_free(x.dist_school);
-	u64map_free(x.dist_earlier);
-	u64map_free(x.names);
-	u64map_free(x.invoice_qty);
-	u64map_free(x.leas_packed);
+	for (size_t i = 0; i < N_RUN_MAPS; i++)
+		u64map_free(*run_map(&x, i));
 	bytebuf_release(&x.name_pool);
 	bytebuf_release(&x.warnings);
 	doc_pool_free(x.docs);

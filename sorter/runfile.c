@@ -176,17 +176,16 @@ status runfile_writer_close(runfile_writer *w)
 	return st;
 }
 
-size_t runfile_reader_bytes(void)
+/* A reader's or writer's allocations: itself, a raw and a compressed
+ * block, its path. */
+static size_t held_bytes(size_t self)
 {
-	return mem_good_size(sizeof(runfile_reader)) + mem_good_size(RUNFILE_BLOCK) +
+	return mem_good_size(self) + mem_good_size(RUNFILE_BLOCK) +
 	       mem_good_size(ZSTD_compressBound(RUNFILE_BLOCK)) + mem_good_size(256);
 }
 
-size_t runfile_writer_bytes(void)
-{
-	return mem_good_size(sizeof(runfile_writer)) + mem_good_size(RUNFILE_BLOCK) +
-	       mem_good_size(ZSTD_compressBound(RUNFILE_BLOCK)) + mem_good_size(256);
-}
+size_t runfile_reader_bytes(void) { return held_bytes(sizeof(runfile_reader)); }
+size_t runfile_writer_bytes(void) { return held_bytes(sizeof(runfile_writer)); }
 
 status runfile_reader_open(runfile_reader **out, const char *path, ZSTD_DCtx *dctx)
 {
